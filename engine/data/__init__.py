@@ -1,0 +1,1 @@
+"""Data readers, schema inference, Interactions, catalog, filters, splits and profiles."""

@@ -1,0 +1,257 @@
+"""The one model interface every recommender implements, with pickle-free save/load.
+
+A model is fitted on ``Interactions``, scores users against every candidate item and saves as
+``config.json`` + ``weights.safetensors`` (+ ``ids.json`` for string ids). Subclasses implement
+``_fit``, ``_score``, ``_state`` and ``_set_state``; the base class owns parameters, the id maps,
+the seen-item matrix, top-K and persistence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from safetensors.numpy import load_file, save_file
+
+from engine.data.interactions import Interactions
+from engine.errors import ModelError
+from engine.models.ranking import mask_seen, topk
+from engine.progress import CancelToken, ProgressCallback
+
+FORMAT = "recscope-model"
+FORMAT_VERSION = 1
+#: Refuse weight files larger than this (bytes) unless the caller raises it.
+MAX_WEIGHTS_BYTES = 8 * 1024**3
+
+
+def coerce_param(name: str, value: Any, default: Any) -> Any:
+    """Convert ``value`` (often a CLI string) to the type of ``default``; ModelError if it cannot."""
+    if default is None or type(value) is type(default):
+        return value
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str):
+                low = value.strip().lower()
+                if low in ("1", "true", "yes", "on"):
+                    return True
+                if low in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if isinstance(default, int):
+            f = float(value)
+            if f != int(f):
+                raise ValueError(value)
+            return int(f)
+        if isinstance(default, float):
+            return float(value)
+        return type(default)(value)
+    except (TypeError, ValueError):
+        raise ModelError(f"parameter {name}: {value!r} is not a valid {type(default).__name__}") from None
+
+
+class Recommender:
+    """Base class. Learned attributes end in ``_`` (scikit-learn convention).
+
+    Class attributes: ``name`` (registry key), ``capabilities`` (subset of
+    {"embeddings", "attention", "differentiable", "item_features", "text", "additive"}),
+    ``defaults`` (parameter -> default value; the GUI builds its form from it).
+    """
+
+    name: ClassVar[str] = ""
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        unknown = set(params) - set(self.defaults)
+        if unknown:
+            raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(self.defaults)) or 'none'}")
+        self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
+        self.user_ids_: np.ndarray | None = None
+        self.item_ids_: np.ndarray | None = None
+        self.seen_: sp.csr_matrix | None = None
+
+    # ---- public API -------------------------------------------------------------------------
+    def fit(self, interactions: Interactions, *, catalog=None, valid: Interactions | None = None,
+            progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> "Recommender":
+        """Learn from ``interactions``; ``valid`` (same id space) is for early stopping."""
+        if interactions.n_events == 0:
+            raise ModelError(f"model {self.name}: no interactions to learn from")
+        self.user_ids_ = interactions.user_ids
+        self.item_ids_ = interactions.item_ids
+        self.seen_ = interactions.seen
+        self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+        return self
+
+    @property
+    def n_users(self) -> int:
+        self._check_fitted()
+        return len(self.user_ids_)
+
+    @property
+    def n_items(self) -> int:
+        self._check_fitted()
+        return len(self.item_ids_)
+
+    def score(self, user_indices) -> np.ndarray:
+        """Scores (n_users_asked, n_items) float32 for internal user indices (n_users_asked,)."""
+        self._check_fitted()
+        users = np.asarray(user_indices, dtype=np.int64).reshape(-1)
+        if users.size and (users.min() < 0 or users.max() >= self.n_users):
+            raise ModelError(f"model {self.name}: user index out of range 0..{self.n_users - 1}")
+        return np.ascontiguousarray(self._score(users), dtype=np.float32)
+
+    def recommend(self, users, k: int = 10, exclude_seen: bool = True,
+                  batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` item indices (n, k) int64 and scores (n, k) float32, best first.
+
+        Ties go to the lower item index; seen items are excluded unless ``exclude_seen`` is False;
+        -1 pads rows with fewer than ``k`` candidates.
+        """
+        users = np.asarray(users, dtype=np.int64).reshape(-1)
+        out_i, out_s = [], []
+        for start in range(0, len(users), batch_size):
+            rows = users[start:start + batch_size]
+            s = self.score(rows)
+            if exclude_seen:
+                mask_seen(s, self.seen_, rows)
+            i, v = topk(s, k)
+            out_i.append(i)
+            out_s.append(v)
+        if not out_i:
+            return np.empty((0, min(k, self.n_items)), np.int64), np.empty((0, min(k, self.n_items)), np.float32)
+        return np.concatenate(out_i), np.concatenate(out_s)
+
+    def user_index(self, user_id) -> int:
+        """Internal index of external ``user_id``; ModelError if the model never saw that user."""
+        self._check_fitted()
+        from engine.data.interactions import index_of, normalize_ids
+        idx = index_of(normalize_ids([user_id]), self.user_ids_)[0]
+        if idx < 0:
+            raise ModelError(f"user {user_id!r} is not in the training data")
+        return int(idx)
+
+    def get_params(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    # ---- persistence ------------------------------------------------------------------------
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write config.json, weights.safetensors and ids.json into ``directory`` (created)."""
+        self._check_fitted()
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        tensors = {f"model.{k}": np.ascontiguousarray(v) for k, v in self._state().items()}
+        tensors["seen.indptr"] = self.seen_.indptr.astype(np.int64)
+        tensors["seen.indices"] = self.seen_.indices.astype(np.int32)
+        ids: dict[str, list] = {}
+        for key, arr in (("user_ids", self.user_ids_), ("item_ids", self.item_ids_)):
+            if arr.dtype == object:
+                ids[key] = [str(v) for v in arr.tolist()]
+            else:
+                tensors[key] = arr.astype(np.int64)
+        config = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": self.name,
+                  "params": self.params, "n_users": self.n_users, "n_items": self.n_items,
+                  "extra": self._extra_config()}
+        save_file(tensors, str(d / "weights.safetensors"))
+        (d / "ids.json").write_text(json.dumps(ids))
+        (d / "config.json").write_text(json.dumps(config, indent=2))
+        return d
+
+    @staticmethod
+    def load(directory: str | os.PathLike, max_bytes: int = MAX_WEIGHTS_BYTES) -> "Recommender":
+        """Read a model saved by ``save``. Never unpickles; validates shapes against the config."""
+        from engine.models import registry
+        d = Path(directory)
+        try:
+            config = json.loads((d / "config.json").read_text())
+            ids = json.loads((d / "ids.json").read_text())
+        except FileNotFoundError as e:
+            raise ModelError(f"{d}: not a saved model ({Path(e.filename).name} missing)") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ModelError(f"{d}: model config is not valid JSON ({e})") from None
+        if not isinstance(config, dict) or config.get("format") != FORMAT:
+            raise ModelError(f"{d}: not a RecScope model folder")
+        if int(config.get("format_version", 0)) > FORMAT_VERSION:
+            raise ModelError(f"{d}: saved by a newer RecScope (format {config.get('format_version')}); update the app")
+        wpath = d / "weights.safetensors"
+        if not wpath.exists():
+            raise ModelError(f"{d}: weights.safetensors is missing")
+        if wpath.stat().st_size > max_bytes:
+            raise ModelError(f"{wpath}: {wpath.stat().st_size} bytes exceeds the {max_bytes}-byte limit")
+        try:
+            tensors = load_file(str(wpath))
+        except Exception as e:  # safetensors raises its own error types for corrupt headers
+            raise ModelError(f"{wpath}: corrupt weights file ({e})") from None
+        cls = registry.get(str(config.get("model")))
+        params = config.get("params") or {}
+        if not isinstance(params, dict):
+            raise ModelError(f"{d}: params in config.json must be an object")
+        model = cls(**params)
+        try:
+            n_users, n_items = int(config["n_users"]), int(config["n_items"])
+            model.user_ids_ = _load_ids(ids, tensors, "user_ids", n_users)
+            model.item_ids_ = _load_ids(ids, tensors, "item_ids", n_items)
+            indptr, indices = tensors["seen.indptr"], tensors["seen.indices"]
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelError(f"{d}: incomplete or inconsistent model files ({e})") from None
+        if (indptr.shape != (n_users + 1,) or indptr[0] != 0 or np.any(np.diff(indptr) < 0)
+                or indptr[-1] != len(indices) or (len(indices) and (indices.min() < 0 or indices.max() >= n_items))):
+            raise ModelError(f"{d}: seen-item matrix does not match {n_users} users x {n_items} items")
+        model.seen_ = sp.csr_matrix((np.ones(len(indices), np.float32), indices, indptr),
+                                    shape=(n_users, n_items))
+        state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+        model._set_state(state, config.get("extra") or {})
+        return model
+
+    # ---- subclass hooks ---------------------------------------------------------------------
+    def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
+        raise NotImplementedError
+
+    def _score(self, users: np.ndarray) -> np.ndarray:
+        """(n,) int64 user indices -> (n, n_items) scores."""
+        raise NotImplementedError
+
+    def _state(self) -> dict[str, np.ndarray]:
+        """Learned arrays to save (names without the "model." prefix)."""
+        raise NotImplementedError
+
+    def _set_state(self, state: dict[str, np.ndarray], extra: dict) -> None:
+        """Restore from ``_state()`` output; validate with ``expect_array``."""
+        raise NotImplementedError
+
+    def _extra_config(self) -> dict:
+        """JSON-able facts besides params that ``_set_state`` needs."""
+        return {}
+
+    def _check_fitted(self) -> None:
+        if self.item_ids_ is None:
+            raise ModelError(f"model {self.name} is not fitted yet")
+
+
+def expect_array(state: dict[str, np.ndarray], key: str, shape: tuple, dtype=None) -> np.ndarray:
+    """``state[key]`` checked against ``shape`` (None = any size) and ``dtype``; ModelError otherwise."""
+    if key not in state:
+        raise ModelError(f"saved model lacks array '{key}'")
+    arr = state[key]
+    if len(arr.shape) != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+        raise ModelError(f"saved array '{key}' has shape {tuple(arr.shape)}, expected {shape}")
+    if dtype is not None and arr.dtype != np.dtype(dtype):
+        raise ModelError(f"saved array '{key}' has dtype {arr.dtype}, expected {np.dtype(dtype)}")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ModelError(f"saved array '{key}' contains NaN or infinite values")
+    return arr
+
+
+def _load_ids(ids: dict, tensors: dict, key: str, n: int) -> np.ndarray:
+    if key in ids:
+        arr = np.array([str(v) for v in ids[key]], dtype=object)
+    else:
+        arr = tensors[key].astype(np.int64)
+    if arr.shape != (n,):
+        raise ModelError(f"{key}: {arr.shape[0]} ids, config says {n}")
+    return arr

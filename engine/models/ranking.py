@@ -1,0 +1,46 @@
+"""Exact top-K selection with the protocol's tie rule (equal scores: lower item index first)."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def mask_seen(scores: np.ndarray, seen: sp.csr_matrix | None, rows: np.ndarray) -> np.ndarray:
+    """Set ``scores[r, j] = -inf`` where ``seen[rows[r], j]`` is non-zero; in place, returns scores.
+
+    scores: (n, n_items) float; seen: (n_users, n_items) CSR; rows: (n,) user indices.
+    """
+    if seen is None:
+        return scores
+    block = seen[rows]
+    r, c = block.nonzero()
+    scores[r, c] = -np.inf
+    return scores
+
+
+def topk(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-``k`` columns of each row, best first; ties go to the lower column index.
+
+    scores: (n, m) float; NaN and -inf are never chosen while a finite score remains.
+    Returns (indices (n, k') int64, values (n, k') float32) with k' = min(k, m); positions
+    without any finite candidate hold index -1 and value -inf.
+    """
+    scores = np.asarray(scores)
+    n, m = scores.shape
+    k = min(int(k), m)
+    if k <= 0 or n == 0:
+        return np.empty((n, 0), np.int64), np.empty((n, 0), np.float32)
+    s = np.where(np.isnan(scores), -np.inf, scores)
+    kth = np.partition(s, m - k, axis=1)[:, m - k]           # k-th largest value per row
+    rows, cols = np.nonzero(s >= kth[:, None])               # >= k candidates per row, cols ascending
+    vals = s[rows, cols]
+    order = np.lexsort((cols, -vals, rows))                  # by row, then score desc, then index asc
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    counts = np.bincount(rows, minlength=n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    take = starts[:, None] + np.arange(k)[None, :]
+    idx = cols[take].astype(np.int64)
+    out = vals[take].astype(np.float32)
+    idx[~np.isfinite(out) & (out < 0)] = -1
+    return idx, out

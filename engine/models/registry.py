@@ -1,0 +1,48 @@
+"""Model registry: name -> Recommender class. Modules register on import (``@register``)."""
+
+from __future__ import annotations
+
+import importlib
+
+from engine.errors import ModelError
+
+_REGISTRY: dict[str, type] = {}
+
+#: Modules that define models; imported lazily so that ``available()`` is complete and so that
+#: frozen builds can list them explicitly.
+MODEL_MODULES = (
+    "engine.models.popularity",
+    "engine.models.itemknn",
+    "engine.models.ease",
+)
+
+
+def register(cls: type) -> type:
+    """Class decorator: make ``cls`` available under ``cls.name``."""
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def _load_all() -> None:
+    for mod in MODEL_MODULES:
+        importlib.import_module(mod)
+
+
+def available() -> list[str]:
+    """Registered model names, sorted."""
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> type:
+    """The class registered as ``name``; ModelError naming the choices otherwise."""
+    _load_all()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ModelError(f"unknown model '{name}'; choose one of: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def create(name: str, **params):
+    """A new, unfitted model ``name`` with ``params`` (strings are coerced to the default's type)."""
+    return get(name)(**params)
