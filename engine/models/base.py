@@ -59,12 +59,14 @@ class Recommender:
 
     Class attributes: ``name`` (registry key), ``capabilities`` (subset of
     {"embeddings", "attention", "differentiable", "item_features", "text", "additive"}),
-    ``defaults`` (parameter -> default value; the GUI builds its form from it).
+    ``defaults`` (parameter -> default value; the GUI builds its form from it), ``fast_params``.
     """
 
     name: ClassVar[str] = ""
     capabilities: ClassVar[frozenset[str]] = frozenset()
     defaults: ClassVar[dict[str, Any]] = {}
+    #: Parameters for a quick fit (contract test, the app's self-test), e.g. {"epochs": 2}.
+    fast_params: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)

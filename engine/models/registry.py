@@ -14,6 +14,8 @@ MODEL_MODULES = (
     "engine.models.popularity",
     "engine.models.itemknn",
     "engine.models.ease",
+    "engine.models.bpr",
+    "engine.models.ials",
 )
 
 

@@ -1,0 +1,42 @@
+# RecScope: `make run` opens the app on the demo data, `make test` runs every test.
+# Both set everything up first (system packages for Qt, .venv, the project itself).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test setup system bench screenshot clean
+
+setup: system $(STAMP)
+
+system:
+	@bash packaging/system-packages.sh
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# torch: the CPU build (local wheel where configured, else PyTorch's CPU index)
+	@$(PY) -m pip install -q "torch==2.13.0+cpu" 2>&1 | grep -v "is ignored" ; \
+	 $(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "torch==2.13.0+cpu" --extra-index-url $(TORCH_CPU_INDEX)
+	@$(PY) -m pip install -q -c constraints.txt -e ".[dev]" 2>&1 | grep -v "is ignored" ; \
+	 $(PY) -c "import engine, desktop, PySide6, pyqtgraph, shap, safetensors" || { echo "dependency install failed"; exit 1; }
+	@touch $(STAMP)
+
+run: setup
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(PY) -m desktop; \
+	 else echo "No display found: starting under Xvfb (invisible). Use 'make screenshot' for a picture."; \
+	      xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m desktop; fi
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+screenshot: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot docs/screenshots/main.png
+
+bench: setup
+	$(PY) bench/bench_ease.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

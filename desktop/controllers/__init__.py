@@ -1,0 +1,1 @@
+"""Controllers: start engine tasks and write their results into AppState."""

@@ -1,0 +1,1 @@
+"""pyqtgraph helpers: labelled plots that only draw arrays computed by the engine."""

@@ -1,0 +1,94 @@
+"""FrameModel: a read-only QAbstractTableModel over a (small) pandas DataFrame preview."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_cell(value) -> str:
+    """Text for one cell: '' for missing values, compact floats, ISO dates."""
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:.6g}"
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.isoformat(sep=" ") if (value.hour or value.minute or value.second) \
+            else value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+class FrameModel(QAbstractTableModel):
+    """Rows and columns of ``frame`` as text; numbers right-aligned; header = column names.
+
+    row_labels: optional (n_rows,) labels of the vertical header (e.g. the rows' line numbers in
+    the file); default 1..n.
+    """
+
+    def __init__(self, frame: pd.DataFrame | None = None, parent=None):
+        super().__init__(parent)
+        self._columns: list[str] = []
+        self._cells: list[list[str]] = []   # column-major text, built once per frame
+        self._numeric: list[bool] = []
+        self._row_labels: list[str] = []
+        self.set_frame(frame if frame is not None else pd.DataFrame())
+
+    def set_frame(self, frame: pd.DataFrame, row_labels=None) -> None:
+        self.beginResetModel()
+        labels = range(1, len(frame) + 1) if row_labels is None else list(row_labels)[:len(frame)]
+        self._row_labels = [str(v) for v in labels]
+        self._columns = [str(c) for c in frame.columns]
+        self._cells = [[format_cell(v) for v in frame.iloc[:, j].tolist()]
+                       for j in range(frame.shape[1])]
+        self._numeric = [pd.api.types.is_numeric_dtype(frame.dtypes.iloc[j])
+                         for j in range(frame.shape[1])]
+        self._rows = len(frame)
+        self.endResetModel()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells[index.column()][index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if self._numeric[index.column()]:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._columns[section] if section < len(self._columns) else None
+        return self._row_labels[section] if section < len(self._row_labels) else None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

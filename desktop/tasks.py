@@ -1,0 +1,196 @@
+"""Run an engine call off the GUI thread, with progress, cancel and typed outcomes.
+
+The one pattern every pane uses::
+
+    task = runner.submit(engine.data.read_table, path, name="Read file")
+    task.progress.connect(bar.show_progress)      # Progress, at most 20 per second
+    task.done.connect(on_table)                   # the call's return value
+    task.failed.connect(error_label.setText)      # one-line message
+    task.cancelled.connect(...)
+    cancel_button.clicked.connect(task.cancel)
+
+The callable is invoked as ``fn(*args, progress=<callback>, cancel=<CancelToken>, **kwargs)`` in a
+``QThreadPool`` thread. Connecting right after ``submit`` is safe: every signal is delivered
+through the GUI event loop, never directly from the worker.
+
+Progress is coalesced on the GUI side: the worker only stores the latest report; a 50 ms timer
+in the GUI thread delivers it (latest wins), so the GUI never sees more than 20 ``progress``
+signals a second. The same timer collects the outcome, so the worker never touches a Qt object.
+Reports that carry ``metrics`` (live training curves) are never lost: they are queued and
+delivered in order, in batches, through ``metrics(list[Progress])`` on the same timer tick.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from engine.errors import Cancelled, EngineError
+from engine.progress import CancelToken, Progress
+
+log = logging.getLogger("recscope.tasks")
+
+#: Minimum time between two ``progress`` signals of one task (seconds).
+PROGRESS_INTERVAL = 0.05
+
+_ids = itertools.count(1)
+
+
+class _Job:
+    """The worker's side of a task: plain Python, so no Qt object is ever touched off the GUI thread.
+
+    The worker stores the latest Progress, queued metric reports and finally its outcome under a
+    lock; the Task's GUI-thread timer collects them.
+    """
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, name: str):
+        self.fn, self.args, self.kwargs, self.name = fn, args, kwargs, name
+        self.token = CancelToken()
+        self.lock = threading.Lock()
+        self.latest: Progress | None = None
+        self.metric_queue: list[Progress] = []
+        self.outcome: tuple[str, Any] | None = None  # ("done"|"failed"|"cancelled", payload)
+
+    def report(self, p: Progress) -> None:
+        with self.lock:
+            self.latest = p
+            if p.metrics:
+                self.metric_queue.append(p)
+
+    def take_progress(self) -> tuple[Progress | None, list[Progress]]:
+        with self.lock:
+            latest, queued = self.latest, self.metric_queue
+            self.latest, self.metric_queue = None, []
+        return latest, queued
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, progress=self.report, cancel=self.token, **self.kwargs)
+        except Cancelled:
+            outcome = ("cancelled", None)
+        except EngineError as e:
+            outcome = ("failed", str(e))
+        except Exception as e:  # noqa: BLE001 - every other failure becomes a short message
+            log.exception("task %r failed", self.name)
+            outcome = ("failed", f"{self.name} failed unexpectedly: {type(e).__name__}: {e} "
+                                 "(details in the log file)")
+        else:
+            outcome = ("cancelled", None) if self.token.cancelled else ("done", result)
+        with self.lock:
+            self.outcome = outcome
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: _Job):
+        super().__init__()
+        self._job = job
+
+    def run(self) -> None:
+        self._job.run()
+
+
+class Task(QObject):
+    """One engine call running in a worker thread. Created by ``TaskRunner.submit``."""
+
+    progress = Signal(object)   # Progress, throttled (latest wins)
+    metrics = Signal(list)      # [Progress] with non-empty metrics, in order, none dropped
+    done = Signal(object)       # the call's return value
+    failed = Signal(str)        # one-line message
+    cancelled = Signal()
+    finished = Signal()         # after done / failed / cancelled, exactly once
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, name: str,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name or getattr(fn, "__name__", "task")
+        self.id = next(_ids)
+        self._job = _Job(fn, args, kwargs, self.name)
+        self._running = True
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(PROGRESS_INTERVAL * 1000))
+        self._timer.timeout.connect(self._poll)
+        self.started_at = time.monotonic()
+        self.elapsed: float | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def token(self) -> CancelToken:
+        return self._job.token
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask the engine call to stop at its next ``check(cancel)``."""
+        self._job.token.cancel()
+
+    def _start(self, pool: QThreadPool) -> None:
+        self._timer.start()
+        pool.start(_Runnable(self._job))
+
+    @Slot()
+    def _poll(self) -> None:
+        with self._job.lock:
+            outcome = self._job.outcome
+        latest, queued = self._job.take_progress()
+        if queued:
+            self.metrics.emit(queued)
+        if latest is not None:
+            self.progress.emit(latest)
+        if outcome is None:
+            return
+        self._timer.stop()
+        self._running = False
+        self.elapsed = time.monotonic() - self.started_at
+        kind, payload = outcome
+        if kind == "done":
+            self.done.emit(payload)
+        elif kind == "failed":
+            self.failed.emit(payload)
+        else:
+            self.cancelled.emit()
+        self.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Starts tasks and keeps a reference to each until it has finished."""
+
+    active_changed = Signal(int)  # number of running tasks
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._tasks: dict[int, Task] = {}
+
+    def submit(self, fn: Callable[..., Any], *args, name: str = "", **kwargs) -> Task:
+        """Start ``fn(*args, progress=, cancel=, **kwargs)`` in a worker; return its Task."""
+        task = Task(fn, args, kwargs, name, parent=self)
+        self._tasks[task.id] = task
+        task.finished.connect(lambda t=task: self._forget(t))
+        task._start(self._pool)
+        self.active_changed.emit(len(self._tasks))
+        return task
+
+    @property
+    def active(self) -> list[Task]:
+        return list(self._tasks.values())
+
+    def cancel_all(self) -> None:
+        for task in self.active:
+            task.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every worker thread is idle (used at shutdown and in tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def _forget(self, task: Task) -> None:
+        self._tasks.pop(task.id, None)
+        task.deleteLater()  # in the GUI thread; its Python attributes stay readable
+        self.active_changed.emit(len(self._tasks))

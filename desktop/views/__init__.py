@@ -1,0 +1,1 @@
+"""Panes: show AppState and emit requests; never call the engine."""

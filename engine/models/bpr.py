@@ -1,0 +1,169 @@
+"""BPR-MF (Rendle et al. 2009): matrix factorisation trained on pairwise ranking loss, in torch.
+
+Each training step takes a batch of observed (user, item) pairs, draws one uniform negative item
+per pair that the user has not interacted with (vectorised rejection sampling), and minimises
+``-log sigmoid(s(u,i) - s(u,j)) + reg * (|p_u|^2 + |q_i|^2 + |q_j|^2)`` with
+``s(u,i) = p_u . q_i + b_i``. Trained with ``engine.train.loop.fit_loop`` (Adam, early stopping
+on validation NDCG@10 when ``valid`` is given).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.data.interactions import Interactions
+from engine.errors import ModelError
+from engine.models.base import Recommender, expect_array
+from engine.models.registry import register
+from engine.train.device import resolve_device
+from engine.train.loop import History, finish_fit, fit_loop, make_validator
+from engine.train.seed import seed_everything
+
+#: Rounds of re-drawing negatives that hit a positive; the few left after that are kept.
+NEGATIVE_ROUNDS = 4
+
+
+class MFModule(nn.Module):
+    """User (n_users, f) and item (n_items, f) embeddings plus an optional item bias (n_items,)."""
+
+    def __init__(self, n_users: int, n_items: int, factors: int, item_bias: bool, init_std: float):
+        super().__init__()
+        self.user = nn.Embedding(n_users, factors)
+        self.item = nn.Embedding(n_items, factors)
+        nn.init.normal_(self.user.weight, std=init_std)
+        nn.init.normal_(self.item.weight, std=init_std)
+        self.bias = nn.Parameter(torch.zeros(n_items)) if item_bias else None
+
+    def pair_scores(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
+        """(b,) scores of user–item pairs."""
+        s = (self.user(users) * self.item(items)).sum(-1)
+        return s if self.bias is None else s + self.bias[items]
+
+
+def sample_negatives(users: torch.Tensor, pos_keys: torch.Tensor, n_items: int,
+                     generator: torch.Generator) -> torch.Tensor:
+    """(b,) uniform item indices, re-drawn while ``user * n_items + item`` is in ``pos_keys``.
+
+    pos_keys: sorted (n_pos,) int64 keys of observed pairs, on the same device as ``users``.
+    """
+    neg = torch.randint(0, n_items, users.shape, generator=generator, device=users.device)
+    for _ in range(NEGATIVE_ROUNDS):
+        keys = users * n_items + neg
+        pos = torch.searchsorted(pos_keys, keys).clamp_(max=len(pos_keys) - 1)
+        hit = pos_keys[pos] == keys
+        n_hit = int(hit.sum())
+        if n_hit == 0:
+            break
+        neg[hit] = torch.randint(0, n_items, (n_hit,), generator=generator, device=users.device)
+    return neg
+
+
+@register
+class BPR(Recommender):
+    """BPR matrix factorisation; exposes ``user_factors_`` (n_users, f), ``item_factors_`` (n_items, f),
+    ``item_bias_`` (n_items,) as numpy, plus ``history_``, ``epochs_run_``, ``device_``."""
+
+    name = "bpr"
+    capabilities = frozenset({"embeddings", "differentiable"})
+    defaults: ClassVar[dict[str, Any]] = {
+        "factors": 64, "epochs": 200, "lr": 1e-3, "reg": 0.0, "weight_decay": 0.0,
+        "batch_size": 2048, "item_bias": True, "init_std": 0.1, "patience": 10,
+        "device": "auto", "seed": 0,
+    }
+    fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
+    search_space: ClassVar[dict[str, tuple]] = {
+        "factors": ("int", 16, 256), "lr": ("log", 1e-4, 1e-2), "reg": ("log", 1e-6, 1e-1),
+        "batch_size": ("cat", [512, 1024, 2048, 4096]),
+    }
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        p = self.params
+        for key in ("factors", "epochs", "batch_size"):
+            if p[key] < 1:
+                raise ModelError(f"model bpr: {key} must be at least 1, got {p[key]}")
+        for key in ("reg", "weight_decay", "init_std"):
+            if not (p[key] >= 0 and math.isfinite(p[key])):
+                raise ModelError(f"model bpr: {key} must be a finite number >= 0, got {p[key]}")
+        self.user_factors_: np.ndarray | None = None
+        self.item_factors_: np.ndarray | None = None
+        self.item_bias_: np.ndarray | None = None
+        self.history_: History | None = None
+        self.epochs_run_ = 0
+        self.device_: str | None = None
+        self._module: MFModule | None = None
+
+    def _sync(self) -> None:
+        """Copy the torch module's weights into the numpy factors used for scoring."""
+        m = self._module
+        self.user_factors_ = m.user.weight.detach().float().cpu().numpy().copy()
+        self.item_factors_ = m.item.weight.detach().float().cpu().numpy().copy()
+        self.item_bias_ = (np.zeros(m.item.num_embeddings, np.float32) if m.bias is None
+                           else m.bias.detach().float().cpu().numpy().copy())
+
+    def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
+        p = self.params
+        device = resolve_device(p["device"])
+        seed_everything(p["seed"], device)
+        seen = interactions.seen.tocoo()
+        users_np, items_np = seen.row.astype(np.int64), seen.col.astype(np.int64)
+        n_users, n_items = interactions.n_users, interactions.n_items
+        if len(users_np) >= n_users * n_items:
+            raise ModelError("model bpr: every user has interacted with every item; no negatives to sample")
+        users = torch.from_numpy(users_np).to(device)
+        items = torch.from_numpy(items_np).to(device)
+        pos_keys = torch.sort(users * n_items + items).values
+        self._module = MFModule(n_users, n_items, p["factors"], p["item_bias"], p["init_std"]).to(device)
+        bs, n = p["batch_size"], len(users_np)
+
+        def batches(epoch: int, gen: torch.Generator):
+            order = torch.randperm(n, generator=gen, device=device)
+            for start in range(0, n, bs):
+                idx = order[start:start + bs]
+                u = users[idx]
+                yield u, items[idx], sample_negatives(u, pos_keys, n_items, gen)
+
+        reg = p["reg"]
+
+        def loss_fn(module: MFModule, batch) -> torch.Tensor:
+            u, i, j = batch
+            diff = module.pair_scores(u, i) - module.pair_scores(u, j)
+            loss = -nn.functional.logsigmoid(diff).mean()
+            if reg > 0:
+                sq = module.user(u).pow(2).sum(-1) + module.item(i).pow(2).sum(-1) + module.item(j).pow(2).sum(-1)
+                loss = loss + reg * sq.mean()
+            return loss
+
+        history = fit_loop(self._module, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
+                           weight_decay=p["weight_decay"], device=device,
+                           validate=make_validator(self, interactions, valid, before=self._sync),
+                           patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
+                           batches_per_epoch=math.ceil(n / bs))
+        self._sync()
+        finish_fit(self, history, device)
+        self._module = None
+
+    def _score(self, users: np.ndarray) -> np.ndarray:
+        return self.user_factors_[users] @ self.item_factors_.T + self.item_bias_[None, :]
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {"user_factors": self.user_factors_, "item_factors": self.item_factors_,
+                "item_bias": self.item_bias_}
+
+    def _set_state(self, state: dict[str, np.ndarray], extra: dict) -> None:
+        f = self.params["factors"]
+        self.user_factors_ = expect_array(state, "user_factors", (self.n_users, f), np.float32)
+        self.item_factors_ = expect_array(state, "item_factors", (self.n_items, f), np.float32)
+        self.item_bias_ = expect_array(state, "item_bias", (self.n_items,), np.float32)
+        if extra.get("history") is not None:
+            self.history_ = History.from_dict(extra["history"])
+            self.epochs_run_ = len(self.history_.records)
+            self.device_ = self.history_.device
+
+    def _extra_config(self) -> dict:
+        return {"history": None if self.history_ is None else self.history_.to_dict()}

@@ -1,0 +1,79 @@
+"""EASE (Steck 2019): a closed-form item–item linear model with a zero diagonal."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from engine.errors import ModelError
+from engine.models.base import Recommender, expect_array
+from engine.models.registry import register
+from engine.progress import check, emit
+
+#: Dense user block size while building the Gram matrix (floats): block x n_items <= this.
+_BLOCK_FLOATS = 1 << 24
+
+
+@register
+class EASE(Recommender):
+    """score(u, ·) = x_u · B with x_u the user's binary train row and B (n_items, n_items):
+
+    G = XᵀX + l2·I, P = G⁻¹, B_ij = −P_ij / P_jj, B_jj = 0. Fitting needs about three dense
+    n_items² float32 matrices, so more than ``max_items`` items are refused.
+    """
+
+    name = "ease"
+    capabilities = frozenset({"additive"})
+    defaults = {"l2": 500.0, "max_items": 40000}
+
+    def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
+        n, l2 = self.n_items, self.params["l2"]
+        if n > self.params["max_items"]:
+            gib = 3 * 4 * n * n / 1024**3
+            raise ModelError(f"ease: {n} items need about {gib:.1f} GiB; keep at most {self.params['max_items']} "
+                             "items (filter rare items, e.g. a k-core) or raise max_items")
+        if not l2 > 0:
+            raise ModelError(f"ease: l2 must be positive, got {l2}")
+        x = self.seen_
+        gram = torch.zeros((n, n), dtype=torch.float32)
+        step = max(1, _BLOCK_FLOATS // max(n, 1))
+        for start in range(0, self.n_users, step):
+            check(cancel)
+            xd = torch.from_numpy(x[start:start + step].toarray())
+            gram.addmm_(xd.T, xd)
+            emit(progress, 0.5 * min(start + step, self.n_users) / self.n_users, "Gram matrix XᵀX", "fit")
+        check(cancel)
+        gram.diagonal().add_(l2)
+        try:
+            chol = torch.linalg.cholesky(gram)
+        except torch.linalg.LinAlgError:
+            raise ModelError(f"ease: XᵀX + l2·I is not positive definite in float32; raise l2 (now {l2})") from None
+        del gram
+        emit(progress, 0.7, "inverting", "fit")
+        check(cancel)
+        p = torch.cholesky_inverse(chol)
+        del chol
+        b = p.div_(-p.diagonal().clone())
+        b.fill_diagonal_(0.0)
+        #: (n_items, n_items) float32 item–item weights, row = history item, column = scored item.
+        self.weights_ = b.numpy()
+        emit(progress, 1.0, "done", "fit")
+
+    def _score(self, users: np.ndarray) -> np.ndarray:
+        xd = torch.from_numpy(self.seen_[users].toarray())
+        return (xd @ torch.from_numpy(self.weights_)).numpy()
+
+    def item_weights(self, user: int, item: int) -> tuple[np.ndarray, np.ndarray]:
+        """History item indices (h,) int64 of ``user`` and their additive weights B[h, item] (h,)
+        float32; the weights sum to ``score([user])[0, item]``."""
+        self._check_fitted()
+        if not (0 <= user < self.n_users and 0 <= item < self.n_items):
+            raise ModelError(f"ease: user {user} or item {item} is out of range")
+        hist = self.seen_[user].indices.astype(np.int64)
+        return hist, self.weights_[hist, item].astype(np.float32)
+
+    def _state(self) -> dict[str, np.ndarray]:
+        return {"weights": self.weights_}
+
+    def _set_state(self, state, extra) -> None:
+        self.weights_ = expect_array(state, "weights", (self.n_items, self.n_items), np.float32)

@@ -1,0 +1,24 @@
+"""Seeding for reproducible training."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+
+def seed_everything(seed: int, device: torch.device | str | None = None) -> None:
+    """Seed Python, numpy and torch (all devices) with ``seed``.
+
+    On CPU (``device`` None or a CPU device) torch is also switched to deterministic algorithms
+    (``warn_only``: an op without a deterministic kernel warns instead of failing). On GPUs the
+    switch is turned off again, because deterministic cuBLAS needs process-wide settings and slows
+    training; GPU runs are seeded but not bit-reproducible.
+    """
+    seed = int(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    on_cpu = device is None or torch.device(device).type == "cpu"
+    torch.use_deterministic_algorithms(on_cpu, warn_only=True)

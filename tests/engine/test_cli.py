@@ -1,0 +1,50 @@
+"""The CLI's contract for bad input: exit status 2 and one line on stderr, never a traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["info"], "the following arguments are required: path"),
+    (["info", "does-not-exist.csv"], "does-not-exist.csv: no such file"),
+    (["split", "x.csv", "--out", "o", "--method", "sideways"], "invalid choice"),
+    (["split", "x.csv", "--out", "o", "--test-frac", "1.5"], "must be in [0, 1)"),
+    (["evaluate", "--train", "a.csv", "--test", "b.csv", "--model", "pop", "--k", "0"], "must be positive"),
+    (["recommend", "--user", "1"], "recommend needs --model-dir"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_exit_2_with_one_line(args, fragment):
+    res = run_cli(*args)
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in res.stderr
+
+
+def test_garbage_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "orders.csv"
+    bad.write_bytes(bytes(range(256)) * 40)
+    res = run_cli("info", str(bad))
+    assert res.returncode == 2
+    assert "orders.csv" in res.stderr and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_model_names_the_choices(tmp_path):
+    train = tmp_path / "train.csv"
+    train.write_text("user,item,rating\n1,10,1\n1,11,1\n2,10,1\n")
+    res = run_cli("evaluate", "--train", str(train), "--test", str(train), "--model", "nosuch")
+    assert res.returncode == 2
+    assert "unknown model 'nosuch'" in res.stderr and "ease" in res.stderr
