@@ -33,7 +33,7 @@ test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 screenshot: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot docs/screenshots/main.png
+	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot docs/screenshots/data-pane.png
 
 bench: setup
 	$(PY) bench/bench_ease.py

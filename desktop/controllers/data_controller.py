@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from engine import data as edata
+from engine.data.profile import profile
 from engine.progress import scaled
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
@@ -29,7 +30,7 @@ def read_and_infer(path: str, sheet: str | None = None, *, progress=None, cancel
 def build_and_profile(table, mapping, *, progress=None, cancel=None):
     """Worker body: validate + build the dataset and profile it -> (Dataset, Profile)."""
     dataset = edata.build_dataset(table, mapping, progress=scaled(progress, 0.0, 0.9), cancel=cancel)
-    return dataset, edata.profile(dataset.interactions)
+    return dataset, profile(dataset.interactions)
 
 
 class DataController(QObject):
@@ -66,7 +67,8 @@ class DataController(QObject):
         if self.state.table is None:
             self.error_changed.emit("Open a file first.")
             return
-        mapping = self.state.mapping.replace(**changes)
+        current = self.state.mapping
+        mapping = current.replace(**{k: v for k, v in changes.items() if getattr(current, k) != v})
         self._start(build_and_profile, (self.state.table, mapping),
                     f"Building dataset from {Path(str(self.state.table.path)).name}", self._on_built)
 

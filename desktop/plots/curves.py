@@ -27,6 +27,8 @@ class LabelledPlot(pg.PlotWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setMenuEnabled(False)
         item.hideButtons()
+        for side in ("bottom", "left"):  # keep the labels at the ends of fixed ranges (0, 1.0)
+            item.getAxis(side).setStyle(hideOverlappingLabels=False)
         self.setMinimumSize(220, 170)
         self._items: list[pg.GraphicsObject] = []
 
@@ -58,20 +60,27 @@ class CurvePlot(LabelledPlot):
                                   fillBrush=FILL))
         item = self.getPlotItem()
         if x_range is not None:
-            item.setXRange(*x_range, padding=0.02)
+            item.setXRange(*x_range, padding=0.03)
         if y_range is not None:
-            item.setYRange(*y_range, padding=0.02)
+            item.setYRange(*y_range, padding=0.03)
         if x_range is None or y_range is None:
             item.enableAutoRange(x=x_range is None, y=y_range is None)
 
 
 class HistogramPlot(LabelledPlot):
-    """A histogram from bin edges (n+1,) and counts (n,), drawn as a filled step curve."""
+    """A histogram from bin edges (n+1,) and counts (n,), drawn as a filled step curve.
 
-    def set_histogram(self, edges, counts, *, log_x: bool = False) -> None:
+    Bins are drawn equally wide and the x axis is labelled with the edge values, so log-spaced
+    bins (as the engine makes for activity counts) read like a log axis with exact bin edges.
+    """
+
+    def set_histogram(self, edges, counts, *, max_labels: int = 12) -> None:
         self.clear_data()
-        item = self.getPlotItem()
-        item.setLogMode(x=log_x, y=False)
-        self._add(pg.PlotDataItem(edges, counts, stepMode="center", fillLevel=0,
+        edges = list(edges)
+        positions = list(range(len(edges)))
+        self._add(pg.PlotDataItem(positions, list(counts), stepMode="center", fillLevel=0,
                                   fillBrush=FILL, pen=pg.mkPen(ACCENT, width=1.5)))
-        item.enableAutoRange()
+        step = max(1, -(-len(edges) // max_labels))  # ceil: at most max_labels labels
+        ticks = [(i, f"{edges[i]:,g}") for i in positions[::step]]
+        self.getPlotItem().getAxis("bottom").setTicks([ticks, []])
+        self.getPlotItem().enableAutoRange()

@@ -39,13 +39,13 @@ class FrameModel(QAbstractTableModel):
     the file); default 1..n.
     """
 
-    def __init__(self, frame: pd.DataFrame | None = None, parent=None):
+    def __init__(self, frame: pd.DataFrame | None = None, row_labels=None, parent=None):
         super().__init__(parent)
         self._columns: list[str] = []
         self._cells: list[list[str]] = []   # column-major text, built once per frame
         self._numeric: list[bool] = []
         self._row_labels: list[str] = []
-        self.set_frame(frame if frame is not None else pd.DataFrame())
+        self.set_frame(frame if frame is not None else pd.DataFrame(), row_labels)
 
     def set_frame(self, frame: pd.DataFrame, row_labels=None) -> None:
         self.beginResetModel()

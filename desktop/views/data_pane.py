@@ -5,7 +5,7 @@ The pane shows AppState and emits requests; DataController does the work in work
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -41,8 +41,9 @@ def _fmt_int(n) -> str:
     return f"{int(n):,}"
 
 
-def _fmt_time(ts: int) -> str:
-    return datetime.fromtimestamp(int(ts), tz=timezone.utc).strftime("%Y-%m-%d")
+def _month(iso: str) -> str:
+    """'2010-12-01T09:53:00+00:00' -> 'Dec 2010'."""
+    return datetime.fromisoformat(iso).strftime("%b %Y")
 
 
 class StatCard(QFrame):
@@ -147,6 +148,7 @@ class DataPane(QWidget):
                 self.value_kind = QComboBox()
                 for kind, text in VALUE_KINDS:
                     self.value_kind.addItem(text, kind)
+                self.value_kind.setEnabled(False)
                 form.addRow("Value is", self.value_kind)
         self.combos["value"].currentIndexChanged.connect(
             lambda _i: self.value_kind.setEnabled(self.combos["value"].currentIndex() > 0))
@@ -162,6 +164,7 @@ class DataPane(QWidget):
 
         self.hint_label = QLabel("* required")
         self.hint_label.setObjectName("muted")
+        self.hint_label.setWordWrap(True)
         lay.addWidget(self.hint_label)
 
         buttons = QHBoxLayout()
@@ -193,6 +196,8 @@ class DataPane(QWidget):
         lay.addStretch(1)
 
         scroll = QScrollArea()
+        scroll.setObjectName("mappingScroll")
+        panel.setObjectName("mappingPanel")
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -249,13 +254,15 @@ class DataPane(QWidget):
         plots = QGridLayout()
         self.long_tail_plot = CurvePlot("Long tail", "Items, most popular first (fraction of items)",
                                         "Share of interactions")
-        self.activity_plot = HistogramPlot("User activity", "Interactions per user", "Users")
+        self.activity_plot = HistogramPlot("User activity", "Interactions per user (bin edges)",
+                                           "Users")
         plots.addWidget(self.long_tail_plot, 0, 0)
         plots.addWidget(self.activity_plot, 0, 1)
         lay.addLayout(plots, 1)
         split.addWidget(bottom)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        split.setSizes([280, 420])  # scaled to the real height on show
         return split
 
     # ---- requests -----------------------------------------------------------------------------
@@ -315,6 +322,9 @@ class DataPane(QWidget):
             box.addItems(columns)
             chosen = getattr(mapping, field, None) if mapping is not None else None
             box.setCurrentIndex(columns.index(chosen) + 1 if chosen in columns else 0)
+            confidence = (getattr(mapping, "confidence", None) or {}).get(field)
+            box.setToolTip(f"Proposed from the file's columns ({confidence:.0%} sure)"
+                           if chosen in columns and confidence is not None else "")
             box.blockSignals(False)
         kind = getattr(mapping, "value_kind", None)
         idx = self.value_kind.findData(kind)
@@ -326,37 +336,36 @@ class DataPane(QWidget):
     def _show_dataset(self, dataset) -> None:
         prof = self.state.profile
         mapping = dataset.mapping
-        source = Path(str(getattr(dataset, "path", "") or self.state.table.path)).name
+        source = Path(str(dataset.source.get("path", ""))).name
         self.dataset_label.setText(f"Dataset: {source}  (user = {mapping.user}, "
                                    f"item = {mapping.item})")
-        self.cards["users"].set(_fmt_int(prof.n_users))
-        self.cards["items"].set(_fmt_int(prof.n_items))
+        per_user, per_item = prof.events_per_user, prof.events_per_item
+        self.cards["users"].set(_fmt_int(prof.n_users), f"interactions per user: median "
+                                f"{per_user['median']:g}, mean {per_user['mean']:.1f}, max {per_user['max']:g}")
+        self.cards["items"].set(_fmt_int(prof.n_items), f"interactions per item: median "
+                                f"{per_item['median']:g}, mean {per_item['mean']:.1f}, max {per_item['max']:g}")
         self.cards["interactions"].set(_fmt_int(prof.n_events),
                                        f"{_fmt_int(prof.n_pairs)} distinct user–item pairs")
-        self.cards["density"].set(f"{prof.density:.3%}", "distinct pairs / (users × items)")
-        if prof.time_min is not None and prof.time_max is not None:
-            self.cards["span"].set(f"{prof.span_days:,.0f} days",
-                                   f"{_fmt_time(prof.time_min)} → {_fmt_time(prof.time_max)}")
+        self.cards["density"].set(f"{prof.density:.2%}", "distinct pairs / (users × items)")
+        if prof.time_min and prof.time_max:
+            self.cards["span"].set(f"{_month(prof.time_min)} – {_month(prof.time_max)}",
+                                   f"{prof.time_min} → {prof.time_max} (UTC)")
         else:
             self.cards["span"].set("–", "the data has no timestamps")
         self._show_report(dataset.report)
-        self.long_tail_plot.set_curve(prof.long_tail_x, prof.long_tail_y,
-                                      reference=([0.0, 1.0], [0.0, 1.0]),
+        self.long_tail_plot.setTitle(f"Long tail: the top 20% of items hold {prof.top20_share:.0%} "
+                                     "of interactions", size="10pt")
+        self.long_tail_plot.set_curve(prof.tail_x, prof.tail_y, reference=([0.0, 1.0], [0.0, 1.0]),
                                       x_range=(0.0, 1.0), y_range=(0.0, 1.0))
-        self.activity_plot.set_histogram(prof.activity_edges, prof.activity_counts,
-                                         log_x=bool(getattr(prof, "activity_log", False)))
+        self.activity_plot.set_histogram(prof.activity_edges, prof.activity_counts)
 
     def _show_report(self, report) -> None:
-        dropped = report.dropped
-        if isinstance(dropped, dict):
-            n_dropped = sum(int(v) for v in dropped.values())
-            reasons = "; ".join(f"{k}: {_fmt_int(v)}" for k, v in dropped.items() if v)
-        else:
-            n_dropped, reasons = int(dropped), ""
-        text = (f"Rows read {_fmt_int(report.rows_read)} · used {_fmt_int(report.rows_used)} · "
-                f"dropped {_fmt_int(n_dropped)}")
-        self.report_label.setText(text + (f" ({reasons})" if reasons else ""))
-        warnings = list(report.warnings or [])
+        dropped = sum(report.dropped.values())
+        self.report_label.setText(f"Rows read {_fmt_int(report.rows_read)} · interactions kept "
+                                  f"{_fmt_int(report.rows_used)} · rows dropped or merged "
+                                  f"{_fmt_int(dropped)}")
+        self.report_label.setToolTip("\n".join(f"{k}: {_fmt_int(v)}" for k, v in report.dropped.items()))
+        warnings = list(report.warnings)
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
 
@@ -387,7 +396,8 @@ class DataPane(QWidget):
 
     @Slot()
     def _update_apply_enabled(self) -> None:
-        ready = (self.state.table is not None and not self.state.busy
-                 and self.combos["user"].currentIndex() > 0
-                 and self.combos["item"].currentIndex() > 0)
-        self.apply_button.setEnabled(ready)
+        mapped = self.combos["user"].currentIndex() > 0 and self.combos["item"].currentIndex() > 0
+        has_table = self.state.table is not None
+        self.apply_button.setEnabled(has_table and mapped and not self.state.busy)
+        self.hint_label.setText("* required" if mapped or not has_table else
+                                "Choose the user and item columns (*), then Apply mapping.")

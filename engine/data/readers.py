@@ -26,6 +26,8 @@ _SNIFF_BYTES = 256 * 1024
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 _LEADING_ZERO = re.compile(r"^\s*0\d")
+#: Cell texts read as missing values.
+NA_VALUES = ["", "NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None"]
 
 
 @dataclass
@@ -152,13 +154,10 @@ def _strict(raw: bytes, enc: str, name: str) -> str:
 def sniff_delimiter(lines: list[str]) -> str | None:
     """The delimiter whose per-line count is most consistent (ties: more fields), or None."""
     best, best_key = None, (0.0, 0)
+    if not lines:
+        return None
     for d in DELIMITERS:
-        counts = []
-        for row in csv.reader(lines, delimiter=d):
-            counts.append(len(row) - 1)
-        counts = [c for c in counts]
-        if not counts:
-            continue
+        counts = [len(row) - 1 for row in csv.reader(lines, delimiter=d)]
         vals, freq = np.unique(counts, return_counts=True)
         mode = int(vals[np.argmax(freq)])
         if mode <= 0:
@@ -183,7 +182,7 @@ def _read_text(p: Path, raw: bytes, cancel=None) -> Table:
     check(cancel)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delim, header=0 if header else None, dtype=str,
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                            keep_default_na=False, na_values=NA_VALUES, skip_blank_lines=False,
                             engine="c", quotechar='"')
     except pd.errors.ParserError as e:
         raise _parser_error(e, name) from None
@@ -253,11 +252,12 @@ def tidy(frame: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
         if len(nonnull) == 0:
             out[col] = s
             continue
-        if s.dtype == object and nonnull.map(lambda v: isinstance(v, (int, float, np.number))
-                                             and not isinstance(v, bool)).all():
+        typed = s.dtype == object and not isinstance(nonnull.iloc[0], str)  # Excel cells
+        if typed and nonnull.map(lambda v: isinstance(v, (int, float, np.number))
+                                 and not isinstance(v, bool)).all():
             out[col] = pd.to_numeric(s)
             continue
-        if s.dtype == object and nonnull.map(lambda v: hasattr(v, "year")).all():
+        if typed and nonnull.map(lambda v: hasattr(v, "year")).all():
             out[col] = pd.to_datetime(s, errors="coerce")
             continue
         text = s.astype("str").where(s.notna())

@@ -142,7 +142,10 @@ def band_field(name: str, values, n_bands: int = 5, unit: str = "") -> Field:
     codes = np.zeros((len(x), 1), dtype=np.int64)
     if not ok.any():
         return Field(name, (MISSING,), codes)
-    edges = np.unique(np.quantile(x[ok], np.linspace(0, 1, n_bands + 1)))
+    edges = np.quantile(x[ok], np.linspace(0, 1, n_bands + 1))
+    if np.all(x[ok] == np.round(x[ok])):
+        edges = np.round(edges)
+    edges = np.unique(edges)
     inner = edges[1:-1]
     codes[ok, 0] = 1 + np.searchsorted(inner, x[ok], side="right")
     bounds = np.concatenate([edges[:1], inner, edges[-1:]])

@@ -16,6 +16,10 @@ MODEL_MODULES = (
     "engine.models.ease",
     "engine.models.bpr",
     "engine.models.ials",
+    "engine.models.twotower",
+    "engine.models.text",
+    "engine.models.hybrid",
+    "engine.models.sasrec",
 )
 
 

@@ -8,16 +8,14 @@ import json
 import shutil
 
 import numpy as np
-import pandas as pd
 import pytest
 from safetensors.numpy import load_file, save_file
 
 from engine.data.interactions import Interactions
-from engine.errors import ModelError
+from engine.errors import Cancelled, ModelError
 from engine.models import registry
 from engine.models.base import Recommender
 from engine.progress import CancelToken, Progress
-from engine.errors import Cancelled
 
 MODELS = registry.available()
 
@@ -27,26 +25,15 @@ def quick(name: str) -> Recommender:
     return cls(**cls.fast_params)
 
 
-def read_slice(path, max_user: int) -> pd.DataFrame:
-    df = pd.read_csv(path, sep="\t", names=["user", "item", "rating", "timestamp"])
-    return df[df["user"] <= max_user]
-
-
 @pytest.fixture(scope="module")
-def data(ml100k) -> Interactions:
-    """The events of ml-100k users 1..300 (int ids)."""
-    return Interactions.from_frame(read_slice(ml100k, 300), value="rating", timestamp="timestamp")
-
-
-@pytest.fixture(scope="module")
-def fitted(data):
-    """name -> model fitted on ``data`` (fitted once per module)."""
+def fitted(ml_slice):
+    """name -> model fitted on ``ml_slice`` (fitted once per module)."""
     cache = {}
 
     def get(name):
         if name not in cache:
             model = quick(name)
-            assert model.fit(data) is model
+            assert model.fit(ml_slice) is model
             cache[name] = model
         return cache[name]
     return get
@@ -73,10 +60,10 @@ def expected_topk(scores: np.ndarray, seen, k: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_fit_scores_all_items_as_finite_float32(name, fitted, data):
+def test_fit_scores_all_items_as_finite_float32(name, fitted, ml_slice):
     model = fitted(name)
-    scores = model.score(np.arange(data.n_users))
-    assert scores.shape == (data.n_users, data.n_items)
+    scores = model.score(np.arange(ml_slice.n_users))
+    assert scores.shape == (ml_slice.n_users, ml_slice.n_items)
     assert scores.dtype == np.float32
     assert np.isfinite(scores).all()
     assert model.name == name and model.capabilities <= {"embeddings", "attention", "differentiable",
@@ -86,14 +73,14 @@ def test_fit_scores_all_items_as_finite_float32(name, fitted, data):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_recommend_is_exact_topk_without_seen_items(name, fitted, data):
+def test_recommend_is_exact_topk_without_seen_items(name, fitted, ml_slice):
     model = fitted(name)
-    users = np.arange(data.n_users)
+    users = np.arange(ml_slice.n_users)
     idx, val = model.recommend(users, k=20)
-    assert idx.shape == val.shape == (data.n_users, 20) and idx.dtype == np.int64 and val.dtype == np.float32
+    assert idx.shape == val.shape == (ml_slice.n_users, 20) and idx.dtype == np.int64 and val.dtype == np.float32
     scores = model.score(users)
-    np.testing.assert_array_equal(idx, expected_topk(scores, data.seen, 20))
-    assert not data.seen.toarray()[users[:, None], idx].any()
+    np.testing.assert_array_equal(idx, expected_topk(scores, ml_slice.seen, 20))
+    assert not ml_slice.seen.toarray()[users[:, None], idx].any()
     np.testing.assert_array_equal(val, np.take_along_axis(scores, idx, 1))
 
 
@@ -113,7 +100,7 @@ def test_ties_and_padding_on_a_hand_made_case(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_save_load_gives_identical_scores_and_no_pickle(name, fitted, saved, data):
+def test_save_load_gives_identical_scores_and_no_pickle(name, fitted, saved, ml_slice):
     model, directory = fitted(name), saved(name)
     files = sorted(p.name for p in directory.iterdir())
     assert {"config.json", "weights.safetensors", "ids.json"} <= set(files)
@@ -126,15 +113,15 @@ def test_save_load_gives_identical_scores_and_no_pickle(name, fitted, saved, dat
     assert loaded.item_ids_.dtype == np.int64
     np.testing.assert_array_equal(loaded.item_ids_, model.item_ids_)
     np.testing.assert_array_equal(loaded.user_ids_, model.user_ids_)
-    users = np.arange(data.n_users)
+    users = np.arange(ml_slice.n_users)
     assert np.array_equal(loaded.score(users), model.score(users))
     for a, b in zip(loaded.recommend(users, k=10), model.recommend(users, k=10)):
         np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_string_ids_round_trip(name, ml100k, tmp_path):
-    df = read_slice(ml100k, 80)
+def test_string_ids_round_trip(name, ml100k_df, tmp_path):
+    df = ml100k_df[ml100k_df["user"] <= 80]
     inter = Interactions.from_arrays("u" + df["user"].astype(str), "m" + df["item"].astype(str))
     model = quick(name).fit(inter)
     loaded = Recommender.load(model.save(tmp_path / "m"))
@@ -206,12 +193,12 @@ def test_params_unknown_rejected_and_strings_coerced(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_fit_reports_progress_and_honours_cancel(name, data):
+def test_fit_reports_progress_and_honours_cancel(name, ml_slice):
     reports = []
-    quick(name).fit(data, progress=reports.append)
+    quick(name).fit(ml_slice, progress=reports.append)
     assert reports and all(isinstance(p, Progress) for p in reports)
     assert all(p.fraction is None or 0.0 <= p.fraction <= 1.0 for p in reports)
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        quick(name).fit(data, cancel=token)
+        quick(name).fit(ml_slice, cancel=token)

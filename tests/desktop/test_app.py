@@ -1,0 +1,81 @@
+"""desktop.app: the global exception hook, the log file, resources, and `python -m desktop --screenshot`."""
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+
+from desktop import app as desktop_app
+from desktop.paths import resource_path
+from desktop.qtmodels.frame_model import FrameModel
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.qt_no_exception_capture
+def test_exception_hook_logs_shows_dialog_and_keeps_running(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECSCOPE_LOG_DIR", str(tmp_path / "logs"))
+    log_path = desktop_app.setup_logging()
+    shown = []
+    monkeypatch.setattr(desktop_app.QMessageBox, "critical",
+                        lambda parent, title, text: shown.append((parent, title, text)))
+    hook = desktop_app.ExceptionHook(log_path)
+    hook.window = window
+    hook.install()
+    try:
+        def boom():
+            raise ZeroDivisionError("slot went wrong")
+
+        QTimer.singleShot(0, boom)  # an exception inside a Qt slot, on the GUI thread
+        qtbot.waitUntil(lambda: len(shown) == 1, timeout=5000)
+        worker = threading.Thread(target=lambda: 1 / 0, name="bad-worker")
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    finally:
+        hook.uninstall()
+    parent, title, text = shown[0]
+    assert parent is window and "unexpected error" in title
+    assert "ZeroDivisionError: slot went wrong" in text and str(log_path) in text
+    assert "division by zero" in shown[1][2]
+    logged = log_path.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "slot went wrong" in logged and "bad-worker" in logged
+    alive = []
+    QTimer.singleShot(0, lambda: alive.append(True))
+    qtbot.waitUntil(lambda: alive == [True], timeout=2000)
+    assert window.isVisible()
+
+
+def test_frame_model_formats_cells():
+    frame = pd.DataFrame({"id": ["0042", "7"], "price": [2.5, float("nan")],
+                          "when": pd.to_datetime(["2011-01-02 00:00", "2011-01-03 10:30"], format="%Y-%m-%d %H:%M")})
+    model = FrameModel(frame, row_labels=[2, 5])
+    assert (model.rowCount(), model.columnCount()) == (2, 3)
+    cell = lambda r, c: model.data(model.index(r, c))
+    assert [cell(0, 0), cell(0, 1), cell(1, 1)] == ["0042", "2.5", ""]
+    assert cell(0, 2) == "2011-01-02" and cell(1, 2) == "2011-01-03 10:30:00"
+    from PySide6.QtCore import Qt
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "price"
+    assert model.headerData(1, Qt.Orientation.Vertical) == "5"
+
+
+def test_resources_exist():
+    for parts in (("style.qss",), ("icons", "recscope.svg"), ("icons", "data.svg")):
+        assert resource_path(*parts).is_file(), parts
+
+
+def test_screenshot_command_loads_demo(tmp_path, demo_path):
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", RECSCOPE_LOG_DIR=str(tmp_path / "logs"))
+    proc = subprocess.run([sys.executable, "-m", "desktop", "--screenshot", str(out), "--size", "1366x768"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1366, 768)
+    assert "dataset loaded" in proc.stderr

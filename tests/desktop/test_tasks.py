@@ -1,0 +1,110 @@
+"""desktop.tasks: outcomes, cancel, progress throttling, metrics never dropped."""
+
+import threading
+import time
+
+import pytest
+
+from engine.errors import DataFormatError
+from engine.progress import check, emit
+from desktop.tasks import PROGRESS_INTERVAL, TaskRunner
+
+
+@pytest.fixture
+def runner(qtbot):
+    r = TaskRunner()
+    yield r
+    r.cancel_all()
+    r.wait(5000)
+
+
+def _add(a, b, *, progress=None, cancel=None):
+    emit(progress, 1.0, "added")
+    return a + b
+
+
+def test_done_delivers_result_and_last_progress(qtbot, runner):
+    task = runner.submit(_add, 2, b=3, name="add")
+    seen = []
+    task.progress.connect(seen.append)
+    with qtbot.waitSignal(task.done, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [5]
+    assert seen and seen[-1].fraction == 1.0 and seen[-1].message == "added"
+    assert not task.running
+    qtbot.waitUntil(lambda: not runner.active, timeout=2000)
+
+
+def test_engine_error_becomes_its_message(qtbot, runner):
+    def bad(*, progress=None, cancel=None):
+        raise DataFormatError("cannot read this", path="x.csv", row=3)
+
+    task = runner.submit(bad)
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        pass
+    assert blocker.args == ["x.csv, row 3: cannot read this"]
+
+
+def test_unexpected_error_is_logged_and_short(qtbot, runner, caplog):
+    def broken(*, progress=None, cancel=None):
+        return {}["missing"]
+
+    task = runner.submit(broken, name="Broken step")
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        pass
+    message = blocker.args[0]
+    assert message.startswith("Broken step failed unexpectedly: KeyError")
+    assert "\n" not in message
+    assert any(r.exc_info and r.exc_info[0] is KeyError for r in caplog.records)
+
+
+def test_cancel_stops_a_looping_engine_call(qtbot, runner):
+    started = threading.Event()
+    loops = []
+
+    def forever(*, progress=None, cancel=None):
+        started.set()
+        while True:
+            check(cancel)
+            loops.append(1)
+            emit(progress, None, "working")
+            time.sleep(0.001)
+
+    task = runner.submit(forever)
+    done, failed = [], []
+    task.done.connect(done.append)
+    task.failed.connect(failed.append)
+    assert started.wait(5)
+    with qtbot.waitSignals([task.cancelled, task.finished], timeout=5000, order="strict"):
+        task.cancel()
+    assert loops and not done and not failed
+    assert runner.wait(5000)
+
+
+def test_progress_is_throttled_but_metrics_are_not(qtbot, runner):
+    n_reports, n_metrics = 20000, 200
+
+    def chatty(*, progress=None, cancel=None):
+        for i in range(n_reports):
+            if i % (n_reports // n_metrics) == 0:
+                emit(progress, i / n_reports, "step", step=float(i))
+            else:
+                emit(progress, i / n_reports, "tick")
+        emit(progress, 1.0, "end")
+        return "ok"
+
+    task = runner.submit(chatty)
+    progress, metrics = [], []
+    task.progress.connect(progress.append)
+    task.metrics.connect(metrics.extend)
+    t0 = time.monotonic()
+    with qtbot.waitSignal(task.done, timeout=20000):
+        pass
+    elapsed = time.monotonic() - t0
+    # at most one progress signal per timer tick (the guarantee, not a speed claim)
+    assert len(progress) <= elapsed / (0.9 * PROGRESS_INTERVAL) + 2
+    assert len(progress) < n_reports
+    assert progress[-1].message == "end"
+    fractions = [p.fraction for p in progress]
+    assert fractions == sorted(fractions)
+    assert [p.metrics["step"] for p in metrics] == [float(i) for i in range(0, n_reports, n_reports // n_metrics)]
