@@ -68,9 +68,10 @@ def cmd_rerank(args) -> int:
     if args.train:
         train_ds = _load(args.train)
         catalog = catalog if catalog is not None else train_ds.catalog
-        if catalog is not None:
-            train_ds.catalog = catalog
+        train_ds.catalog = catalog
         train = _train_interactions(train_ds)
+        if train.n_items != model.n_items:      # model fitted without the catalog's extra items
+            train = train_ds.interactions
     else:
         train = _train_from_model(model)
     test = _load(args.test).interactions

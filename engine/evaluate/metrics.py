@@ -15,7 +15,7 @@ import scipy.sparse as sp
 ACCURACY = ("precision", "recall", "f1", "hit", "ndcg", "map", "mrr")
 #: Beyond-accuracy metrics computed from the lists and training popularity / item vectors.
 BEYOND = ("novelty", "diversity", "arp")
-#: Users per chunk are chosen so that a chunk's distinct recommended items stay below this.
+#: Users per diversity chunk: about this many list entries (bounds the (b, K, K) block).
 _MAX_CHUNK_ITEMS = 2048
 
 
@@ -85,12 +85,51 @@ def unit_item_vectors(seen: sp.csr_matrix, item_features=None):
     return sp.csr_matrix(sp.diags(scale) @ cols)
 
 
-def diversity(rec: np.ndarray, vectors, ks: tuple[int, ...]) -> dict[int, np.ndarray]:
+class Cosines:
+    """Cosine similarities between item vectors, cached across batches.
+
+    vectors: from ``unit_item_vectors``. Pairs among the first ``cap`` distinct items ever asked
+    for are kept in one dense (cap, cap) float32 block, so a list of popular items shared by many
+    users is multiplied out once; items beyond the cap are computed per call.
+    """
+
+    def __init__(self, vectors, cap: int = 4096):
+        self.vectors = vectors
+        self.cap = min(cap, vectors.shape[0])
+        self.items = np.empty(0, np.int64)                     # cached item ids, insertion order
+        self.slot = np.full(vectors.shape[0], -1, np.int64)    # item -> row in ``table``
+        self.table = np.zeros((0, 0), np.float32)
+
+    def _product(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = self.vectors[a] @ self.vectors[b].T
+        return out.toarray() if sp.issparse(out) else np.asarray(out)
+
+    def block(self, items: np.ndarray) -> np.ndarray:
+        """(m, m) cosines of ``items`` (m,) distinct item indices."""
+        new = items[self.slot[items] < 0]
+        n_old = len(self.items)
+        if len(new) and n_old + len(new) <= self.cap:
+            if self.table.shape[0] < self.cap:
+                grown = np.zeros((self.cap, self.cap), np.float32)
+                grown[:n_old, :n_old] = self.table[:n_old, :n_old]
+                self.table = grown
+            self.items = np.concatenate([self.items, new])
+            self.slot[new] = np.arange(n_old, len(self.items))
+            cross = self._product(new, self.items)             # (n_new, n_all)
+            self.table[n_old:len(self.items), :len(self.items)] = cross
+            self.table[:n_old, n_old:len(self.items)] = cross[:, :n_old].T
+            new = new[:0]
+        if len(new):
+            return self._product(items, items)
+        pos = self.slot[items]
+        return self.table[np.ix_(pos, pos)].astype(np.float64)
+
+
+def diversity(rec: np.ndarray, cosines: Cosines, ks: tuple[int, ...]) -> dict[int, np.ndarray]:
     """Intra-list diversity: mean over item pairs of each top-k list of 1 − cosine(item vectors).
 
-    rec: (n, K) with K >= max(ks); vectors: from ``unit_item_vectors``. Returns k -> (n,) float64,
-    NaN for lists with fewer than two items. Users are processed in chunks so that a chunk's
-    distinct items stay small; the cosine block of those items is one sparse/dense product.
+    rec: (n, K) with K >= max(ks). Returns k -> (n,) float64, NaN for lists with fewer than two
+    items. Users are processed in chunks so that a chunk's (b, K, K) distance block stays small.
     """
     n, width = rec.shape
     out = {k: np.full(n, np.nan) for k in ks}
@@ -100,9 +139,7 @@ def diversity(rec: np.ndarray, vectors, ks: tuple[int, ...]) -> dict[int, np.nda
         valid = block >= 0
         items, pos = np.unique(np.maximum(block, 0), return_inverse=True)
         pos = pos.reshape(block.shape)
-        sub = vectors[items]
-        cos = sub @ sub.T
-        cos = cos.toarray() if sp.issparse(cos) else np.asarray(cos)
+        cos = cosines.block(items)
         dist = 1.0 - cos[pos[:, :, None], pos[:, None, :]]                 # (b, K, K)
         pair = valid[:, :, None] & valid[:, None, :]
         for k in ks:

@@ -24,8 +24,9 @@ from engine.progress import CancelToken, ProgressCallback, check, emit
 class EvalResult:
     """Outcome of ``evaluate``.
 
-    metrics: "ndcg@10" -> mean over evaluated users (NaN-free except diversity when no list has
-        two items); "coverage@k" is global; keys starting "sampled_" only when sampled.
+    metrics: "ndcg@10" -> mean over evaluated users (NaN when no user was evaluated; diversity
+        averages only lists with two or more items); "coverage@k" is global; keys starting
+        "sampled_" only when sampled.
     per_user: same keys (coverage excluded) -> (n_eval,) float64, aligned with ``users``.
     users: (n_eval,) int64 internal (train) user indices, ascending; user_ids: their external ids.
     n_train_items: (n_eval,) int64 distinct training items of each evaluated user (activity).
@@ -147,7 +148,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
     covered = {k: np.zeros(n_items, dtype=bool) for k in ks}
     self_info = M.self_information(train.seen)
     counts = np.bincount(train.item_idx, minlength=n_items).astype(np.float64)
-    vectors = M.unit_item_vectors(train.seen, item_features)
+    cosines = M.Cosines(M.unit_item_vectors(train.seen, item_features))
     if sampled_negatives:
         for name in SAMPLED:
             per_user[f"sampled_{name}"] = np.empty(n_eval)
@@ -168,7 +169,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         keys = rows[:, None] * n_items + rec
         pos = np.minimum(np.searchsorted(rel_keys, keys), max(len(rel_keys) - 1, 0))
         hits = (rec >= 0) & (rel_keys[pos] == keys) if len(rel_keys) else np.zeros(rec.shape, bool)
-        div = M.diversity(rec, vectors, ks)
+        div = M.diversity(rec, cosines, ks)
         for k in ks:
             for name, vals in M.accuracy(hits, n_rel[sl], k).items():
                 per_user[f"{name}@{k}"][sl] = vals

@@ -11,6 +11,7 @@ conjugate-gradient steps warm-started from the current factors (as implicit does
 ``Y^T diag(c_u - 1) Y x`` products use a sampled dense-dense matmul over the non-zeros only, so a
 step costs O(nnz * f + n * f^2). Then the same for items. With ``valid`` the best epoch by
 validation NDCG@10 is kept (early stopping after ``patience`` epochs without improvement).
+On Apple MPS it runs on the CPU: torch has no sparse CSR kernels there.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from engine.data.interactions import Interactions
 from engine.errors import ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
-from engine.progress import Progress
+from engine.progress import Progress, check
 from engine.train.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, make_validator
 from engine.train.seed import seed_everything
@@ -131,6 +132,7 @@ class IALS(Recommender):
 
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
+        check(cancel)
         device = resolve_device(p["device"])
         if device.type == "mps":  # torch has no sparse CSR kernels on MPS
             device = torch.device("cpu")

@@ -179,27 +179,31 @@ class Reranker:
     # ---- application --------------------------------------------------------------------------
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         """Score stage: (n, n_items) scores -> (n, n_items) float32 adjusted scores (-inf: not a
-        candidate)."""
+        candidate). Items outside a long-tail shortlist, then buried items, are shifted below the
+        rest (tiers), keeping their order within a tier."""
         finite = np.isfinite(scores)
         adj = _zscore_rows(scores, finite)
-        bury = None
+        tier = np.zeros(scores.shape, np.int8)
         for rule, payload in self.score_ops:
             t = rule.type
             if t == "long_tail":
-                zlp = _zscore_rows(np.broadcast_to(payload, scores.shape), finite)
-                adj -= np.float32(rule.params["weight"]) * np.where(finite, zlp, 0.0).astype(np.float32)
+                pool = _shortlist(scores, finite, rule.params["pool"])
+                zs, zlp = _zscore_rows(scores, pool), _zscore_rows(np.broadcast_to(payload, scores.shape), pool)
+                penalty = np.float32(rule.params["weight"]) * np.where(pool, zlp, np.float32(0.0))
+                adj = np.where(pool, zs - penalty, adj)
+                tier[finite & ~pool] = 1
             elif t == "boost_where":
                 adj[:, payload] += np.float32(rule.params["amount"])
             elif t in ("exclude_where", "only", "exclude_items"):
                 adj[:, payload] = -np.inf
             elif t == "bury_items":
-                bury = payload if bury is None else bury | payload
-        if bury is not None and bury.any():
+                tier[:, payload] = 2
+        if tier.any():
             fin = np.isfinite(adj)
             hi = np.where(fin, adj, -np.inf).max(axis=1, initial=-np.inf)
             lo = np.where(fin, adj, np.inf).min(axis=1, initial=np.inf)
             span = np.where(np.isfinite(hi - lo), hi - lo, 0.0) + 1.0
-            adj[:, bury] -= span[:, None].astype(np.float32)
+            adj -= tier * span[:, None].astype(np.float32)
         return adj
 
     def apply(self, scores: np.ndarray, k: int, explain: bool = False) -> RerankBatch:
@@ -251,8 +255,8 @@ class Reranker:
         by_row: dict[int, dict[int, list[str]]] = {}
         for r, i, text in marks:
             by_row.setdefault(r, {}).setdefault(i, []).append(text)
-        lt = [(rule, _zscore_rows(np.broadcast_to(lp, scores.shape), finite)) for rule, lp in self.score_ops
-              if rule.type == "long_tail" and rule.params["weight"] > 0]
+        lt = [_zscore_rows(np.broadcast_to(lp, scores.shape), _shortlist(scores, finite, rule.params["pool"]))
+              for rule, lp in self.score_ops if rule.type == "long_tail" and rule.params["weight"] > 0]
         out = []
         for u in range(n):
             raw_rank = {int(i): r + 1 for r, i in enumerate(raw[u]) if i >= 0}
@@ -262,19 +266,15 @@ class Reranker:
                 a, b = raw_rank.get(i), new_rank.get(i)
                 up = b is not None and (a is None or b < a)
                 down = a is not None and (b is None or b > a)
-                reasons = []
-                for rule, payload in self.score_ops:
-                    t = rule.type
-                    if t == "long_tail":
-                        continue
-                    if payload[i]:
-                        reasons.append(_score_reason(rule))
-                for rule, zlp in lt:
-                    if zlp[u, i] < 0 and up:
-                        reasons.append("boosted: long tail")
-                    elif zlp[u, i] > 0 and down:
-                        reasons.append("demoted: popular item (long tail)")
-                reasons += by_row.get(u, {}).get(i, [])
+                reasons = [_score_reason(rule) for rule, payload in self.score_ops
+                           if rule.type != "long_tail" and payload[i]]
+                if not any(r.startswith("excluded") for r in reasons):   # an exclusion says it all
+                    for zlp in lt:
+                        if np.isfinite(zlp[u, i]) and zlp[u, i] < 0 and up:
+                            reasons.append("boosted: long tail")
+                        elif np.isfinite(zlp[u, i]) and zlp[u, i] > 0 and down:
+                            reasons.append("demoted: popular item (long tail)")
+                    reasons += by_row.get(u, {}).get(i, [])
                 if reasons or a != b:
                     entries.append({"item": i, "raw_rank": a, "rank": b, "reasons": reasons})
             out.append(entries)
@@ -413,6 +413,19 @@ def _zscore_rows(x: np.ndarray, finite: np.ndarray) -> np.ndarray:
     std = np.sqrt((dev * dev).sum(axis=1) / cnt)
     z = dev / np.where(std > 0, std, 1.0)[:, None]
     return np.where(finite, z, -np.inf).astype(np.float32)
+
+
+def _shortlist(scores: np.ndarray, finite: np.ndarray, size: int | None) -> np.ndarray:
+    """(n, m) bool: each row's top-``size`` finite scores (ties: lower index, as in ``topk``);
+    all finite entries when ``size`` is None."""
+    n, m = scores.shape
+    if size is None or size >= m:
+        return finite.copy()
+    idx, _ = topk(scores, size)
+    out = np.zeros((n, m), bool)
+    rows = np.broadcast_to(np.arange(n)[:, None], idx.shape)
+    out[rows[idx >= 0], idx[idx >= 0]] = True
+    return out
 
 
 def _compact(order: np.ndarray, keep: np.ndarray) -> np.ndarray:

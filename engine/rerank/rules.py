@@ -4,7 +4,9 @@ A spec is ``{"rules": [{"type": ..., ...}, ...]}`` (a bare list of rules is acce
 types and their fields:
 
 ====================  ======================================================================
-long_tail             weight >= 0: score' = z(score) - weight * z(log(1 + popularity)), per user
+long_tail             weight >= 0: score' = z(score) - weight * z(log(1 + popularity)), per user;
+                      pool (optional): re-rank only the model's top-``pool`` shortlist (z over
+                      it); the other candidates follow in model order
 boost_where           column, op, value, amount: add ``amount`` (in standard deviations of the
                       user's scores; negative demotes) to items where ``column op value``
 exclude_where         column, op, value: drop items where ``column op value``
@@ -41,7 +43,7 @@ SCORE_RULES = ("long_tail", "boost_where", "exclude_where", "only", "exclude_ite
 LIST_RULES = ("max_per", "diversity", "min_share", "pin_items")
 #: type -> (required fields, optional fields with defaults)
 SCHEMA: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "long_tail": (("weight",), {}),
+    "long_tail": (("weight",), {"pool": None}),
     "boost_where": (("column", "op", "value", "amount"), {}),
     "exclude_where": (("column", "op", "value"), {}),
     "only": (("column", "value"), {"op": "="}),
@@ -102,10 +104,14 @@ class RuleSet:
     def to_json(self) -> str:
         return json.dumps(self.to_dict())
 
-    def with_long_tail(self, weight: float) -> "RuleSet":
-        """Copy whose long_tail weight is ``weight`` (the rule is added first when absent)."""
+    def with_long_tail(self, weight: float, pool: int | None = None) -> "RuleSet":
+        """Copy whose long_tail rule has ``weight`` (and ``pool`` when given; else the existing
+        rule's); the rule is added first when absent."""
+        old = self.of_type("long_tail")
+        pool = pool if pool is not None else (old[0].params["pool"] if old else None)
+        lt = {"type": "long_tail", "weight": weight, **({"pool": pool} if pool is not None else {})}
         spec = [r.to_dict() for r in self.rules if r.type != "long_tail"]
-        return parse_rules({"rules": [{"type": "long_tail", "weight": weight}, *spec]})
+        return parse_rules({"rules": [lt, *spec]})
 
 
 def parse_rules(spec) -> RuleSet:
@@ -185,6 +191,9 @@ def _parse_rule(index: int, raw) -> Rule:
             raise rule.error(f"op '{p['op']}' needs a single value, got {p['value']!r}")
     if kind == "long_tail":
         p["weight"] = _number(rule, "weight", p["weight"], lo=0.0)
+        pool = p["pool"]
+        if pool is not None and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
+            raise rule.error(f"pool must be an integer >= 1, got {pool!r}")
     elif kind == "boost_where":
         p["amount"] = _number(rule, "amount", p["amount"])
     elif kind in ("exclude_items", "bury_items", "pin_items"):

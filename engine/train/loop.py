@@ -20,7 +20,8 @@ batches_per_epoch=None, monitor="ndcg@10") -> History``
 - Early stopping: training stops when ``monitor`` has not improved for ``patience`` epochs
   (``patience <= 0``: never stops early). With validation the best ``state_dict`` (copied to
   CPU) is restored at the end, however training ended.
-- ``cancel`` (``CancelToken``) is checked between batches. Cancelling does NOT raise: training
+- ``cancel`` (``CancelToken``) is checked between batches. A token already set when the loop
+  starts raises ``Cancelled`` (nothing was trained). Cancelling later does NOT raise: training
   stops, the best state so far is restored (current weights when nothing was validated yet) and
   ``History.stopped == "cancelled"``; the model is usable and scores.
 - ``amp``: mixed precision on CUDA only (bfloat16 when supported, else float16 with a grad
@@ -69,7 +70,7 @@ import numpy as np
 import torch
 
 from engine.errors import ModelError
-from engine.progress import CancelToken, Progress, ProgressCallback
+from engine.progress import CancelToken, Progress, ProgressCallback, check
 
 STOP_REASONS = ("max_epochs", "early_stop", "cancelled")
 #: Seconds between two within-epoch progress reports.
@@ -184,6 +185,7 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
         raise ModelError(f"epochs must be at least 1, got {epochs}")
     if not lr > 0:
         raise ModelError(f"learning rate must be positive, got {lr}")
+    check(cancel)
     device = torch.device(device)
     module.to(device)
     opts = _optimizers(module, optimizer, float(lr), float(weight_decay))
