@@ -369,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_recommend)
 
+    from engine.rerank_cli import add_rerank_command
+    add_rerank_command(sub)
+
     s = sub.add_parser("models", help="list the available models and their parameters")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_models)

@@ -179,24 +179,28 @@ class Reranker:
     # ---- application --------------------------------------------------------------------------
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         """Score stage: (n, n_items) scores -> (n, n_items) float32 adjusted scores (-inf: not a
-        candidate). Items outside a long-tail shortlist, then buried items, are shifted below the
-        rest (tiers), keeping their order within a tier."""
+        candidate). Without long-tail or boost rules the scores stay as they are (z-scores only
+        matter when terms are added). Items outside a long-tail shortlist, then buried items, are
+        shifted below the rest (tiers), keeping their order within a tier."""
         finite = np.isfinite(scores)
-        adj = _zscore_rows(scores, finite)
+        additive = [(r, p) for r, p in self.score_ops
+                    if r.type == "boost_where" or (r.type == "long_tail" and r.params["weight"] > 0)]
+        adj = _zscore_rows(scores, finite) if additive else scores.copy()
         tier = np.zeros(scores.shape, np.int8)
-        for rule, payload in self.score_ops:
-            t = rule.type
-            if t == "long_tail":
-                pool = _shortlist(scores, finite, rule.params["pool"])
-                zs, zlp = _zscore_rows(scores, pool), _zscore_rows(np.broadcast_to(payload, scores.shape), pool)
-                penalty = np.float32(rule.params["weight"]) * np.where(pool, zlp, np.float32(0.0))
-                adj = np.where(pool, zs - penalty, adj)
-                tier[finite & ~pool] = 1
-            elif t == "boost_where":
+        for rule, payload in additive:
+            if rule.type == "boost_where":
                 adj[:, payload] += np.float32(rule.params["amount"])
-            elif t in ("exclude_where", "only", "exclude_items"):
+                continue
+            pool = finite if rule.params["pool"] is None else _shortlist(scores, finite, rule.params["pool"])
+            if rule.params["pool"] is not None:
+                adj = np.where(pool, _zscore_rows(scores, pool), adj)
+                tier[finite & ~pool] = 1
+            zlp = _zscore_rows(np.broadcast_to(payload.astype(np.float32), scores.shape), pool)
+            adj -= np.float32(rule.params["weight"]) * np.where(pool, zlp, np.float32(0.0))
+        for rule, payload in self.score_ops:
+            if rule.type in ("exclude_where", "only", "exclude_items"):
                 adj[:, payload] = -np.inf
-            elif t == "bury_items":
+            elif rule.type == "bury_items":
                 tier[:, payload] = 2
         if tier.any():
             fin = np.isfinite(adj)
@@ -405,14 +409,16 @@ def _diversity(rule, payload, order, locked, adj, k, explain):
 # ---- array helpers ------------------------------------------------------------------------------
 def _zscore_rows(x: np.ndarray, finite: np.ndarray) -> np.ndarray:
     """Per-row z-scores over the ``finite`` entries; (n, m) -> (n, m) float32, -inf elsewhere.
-    A row with zero spread gets 0."""
+    A row with zero spread gets 0. Float32 arithmetic, row sums in float64."""
     cnt = np.maximum(finite.sum(axis=1), 1)
-    xf = np.where(finite, x, 0.0).astype(np.float64)
-    mean = xf.sum(axis=1) / cnt
-    dev = np.where(finite, xf - mean[:, None], 0.0)
-    std = np.sqrt((dev * dev).sum(axis=1) / cnt)
-    z = dev / np.where(std > 0, std, 1.0)[:, None]
-    return np.where(finite, z, -np.inf).astype(np.float32)
+    z = np.where(finite, x, np.float32(0.0)).astype(np.float32, copy=False)
+    mean = z.sum(axis=1, dtype=np.float64) / cnt
+    z -= mean[:, None].astype(np.float32)
+    z[~finite] = 0.0
+    std = np.sqrt(np.einsum("ij,ij->i", z, z, dtype=np.float64) / cnt)
+    z *= (1.0 / np.where(std > 0, std, 1.0)).astype(np.float32)[:, None]
+    z[~finite] = -np.inf
+    return z
 
 
 def _shortlist(scores: np.ndarray, finite: np.ndarray, size: int | None) -> np.ndarray:

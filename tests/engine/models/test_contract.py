@@ -1,16 +1,18 @@
 """The contract every registered model meets, on a slice of MovieLens-100k and a hand-made case.
 
 Parametrized over ``registry.available()``: a model joins by registering; it is built with
-``cls(**cls.fast_params)``.
+``cls(**cls.fast_params)`` and always fitted with the item catalog (models that need titles get them).
 """
 
 import json
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 from safetensors.numpy import load_file, save_file
 
+from engine.data.catalog import ItemCatalog
 from engine.data.interactions import Interactions
 from engine.errors import Cancelled, ModelError
 from engine.models import registry
@@ -26,16 +28,19 @@ def quick(name: str) -> Recommender:
 
 
 @pytest.fixture(scope="module")
-def fitted(ml_slice):
-    """name -> model fitted on ``ml_slice`` (fitted once per module)."""
-    cache = {}
+def fitted(ml_slice, ml100k_catalog):
+    """name -> model fitted on ``ml_slice`` (fitted once per module); ``fitted.reports[name]``
+    holds the Progress reports of that fit."""
+    cache, reports = {}, {}
 
     def get(name):
         if name not in cache:
             model = quick(name)
-            assert model.fit(ml_slice) is model
+            reports[name] = []
+            assert model.fit(ml_slice, catalog=ml100k_catalog, progress=reports[name].append) is model
             cache[name] = model
         return cache[name]
+    get.reports = reports
     return get
 
 
@@ -90,7 +95,9 @@ def test_ties_and_padding_on_a_hand_made_case(name):
     users = ["a", "a", "a", "a", "a", "b", "b", "c", "c", "d"]
     items = [0, 1, 2, 3, 4, 1, 2, 0, 5, 3]
     inter = Interactions.from_arrays(users, items)
-    model = quick(name).fit(inter)
+    titles = ["Toy Story", "Heat", "Casino", "Sense and Sensibility", "Babe", "Fargo"]
+    catalog = ItemCatalog(pd.DataFrame({"title": titles}, index=pd.Index(range(6), name="item")), {"title": "title"})
+    model = quick(name).fit(inter, catalog=catalog)
     idx, val = model.recommend(np.arange(4), k=4)
     np.testing.assert_array_equal(idx, expected_topk(model.score(np.arange(4)), inter.seen, 4))
     assert (idx[0, 1:] == -1).all() and np.isneginf(val[0, 1:]).all() and idx[0, 0] == 5
@@ -120,10 +127,11 @@ def test_save_load_gives_identical_scores_and_no_pickle(name, fitted, saved, ml_
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_string_ids_round_trip(name, ml100k_df, tmp_path):
+def test_string_ids_round_trip(name, ml100k_df, ml100k_catalog, tmp_path):
     df = ml100k_df[ml100k_df["user"] <= 80]
     inter = Interactions.from_arrays("u" + df["user"].astype(str), "m" + df["item"].astype(str))
-    model = quick(name).fit(inter)
+    frame = ml100k_catalog.frame.set_axis(pd.Index("m" + ml100k_catalog.frame.index.astype(str), name="item"))
+    model = quick(name).fit(inter, catalog=ItemCatalog(frame, ml100k_catalog.roles))
     loaded = Recommender.load(model.save(tmp_path / "m"))
     assert loaded.user_ids_.dtype == object and loaded.user_ids_.tolist() == model.user_ids_.tolist()
     assert loaded.item_ids_.tolist() == model.item_ids_.tolist()
@@ -193,12 +201,12 @@ def test_params_unknown_rejected_and_strings_coerced(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_fit_reports_progress_and_honours_cancel(name, ml_slice):
-    reports = []
-    quick(name).fit(ml_slice, progress=reports.append)
+def test_fit_reports_progress_and_honours_cancel(name, fitted, ml_slice, ml100k_catalog):
+    fitted(name)
+    reports = fitted.reports[name]
     assert reports and all(isinstance(p, Progress) for p in reports)
     assert all(p.fraction is None or 0.0 <= p.fraction <= 1.0 for p in reports)
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        quick(name).fit(ml_slice, cancel=token)
+        quick(name).fit(ml_slice, catalog=ml100k_catalog, cancel=token)

@@ -27,4 +27,7 @@ def retail():
     scores = model.score(np.arange(model.n_users))
     from engine.models.ranking import mask_seen
     mask_seen(scores, model.seen_, np.arange(model.n_users))
-    return {"train": parts.train, "test": parts.test, "catalog": catalog, "model": model, "scores": scores}
+    from engine.evaluate import evaluate
+    base10 = evaluate(model, parts.train, parts.test, ks=(10,)).metrics
+    return {"train": parts.train, "test": parts.test, "catalog": catalog, "model": model, "scores": scores,
+            "base10": base10}

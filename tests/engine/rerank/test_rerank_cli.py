@@ -6,7 +6,6 @@ import json
 import numpy as np
 import pytest
 
-from engine.evaluate import evaluate
 from engine.rerank_cli import add_rerank_command
 
 
@@ -49,7 +48,7 @@ def test_rerank_json_matches_evaluate(files, retail, monkeypatch, capsys):
     assert rc == 0, out.err
     res = json.loads(out.out)
     assert res["model"] == "itemknn" and res["rules"]["rules"][1] == {"type": "max_per", "column": "category", "n": 2}
-    base = evaluate(retail["model"], retail["train"], retail["test"], ks=(10,)).metrics
+    base = retail["base10"]
     assert res["raw_metrics"]["ndcg@10"] == pytest.approx(base["ndcg@10"], abs=1e-12)
     assert set(res["metrics"]) == set(base)
     assert res["metrics"]["coverage@10"] > base["coverage@10"]

@@ -1,0 +1,26 @@
+"""Fixtures for the training tests: a 300-user slice of MovieLens-100k split 70/10/20."""
+
+import pandas as pd
+import pytest
+
+from engine.data.interactions import Interactions
+from engine.data.splits import split
+
+
+@pytest.fixture(scope="session")
+def ml_split(ml100k):
+    """Split of ml-100k users 1..300: random per user, 20% test, 10% valid, seed 0."""
+    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
+    inter = Interactions.from_frame(df[df["user"] <= 300], value="rating", timestamp="timestamp")
+    return split(inter, "random", test_frac=0.2, valid_frac=0.1, seed=0)
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Torch on one thread during these tests: the CI machine has 2 cores shared by many jobs, and
+    spinning OpenMP workers there make small ops orders of magnitude slower."""
+    import torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
