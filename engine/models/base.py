@@ -178,7 +178,10 @@ class Recommender:
             raise ModelError(f"{d}: model config is not valid JSON ({e})") from None
         if not isinstance(config, dict) or config.get("format") != FORMAT:
             raise ModelError(f"{d}: not a RecScope model folder")
-        if int(config.get("format_version", 0)) > FORMAT_VERSION:
+        version = config.get("format_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ModelError(f"{d}: config.json has no valid format_version")
+        if version > FORMAT_VERSION:
             raise ModelError(f"{d}: saved by a newer RecScope (format {config.get('format_version')}); update the app")
         wpath = d / "weights.safetensors"
         if not wpath.exists():

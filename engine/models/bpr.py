@@ -4,7 +4,8 @@ Each training step takes a batch of observed (user, item) pairs, draws one unifo
 per pair that the user has not interacted with (vectorised rejection sampling), and minimises
 ``-log sigmoid(s(u,i) - s(u,j)) + reg * (|p_u|^2 + |q_i|^2 + |q_j|^2)`` with
 ``s(u,i) = p_u . q_i + b_i``. Trained with ``engine.train.loop.fit_loop`` (Adam, early stopping
-on validation NDCG@10 when ``valid`` is given).
+on validation NDCG@10 when ``valid`` is given). Defaults were tuned on ml-100k under RecBole's
+protocol (bench/recbole_protocol.py; see bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ class BPR(Recommender):
     name = "bpr"
     capabilities = frozenset({"embeddings", "differentiable"})
     defaults: ClassVar[dict[str, Any]] = {
-        "factors": 64, "epochs": 200, "lr": 1e-3, "reg": 0.0, "weight_decay": 0.0,
-        "batch_size": 2048, "item_bias": True, "init_std": 0.1, "patience": 10,
+        "factors": 64, "epochs": 200, "lr": 5e-4, "reg": 0.0, "weight_decay": 0.0,
+        "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10,
         "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}

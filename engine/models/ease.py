@@ -14,6 +14,30 @@ from engine.progress import check, emit
 _BLOCK_FLOATS = 1 << 24
 
 
+def _gram(x, progress, cancel) -> torch.Tensor:
+    """XᵀX (n_items, n_items) float32 of the binary CSR ``x`` (n_users, n_items), in user blocks.
+
+    The counts are exact: int8 inputs with int32 accumulation (several times faster than a float32
+    GEMM on CPUs with VNNI/AMX), or float32 where the int8 kernel is unavailable.
+    """
+    n_users, n = x.shape
+    gram = torch.zeros((n, n), dtype=torch.int32)
+    step = max(1, _BLOCK_FLOATS // max(n, 1))
+    for start in range(0, n_users, step):
+        check(cancel)
+        block = torch.from_numpy(x[start:start + step].toarray())
+        if gram.dtype == torch.int32:
+            try:
+                b8 = block.to(torch.int8)
+                gram += torch._int_mm(b8.T.contiguous(), b8)
+            except (RuntimeError, NotImplementedError):          # no int8 GEMM on this device/build
+                gram = gram.to(torch.float32)
+        if gram.dtype == torch.float32:
+            gram.addmm_(block.T, block)
+        emit(progress, 0.5 * min(start + step, n_users) / n_users, "Gram matrix XᵀX", "fit")
+    return gram.to(torch.float32)
+
+
 @register
 class EASE(Recommender):
     """score(u, ·) = x_u · B with x_u the user's binary train row and B (n_items, n_items):
@@ -34,14 +58,7 @@ class EASE(Recommender):
                              "items (filter rare items, e.g. a k-core) or raise max_items")
         if not l2 > 0:
             raise ModelError(f"ease: l2 must be positive, got {l2}")
-        x = self.seen_
-        gram = torch.zeros((n, n), dtype=torch.float32)
-        step = max(1, _BLOCK_FLOATS // max(n, 1))
-        for start in range(0, self.n_users, step):
-            check(cancel)
-            xd = torch.from_numpy(x[start:start + step].toarray())
-            gram.addmm_(xd.T, xd)
-            emit(progress, 0.5 * min(start + step, self.n_users) / self.n_users, "Gram matrix XᵀX", "fit")
+        gram = _gram(self.seen_, progress, cancel)
         check(cancel)
         gram.diagonal().add_(l2)
         try:

@@ -72,7 +72,7 @@ class Hybrid(Recommender):
     capabilities = frozenset({"text"})
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
-        "collaborative": "bpr", "cf_factors": 64, "cf_epochs": 50, "half_life_days": 0.0,
+        "collaborative": "ials", "cf_factors": 64, "cf_epochs": 0, "half_life_days": 0.0,
         "valid_fraction": 0.1, "negatives": 200, "refit": True, "seed": 0, "device": "auto",
     }
     fast_params: ClassVar[dict[str, Any]] = {"cf_factors": 16, "cf_epochs": 2, "refit": False}
@@ -85,9 +85,11 @@ class Hybrid(Recommender):
                              f"got {p['collaborative']!r}")
         if not 0 < p["valid_fraction"] < 1:
             raise ModelError(f"model hybrid: valid_fraction must be in (0, 1), got {p['valid_fraction']}")
-        for key in ("cf_factors", "cf_epochs", "negatives"):
+        for key in ("cf_factors", "negatives"):
             if p[key] < 1:
                 raise ModelError(f"model hybrid: {key} must be at least 1, got {p[key]}")
+        if p["cf_epochs"] < 0:
+            raise ModelError(f"model hybrid: cf_epochs must be >= 0 (0 = the part's default), got {p['cf_epochs']}")
         self.cf_model_: Recommender | None = None
         self.text_model_: TextModel | None = None
         self.item_counts_: np.ndarray | None = None
@@ -98,8 +100,9 @@ class Hybrid(Recommender):
     def _new_cf(self) -> Recommender:
         p = self.params
         cls = get(p["collaborative"])
-        wanted = {"factors": p["cf_factors"], "epochs": p["cf_epochs"], "iterations": p["cf_epochs"],
-                  "seed": p["seed"], "device": p["device"]}
+        wanted = {"factors": p["cf_factors"], "seed": p["seed"], "device": p["device"]}
+        if p["cf_epochs"] > 0:
+            wanted["epochs"] = p["cf_epochs"]
         return cls(**{k: v for k, v in wanted.items() if k in cls.defaults})
 
     def _fit_parts(self, train: Interactions, catalog, valid, progress, cancel) -> None:

@@ -196,7 +196,7 @@ class SASRec(Recommender):
     capabilities = frozenset({"embeddings", "attention", "differentiable"})
     defaults: ClassVar[dict[str, Any]] = {
         "max_len": 0, "hidden": 64, "blocks": 2, "heads": 1, "dropout": 0.2, "loss": "ce",
-        "epochs": 200, "lr": 1e-3, "weight_decay": 0.0, "batch_size": 128, "patience": 10,
+        "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5,
         "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 1, "hidden": 16, "max_len": 20, "blocks": 1}

@@ -1,7 +1,8 @@
-"""EASE: the closed form against numpy float64, additive weights, the memory guard."""
+"""EASE: the closed form against numpy float64, additive weights, the memory guard, the Gram paths."""
 
 import numpy as np
 import pytest
+import torch
 
 from engine.errors import ModelError
 from engine.models.ease import EASE
@@ -45,3 +46,12 @@ def test_too_many_items_is_refused_with_advice(ml_slice):
 def test_non_positive_l2_is_refused(ml_slice):
     with pytest.raises(ModelError, match="l2"):
         EASE(l2=0.0).fit(ml_slice)
+
+
+def test_float32_gram_fallback_gives_the_same_model(ml_slice, monkeypatch):
+    int8 = EASE().fit(ml_slice).weights_
+
+    def unavailable(*args):
+        raise RuntimeError("no int8 GEMM")
+    monkeypatch.setattr(torch, "_int_mm", unavailable)
+    np.testing.assert_array_equal(EASE().fit(ml_slice).weights_, int8)   # XᵀX counts are exact either way
