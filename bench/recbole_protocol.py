@@ -9,6 +9,7 @@ early stopping on valid, metrics on test at K=10. Two test figures per model:
   (its test "history" is train + valid). This is the column to compare with RecBole's published
   BPR NDCG@10 0.2920 / Recall@10 0.2523.
 
+Models with the "text" or "item_features" capability also get the ml-100k movie catalog (u.item).
 Each model is built with its registry defaults (``--param name=key=value`` overrides). The table
 is printed and written between markers in bench/RESULTS.md.
 
@@ -75,8 +76,12 @@ def test_metrics(model, train, valid, test) -> dict[str, float]:
 
 def run_model(name: str, params: dict, train, valid, test) -> dict:
     model = registry.create(name, **params)
+    catalog = None
+    if model.capabilities & {"text", "item_features"}:
+        from engine.data.catalog import read_catalog
+        catalog = read_catalog(DATA.parent / "u.item")
     t0 = time.perf_counter()
-    model.fit(train, valid=valid)
+    model.fit(train, valid=valid, catalog=catalog)
     seconds = time.perf_counter() - t0
     row = {"model": name, "seconds": seconds, "epochs": getattr(model, "epochs_run_", None),
            "device": getattr(model, "device_", "cpu")}
@@ -149,7 +154,7 @@ def main(argv=None) -> int:
     print(text)
     if not args.no_write:
         stamp = time.strftime("%Y-%m-%d")
-        write_results(f"Last run {stamp}: `nice python bench/recbole_protocol.py "
+        write_results(f"Each row is its model's latest run; latest command ({stamp}): `nice python bench/recbole_protocol.py "
                       f"{' '.join(argv if argv is not None else sys.argv[1:])}` (torch threads "
                       f"{torch.get_num_threads()}, registry defaults unless a --param is shown).", rows)
     return 0

@@ -99,7 +99,7 @@ def _normalize_ks(ks) -> tuple[int, ...]:
 
 def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, relevant_min: float | None = None,
              users=None, sampled_negatives: int | None = None, seed: int = 0, batch_size: int = 1024,
-             item_features=None, progress: ProgressCallback | None = None,
+             item_features=None, diversity: bool = True, progress: ProgressCallback | None = None,
              cancel: CancelToken | None = None) -> EvalResult:
     """Evaluate fitted ``model`` (fitted on ``train``) on ``test`` by the DESIGN.md protocol.
 
@@ -109,6 +109,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         negatives sampled uniformly from the user's unseen, non-relevant items (deterministic in
         ``seed``, independent of ``batch_size``).
     item_features: (n_items, d) vectors for intra-list diversity instead of the train columns.
+    diversity: False skips intra-list diversity (the costliest metric; training loops validate without it).
     """
     _check_model(model, train)
     ks = _normalize_ks(ks)
@@ -144,11 +145,12 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
     known = rel[:, :n_items].tocoo()
     rel_keys = np.sort(known.row.astype(np.int64) * n_items + known.col)   # (n_known_pairs,)
 
-    per_user = {f"{m}@{k}": np.empty(n_eval) for k in ks for m in M.ACCURACY + M.BEYOND}
+    names = M.ACCURACY + tuple(m for m in M.BEYOND if diversity or m != "diversity")
+    per_user = {f"{m}@{k}": np.empty(n_eval) for k in ks for m in names}
     covered = {k: np.zeros(n_items, dtype=bool) for k in ks}
     self_info = M.self_information(train.seen)
     counts = np.bincount(train.item_idx, minlength=n_items).astype(np.float64)
-    cosines = M.Cosines(M.unit_item_vectors(train.seen, item_features))
+    cosines = M.Cosines(M.unit_item_vectors(train.seen, item_features)) if diversity else None
     if sampled_negatives:
         for name in SAMPLED:
             per_user[f"sampled_{name}"] = np.empty(n_eval)
@@ -169,14 +171,15 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         keys = rows[:, None] * n_items + rec
         pos = np.minimum(np.searchsorted(rel_keys, keys), max(len(rel_keys) - 1, 0))
         hits = (rec >= 0) & (rel_keys[pos] == keys) if len(rel_keys) else np.zeros(rec.shape, bool)
-        div = M.diversity(rec, cosines, ks)
+        div = M.diversity(rec, cosines, ks) if diversity else None
         for k in ks:
             for name, vals in M.accuracy(hits, n_rel[sl], k).items():
                 per_user[f"{name}@{k}"][sl] = vals
             top = rec[:, :k]
             per_user[f"novelty@{k}"][sl] = M.list_mean(top, self_info)
             per_user[f"arp@{k}"][sl] = M.list_mean(top, counts)
-            per_user[f"diversity@{k}"][sl] = div[k]
+            if div is not None:
+                per_user[f"diversity@{k}"][sl] = div[k]
             covered[k][top[top >= 0]] = True
         if sampled_negatives:
             _sampled_batch(model, train, rows, rel, n_items, n_rel[sl], int(sampled_negatives), seed, ks,
@@ -185,7 +188,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
 
     metrics: dict[str, float] = {}
     for k in ks:
-        for name in M.ACCURACY + M.BEYOND:
+        for name in names:
             key = f"{name}@{k}"
             vals = per_user[key]
             metrics[key] = float(np.nanmean(vals)) if np.any(~np.isnan(vals)) else float("nan")

@@ -113,12 +113,10 @@ def categorical_field(name: str, values, max_levels: int = 200, multi: bool = Fa
     multi: split strings on "|" into several codes per row.
     """
     s = pd.Series(values, dtype=object)
-    missing = s.isna() | s.astype(str).str.strip().isin(["", "nan", "None", "<NA>"])
-    text = s.astype(str).str.strip().where(~missing, None)
-    if multi:
-        lists = text.map(lambda v: [] if v is None else [t.strip() for t in v.split(MULTI_SEP) if t.strip()])
-    else:
-        lists = text.map(lambda v: [] if v is None else [v])
+    text = s.astype(str).str.strip()
+    ok = (~s.isna() & ~text.isin(["", "nan", "None", "<NA>"])).to_numpy()
+    lists = pd.Series([([t.strip() for t in v.split(MULTI_SEP) if t.strip()] if multi else [v]) if good else []
+                       for v, good in zip(text.tolist(), ok)], dtype=object)
     flat = pd.Series([v for row in lists for v in row], dtype=object)
     counts = flat.value_counts()
     kept = counts.iloc[np.lexsort((counts.index.to_numpy().astype(str), -counts.to_numpy()))[:max_levels]]
@@ -234,10 +232,10 @@ def encode_user_features(frame: pd.DataFrame, user_ids: np.ndarray, *, id_column
     """
     if id_column not in frame.columns:
         raise SchemaError(f"user feature table has no '{id_column}' column", column=id_column)
-    table = frame.drop_duplicates(id_column, keep="first")
-    pos = index_of(normalize_ids(table[id_column].to_numpy()), user_ids)
+    full_table = frame.drop_duplicates(id_column, keep="first")
+    pos = index_of(normalize_ids(full_table[id_column].to_numpy()), user_ids)
     keep = pos >= 0
-    table, pos = table[keep], pos[keep]
+    table, pos = full_table[keep], pos[keep]
     fields = []
     for col in table.columns:
         if col == id_column:
@@ -247,8 +245,8 @@ def encode_user_features(frame: pd.DataFrame, user_ids: np.ndarray, *, id_column
         if pd.api.types.is_numeric_dtype(table[col]) and not pd.api.types.is_bool_dtype(table[col]):
             f = band_field(f"{col} band", full.to_numpy(), n_bands)
         else:
-            distinct = table[col].nunique()
-            if distinct > max_levels and distinct > len(table) / 2:
+            distinct = full_table[col].nunique()
+            if distinct > max_levels and distinct > len(full_table) / 2:
                 continue
             f = categorical_field(str(col), full.to_numpy(), max_levels)
         if f.cardinality > 1:

@@ -1,15 +1,17 @@
 """Hybrid: a collaborative model and the text model, blended per item by how much data the item has.
 
-score(u, i) = g_i * z_cf(u, i) + (1 - g_i) * z_text(u, i), with g_i = sigmoid(a + b * log1p(n_i)),
-n_i = the item's training interactions and z the per-user standardised scores of each part
-(mean 0, std 1 over the candidate items). Items with few interactions lean on their text, popular
-items on collaborative evidence.
+score(u, i) = g_i * z_cf(u, i) + (1 - g_i) * s * z_text(u, i), g_i = sigmoid(a + b * log1p(n_i)),
+n_i = the item's training interactions, z the per-user standardised scores of each part (mean 0,
+std 1 over the candidate items) and s > 0 the text part's scale (how far a never-sold item's text
+match may compete with collaborative evidence). Items with few interactions lean on their text,
+popular items on collaborative evidence.
 
-The gate (a, b) is fitted on a validation split by maximising the sampled-softmax likelihood of
-each held-out item against ``negatives`` uniformly drawn unseen items (vectorised, torch L-BFGS).
-Validation: ``fit(valid=...)`` when given; else ``valid_fraction`` of each user's events is held
-out, the parts are fitted on the rest, the gate is fitted, and (``refit``) the parts are refitted
-on all the data.
+Fitting: ``cold_fraction`` of the items lose all their events and ``valid_fraction`` of each
+user's other items are held out of the training data; both parts are fitted on the rest; the
+gate (a, b, log s) maximises the sampled-softmax likelihood of each held-out item against
+``negatives`` uniformly drawn unseen items (vectorised, torch L-BFGS); with ``refit`` the parts
+are then refitted on all the data. ``fit(valid=...)`` goes to the collaborative part (early
+stopping) only: a caller's validation split has no never-sold items to learn the gate from.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from engine.progress import check, emit, scaled
 COLLABORATIVE = ("bpr", "twotower", "ials", "ease", "itemknn")
 #: Held-out pairs used to fit the gate (a random subset beyond this).
 MAX_GATE_POSITIVES = 20000
+#: |log s| stays below this (s within e^-5..e^5), so a weak collaborative part cannot drive s to infinity.
+MAX_LOG_SCALE = 5.0
 
 
 def standardize(scores: np.ndarray) -> np.ndarray:
@@ -40,23 +44,33 @@ def standardize(scores: np.ndarray) -> np.ndarray:
     return np.divide(s, sd, out=np.zeros_like(s), where=sd > 1e-12)
 
 
-def holdout(interactions: Interactions, fraction: float, seed: int) -> tuple[Interactions, Interactions]:
-    """Per-user random hold-out of ``fraction`` of each user's distinct items (users with >= 2).
+def holdout(interactions: Interactions, fraction: float, item_fraction: float,
+            seed: int) -> tuple[Interactions, Interactions]:
+    """Split for fitting the gate: (rest, held-out), same id space.
 
-    All events of a held-out user–item pair go to the second part, so its items are unseen in the first.
+    ``item_fraction`` of the items (with events) lose all their events to the held-out part, so
+    that never-sold items occur among its positives as they do when new products arrive; then
+    ``fraction`` of each remaining user's distinct items (users with >= 2) go too, every event of
+    a held-out user–item pair together.
     """
     rng = np.random.default_rng(seed)
-    keys = interactions.user_idx.astype(np.int64) * interactions.n_items + interactions.item_idx
-    pairs, inverse = np.unique(keys, return_inverse=True)
-    u = pairs // interactions.n_items
+    n_items = interactions.n_items
+    active = np.unique(interactions.item_idx)
+    cold = rng.choice(active, int(round(len(active) * item_fraction)), replace=False)
+    to_cold = np.isin(interactions.item_idx, cold)
+    keys = interactions.user_idx.astype(np.int64) * n_items + interactions.item_idx
+    pairs, inverse = np.unique(np.where(to_cold, -1, keys), return_inverse=True)
+    u = np.where(pairs < 0, -1, pairs // n_items)
     order = np.lexsort((rng.random(len(pairs)), u))
-    counts = np.bincount(u, minlength=interactions.n_users)
+    counts = np.bincount(u[u >= 0], minlength=interactions.n_users)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    rank = np.empty(len(pairs), np.int64)
-    rank[order] = np.arange(len(pairs)) - starts[u[order]]
+    rank = np.full(len(pairs), -1, np.int64)
+    warm = order[u[order] >= 0]
+    rank[warm] = np.arange(len(warm)) - starts[u[warm]]
     n_test = np.where(counts >= 2, np.maximum(1, np.floor(counts * fraction)), 0).astype(np.int64)
-    test = (rank < n_test[u])[inverse]
-    return interactions.subset(~test), interactions.subset(test)
+    test = (u >= 0) & (rank < n_test[np.maximum(u, 0)])
+    held = test[inverse] | to_cold
+    return interactions.subset(~held), interactions.subset(held)
 
 
 @register
@@ -64,8 +78,8 @@ class Hybrid(Recommender):
     """Count-gated blend of a collaborative model and the text model. Needs ``fit(catalog=...)``.
 
     Learned: ``cf_model_``, ``text_model_`` (fitted parts), ``item_counts_`` (n_items,) training
-    interactions per item, ``gate_`` (2,) = (a, b), ``item_gate_`` (n_items,) weight of the
-    collaborative part.
+    interactions per item, ``gate_`` (3,) = (a, b, log s), ``item_gate_`` (n_items,) weight of the
+    collaborative part, ``text_scale_`` = s.
     """
 
     name = "hybrid"
@@ -73,7 +87,7 @@ class Hybrid(Recommender):
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
         "collaborative": "ials", "cf_factors": 64, "cf_epochs": 0, "half_life_days": 0.0,
-        "valid_fraction": 0.1, "negatives": 200, "refit": True, "seed": 0, "device": "auto",
+        "valid_fraction": 0.1, "cold_fraction": 0.1, "negatives": 200, "refit": True, "seed": 0, "device": "auto",
     }
     fast_params: ClassVar[dict[str, Any]] = {"cf_factors": 16, "cf_epochs": 2, "refit": False}
 
@@ -83,8 +97,9 @@ class Hybrid(Recommender):
         if p["collaborative"] not in COLLABORATIVE:
             raise ModelError(f"model hybrid: collaborative must be one of {', '.join(COLLABORATIVE)}, "
                              f"got {p['collaborative']!r}")
-        if not 0 < p["valid_fraction"] < 1:
-            raise ModelError(f"model hybrid: valid_fraction must be in (0, 1), got {p['valid_fraction']}")
+        for key in ("valid_fraction", "cold_fraction"):
+            if not 0 <= p[key] < 1:
+                raise ModelError(f"model hybrid: {key} must be in [0, 1), got {p[key]}")
         for key in ("cf_factors", "negatives"):
             if p[key] < 1:
                 raise ModelError(f"model hybrid: {key} must be at least 1, got {p[key]}")
@@ -94,6 +109,7 @@ class Hybrid(Recommender):
         self.text_model_: TextModel | None = None
         self.item_counts_: np.ndarray | None = None
         self.gate_: np.ndarray | None = None
+        self.text_scale_ = 1.0
         self.item_gate_: np.ndarray | None = None
 
     # ---- parts --------------------------------------------------------------------------------
@@ -119,19 +135,16 @@ class Hybrid(Recommender):
             raise ModelError("model hybrid needs an item catalog with titles or descriptions "
                              "for its text part (fit(catalog=...))")
         check(cancel)
-        given = valid is not None and valid.n_events > 0
-        train, held = (interactions, valid) if given else holdout(interactions, p["valid_fraction"], p["seed"])
-        if held.n_events == 0:
-            raise ModelError("model hybrid: no user has 2 or more events, so there is nothing to fit the gate on")
-        refit = p["refit"] and not given
-        self._fit_parts(train, catalog, valid if given else None,
-                        scaled(progress, 0.0, 0.5 if refit else 0.9), cancel)
+        train, held = holdout(interactions, p["valid_fraction"], p["cold_fraction"], p["seed"])
+        if held.n_events == 0 or train.n_events == 0:
+            raise ModelError("model hybrid: too few events to hold some out for fitting the blend gate")
+        self._fit_parts(train, catalog, valid, scaled(progress, 0.0, 0.5 if p["refit"] else 0.9), cancel)
         self.item_counts_ = np.bincount(train.item_idx, minlength=train.n_items).astype(np.float32)
         self._set_gate(self._fit_gate(train, held, cancel))
-        emit(progress, 0.5 if refit else 0.95, "gate fitted", "fit", gate_a=float(self.gate_[0]),
+        emit(progress, 0.5 if p["refit"] else 0.95, "gate fitted", "fit", gate_a=float(self.gate_[0]),
              gate_b=float(self.gate_[1]))
-        if refit:
-            self._fit_parts(interactions, catalog, None, scaled(progress, 0.5, 1.0), cancel)
+        if p["refit"]:
+            self._fit_parts(interactions, catalog, valid, scaled(progress, 0.5, 1.0), cancel)
             self.item_counts_ = np.bincount(interactions.item_idx, minlength=interactions.n_items).astype(np.float32)
             self._set_gate(self.gate_)
 
@@ -139,9 +152,10 @@ class Hybrid(Recommender):
         self.gate_ = np.asarray(gate, dtype=np.float32)
         x = self.gate_[0] + self.gate_[1] * np.log1p(self.item_counts_)
         self.item_gate_ = (1.0 / (1.0 + np.exp(-x))).astype(np.float32)
+        self.text_scale_ = float(np.exp(self.gate_[2]))
 
     def _fit_gate(self, train: Interactions, held: Interactions, cancel) -> np.ndarray:
-        """(a, b) maximising sampled-softmax likelihood of the held-out items."""
+        """(a, b, log s) maximising the sampled-softmax likelihood of the held-out items."""
         rng = np.random.default_rng(self.params["seed"])
         n_items = train.n_items
         seen_keys = np.unique(train.user_idx.astype(np.int64) * n_items + train.item_idx)
@@ -175,33 +189,35 @@ class Hybrid(Recommender):
         lcp, lcn = torch.log1p(t(c_pos)), torch.log1p(t(c_neg))
         mask = torch.isinf(zcn)
         zcn = zcn.masked_fill(mask, 0.0)
-        theta = torch.zeros(3, requires_grad=True)      # a, b, log temperature
+        theta = torch.zeros(4, requires_grad=True)      # a, b, log text scale, log temperature
         opt = torch.optim.LBFGS([theta], lr=0.5, max_iter=100, line_search_fn="strong_wolfe")
 
         def closure():
             opt.zero_grad()
-            a, b, log_t = theta
+            a, b, raw_s, log_t = theta
+            log_s = MAX_LOG_SCALE * torch.tanh(raw_s / MAX_LOG_SCALE)
             gp = torch.sigmoid(a + b * lcp)
             gn = torch.sigmoid(a + b * lcn)
-            sp_ = (gp * zcp + (1 - gp) * ztp) * log_t.exp()
-            sn = ((gn * zcn + (1 - gn) * ztn) * log_t.exp()).masked_fill(mask, float("-inf"))
+            sp_ = (gp * zcp + (1 - gp) * log_s.exp() * ztp) * log_t.exp()
+            sn = ((gn * zcn + (1 - gn) * log_s.exp() * ztn) * log_t.exp()).masked_fill(mask, float("-inf"))
             logits = torch.cat([sp_[:, None], sn], 1)
             loss = -torch.log_softmax(logits, 1)[:, 0].mean() + 1e-4 * (a * a + b * b)
             loss.backward()
             return loss
 
         opt.step(closure)
-        a, b, _ = theta.detach().numpy()
-        if not (math.isfinite(a) and math.isfinite(b)):
+        gate = theta.detach().numpy()[:3].copy()
+        gate[2] = MAX_LOG_SCALE * np.tanh(gate[2] / MAX_LOG_SCALE)
+        if not np.isfinite(gate).all():
             raise ModelError("model hybrid: fitting the blend gate diverged")
-        return np.array([a, b], dtype=np.float32)
+        return gate.astype(np.float32)
 
     # ---- scoring ------------------------------------------------------------------------------
     def _score(self, users: np.ndarray) -> np.ndarray:
         zc = standardize(self.cf_model_.score(users))
         zt = standardize(self.text_model_.score(users))
         g = self.item_gate_[None, :]
-        return g * zc + (1.0 - g) * zt
+        return g * zc + (1.0 - g) * self.text_scale_ * zt
 
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
@@ -233,4 +249,4 @@ class Hybrid(Recommender):
         self.cf_model_ = self._part(get(cf["model"]), cf, state, "cf")
         self.text_model_ = self._part(TextModel, extra.get("text") or {}, state, "text")
         self.item_counts_ = expect_array(state, "item_counts", (self.n_items,), np.float32)
-        self._set_gate(expect_array(state, "gate", (2,), np.float32))
+        self._set_gate(expect_array(state, "gate", (3,), np.float32))

@@ -96,7 +96,7 @@ class SASRecModule(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.blocks = nn.ModuleList(Block(hidden, heads, dropout) for _ in range(blocks))
         self.norm = nn.LayerNorm(hidden, eps=1e-8)
-        for name, p in self.named_parameters():
+        for p in self.parameters():
             if p.dim() > 1:
                 nn.init.xavier_normal_(p)
         with torch.no_grad():

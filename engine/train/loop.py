@@ -280,7 +280,7 @@ def make_validator(model, train, valid, *, ks: tuple[int, ...] = (10,),
     def run() -> dict[str, float]:
         if before is not None:
             before()
-        return dict(evaluate(model, train, valid, ks=ks).metrics)
+        return dict(evaluate(model, train, valid, ks=ks, diversity=False).metrics)
 
     return run
 

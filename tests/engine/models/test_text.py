@@ -3,46 +3,16 @@
 import shutil
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from engine import text_encoder
-from engine.data.catalog import ItemCatalog
 from engine.data.interactions import Interactions, index_of, normalize_ids
 from engine.errors import Cancelled, ModelError
 from engine.models.base import Recommender
 from engine.models.text import TextModel, history_weights
 from engine.progress import CancelToken
 
-
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    """Keep the embedding cache of these tests out of the user's cache folder."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RECSCOPE_CACHE_DIR", str(tmp_path_factory.mktemp("embcache")))
-        yield
-
-
-def retail_slice(shared_data, n_customers: int = 60, seed: int = 0):
-    """(events frame user/item/quantity/timestamp, ItemCatalog with Description as title) of a
-    sample of customers with 5..25 distinct products (keeps the catalog to embed small)."""
-    path = shared_data / "online-retail" / "online_retail.parquet"
-    if not path.exists():
-        pytest.skip("online-retail parquet is not present")
-    df = pd.read_parquet(path, columns=["StockCode", "Description", "Quantity", "InvoiceDate", "CustomerID"])
-    df = df[df["CustomerID"].notna() & (df["Quantity"] > 0)]
-    distinct = df.groupby("CustomerID")["StockCode"].nunique()
-    customers = np.sort(distinct[(distinct >= 5) & (distinct <= 25)].index.to_numpy())
-    pick = np.random.default_rng(seed).choice(customers, n_customers, replace=False)
-    df = df[df["CustomerID"].isin(pick)]
-    events = pd.DataFrame({"user": df["CustomerID"].astype(np.int64).to_numpy(),
-                           "item": df["StockCode"].astype(str).to_numpy(),
-                           "quantity": df["Quantity"].to_numpy(),
-                           "timestamp": pd.to_datetime(df["InvoiceDate"]).astype("int64").to_numpy() // 10**9})
-    desc = df.groupby(df["StockCode"].astype(str))["Description"].agg(lambda s: s.mode().iat[0] if s.notna().any() else None)
-    frame = pd.DataFrame({"Description": desc})
-    frame.index = pd.Index(normalize_ids(frame.index.to_numpy()), name="item")
-    return events, ItemCatalog(frame, {"title": "Description"})
+from _coldstart_data import private_cache, retail_slice  # noqa: F401 (autouse fixture)
 
 
 @pytest.fixture(scope="module")
