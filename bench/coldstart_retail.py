@@ -14,7 +14,9 @@ MovieLens-100k: u.data with u.item (genres, titles) and u.user (age, gender, occ
 random 70/10/20 train/valid/test split (seed 0); NDCG@10 overall and for users with <= 30
 training ratings.
 
-    nice python bench/coldstart_retail.py [--threads 1] [--write]   # --write appends to RESULTS.md
+    nice python bench/coldstart_retail.py [--threads 1] [--models pop,ials,text,hybrid,twotower]
+
+Prints a table per data set and one Markdown row per run (for bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -128,7 +130,6 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy 2-core box)")
     ap.add_argument("--skip-ml100k", action="store_true")
     ap.add_argument("--skip-retail", action="store_true")
-    ap.add_argument("--write", action="store_true", help="append the rows to bench/RESULTS.md")
     args = ap.parse_args()
     import torch
     torch.set_num_threads(args.threads)
@@ -138,9 +139,6 @@ def main() -> None:
     if not args.skip_ml100k:
         run_ml100k(rows)
     print("\n".join(rows))
-    if args.write:
-        with open(REPO / "bench" / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write("\n".join(rows) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Shared test fixtures: offscreen Qt, paths to the demo data and to ../shared/data."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# tests never write into the user's real cache or log folders
+os.environ.setdefault("RECSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="recscope-test-cache-"))
+os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test-logs-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

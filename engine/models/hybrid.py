@@ -16,7 +16,6 @@ stopping) only: a caller's validation split has no never-sold items to learn the
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
