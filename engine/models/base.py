@@ -9,6 +9,7 @@ the seen-item matrix, top-K and persistence.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any, ClassVar
@@ -137,6 +138,16 @@ class Recommender:
         if idx < 0:
             raise ModelError(f"user {user_id!r} is not in the training data")
         return int(idx)
+
+    def check_ranges(self, at_least_1=(), non_negative=()) -> None:
+        """ModelError unless params in ``at_least_1`` are >= 1 and those in ``non_negative`` are finite >= 0."""
+        for key in at_least_1:
+            if self.params[key] < 1:
+                raise ModelError(f"model {self.name}: {key} must be at least 1, got {self.params[key]}")
+        for key in non_negative:
+            value = self.params[key]
+            if not (value >= 0 and math.isfinite(value)):
+                raise ModelError(f"model {self.name}: {key} must be a finite number >= 0, got {value}")
 
     def get_params(self) -> dict[str, Any]:
         return dict(self.params)

@@ -22,7 +22,7 @@ from engine.errors import ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.train.device import resolve_device
-from engine.train.loop import History, finish_fit, fit_loop, make_validator
+from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.train.seed import seed_everything
 
 #: Rounds of re-drawing negatives that hit a positive; the few left after that are kept.
@@ -85,12 +85,7 @@ class BPR(Recommender):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         p = self.params
-        for key in ("factors", "epochs", "batch_size"):
-            if p[key] < 1:
-                raise ModelError(f"model bpr: {key} must be at least 1, got {p[key]}")
-        for key in ("reg", "weight_decay", "init_std"):
-            if not (p[key] >= 0 and math.isfinite(p[key])):
-                raise ModelError(f"model bpr: {key} must be a finite number >= 0, got {p[key]}")
+        self.check_ranges(at_least_1=("factors", "epochs", "batch_size"), non_negative=("reg", "weight_decay", "init_std"))
         self.user_factors_: np.ndarray | None = None
         self.item_factors_: np.ndarray | None = None
         self.item_bias_: np.ndarray | None = None
@@ -161,10 +156,7 @@ class BPR(Recommender):
         self.user_factors_ = expect_array(state, "user_factors", (self.n_users, f), np.float32)
         self.item_factors_ = expect_array(state, "item_factors", (self.n_items, f), np.float32)
         self.item_bias_ = expect_array(state, "item_bias", (self.n_items,), np.float32)
-        if extra.get("history") is not None:
-            self.history_ = History.from_dict(extra["history"])
-            self.epochs_run_ = len(self.history_.records)
-            self.device_ = self.history_.device
+        restore_history(self, extra)
 
     def _extra_config(self) -> dict:
         return {"history": None if self.history_ is None else self.history_.to_dict()}

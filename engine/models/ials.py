@@ -32,7 +32,7 @@ from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.progress import Progress, check
 from engine.train.device import resolve_device
-from engine.train.loop import EpochRecord, History, finish_fit, make_validator
+from engine.train.loop import EpochRecord, History, finish_fit, make_validator, restore_history
 from engine.train.seed import seed_everything
 
 
@@ -119,12 +119,7 @@ class IALS(Recommender):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         p = self.params
-        for key in ("factors", "epochs", "cg_steps", "batch_size"):
-            if p[key] < 1:
-                raise ModelError(f"model ials: {key} must be at least 1, got {p[key]}")
-        for key in ("reg", "alpha", "init_std"):
-            if not (p[key] >= 0 and math.isfinite(p[key])):
-                raise ModelError(f"model ials: {key} must be a finite number >= 0, got {p[key]}")
+        self.check_ranges(at_least_1=("factors", "epochs", "cg_steps", "batch_size"), non_negative=("reg", "alpha", "init_std"))
         self.user_factors_: np.ndarray | None = None
         self.item_factors_: np.ndarray | None = None
         self.history_: History | None = None
@@ -198,10 +193,7 @@ class IALS(Recommender):
         f = self.params["factors"]
         self.user_factors_ = expect_array(state, "user_factors", (self.n_users, f), np.float32)
         self.item_factors_ = expect_array(state, "item_factors", (self.n_items, f), np.float32)
-        if extra.get("history") is not None:
-            self.history_ = History.from_dict(extra["history"])
-            self.epochs_run_ = len(self.history_.records)
-            self.device_ = self.history_.device
+        restore_history(self, extra)
 
     def _extra_config(self) -> dict:
         return {"history": None if self.history_ is None else self.history_.to_dict()}

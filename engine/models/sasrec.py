@@ -37,9 +37,6 @@ from engine.train.seed import seed_everything
 
 #: Users scored per forward pass.
 SCORE_BATCH = 256
-#: ``max_len=0`` (auto) picks the long window when users have more than this many events on average.
-AUTO_LONG_MEAN = 50
-AUTO_LEN = (50, 200)
 LOSSES = ("ce", "bce")
 
 
@@ -188,14 +185,14 @@ def training_windows(indptr: np.ndarray, items: np.ndarray, max_len: int) -> tup
 class SASRec(Recommender):
     """SASRec. After fit: ``seq_indptr_`` (n_users + 1,) int64 and ``seq_items_`` int32 hold each
     user's last ``max_len_`` training items in time order; ``history_``, ``epochs_run_``,
-    ``device_`` as every torch model. ``max_len=0`` picks 200 for long histories (mean > 50
-    events per user, e.g. MovieLens), else 50.
+    ``device_`` as every torch model. ``max_len`` 50 (as RecBole): on MovieLens-100k 200 (as the
+    paper) reaches the same validation NDCG@10 but trains about three times longer.
     """
 
     name = "sasrec"
     capabilities = frozenset({"embeddings", "attention", "differentiable"})
     defaults: ClassVar[dict[str, Any]] = {
-        "max_len": 0, "hidden": 64, "blocks": 2, "heads": 1, "dropout": 0.2, "loss": "ce",
+        "max_len": 50, "hidden": 64, "blocks": 2, "heads": 1, "dropout": 0.2, "loss": "ce",
         "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5,
         "device": "auto", "seed": 0,
     }
@@ -208,11 +205,9 @@ class SASRec(Recommender):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         p = self.params
-        for key in ("hidden", "blocks", "heads", "epochs", "batch_size"):
+        for key in ("max_len", "hidden", "blocks", "heads", "epochs", "batch_size"):
             if p[key] < 1:
                 raise ModelError(f"model sasrec: {key} must be at least 1, got {p[key]}")
-        if p["max_len"] < 0:
-            raise ModelError(f"model sasrec: max_len must be 0 (auto) or positive, got {p['max_len']}")
         if p["hidden"] % p["heads"]:
             raise ModelError(f"model sasrec: hidden ({p['hidden']}) must be a multiple of heads ({p['heads']})")
         if not 0.0 <= p["dropout"] < 1.0:
@@ -240,8 +235,7 @@ class SASRec(Recommender):
         device = resolve_device(p["device"])
         seed_everything(p["seed"], device)
         indptr, items = user_sequences(interactions)
-        self.max_len_ = p["max_len"] or (AUTO_LEN[1] if interactions.n_events > AUTO_LONG_MEAN * max(
-            1, np.count_nonzero(np.diff(indptr))) else AUTO_LEN[0])
+        self.max_len_ = p["max_len"]
         self.seq_indptr_, self.seq_items_ = keep_last(indptr, items, self.max_len_)
         inputs_np, targets_np = training_windows(indptr, items, self.max_len_)
         if len(inputs_np) == 0:
@@ -350,12 +344,7 @@ class SASRec(Recommender):
         return state
 
     def _set_state(self, state: dict[str, np.ndarray], extra: dict) -> None:
-        try:
-            self.max_len_ = int(extra["max_len"])
-        except (KeyError, TypeError, ValueError):
-            raise ModelError("saved sasrec model lacks a valid max_len in config.json") from None
-        if not 1 <= self.max_len_ <= 100_000:
-            raise ModelError(f"saved sasrec model has max_len {self.max_len_}")
+        self.max_len_ = self.params["max_len"]
         module = self._new_module()
         expected = module.state_dict()
         extra_keys = sorted(k for k in state if k.startswith("net.") and k[4:] not in expected)
@@ -378,5 +367,4 @@ class SASRec(Recommender):
             self.device_ = self.history_.device
 
     def _extra_config(self) -> dict:
-        return {"max_len": self.max_len_,
-                "history": None if self.history_ is None else self.history_.to_dict()}
+        return {"history": None if self.history_ is None else self.history_.to_dict()}

@@ -35,7 +35,7 @@ from engine.models.features import FeatureSet, encode_item_features, encode_user
 from engine.models.registry import register
 from engine.progress import check, scaled
 from engine.train.device import resolve_device
-from engine.train.loop import History, finish_fit, fit_loop, make_validator
+from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.train.seed import seed_everything
 
 LOSSES = ("softmax", "bpr")
@@ -141,15 +141,10 @@ class TwoTower(Recommender):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         p = self.params
-        for key in ("factors", "epochs", "batch_size", "negatives"):
-            if p[key] < 1:
-                raise ModelError(f"model twotower: {key} must be at least 1, got {p[key]}")
+        self.check_ranges(at_least_1=("factors", "epochs", "batch_size", "negatives"), non_negative=("reg", "weight_decay", "init_std"))
         for key in ("layers", "price_bands"):
             if p[key] < 0:
                 raise ModelError(f"model twotower: {key} must be >= 0, got {p[key]}")
-        for key in ("reg", "weight_decay", "init_std"):
-            if not (p[key] >= 0 and math.isfinite(p[key])):
-                raise ModelError(f"model twotower: {key} must be a finite number >= 0, got {p[key]}")
         if p["loss"] not in LOSSES:
             raise ModelError(f"model twotower: loss must be one of {', '.join(LOSSES)}, got {p['loss']!r}")
         self._user_table: tuple[pd.DataFrame, str] | None = None
@@ -315,7 +310,4 @@ class TwoTower(Recommender):
         module.load_state_dict(weights)
         self.module_ = module.eval()
         self._sync()
-        if extra.get("history") is not None:
-            self.history_ = History.from_dict(extra["history"])
-            self.epochs_run_ = len(self.history_.records)
-            self.device_ = self.history_.device
+        restore_history(self, extra)

@@ -290,3 +290,11 @@ def finish_fit(model, history: History, device: torch.device | str) -> None:
     model.history_ = history
     model.epochs_run_ = len(history.records)
     model.device_ = str(device)
+
+
+def restore_history(model, extra: dict) -> None:
+    """Set ``model.history_``, ``epochs_run_`` and ``device_`` from a saved config's ``extra["history"]``."""
+    if extra.get("history") is not None:
+        model.history_ = History.from_dict(extra["history"])
+        model.epochs_run_ = len(model.history_.records)
+        model.device_ = model.history_.device

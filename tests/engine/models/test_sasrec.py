@@ -167,8 +167,10 @@ def test_bad_parameters_are_refused():
         SASRec(dropout=1.0)
 
 
-def test_auto_max_len_follows_history_length(data):
-    m = SASRec(**{**SMALL, "max_len": 0, "epochs": 1, "hidden": 8, "blocks": 1, "heads": 1}).fit(data)
-    assert m.max_len_ == 200                                            # MovieLens: long histories
-    short = Interactions.from_arrays([0, 0, 1, 1, 1], [0, 1, 1, 2, 0], timestamps=[1, 2, 1, 2, 3])
-    assert SASRec(epochs=1, hidden=8, blocks=1, device="cpu").fit(short).max_len_ == 50
+def test_history_is_the_latest_max_len_items_in_time_order(data, model):
+    user = int(np.argmax(np.diff(data.seen.indptr)))                   # the most active user
+    mine = data.user_idx == user
+    order = np.lexsort((np.flatnonzero(mine), data.timestamps[mine]))
+    latest = data.item_idx[mine][order][-model.max_len_:]
+    assert mine.sum() > model.max_len_
+    np.testing.assert_array_equal(model.history_items(user), latest)
