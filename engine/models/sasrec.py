@@ -32,7 +32,7 @@ from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.progress import check
 from engine.train.device import resolve_device
-from engine.train.loop import History, finish_fit, fit_loop, make_validator
+from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.train.seed import seed_everything
 
 #: Users scored per forward pass.
@@ -205,15 +205,11 @@ class SASRec(Recommender):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         p = self.params
-        for key in ("max_len", "hidden", "blocks", "heads", "epochs", "batch_size"):
-            if p[key] < 1:
-                raise ModelError(f"model sasrec: {key} must be at least 1, got {p[key]}")
+        self.check_ranges(("max_len", "hidden", "blocks", "heads", "epochs", "batch_size"), ("weight_decay",))
         if p["hidden"] % p["heads"]:
             raise ModelError(f"model sasrec: hidden ({p['hidden']}) must be a multiple of heads ({p['heads']})")
         if not 0.0 <= p["dropout"] < 1.0:
             raise ModelError(f"model sasrec: dropout must be in [0, 1), got {p['dropout']}")
-        if not (p["weight_decay"] >= 0 and math.isfinite(p["weight_decay"])):
-            raise ModelError(f"model sasrec: weight_decay must be a finite number >= 0, got {p['weight_decay']}")
         if p["loss"] not in LOSSES:
             raise ModelError(f"model sasrec: loss must be one of {', '.join(LOSSES)}, got {p['loss']!r}")
         self.max_len_: int | None = None
@@ -361,10 +357,7 @@ class SASRec(Recommender):
                 or (len(items) and (items.min() < 0 or items.max() >= self.n_items))):
             raise ModelError("saved sasrec user sequences are inconsistent with the model's users and items")
         self.seq_indptr_, self.seq_items_, self._module = indptr.copy(), items.copy(), module
-        if extra.get("history") is not None:
-            self.history_ = History.from_dict(extra["history"])
-            self.epochs_run_ = len(self.history_.records)
-            self.device_ = self.history_.device
+        restore_history(self, extra)
 
     def _extra_config(self) -> dict:
         return {"history": None if self.history_ is None else self.history_.to_dict()}
