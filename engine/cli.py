@@ -256,6 +256,39 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_tune(args) -> int:
+    from engine.data.splits import split
+    from engine.train.tune import tune
+    ds = _load(args.train, args.catalog)
+    train = _train_interactions(ds)
+    parts = split(train, method="random", test_frac=args.valid_frac, seed=args.seed or 0,
+                  extra_items=train.item_ids)
+    fixed = _params(args.param)
+    for flag in ("device", "epochs"):
+        if getattr(args, flag) is not None:
+            fixed.setdefault(flag, getattr(args, flag))
+    result = tune(args.model, parts.train, parts.test, n_trials=args.trials, minutes=args.minutes,
+                  sampler=args.sampler, seed=args.seed or 0, fixed=fixed, catalog=ds.catalog,
+                  progress=_stderr_progress(args.verbose))
+    best = {**fixed, **result.best_params}
+    model = _build_model(args.model, dict(best), args)
+    model.fit(parts.train, catalog=ds.catalog, valid=parts.test)
+    out_dir = Path(args.out)
+    model.save(out_dir)
+    trials = [{"number": t.number, "params": t.params, "value": t.value, "seconds": round(t.seconds, 3),
+               "state": t.state, **({"error": t.error} if t.error else {})} for t in result.trials]
+    summary = {"model": args.model, "metric": result.metric, "best_value": result.best_value,
+               "best_params": best, "trials": len(trials), "stopped": result.stopped, "model_dir": str(out_dir)}
+    (out_dir / "tuning.json").write_text(json.dumps({**summary, "trials": trials}, indent=2,
+                                                    default=_json_default))
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"best {result.metric} = {result.best_value:.5f} after {len(trials)} trials with "
+              f"{', '.join(f'{k}={v}' for k, v in best.items())}; saved to {out_dir}")
+    return 0
+
+
 def cmd_recommend(args) -> int:
     from engine.models.base import Recommender
     catalog = None
@@ -359,6 +392,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_train)
+
+    s = sub.add_parser("tune", help="hyper-parameter search on a validation split; saves the best model")
+    s.add_argument("--train", required=True)
+    model_args(s)
+    s.add_argument("--trials", type=_positive_int, default=20)
+    s.add_argument("--minutes", type=float)
+    s.add_argument("--sampler", choices=["tpe", "random"], default="tpe")
+    s.add_argument("--out", required=True, help="folder for the best model and tuning.json")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_tune, valid_frac=0.1)
 
     s = sub.add_parser("recommend", help="top-K items for one user")
     s.add_argument("--model-dir")

@@ -49,6 +49,7 @@ class EASE(Recommender):
     name = "ease"
     capabilities = frozenset({"additive"})
     defaults = {"l2": 500.0, "max_items": 40000}
+    search_space = {"l2": ("log", 1.0, 20000.0)}
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         n, l2 = self.n_items, self.params["l2"]

@@ -27,6 +27,7 @@ class ItemKNN(Recommender):
     name = "itemknn"
     capabilities = frozenset({"additive"})
     defaults = {"k": 100, "shrink": 10.0, "use_values": False}
+    search_space = {"k": ("int", 10, 500), "shrink": ("float", 0.0, 100.0)}
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         k, shrink = self.params["k"], self.params["shrink"]

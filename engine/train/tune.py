@@ -82,12 +82,12 @@ def _suggest(trial, name: str, spec: tuple):
 
 def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | None = None,
          sampler: str = "tpe", seed: int = 0, fixed: dict[str, Any] | None = None,
-         space: dict[str, tuple] | None = None, metric: str = "ndcg@10", k: int = 10,
+         space: dict[str, tuple] | None = None, metric: str = "ndcg@10", k: int = 10, catalog=None,
          progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> TuneResult:
     """Search ``model``'s (class or registry name) parameters; maximises ``metric`` on ``valid``.
 
     fixed: parameters held constant (e.g. {"device": "cpu", "epochs": 50}); space: overrides the
-    class's ``search_space``. At least one of ``n_trials`` / ``minutes`` must be given.
+    class's ``search_space``; catalog: passed to every fit. At least one of ``n_trials`` / ``minutes`` must be given.
     """
     import optuna
     from engine.evaluate import evaluate
@@ -128,10 +128,11 @@ def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | Non
         n = len(trials)
         sub = scaled(progress, n / n_trials, (n + 1) / n_trials) if n_trials and budget_s is None else None
         try:
-            fitted = cls(**{**fixed, **params}).fit(train, valid=valid, progress=sub, cancel=cancel)
+            fitted = cls(**{**fixed, **params}).fit(train, catalog=catalog, valid=valid, progress=sub,
+                                                    cancel=cancel)
             if cancel is not None and cancel.cancelled:
                 raise _Stop()
-            value = float(evaluate(fitted, train, valid, ks=(k,)).metrics[metric])
+            value = float(evaluate(fitted, train, valid, ks=(k,), diversity=False).metrics[metric])
         except (_Stop, Cancelled):
             trials.append(TrialResult(trial.number, params, None, time.perf_counter() - t0, "cancelled"))
             study.stop()

@@ -48,3 +48,21 @@ def test_unknown_model_names_the_choices(tmp_path):
     res = run_cli("evaluate", "--train", str(train), "--test", str(train), "--model", "nosuch")
     assert res.returncode == 2
     assert "unknown model 'nosuch'" in res.stderr and "ease" in res.stderr
+
+
+def test_tune_saves_best_model_and_trials(tmp_path):
+    demo = REPO / "resources" / "demo" / "online_retail_demo.csv"
+    out = tmp_path / "best"
+    res = run_cli("tune", "--train", str(demo), "--model", "ease", "--trials", "3", "--out", str(out), "--json")
+    assert res.returncode == 0, res.stderr
+    import json
+    summary = json.loads(res.stdout.strip().splitlines()[-1])
+    trials = json.loads((out / "tuning.json").read_text())["trials"]
+    assert len(trials) == 3 and summary["trials"] == 3
+    best = max(t["value"] for t in trials if t["value"] is not None)
+    assert summary["best_value"] == best
+    assert summary["best_params"]["l2"] == [t for t in trials if t["value"] == best][0]["params"]["l2"]
+    assert (out / "weights.safetensors").exists() and (out / "config.json").exists()
+    rec = run_cli("recommend", "--model-dir", str(out), "--user", "18074", "--k", "5", "--json")
+    assert rec.returncode == 0, rec.stderr
+    assert len(json.loads(rec.stdout.strip().splitlines()[-1])["items"]) == 5
