@@ -9,6 +9,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# tiny test models train faster on one torch/OpenMP thread than on two contended ones
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 # tests never write into the user's real cache or log folders
 os.environ.setdefault("RECSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="recscope-test-cache-"))
 os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test-logs-"))

@@ -15,15 +15,6 @@ from engine.models.ials import IALS
 from engine.progress import CancelToken
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One torch thread: the test machine's 2 cores are shared, and spinning OpenMP workers stall."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def parts(ml_slice):
     return split(ml_slice, "random", test_frac=0.2, valid_frac=0.1, seed=0)
@@ -36,7 +27,6 @@ def ndcg(model, parts):
 @pytest.fixture(scope="module")
 def baselines(parts):
     """Test NDCG@10 of popularity and of an untrained BPR (random scores)."""
-    torch.set_num_threads(1)
     pop = registry.create("pop").fit(parts.train)
     untrained = BPR(lr=1e-9, epochs=1, device="cpu").fit(parts.train)
     return {"pop": ndcg(pop, parts), "random": ndcg(untrained, parts)}

@@ -17,15 +17,6 @@ from engine.progress import CancelToken
 FAST = {"factors": 16, "epochs": 2, "text": False, "device": "cpu"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tiny models train faster on one torch thread than on two contended ones."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def ml(ml100k):
     """(Interactions of users 1..200, item catalog from u.item, user table from u.user)."""

@@ -15,12 +15,3 @@ def ml_split(ml100k):
     return split(inter, "random", test_frac=0.2, valid_frac=0.1, seed=0)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Torch on one thread during these tests: the CI machine has 2 cores shared by many jobs, and
-    spinning OpenMP workers there make small ops orders of magnitude slower."""
-    import torch
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
