@@ -123,7 +123,9 @@ class ColumnMapping:
         listing = ", ".join(map(str, columns))
         for role in ("user", "item"):
             if getattr(self, role) is None:
-                raise SchemaError(f"no {role} column found; choose one of: {listing}", path=name)
+                hint = (f"it has one row per {self.item}, so it looks like an item catalog: open it as the "
+                        f"catalog, or " if role == "user" and self.item and self.title else "")
+                raise SchemaError(f"no {role} column found; {hint}choose one of: {listing}", path=name)
         if self.user == self.item:
             raise SchemaError(f"user and item are both column '{self.user}'", path=name)
         for role in (*ROLES, "extra"):
@@ -232,6 +234,12 @@ def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:
     return m
 
 
+def _is_catalog(frame: pd.DataFrame, chosen: dict) -> bool:
+    """True when the named item column is unique on every row (a catalog, not interactions)."""
+    item = chosen.get("item")
+    return item is not None and len(frame) > 20 and frame[item[0]].is_unique
+
+
 def _fill_from_content(frame: pd.DataFrame, chosen: dict, used: set) -> None:
     """Fill user/item (and, for headless files, rating/timestamp) from column content."""
     free = [c for c in frame.columns if c not in used]
@@ -239,6 +247,8 @@ def _fill_from_content(frame: pd.DataFrame, chosen: dict, used: set) -> None:
     for role in ("user", "item"):
         if role in chosen:
             continue
+        if role == "user" and not generic and _is_catalog(frame, chosen):
+            continue  # one row per item: an item catalog has no user column to guess
         for col in free:
             if col not in used and _id_like(frame[col]):
                 chosen[role] = (col, 0.4 if generic else 0.3)
