@@ -13,7 +13,7 @@ def test_goodbooks_catalog_is_not_read_as_interactions(shared_data):
     with pytest.raises(SchemaError) as err:
         open_dataset(path)
     msg = str(err.value)
-    assert msg.startswith(str(path)) and "no user column found" in msg and "item catalog" in msg
+    assert msg.startswith("books.csv") and "no user column found" in msg and "item catalog" in msg
     assert "\n" not in msg
 
 
