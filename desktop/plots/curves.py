@@ -74,7 +74,7 @@ class HistogramPlot(LabelledPlot):
     bins (as the engine makes for activity counts) read like a log axis with exact bin edges.
     """
 
-    def set_histogram(self, edges, counts, *, max_labels: int = 12) -> None:
+    def set_histogram(self, edges, counts, *, max_labels: int = 8) -> None:
         self.clear_data()
         edges = list(edges)
         positions = list(range(len(edges)))

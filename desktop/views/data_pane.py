@@ -258,6 +258,8 @@ class DataPane(QWidget):
                                            "Users")
         plots.addWidget(self.long_tail_plot, 0, 0)
         plots.addWidget(self.activity_plot, 0, 1)
+        plots.setColumnStretch(0, 1)
+        plots.setColumnStretch(1, 1)
         lay.addLayout(plots, 1)
         split.addWidget(bottom)
         split.setStretchFactor(0, 2)
@@ -353,8 +355,7 @@ class DataPane(QWidget):
         else:
             self.cards["span"].set("–", "the data has no timestamps")
         self._show_report(dataset.report)
-        self.long_tail_plot.setTitle(f"Long tail: the top 20% of items hold {prof.top20_share:.0%} "
-                                     "of interactions", size="10pt")
+        self.long_tail_plot.setTitle(f"Long tail: top 20% of items hold {prof.top20_share:.0%}", size="10pt")
         self.long_tail_plot.set_curve(prof.tail_x, prof.tail_y, reference=([0.0, 1.0], [0.0, 1.0]),
                                       x_range=(0.0, 1.0), y_range=(0.0, 1.0))
         self.activity_plot.set_histogram(prof.activity_edges, prof.activity_counts)
