@@ -413,7 +413,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_recommend)
 
     from engine.rerank_cli import add_rerank_command
+    from engine.simulate_cli import add_simulate_command
     add_rerank_command(sub)
+    add_simulate_command(sub)
 
     s = sub.add_parser("models", help="list the available models and their parameters")
     s.add_argument("--json", action="store_true")
