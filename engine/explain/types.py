@@ -1,0 +1,115 @@
+"""Display-ready explanation results: frozen dataclasses the GUI draws and the CLI prints as JSON.
+
+Every method in ``engine.explain`` returns one of these; ``to_dict()`` makes it JSON-able.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+
+def _jsonable(value):
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+class _Dict:
+    def to_dict(self) -> dict:
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Attribution(_Dict):
+    """Per-feature credit for one (user, item) score.
+
+    method: "contributions" | "latent" | "saliency" | "ig" | "shap" | ...; title: one line for a chart;
+    keys: (n,) external item ids (history items) or feature names; labels: (n,) display text
+    (catalog title when known); values: (n,) float64 credit, in ``unit``;
+    target: the explained quantity (the score, or the margin over the item ranked K+1);
+    baseline: the quantity with every feature "absent", so sum(values) ≈ target − baseline
+    (exactly for additive methods); unit: "score" or "margin"; note: caveats in plain words.
+    """
+
+    method: str
+    title: str
+    keys: tuple
+    labels: tuple[str, ...]
+    values: np.ndarray
+    target: float
+    baseline: float = 0.0
+    unit: str = "score"
+    user: object = None
+    item: object = None
+    note: str = ""
+
+    def order(self) -> np.ndarray:
+        """(n,) indices of ``values`` from the most to the least positive."""
+        return np.argsort(-self.values, kind="stable")
+
+
+@dataclass(frozen=True)
+class AttentionMap(_Dict):
+    """SASRec attention for one user: weights[layer, head, query, key] over the last ``n`` history
+    positions (oldest first); keys/labels: (n,) history item ids / titles; last_row: (layers, heads, n)
+    the weights from the last position (the one that scores the next item). Rows sum to 1."""
+
+    title: str
+    keys: tuple
+    labels: tuple[str, ...]
+    weights: np.ndarray
+    user: object = None
+    item: object = None
+    note: str = ""
+
+    @property
+    def last_row(self) -> np.ndarray:
+        return self.weights[:, :, -1, :]
+
+
+@dataclass(frozen=True)
+class Counterfactual(_Dict):
+    """The smallest set of history items found whose removal drops ``item`` out of the top-``k``.
+
+    removed: external ids (labels: titles) in removal order; rank_before / rank_after: 1-based rank
+    of the item; found: False when even removing ``max_removed`` items kept it in the top-k;
+    exact: True when the search proved minimality (exhaustive over small sets)."""
+
+    title: str
+    removed: tuple
+    labels: tuple[str, ...]
+    rank_before: int
+    rank_after: int
+    k: int
+    found: bool
+    exact: bool
+    user: object = None
+    item: object = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Faithfulness(_Dict):
+    """Deletion test over ``pairs`` (user, item) pairs: curves[method] is the (steps+1,) mean drop of
+    the item's score after deleting 0..steps history items in the method's order (normalised by the
+    score); aopc[method] its mean over steps; "random" is the random-order baseline."""
+
+    pairs: int
+    steps: int
+    aopc: dict = field(default_factory=dict)
+    curves: dict = field(default_factory=dict)
+    model: str = ""
+    note: str = ""
