@@ -1,0 +1,76 @@
+"""SimulateController: builds the bandit log of the open dataset and replays the chosen policies
+in a worker (``engine.simulate.basket_log``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.state import AppState
+from desktop.tasks import Task, TaskRunner
+from engine.progress import scaled
+from engine.simulate.basket_log import basket_log, simulate
+
+
+def run_simulation(interactions, catalog, arms: str, n_arms: int, policies: list[str], models: dict,
+                   seed: int, *, progress=None, cancel=None):
+    """Worker body: (BanditLog, [ReplayResult] in the order of ``policies``)."""
+    log = basket_log(interactions, catalog, arms, n_arms, seed, progress=scaled(progress, 0.0, 0.1), cancel=cancel)
+    return log, simulate(log, policies, models, seed, progress=scaled(progress, 0.1, 1.0), cancel=cancel)
+
+
+class SimulateController(QObject):
+    progress = Signal(object)
+    finished = Signal(object)       # (BanditLog, [ReplayResult], {policy spec: label})
+    failed = Signal(str)
+    cancelled = Signal()
+    running_changed = Signal(bool)
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.runner = runner
+        self._task: Task | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def start(self, arms: str, n_arms: int, policies: list[str], model_runs: dict[str, str], seed: int) -> None:
+        """policies: specs ("egreedy:0.1", "ucb:1", "thompson", "model:<run id>"); model_runs: run id
+        -> display name for the model policies."""
+        ds = self.state.dataset
+        if ds is None:
+            self.failed.emit("Open a data file first (Data pane).")
+            return
+        models = {}
+        for run_id in model_runs:
+            run = self.state.run(run_id)
+            if run is None:
+                self.failed.emit("The chosen model is gone; pick another one.")
+                return
+            models[run_id] = run.model
+        if self._task is not None:
+            self._task.cancel()
+        task = self.runner.submit(run_simulation, ds.interactions, ds.catalog, arms, int(n_arms), list(policies),
+                                  models, int(seed), name="Simulate exploration")
+        self._task = task
+        self.running_changed.emit(True)
+        task.progress.connect(self.progress)
+        task.done.connect(lambda res, t=task: self._end(t, self.finished, (*res, dict(model_runs))))
+        task.failed.connect(lambda msg, t=task: self._end(t, self.failed, msg))
+        task.cancelled.connect(lambda t=task: self._end(t, self.cancelled, None))
+
+    @Slot()
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def _end(self, task: Task, signal, payload) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        self.running_changed.emit(False)
+        if payload is None:
+            signal.emit()
+        else:
+            signal.emit(payload)

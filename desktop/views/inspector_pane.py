@@ -1,0 +1,657 @@
+"""Inspector pane: one customer's history beside their top-N from one or two runs, the list before
+and after the active merchandising rules, a made-up new customer, and the export of every list.
+
+The pane shows what ``engine.inspect`` returns (through InspectorController); clicking a
+recommended item selects it (AppState.select) for the Explain pane.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QFileDialog, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QProgressBar, QPushButton, QSpinBox,
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from desktop.controllers.inspector_controller import InspectorController, cold_start_available
+from desktop.qtmodels.marked_frame_model import MarkedFrameModel
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+from engine import inspect as einspect
+from engine.data.interactions import index_of, normalize_ids
+
+NONE = "(none)"
+HELD_OUT = "#fef9c3"     # purchases held out for testing / recommendations the customer bought later
+IN_BOTH = "#dcfce7"      # in both models' lists
+MOVED_UP = "#dbeafe"
+MOVED_DOWN = "#fee2e2"
+#: engine column -> table heading (columns not listed are not shown)
+HEADINGS = {"rank": "#", "was": "Was", "move": "Move", "date": "Date", "title": "Title",
+            "category": "Category", "price": "Price", "quantity": "Qty", "rating": "Rating",
+            "weight": "Weight", "score": "Score", "item": "Item",
+            "reasons": "Why it moved"}
+EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+
+
+def _py(value):
+    """A numpy scalar id as a plain Python value."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def display_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The shown subset of an engine frame with readable headings and formatted cells."""
+    out = pd.DataFrame(index=frame.index)
+    for col in columns:
+        if col not in frame.columns:
+            continue
+        elif col == "date":
+            out[HEADINGS[col]] = frame[col].dt.strftime("%Y-%m-%d").fillna("")
+        elif col == "score":
+            out[HEADINGS[col]] = frame[col].round(4)
+        elif col == "was":
+            out[HEADINGS[col]] = frame[col].astype("float64")
+        else:
+            out[HEADINGS[col]] = frame[col]
+    return out
+
+
+def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAlternatingRowColors(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setWordWrap(False)
+    view.setProperty("stretch_title", stretch_title)
+    view.setMinimumWidth(200)
+    return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Titles and reasons share the spare width; other columns fit their contents."""
+    header = view.horizontalHeader()
+    model = view.model()
+    for c in range(model.columnCount()):
+        wide = model.headerData(c, Qt.Orientation.Horizontal) in ("Title", "Why it moved", "Policy", "Group",
+                                                                  "Metric")
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+
+
+class ProgressStrip(QWidget):
+    """A progress bar, its message and a Cancel button for one long action (hidden when idle)."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setMinimumWidth(120)
+        self.label = QLabel("")
+        self.label.setObjectName("muted")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        lay.addWidget(self.bar, 1)
+        lay.addWidget(self.label, 2)
+        lay.addWidget(self.cancel_button)
+        self.hide()
+
+    def start(self, text: str) -> None:
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(0)
+        self.label.setText(text)
+        self.show()
+
+    @Slot(object)
+    def show_progress(self, p) -> None:
+        if p.fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(p.fraction * 1000))
+        if p.message:
+            self.label.setText(p.message)
+
+
+def run_items(state: AppState) -> list[tuple[str, str]]:
+    """(run id, label) of every run, newest first."""
+    out = []
+    for run in reversed(state.runs):
+        ndcg = run.metrics.get("ndcg@10")
+        out.append((run.id, f"{run.name}" + (f"  (NDCG@10 {ndcg:.3f})" if ndcg is not None else "")))
+    return out
+
+
+def fill_run_combo(combo: QComboBox, state: AppState, none: bool = False) -> None:
+    """Refill ``combo`` with the runs, keeping its choice when it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if none:
+        combo.addItem(NONE, None)
+    for run_id, label in run_items(state):
+        combo.addItem(label, run_id)
+    idx = combo.findData(current)
+    combo.setCurrentIndex(idx if idx >= 0 else (0 if combo.count() else -1))
+    combo.blockSignals(False)
+
+
+def open_pane(widget: QWidget, title: str) -> bool:
+    """Switch the main window to the pane titled ``title`` in its navigation; False if absent."""
+    nav = getattr(widget.window(), "nav", None)
+    if nav is None:
+        return False
+    for row in range(nav.count()):
+        if nav.item(row).text() == title:
+            nav.setCurrentRow(row)
+            return True
+    return False
+
+
+class ListBox(QGroupBox):
+    """A titled table of one list (history or recommendations) with a one-line caption."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(title, parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 8, 6, 6)
+        self.caption = QLabel("")
+        self.caption.setObjectName("muted")
+        self.caption.setWordWrap(True)
+        self.model = MarkedFrameModel(self)
+        self.table = make_table(self.model)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.table, 1)
+
+    def show_frame(self, frame: pd.DataFrame, data: pd.DataFrame, *, marks=None, notes=None) -> None:
+        """Show ``frame`` (display columns) of engine rows ``data``; each row's tooltip names the
+        item (title and id) above its note."""
+        tips = {}
+        if "item" in data.columns and "title" in data.columns:
+            tips = {r: f"{t}  (item {i})" for r, (t, i) in enumerate(zip(data["title"], data["item"]))}
+        for r, note in (notes or {}).items():
+            tips[r] = f"{tips[r]}\n{note}" if r in tips else note
+        self.model.show(frame, data, marks=marks, notes=tips)
+        fit_columns(self.table)
+
+
+class InspectorPane(QWidget):
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.controller = InspectorController(state, runner, self)
+        self.user = None            # the customer shown (external id)
+        self.view = None            # last engine.inspect.CustomerView
+        self.cold_items: list = []
+        self._build()
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(0)
+        self._refresh.timeout.connect(self._request)
+        c = self.controller
+        c.shown.connect(self._show_view)
+        c.failed.connect(self._show_error)
+        c.cold_shown.connect(self._show_cold)
+        c.cold_failed.connect(self._show_cold_error)
+        c.export_progress.connect(self.export_strip.show_progress)
+        c.export_running.connect(self._export_running)
+        c.export_finished.connect(lambda m: self.say(m, "info"))
+        c.export_failed.connect(lambda m: self.say(m, "error"))
+        c.book.changed.connect(self.refresh)
+        state.runs_changed.connect(self._fill_runs)
+        state.dataset_changed.connect(self._on_dataset)
+        state.split_changed.connect(lambda _s: self.refresh())
+        state.selection_changed.connect(self._on_selection)
+        self._fill_runs()
+
+    # ---- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 8)
+        root.setSpacing(6)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Customer"))
+        self.prev_button = QPushButton("◀")
+        self.prev_button.setToolTip("Previous customer")
+        self.prev_button.setFixedWidth(34)
+        self.prev_button.clicked.connect(lambda: self._step(-1))
+        self.user_edit = QLineEdit()
+        self.user_edit.setPlaceholderText("customer id…")
+        self.user_edit.setClearButtonEnabled(True)
+        self.user_edit.setMinimumWidth(110)
+        self.user_edit.setMaximumWidth(170)
+        self._user_list = QStringListModel(self)
+        completer = QCompleter(self._user_list, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setMaxVisibleItems(12)
+        completer.activated.connect(self._choose_user)
+        self.user_edit.setCompleter(completer)
+        self.user_edit.textEdited.connect(self._suggest_users)
+        self.user_edit.returnPressed.connect(lambda: self._choose_user(self.user_edit.text()))
+        self.next_button = QPushButton("▶")
+        self.next_button.setToolTip("Next customer")
+        self.next_button.setFixedWidth(34)
+        self.next_button.clicked.connect(lambda: self._step(1))
+        self.run_a = QComboBox()
+        self.run_a.setMinimumContentsLength(16)
+        self.run_a.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.run_a.currentIndexChanged.connect(self._run_a_changed)
+        self.run_b = QComboBox()
+        self.run_b.setMinimumContentsLength(12)
+        self.run_b.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.run_b.currentIndexChanged.connect(self.refresh)
+        self.k_spin = QSpinBox()
+        self.k_spin.setRange(1, 100)
+        self.k_spin.setValue(10)
+        self.k_spin.valueChanged.connect(self.refresh)
+        self.export_button = QPushButton("Export all lists…")
+        self.export_button.setToolTip("Write every customer's top-N with catalog fields to CSV or Excel")
+        self.export_button.clicked.connect(self._browse_export)
+        for w in (self.prev_button, self.user_edit, self.next_button):
+            bar.addWidget(w)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Model"))
+        bar.addWidget(self.run_a, 1)
+        bar.addWidget(QLabel("Compare with"))
+        bar.addWidget(self.run_b, 1)
+        bar.addWidget(QLabel("Top"))
+        bar.addWidget(self.k_spin)
+        bar.addSpacing(8)
+        bar.addWidget(self.export_button)
+        root.addLayout(bar)
+
+        self.export_strip = ProgressStrip()
+        self.export_strip.cancel_requested.connect(self.controller.cancel_export)
+        root.addWidget(self.export_strip)
+        self.message_label = QLabel("")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.hide()
+        root.addWidget(self.message_label)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_customer_tab(), "History and recommendations")
+        self.tabs.addTab(self._build_rules_tab(), "Before / after rules")
+        self.cold_tab = self._build_cold_tab() if cold_start_available() else None
+        if self.cold_tab is not None:
+            self.tabs.addTab(self.cold_tab, "New customer")
+        root.addWidget(self.tabs, 1)
+
+    def _build_customer_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        lay.setContentsMargins(4, 4, 4, 4)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        self.history_box = ListBox("History")
+        self.list_a = ListBox("Recommendations")
+        self.list_b = ListBox("Compared model")
+        for box in (self.list_a, self.list_b):
+            box.table.clicked.connect(lambda index, b=box: self._item_clicked(b, index.row()))
+        self.list_b.hide()
+        split.addWidget(self.history_box)
+        split.addWidget(self.list_a)
+        split.addWidget(self.list_b)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)
+        split.setStretchFactor(2, 4)
+        lay.addWidget(split, 1)
+        row = QHBoxLayout()
+        self.legend = QLabel(f"<span style='background:{HELD_OUT}'>&nbsp;yellow&nbsp;</span> held out for "
+                             "testing (the model never saw it) · "
+                             f"<span style='background:{IN_BOTH}'>&nbsp;green&nbsp;</span> in both lists")
+        self.legend.setObjectName("muted")
+        self.why_button = QPushButton("Why this item?")
+        self.why_button.setToolTip("Select a recommended item, then open its explanation")
+        self.why_button.setEnabled(False)
+        self.why_button.clicked.connect(self._why)
+        row.addWidget(self.legend, 1)
+        row.addWidget(self.why_button)
+        lay.addLayout(row)
+        return tab
+
+    def _build_rules_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.rules_label = QLabel("")
+        self.rules_label.setWordWrap(True)
+        lay.addWidget(self.rules_label)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        self.before_box = ListBox("Before rules")
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setChildrenCollapsible(False)
+        self.after_box = ListBox("After rules")
+        self.removed_box = ListBox("Left the list")
+        for box in (self.before_box, self.after_box):
+            box.table.clicked.connect(lambda index, b=box: self._item_clicked(b, index.row()))
+        right.addWidget(self.after_box)
+        right.addWidget(self.removed_box)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        split.addWidget(self.before_box)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        lay.addWidget(split, 1)
+        return tab
+
+    def _build_cold_tab(self) -> QWidget:
+        tab = QWidget()
+        lay = QHBoxLayout(tab)
+        lay.setContentsMargins(4, 4, 4, 4)
+        left = QGroupBox("Build a new customer")
+        ll = QVBoxLayout(left)
+        self.item_search = QLineEdit()
+        self.item_search.setPlaceholderText("search the catalog by title or item id…")
+        self.item_search.setClearButtonEnabled(True)
+        self.item_search.textChanged.connect(self._search_items)
+        self.found_list = QListWidget()
+        self.found_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.found_list.itemDoubleClicked.connect(lambda it: self._add_cold_items([it]))
+        self.add_button = QPushButton("Add ↓")
+        self.add_button.setToolTip("Add the selected items to the new customer (or double-click one)")
+        self.add_button.clicked.connect(lambda: self._add_cold_items(self.found_list.selectedItems()))
+        self.chosen_list = QListWidget()
+        self.chosen_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        buttons = QHBoxLayout()
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self._remove_cold_item)
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(lambda: self._set_cold_items([]))
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.clear_button)
+        ll.addWidget(self.item_search)
+        ll.addWidget(self.found_list, 3)
+        ll.addLayout(buttons)
+        chosen = QLabel("Their items")
+        chosen.setObjectName("sectionTitle")
+        ll.addWidget(chosen)
+        ll.addWidget(self.chosen_list, 2)
+        self.cold_box = ListBox("Recommendations for the new customer")
+        self.cold_box.table.clicked.connect(lambda index: self._item_clicked(self.cold_box, index.row()))
+        lay.addWidget(left, 2)
+        lay.addWidget(self.cold_box, 3)
+        return tab
+
+    # ---- choosing -----------------------------------------------------------------------------
+    def _user_ids(self):
+        ds = self.state.dataset
+        return None if ds is None else ds.interactions.user_ids
+
+    @Slot(str)
+    def _suggest_users(self, text: str) -> None:
+        ids = self._user_ids()
+        if ids is not None:
+            self._user_list.setStringList([str(v) for v in einspect.search_users(ids, text, 50)])
+
+    @Slot(str)
+    def _choose_user(self, text: str) -> None:
+        ids = self._user_ids()
+        if ids is None:
+            return
+        text = text.strip()
+        found = einspect.search_users(ids, text, 1)
+        if not found or str(found[0]).lower() != text.lower():
+            n = len(einspect.search_users(ids, text, 1000)) if text else 0
+            self._show_error(f"No customer with id '{text}'" + (f"; {n} ids start with it." if n else "."))
+            return
+        self.show_user(found[0])
+
+    def _step(self, delta: int) -> None:
+        ids = self._user_ids()
+        if ids is None or not len(ids):
+            return
+        pos = index_of(normalize_ids([self.user]), ids)[0] if self.user is not None else -1
+        self.show_user(_py(ids[(pos + delta) % len(ids)]))
+
+    def show_user(self, user) -> None:
+        """Show customer ``user`` (external id) and make them the selected customer."""
+        self.user = user
+        self.user_edit.setText(str(user))
+        self.state.select(user=user)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Ask for the current customer's view again (coalesced)."""
+        self._refresh.start()
+
+    def _request(self) -> None:
+        if self.user is None or self.state.dataset is None:
+            return
+        self.controller.show_customer(self.user, self.run_a.currentData(), self.run_b.currentData(),
+                                      self.k_spin.value())
+        if self.cold_tab is not None and self.cold_items:
+            self._request_cold()
+
+    @Slot()
+    def _fill_runs(self) -> None:
+        fill_run_combo(self.run_a, self.state)
+        fill_run_combo(self.run_b, self.state, none=True)
+        if self.state.run_id is not None and self.run_a.findData(self.state.run_id) >= 0:
+            self.run_a.setCurrentIndex(self.run_a.findData(self.state.run_id))
+        has_runs = bool(self.state.runs)
+        self.export_button.setEnabled(has_runs and not self.controller.exporting)
+        if self.user is None and self.state.dataset is not None and self.state.runs:
+            first = self.state.current_run().model.user_ids_
+            if len(first):
+                self.show_user(_py(first[0]))
+                return
+        self.refresh()
+
+    @Slot()
+    def _run_a_changed(self) -> None:
+        run_id = self.run_a.currentData()
+        if run_id is not None:
+            self.state.select(run_id=run_id)
+        self.refresh()
+
+    @Slot(object)
+    def _on_dataset(self, _dataset) -> None:
+        self.user, self.view, self.cold_items = None, None, []
+        self.user_edit.clear()
+        for box in (self.history_box, self.list_a, self.list_b, self.before_box, self.after_box, self.removed_box):
+            box.model.clear()
+            box.caption.setText("")
+        if self.cold_tab is not None:
+            self._set_cold_items([])
+        self._fill_runs()
+
+    @Slot()
+    def _on_selection(self) -> None:
+        st = self.state
+        if st.run_id is not None and st.run_id != self.run_a.currentData():
+            idx = self.run_a.findData(st.run_id)
+            if idx >= 0:
+                self.run_a.setCurrentIndex(idx)
+        if st.user is not None and str(st.user) != str(self.user):
+            self.show_user(st.user)
+
+    # ---- showing ------------------------------------------------------------------------------
+    @Slot(object)
+    def _show_view(self, view) -> None:
+        self.view = view
+        self._show_error("")
+        hist = view.history
+        value_col = next((c for c in ("quantity", "rating", "weight") if c in hist.columns), None)
+        cols = ["date", "title", "category", "price"] + ([value_col] if value_col else [])
+        held = {i for i, v in enumerate(hist.get("held_out", pd.Series(dtype=bool)).tolist()) if v}
+        self.history_box.setTitle(f"History of customer {view.user}")
+        n_held = len(held)
+        self.history_box.caption.setText(
+            f"{len(hist):,} purchases" + (f" · {n_held} held out for testing (yellow)" if n_held else ""))
+        self.history_box.show_frame(display_frame(hist, cols), hist,
+                                    marks={r: HELD_OUT for r in held},
+                                    notes={r: "Held out: the model did not see this purchase; it tests the lists"
+                                           for r in held})
+        rec_cols = ["rank", "title", "category", "price", "score"]
+        for box, top, combo in ((self.list_a, view.top_a, self.run_a), (self.list_b, view.top_b, self.run_b)):
+            box.setVisible(top is not None or (box is self.list_a))
+            if top is None:
+                box.model.clear()
+                box.caption.setText("")
+                continue
+            box.setTitle(f"Top {len(top)} · {combo.currentText().split('  (')[0]}")
+            marks = {r: IN_BOTH for r, v in enumerate(top.get("in_both", pd.Series(dtype=bool)).tolist()) if v}
+            bought = [r for r, v in enumerate(top.get("held_out", pd.Series(dtype=bool)).tolist()) if v]
+            marks.update({r: HELD_OUT for r in bought})
+            caption = f"{len(bought)} of {len(top)} bought later (held out)" if "held_out" in top else ""
+            if "in_both" in top:
+                caption += f" · {int(top['in_both'].sum())} in both lists"
+            box.caption.setText(caption.strip(" ·"))
+            box.show_frame(display_frame(top, rec_cols), top, marks=marks,
+                           notes={r: "The customer bought this later (held-out purchase)" for r in bought})
+        if view.top_a is None:
+            self.list_a.setTitle("Recommendations")
+        if view.notes:
+            self.say(" ".join(view.notes), "warning")
+        self._show_rules(view)
+        self.why_button.setEnabled(False)
+
+    def _show_rules(self, view) -> None:
+        book = self.controller.book
+        if book.active is None:
+            self.rules_label.setText("No rule set is active: define one in the Rules pane.")
+        elif view.rules_error:
+            self.rules_label.setText(f"<span style='color:#b91c1c'>Rule set '{book.active_name}' cannot be "
+                                     f"applied: {view.rules_error}</span>")
+        else:
+            self.rules_label.setText(f"Rule set <b>{book.active_name}</b> ({len(book.active.get('rules', []))} "
+                                     "rules; edit it in the Rules pane). Blue: moved up or new · red: moved down.")
+        rv = view.rules
+        if rv is None:
+            for box in (self.before_box, self.after_box, self.removed_box):
+                box.model.clear()
+                box.caption.setText("")
+            return
+        self.before_box.show_frame(display_frame(rv.before, ["rank", "title", "category", "price", "score"]),
+                                   rv.before)
+        self.before_box.caption.setText(f"The model's own top {len(rv.before)}")
+        up = {r for r, m in enumerate(rv.after["move"].tolist()) if m == "new" or m.startswith("▲")}
+        down = {r for r, m in enumerate(rv.after["move"].tolist()) if m.startswith("▼")}
+        marks = {**{r: MOVED_UP for r in up}, **{r: MOVED_DOWN for r in down}}
+        self.after_box.show_frame(display_frame(rv.after, ["rank", "was", "move", "title", "category", "reasons"]),
+                                  rv.after, marks=marks,
+                                  notes={r: t for r, t in enumerate(rv.after["reasons"].tolist()) if t})
+        moved = len(up) + len(down)
+        self.after_box.caption.setText(f"{moved} of {len(rv.after)} items moved" +
+                                       (" · " + "; ".join(rv.warnings) if rv.warnings else ""))
+        self.removed_box.show_frame(display_frame(rv.removed, ["was", "title", "category", "reasons"]),
+                                    rv.removed)
+        self.removed_box.caption.setText(f"{len(rv.removed)} items of the model's list are not in the list "
+                                         "after the rules" if len(rv.removed) else "No item left the list.")
+
+    @Slot(str)
+    def _show_error(self, message: str) -> None:
+        self.say(message, "error")
+
+    def say(self, message: str, kind: str = "error") -> None:
+        """One line above the tabs: kind "error", "warning" or "info"; "" hides it."""
+        self.message_label.setObjectName(kind)
+        self.message_label.style().unpolish(self.message_label)
+        self.message_label.style().polish(self.message_label)
+        self.message_label.setText(message)
+        self.message_label.setVisible(bool(message))
+
+    # ---- selection and explanation --------------------------------------------------------------
+    def _item_clicked(self, box: ListBox, row: int) -> None:
+        item = box.model.value(row, "item")
+        if item is None:
+            return
+        self.state.select(item=item)
+        self.why_button.setEnabled(box is not self.history_box)
+
+    @Slot()
+    def _why(self) -> None:
+        if self.state.item is not None:
+            open_pane(self, "Explain")
+
+    # ---- new customer ---------------------------------------------------------------------------
+    @Slot(str)
+    def _search_items(self, text: str) -> None:
+        run = self.state.run(self.run_a.currentData())
+        self.found_list.clear()
+        if run is None:
+            return
+        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
+        found = einspect.search_items(catalog, run.model.item_ids_, text, 100)
+        for item, title in zip(found["item"].tolist(), found["title"].tolist()):
+            entry = QListWidgetItem(f"{title}  ({item})")
+            entry.setData(Qt.ItemDataRole.UserRole, item)
+            self.found_list.addItem(entry)
+
+    def _add_cold_items(self, entries) -> None:
+        new = [e.data(Qt.ItemDataRole.UserRole) for e in entries]
+        new = [i for i in dict.fromkeys(new) if i is not None and i not in self.cold_items]
+        if new:
+            self._set_cold_items(self.cold_items + new)
+
+    @Slot()
+    def _remove_cold_item(self) -> None:
+        gone = {it.data(Qt.ItemDataRole.UserRole) for it in self.chosen_list.selectedItems()}
+        self._set_cold_items([i for i in self.cold_items if i not in gone])
+
+    def _set_cold_items(self, items: list) -> None:
+        self.cold_items = list(items)
+        self.chosen_list.clear()
+        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
+        fields = einspect.item_fields(catalog, self.cold_items)
+        for item, title in zip(fields["item"].tolist(), fields["title"].tolist()):
+            entry = QListWidgetItem(f"{title}  ({item})")
+            entry.setData(Qt.ItemDataRole.UserRole, item)
+            self.chosen_list.addItem(entry)
+        if self.cold_items:
+            self._request_cold()
+        else:
+            self.cold_box.model.clear()
+            self.cold_box.caption.setText("Add a few items the new customer bought or liked.")
+
+    def _request_cold(self) -> None:
+        self.controller.cold_start(self.run_a.currentData(), self.cold_items, self.k_spin.value())
+
+    @Slot(object)
+    def _show_cold(self, top) -> None:
+        self.cold_box.caption.setText(f"From {len(self.cold_items)} chosen items · {self.run_a.currentText()}")
+        self.cold_box.show_frame(display_frame(top, ["rank", "title", "category", "price", "score"]), top)
+
+    @Slot(str)
+    def _show_cold_error(self, message: str) -> None:
+        self.cold_box.model.clear()
+        self.cold_box.caption.setText(message)
+
+    # ---- export -------------------------------------------------------------------------------
+    @Slot()
+    def _browse_export(self) -> None:
+        run = self.state.run(self.run_a.currentData())
+        default = f"top{self.k_spin.value()}_{run.name if run else 'lists'}.csv".replace(" ", "_").replace("#", "")
+        path, _ = QFileDialog.getSaveFileName(self, "Export every customer's list", default, EXPORT_FILTER)
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """Export run A's top-N of every customer to ``path`` (.csv or .xlsx) in a worker."""
+        self.export_strip.start(f"Exporting to {Path(path).name}…")
+        self.controller.export(self.run_a.currentData(), path, self.k_spin.value())
+
+    @Slot(bool)
+    def _export_running(self, running: bool) -> None:
+        self.export_button.setEnabled(not running and bool(self.state.runs))
+        if not running:
+            self.export_strip.hide()

@@ -1,0 +1,667 @@
+"""Rules pane: edit a merchandising rule set as a form or as JSON, keep named rule sets, and measure
+what the rules cost: raw vs re-ranked metrics, exposure by item group and the long-tail trade-off.
+
+The edited rule set, while valid, is the active one the Inspector applies ("before / after").
+Validation and evaluation are engine calls (``engine.rerank``, ``engine.inspect``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox,
+                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QMenu,
+                               QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+
+from desktop.controllers.rules_controller import DEFAULT_NAME, RulesController
+from desktop.plots.curves import ACCENT, LabelledPlot
+from desktop.qtmodels.marked_frame_model import MarkedFrameModel
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
+from engine import inspect as einspect
+from engine.errors import EngineError
+from engine.rerank.rules import OPS, SCHEMA, parse_rules
+
+#: rule type -> menu label
+RULE_LABELS = {"long_tail": "Long-tail boost", "boost_where": "Boost where …", "exclude_where": "Exclude where …",
+               "only": "Only where …", "exclude_items": "Exclude listed items", "bury_items": "Bury listed items",
+               "pin_items": "Pin listed items", "max_per": "At most N per group", "diversity": "Diversity (MMR)",
+               "min_share": "Minimum share per group"}
+#: metric (without @k) -> label, in display order
+METRICS = (("ndcg", "NDCG"), ("precision", "Precision"), ("recall", "Recall"), ("hit", "Hit rate"),
+           ("map", "MAP"), ("mrr", "MRR"), ("coverage", "Coverage"), ("novelty", "Novelty"),
+           ("arp", "Avg. popularity"), ("diversity", "Intra-list diversity"))
+DEFAULT_WEIGHTS = "0, 0.25, 0.5, 1, 2"
+
+
+def describe(rule: dict) -> str:
+    """One line for the rule list, e.g. "At most 2 per category"."""
+    t = rule.get("type")
+    col = rule.get("column", "?")
+    if t == "long_tail":
+        return f"Long-tail boost, weight {rule.get('weight', '?')}"
+    if t == "max_per":
+        return f"At most {rule.get('n', '?')} per {col}"
+    if t in ("boost_where", "exclude_where", "only"):
+        value = rule.get("value")
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        verb = {"boost_where": f"Boost {rule.get('amount', '?'):+}" if isinstance(rule.get("amount"), (int, float))
+                else "Boost", "exclude_where": "Exclude", "only": "Only"}[t]
+        return f"{verb} where {col} {rule.get('op', '=')} {shown}"
+    if t in ("exclude_items", "bury_items", "pin_items"):
+        n = len(rule.get("items") or [])
+        return f"{RULE_LABELS[t].split()[0]} {n} listed item{'s' if n != 1 else ''}"
+    if t == "diversity":
+        by = "embeddings" if rule.get("embeddings") else col
+        return f"Diversity λ={rule.get('lambda', '?')} by {by}"
+    if t == "min_share":
+        return f"Min share {rule.get('share', '?')} per {col}"
+    return str(t)
+
+
+def _id(text: str):
+    """A typed id or value: int when it is an integer, float when a number, else the text."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+class RuleForm(QWidget):
+    """The rule list with add / remove / reorder and a field editor for the selected rule.
+    ``edited`` carries the new list of rule dicts (not necessarily valid)."""
+
+    edited = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rules: list[dict] = []
+        self.columns: list[str] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 0)
+        self.rule_list = QListWidget()
+        self.rule_list.setMinimumHeight(90)
+        self.rule_list.currentRowChanged.connect(self._edit_row)
+        lay.addWidget(self.rule_list, 2)
+        buttons = QHBoxLayout()
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("addRule")
+        self.add_button.setText("Add rule")
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_button)
+        for kind, label in RULE_LABELS.items():
+            act = QAction(label, menu)
+            act.triggered.connect(lambda _=False, k=kind: self.add_rule(k))
+            menu.addAction(act)
+        self.add_button.setMenu(menu)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self._remove)
+        self.up_button = QPushButton("▲")
+        self.up_button.setToolTip("Apply earlier")
+        self.down_button = QPushButton("▼")
+        self.down_button.setToolTip("Apply later")
+        for b in (self.up_button, self.down_button):
+            b.setFixedWidth(34)
+        self.up_button.clicked.connect(lambda: self._move(-1))
+        self.down_button.clicked.connect(lambda: self._move(1))
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.up_button)
+        buttons.addWidget(self.down_button)
+        lay.addLayout(buttons)
+        self.fields_box = QGroupBox("Rule")
+        self.fields = QFormLayout(self.fields_box)
+        self.fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        lay.addWidget(self.fields_box, 3)
+
+    def set_rules(self, rules: list[dict], columns: list[str] | None = None) -> None:
+        """Show ``rules`` (keeps the selected row when it still exists)."""
+        if columns is not None:
+            self.columns = columns
+        row = self.rule_list.currentRow()
+        self.rules = [dict(r) if isinstance(r, dict) else {"type": str(r)} for r in rules]
+        self._fill_list(row)
+
+    def _fill_list(self, row: int) -> None:
+        self.rule_list.blockSignals(True)
+        self.rule_list.clear()
+        for i, rule in enumerate(self.rules):
+            self.rule_list.addItem(f"{i + 1}. {describe(rule)}")
+        self.rule_list.blockSignals(False)
+        row = min(max(row, 0), len(self.rules) - 1)
+        self.rule_list.setCurrentRow(row)
+        self._edit_row(row)
+
+    def _changed(self, refill_fields: bool = False) -> None:
+        row = self.rule_list.currentRow()
+        for i, rule in enumerate(self.rules):
+            self.rule_list.item(i).setText(f"{i + 1}. {describe(rule)}")
+        if refill_fields:
+            self._edit_row(row)
+        self.edited.emit([dict(r) for r in self.rules])
+
+    def add_rule(self, kind: str) -> None:
+        col = "category" if "category" in self.columns else (self.columns[0] if self.columns else "category")
+        defaults = {"long_tail": {"weight": 0.5}, "boost_where": {"column": col, "op": ">", "value": 0, "amount": 1.0},
+                    "exclude_where": {"column": col, "op": "=", "value": ""},
+                    "only": {"column": col, "op": "=", "value": ""}, "exclude_items": {"items": []},
+                    "bury_items": {"items": []}, "pin_items": {"items": []}, "max_per": {"column": col, "n": 2},
+                    "diversity": {"lambda": 0.7, "column": col}, "min_share": {"column": col, "share": 0.2}}
+        self.rules.append({"type": kind, **defaults[kind]})
+        self._fill_list(len(self.rules) - 1)
+        self.edited.emit([dict(r) for r in self.rules])
+
+    def _remove(self) -> None:
+        row = self.rule_list.currentRow()
+        if 0 <= row < len(self.rules):
+            del self.rules[row]
+            self._fill_list(row)
+            self.edited.emit([dict(r) for r in self.rules])
+
+    def _move(self, delta: int) -> None:
+        row = self.rule_list.currentRow()
+        new = row + delta
+        if 0 <= row < len(self.rules) and 0 <= new < len(self.rules):
+            self.rules[row], self.rules[new] = self.rules[new], self.rules[row]
+            self._fill_list(new)
+            self.edited.emit([dict(r) for r in self.rules])
+
+    # ---- the field editor ---------------------------------------------------------------------
+    def _edit_row(self, row: int) -> None:
+        while self.fields.rowCount():
+            self.fields.removeRow(0)
+        if not 0 <= row < len(self.rules):
+            self.fields_box.setTitle("Rule")
+            self.fields.addRow(QLabel("Add a rule to start."))
+            return
+        rule = self.rules[row]
+        kind = rule.get("type")
+        self.fields_box.setTitle(f"Rule {row + 1}: {RULE_LABELS.get(kind, kind)}")
+        required, optional = SCHEMA.get(kind, ((), {}))
+        for name in (*required, *optional):
+            self.fields.addRow(name.replace("_", " ").capitalize(), self._field(rule, name))
+
+    def _field(self, rule: dict, name: str) -> QWidget:
+        value = rule.get(name)
+
+        def setter(v, refill=False):
+            if v is None:
+                rule.pop(name, None)
+            else:
+                rule[name] = v
+            self._changed(refill)
+
+        if name in ("weight", "amount", "lambda", "share"):
+            box = QDoubleSpinBox()
+            lo, hi, step = {"weight": (0, 10, 0.1), "amount": (-10, 10, 0.25), "lambda": (0, 1, 0.05),
+                            "share": (0, 1, 0.05)}[name]
+            box.setRange(lo, hi)
+            box.setSingleStep(step)
+            box.setDecimals(2)
+            box.setValue(float(value) if isinstance(value, (int, float)) else 0.0)
+            box.valueChanged.connect(lambda v: setter(round(float(v), 4)))
+            return box
+        if name in ("n", "pool"):
+            box = QSpinBox()
+            box.setRange(0 if name == "pool" else 1, 100_000)
+            if name == "pool":
+                box.setSpecialValueText("all candidates")
+            box.setValue(int(value) if isinstance(value, int) else 0)
+            box.valueChanged.connect(lambda v: setter(None if name == "pool" and v == 0 else int(v)))
+            return box
+        if name == "column":
+            box = QComboBox()
+            box.setEditable(True)
+            box.addItems(self.columns)
+            box.setCurrentText("" if value is None else str(value))
+            box.currentTextChanged.connect(lambda t: setter(t.strip() or None))
+            return box
+        if name == "op":
+            box = QComboBox()
+            box.addItems(OPS)
+            box.setCurrentText(str(value or "="))
+            box.currentTextChanged.connect(lambda t: self._set_op(rule, t))
+            return box
+        if name == "embeddings":
+            box = QCheckBox("use the model's item embeddings")
+            box.setChecked(bool(value))
+            box.toggled.connect(lambda on: setter(True if on else None))
+            return box
+        edit = QLineEdit(_text(value))
+        if name in ("items", "groups"):
+            edit.setPlaceholderText("ids separated by commas")
+            edit.textEdited.connect(lambda t: setter([_id(p) for p in t.split(",") if p.strip()] or
+                                                     (None if name == "groups" else [])))
+        else:
+            edit.setPlaceholderText("a value (several, comma-separated, for 'in')")
+            edit.textEdited.connect(lambda t: setter([_id(p) for p in t.split(",") if p.strip()]
+                                                     if rule.get("op") == "in" else _id(t)))
+        return edit
+
+    def _set_op(self, rule: dict, op: str) -> None:
+        rule["op"] = op
+        value = rule.get("value")
+        if op == "in" and not isinstance(value, list):
+            rule["value"] = [value] if value not in (None, "") else []
+        elif op != "in" and isinstance(value, list):
+            rule["value"] = value[0] if value else ""
+        self._changed()
+
+
+class RulesPane(QWidget):
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.controller = RulesController(state, runner, self)
+        self.book = self.controller.book
+        self.evaluation = None
+        self.sweep: list[dict] = []
+        self.valid_spec: dict | None = None
+        self._json_error: str | None = None
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(250)
+        self._validate_timer.timeout.connect(self._json_edited)
+        self._build()
+        c = self.controller
+        c.progress.connect(self.strip.show_progress)
+        c.running_changed.connect(self._running)
+        c.evaluated.connect(self._show_evaluation)
+        c.failed.connect(self._evaluation_failed)
+        self.book.changed.connect(self._fill_sets)
+        state.runs_changed.connect(self._fill_runs)
+        state.dataset_changed.connect(lambda _d: self._load_set(self.set_combo.currentText()))
+        self._fill_runs()
+        self._fill_sets()
+        self._load_set(DEFAULT_NAME if DEFAULT_NAME in self.book.sets else self.set_combo.currentText())
+
+    # ---- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QHBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 8)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self._build_editor())
+        split.addWidget(self._build_results())
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([400, 900])
+        root.addWidget(split)
+
+    def _build_editor(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("mappingPanel")
+        lay = QVBoxLayout(panel)
+        lay.setContentsMargins(0, 0, 6, 0)
+
+        sets = QGroupBox("Rule set")
+        sl = QVBoxLayout(sets)
+        row = QHBoxLayout()
+        self.set_combo = QComboBox()
+        self.set_combo.setMinimumContentsLength(14)
+        self.set_combo.activated.connect(lambda _i: self._load_set(self.set_combo.currentText()))
+        self.save_button = QPushButton("Save")
+        self.save_button.setToolTip("Keep this rule set under its name")
+        self.save_button.clicked.connect(lambda: self.save_set(self.set_combo.currentText()))
+        self.save_as_button = QPushButton("Save as…")
+        self.save_as_button.clicked.connect(self._save_as)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self._delete_set)
+        row.addWidget(self.set_combo, 1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.save_as_button)
+        row.addWidget(self.delete_button)
+        sl.addLayout(row)
+        self.store_label = QLabel("")
+        self.store_label.setObjectName("muted")
+        self.store_label.setWordWrap(True)
+        sl.addWidget(self.store_label)
+        self.use_check = QCheckBox("Apply in the Inspector (before / after)")
+        self.use_check.setChecked(True)
+        self.use_check.toggled.connect(lambda _on: self._publish())
+        sl.addWidget(self.use_check)
+        lay.addWidget(sets)
+
+        self.editor_tabs = QTabWidget()
+        self.form = RuleForm()
+        self.form.edited.connect(self._form_edited)
+        self.json_edit = QPlainTextEdit()
+        self.json_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.json_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.json_edit.textChanged.connect(self._validate_timer.start)
+        self.editor_tabs.addTab(self.form, "Form")
+        self.editor_tabs.addTab(self.json_edit, "JSON")
+        lay.addWidget(self.editor_tabs, 1)
+        self.valid_label = QLabel("")
+        self.valid_label.setWordWrap(True)
+        self.valid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.valid_label)
+
+        ev = QGroupBox("Measure the effect")
+        form = QFormLayout(ev)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.run_combo = QComboBox()
+        self.run_combo.setMinimumContentsLength(14)
+        self.run_combo.currentIndexChanged.connect(lambda _i: self._validate())
+        self.k_spin = QSpinBox()
+        self.k_spin.setRange(1, 100)
+        self.k_spin.setValue(10)
+        self.weights_edit = QLineEdit(DEFAULT_WEIGHTS)
+        self.weights_edit.setToolTip("Long-tail weights to sweep (other rules kept); empty: no sweep")
+        form.addRow("Model", self.run_combo)
+        form.addRow("Top K", self.k_spin)
+        form.addRow("Sweep weights", self.weights_edit)
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.setObjectName("primary")
+        self.evaluate_button.setToolTip("Measure the model's lists before and after the rules on the test split")
+        self.evaluate_button.clicked.connect(self.evaluate)
+        form.addRow(self.evaluate_button)
+        self.strip = ProgressStrip()
+        self.strip.cancel_requested.connect(self.controller.cancel)
+        form.addRow(self.strip)
+        self.eval_error = QLabel("")
+        self.eval_error.setObjectName("error")
+        self.eval_error.setWordWrap(True)
+        self.eval_error.hide()
+        form.addRow(self.eval_error)
+        lay.addWidget(ev)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("mappingScroll")
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(360)
+        return scroll
+
+    def _build_results(self) -> QWidget:
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        top = QWidget()
+        lay = QVBoxLayout(top)
+        lay.setContentsMargins(6, 0, 0, 0)
+        self.result_title = QLabel("Evaluate a rule set to see what it costs and what it buys.")
+        self.result_title.setObjectName("sectionTitle")
+        self.result_title.setWordWrap(True)
+        lay.addWidget(self.result_title)
+        tables = QHBoxLayout()
+        self.metrics_model = MarkedFrameModel(self)
+        self.metrics_table = make_table(self.metrics_model)
+        self.exposure_model = MarkedFrameModel(self)
+        self.exposure_table = make_table(self.exposure_model)
+        left = QVBoxLayout()
+        left.addWidget(self.metrics_table)
+        right = QVBoxLayout()
+        self.exposure_label = QLabel("Exposure")
+        self.exposure_label.setWordWrap(True)
+        right.addWidget(self.exposure_label)
+        right.addWidget(self.exposure_table, 1)
+        tables.addLayout(left, 1)
+        tables.addLayout(right, 1)
+        lay.addLayout(tables, 1)
+        self.warnings_label = QLabel("")
+        self.warnings_label.setObjectName("warning")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.hide()
+        lay.addWidget(self.warnings_label)
+        split.addWidget(top)
+        self.sweep_plot = LabelledPlot("Long-tail sweep: accuracy against coverage as the weight moves",
+                                       "Coverage@10 (share of items recommended)", "NDCG@10")
+        for side in ("bottom", "left"):
+            self.sweep_plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+        split.addWidget(self.sweep_plot)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 330])
+        return split
+
+    # ---- rule sets ----------------------------------------------------------------------------
+    @Slot()
+    def _fill_sets(self) -> None:
+        current = self.set_combo.currentText()
+        self.set_combo.blockSignals(True)
+        self.set_combo.clear()
+        self.set_combo.addItems(sorted(self.book.sets))
+        if current:
+            if self.set_combo.findText(current) < 0:
+                self.set_combo.addItem(current)
+            self.set_combo.setCurrentText(current)
+        self.set_combo.blockSignals(False)
+        self.set_combo.setToolTip(self.set_combo.currentText())
+        self.store_label.setText("Rule sets are saved in the project." if self.book.persistent else
+                                 "Rule sets are kept for this session (open a project to store them).")
+
+    def _load_set(self, name: str) -> None:
+        spec = self.book.sets.get(name)
+        if spec is None:
+            return
+        self.set_combo.setCurrentText(name)
+        self.set_combo.setToolTip(name)
+        self.set_spec(spec)
+
+    def set_spec(self, spec) -> None:
+        """Load a rule spec (dict, list or JSON text) into the form and the JSON editor."""
+        if isinstance(spec, str):
+            self.json_edit.setPlainText(spec)
+            self._json_edited()
+            return
+        rules = spec.get("rules", []) if isinstance(spec, dict) else list(spec)
+        self.form.set_rules(rules, self._columns())
+        self._write_json(self.form.rules)
+        self._validate()
+
+    def save_set(self, name: str) -> None:
+        if not name:
+            return
+        if self.valid_spec is None:
+            self.valid_label.setText(self.valid_label.text() + "<br>Fix the rule set before saving it.")
+            return
+        try:
+            self.book.save(name, self.valid_spec)
+        except EngineError as e:
+            self._set_valid_text(f"Could not save the rule set: {e}", ok=False)
+            return
+        self.set_combo.setCurrentText(name)
+        self._publish()
+
+    def _save_as(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save rule set as", "Name:", text=self.set_combo.currentText())
+        if ok and name.strip():
+            self.save_set(name.strip())
+
+    def _delete_set(self) -> None:
+        name = self.set_combo.currentText()
+        if name in self.book.sets:
+            self.book.delete(name)
+            if self.set_combo.count():
+                self._load_set(self.set_combo.itemText(0))
+
+    # ---- editing and validation ---------------------------------------------------------------
+    def _columns(self) -> list[str]:
+        ds = self.state.dataset
+        return einspect.rule_columns(ds.catalog) if ds is not None else []
+
+    def _write_json(self, rules: list[dict]) -> None:
+        self.json_edit.blockSignals(True)
+        self.json_edit.setPlainText(json.dumps({"rules": rules}, indent=2))
+        self.json_edit.blockSignals(False)
+        self._json_error = None
+
+    @Slot(list)
+    def _form_edited(self, rules: list) -> None:
+        self._write_json(rules)
+        self._validate()
+
+    @Slot()
+    def _json_edited(self) -> None:
+        text = self.json_edit.toPlainText()
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError:
+            raw = None
+        rules = raw.get("rules") if isinstance(raw, dict) else raw
+        if isinstance(rules, list) and all(isinstance(r, dict) for r in rules):
+            self._json_error = None
+            self.form.set_rules(rules, self._columns())
+        else:
+            self._json_error = text
+        self._validate()
+
+    def _validate(self) -> None:
+        """Check the edited rules with the engine (against the chosen model's items and the
+        catalog when there is a model); publish them to the Inspector when valid."""
+        try:
+            if self._json_error is not None:
+                parse_rules(self._json_error or "null")
+                spec = None
+            else:
+                spec = {"rules": [dict(r) for r in self.form.rules]}
+            run = self.state.run(self.run_combo.currentData())
+            catalog = self.state.dataset.catalog if self.state.dataset is not None else None
+            if spec is None:
+                raise EngineError("the JSON must be {\"rules\": [ {\"type\": …}, … ]}")
+            if run is not None:
+                rules, warnings = einspect.validate_rules(spec, run.model, catalog)
+            else:
+                rules, warnings = parse_rules(spec), []
+        except EngineError as e:
+            self.valid_spec = None
+            self._set_valid_text(str(e), ok=False)
+            return
+        self.valid_spec = rules.to_dict()
+        text = f"✓ {len(rules)} rule{'s' if len(rules) != 1 else ''}, valid"
+        if run is None:
+            text += " (columns are checked once a model is trained)"
+        self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in warnings), ok=True)
+        self._publish()
+
+    def _set_valid_text(self, text: str, ok: bool) -> None:
+        self.valid_label.setObjectName("valid" if ok else "error")
+        self.valid_label.style().unpolish(self.valid_label)
+        self.valid_label.style().polish(self.valid_label)
+        self.valid_label.setText(text)
+        self.evaluate_button.setEnabled(ok and self.run_combo.currentData() is not None
+                                        and not self.controller.running)
+
+    def _publish(self) -> None:
+        if self.use_check.isChecked() and self.valid_spec is not None:
+            self.book.set_active(self.set_combo.currentText() or "Unsaved rules", self.valid_spec)
+        elif not self.use_check.isChecked():
+            self.book.set_active(None, None)
+
+    # ---- evaluation ---------------------------------------------------------------------------
+    @Slot()
+    def _fill_runs(self) -> None:
+        fill_run_combo(self.run_combo, self.state)
+        self._validate()
+
+    def weights(self) -> list[float]:
+        """The sweep weights typed by the user; ValueError on text that is not a number."""
+        return [float(w) for w in self.weights_edit.text().replace(";", ",").split(",") if w.strip()]
+
+    @Slot()
+    def evaluate(self) -> None:
+        self.eval_error.hide()
+        try:
+            weights = self.weights()
+        except ValueError:
+            self._evaluation_failed("Sweep weights must be numbers separated by commas, e.g. 0, 0.5, 1.")
+            return
+        if self.valid_spec is None:
+            self._evaluation_failed("Fix the rule set first (see the message under the editor).")
+            return
+        self.strip.start("Evaluating…")
+        self.controller.evaluate(self.run_combo.currentData(), self.valid_spec, self.k_spin.value(), weights)
+
+    @Slot(bool)
+    def _running(self, running: bool) -> None:
+        self.strip.setVisible(running)
+        self.evaluate_button.setEnabled(not running and self.valid_spec is not None)
+
+    @Slot(str)
+    def _evaluation_failed(self, message: str) -> None:
+        self.strip.hide()
+        self.eval_error.setText(message)
+        self.eval_error.setVisible(bool(message))
+
+    @Slot(object)
+    def _show_evaluation(self, result) -> None:
+        ev, sweep, k = result
+        self.evaluation, self.sweep = ev, sweep
+        run = self.state.run(self.run_combo.currentData())
+        self.result_title.setText(f"{run.name if run else 'Model'} with {len(ev.rules['rules'])} rule(s), top {k}: "
+                                  f"{ev.users_evaluated:,} customers of the test split")
+        rows, marks = [], {}
+        for key, label in METRICS:
+            name = f"{key}@{k}"
+            if name not in ev.metrics:
+                continue
+            before, after = ev.raw_metrics[name], ev.metrics[name]
+            change = (after - before) / before if before else float("nan")
+            rows.append({"Metric": f"{label}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
+                         "Change": "" if change != change else f"{change:+.1%}"})
+            if change == change and abs(change) >= 0.005:
+                better = change > 0 if key != "arp" else change < 0
+                marks[len(rows) - 1] = "#dcfce7" if better else "#fee2e2"
+        self.metrics_model.show(pd.DataFrame(rows), marks=marks)
+        fit_columns(self.metrics_table)
+        exp = ev.exposure
+        groups = next(iter(exp["groups"].items()), None)
+        text = (f"Slots going to the head items (those holding the top 20% of purchases): "
+                f"<b>{exp['raw_head_share']:.1%}</b> → <b>{exp['head_share']:.1%}</b>")
+        if groups is not None:
+            col, entries = groups
+            text += f"<br>Exposure by {col} (share of list slots):"
+            frame = pd.DataFrame([{"Group": e["group"], "Catalog": f"{e['catalog']:.1%}", "Model": f"{e['raw']:.1%}",
+                                   "With rules": f"{e['reranked']:.1%}"} for e in entries])
+        else:
+            frame = pd.DataFrame(columns=["Group", "Catalog", "Model", "With rules"])
+            text += "<br>Add a max-per, min-share or diversity rule on a column to see exposure by group."
+        self.exposure_label.setText(text)
+        self.exposure_model.show(frame)
+        fit_columns(self.exposure_table)
+        self.warnings_label.setText("\n".join(f"⚠ {w}" for w in ev.warnings))
+        self.warnings_label.setVisible(bool(ev.warnings))
+        self._plot_sweep(sweep, k)
+
+    def _plot_sweep(self, sweep: list[dict], k: int) -> None:
+        plot = self.sweep_plot
+        plot.clear_data()
+        item = plot.getPlotItem()
+        item.setLabel("bottom", f"Coverage@{k} (share of items recommended)")
+        item.setLabel("left", f"NDCG@{k}")
+        if not sweep:
+            item.setTitle("Long-tail sweep: give sweep weights to draw the trade-off", size="10pt")
+            return
+        item.setTitle("Long-tail sweep: accuracy against coverage as the weight moves", size="10pt")
+        x = [p[f"coverage@{k}"] for p in sweep]
+        y = [p[f"ndcg@{k}"] for p in sweep]
+        plot._add(pg.PlotDataItem(x, y, pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=8,
+                                  symbolBrush=ACCENT, symbolPen=pg.mkPen("w")))
+        for p, xi, yi in zip(sweep, x, y):
+            label = pg.TextItem(f"w={p['weight']:g}", color="#1f2937", anchor=(-0.15, 1.1))
+            label.setPos(xi, yi)
+            plot._add(label)
+        item.enableAutoRange()
+        dx, dy = (max(x) - min(x)) or max(x) or 1.0, (max(y) - min(y)) or max(y) or 1.0
+        item.setXRange(min(x) - 0.05 * dx, max(x) + 0.25 * dx, padding=0)
+        item.setYRange(min(y) - 0.1 * dy, max(y) + 0.2 * dy, padding=0)

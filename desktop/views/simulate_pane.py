@@ -1,0 +1,323 @@
+"""Simulate pane: "what if we explored more?" — bandit policies replayed on the customers' own
+baskets (rejection replay), with cumulative reward and regret curves, the share of exploration,
+how many logged events matched, and a plain caveat when too few did.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from desktop.controllers.simulate_controller import SimulateController
+from desktop.plots.curves import LabelledPlot
+from desktop.qtmodels.marked_frame_model import MarkedFrameModel
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
+
+PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
+ARM_KINDS = (("category", "Top categories"), ("item", "Top items"))
+
+
+def policy_label(spec: str, model_runs: dict) -> str:
+    """'egreedy:0.1' -> 'ε-greedy (ε=0.1)', 'model:<id>' -> "<run name>'s top-1"."""
+    name, _, arg = spec.partition(":")
+    if name == "egreedy":
+        return f"ε-greedy (ε={float(arg):g})"
+    if name == "ucb":
+        return f"UCB1 (α={float(arg):g})"
+    if name == "thompson":
+        return "Thompson sampling"
+    if name == "model":
+        return f"{model_runs.get(arg, arg)}'s top-1"
+    return spec
+
+
+class CurvesPlot(LabelledPlot):
+    """Several labelled curves y(x) over one axis, with a legend."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, parent=None):
+        super().__init__(title, x_label, y_label, parent)
+        self.legend = self.getPlotItem().addLegend(offset=(8, 8), labelTextSize="9pt",
+                                                   brush=pg.mkBrush(255, 255, 255, 210))
+
+    def set_curves(self, curves: list[tuple[str, object, object]]) -> None:
+        """curves: (label, x (n,), y (n,)) each, drawn in palette order."""
+        self.clear_data()
+        self.legend.clear()
+        for j, (label, x, y) in enumerate(curves):
+            self._add(pg.PlotDataItem(x, y, pen=pg.mkPen(PALETTE[j % len(PALETTE)], width=2), name=label))
+        self.getPlotItem().enableAutoRange()
+
+
+class SimulatePane(QWidget):
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.controller = SimulateController(state, runner, self)
+        self.log = None
+        self.results: list = []
+        self._build()
+        c = self.controller
+        c.progress.connect(self.strip.show_progress)
+        c.running_changed.connect(self._running)
+        c.finished.connect(self._show_results)
+        c.failed.connect(self._failed)
+        c.cancelled.connect(lambda: self._failed("Simulation cancelled."))
+        state.runs_changed.connect(self._fill_runs)
+        state.dataset_changed.connect(self._on_dataset)
+        self._fill_runs()
+        self._on_dataset(state.dataset)
+
+    # ---- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QHBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 8)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self._build_controls())
+        split.addWidget(self._build_results())
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 1000])
+        root.addWidget(split)
+
+    def _build_controls(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("mappingPanel")
+        lay = QVBoxLayout(panel)
+        lay.setContentsMargins(0, 0, 6, 0)
+        intro = QLabel("Replays exploration policies on your customers' own baskets: at each basket a "
+                       "policy suggests one arm; the reward is 1 when the customer's next basket holds it.")
+        intro.setWordWrap(True)
+        intro.setObjectName("muted")
+        lay.addWidget(intro)
+
+        arms = QGroupBox("Arms")
+        form = QFormLayout(arms)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.arm_kind = QComboBox()
+        for kind, label in ARM_KINDS:
+            self.arm_kind.addItem(label, kind)
+        self.n_arms = QSpinBox()
+        self.n_arms.setRange(2, 200)
+        self.n_arms.setValue(10)
+        self.n_arms.setToolTip("More arms need more logged events: each arm gets 1/K of them")
+        self.arm_source = QLabel("")
+        self.arm_source.setObjectName("muted")
+        self.arm_source.setWordWrap(True)
+        form.addRow("Arms are", self.arm_kind)
+        form.addRow("Number of arms", self.n_arms)
+        form.addRow(self.arm_source)
+        lay.addWidget(arms)
+
+        pol = QGroupBox("Policies")
+        grid = QGridLayout(pol)
+        self.egreedy_check = QCheckBox("ε-greedy")
+        self.egreedy_check.setChecked(True)
+        self.eps_spin = QDoubleSpinBox()
+        self.eps_spin.setRange(0.0, 1.0)
+        self.eps_spin.setSingleStep(0.05)
+        self.eps_spin.setValue(0.1)
+        self.eps_spin.setPrefix("ε = ")
+        self.ucb_check = QCheckBox("UCB1")
+        self.ucb_check.setChecked(True)
+        self.alpha_spin = QDoubleSpinBox()
+        self.alpha_spin.setRange(0.0, 10.0)
+        self.alpha_spin.setSingleStep(0.1)
+        self.alpha_spin.setValue(1.0)
+        self.alpha_spin.setPrefix("α = ")
+        self.thompson_check = QCheckBox("Thompson sampling")
+        self.thompson_check.setChecked(True)
+        self.model_check = QCheckBox("A model's top-1")
+        self.model_combo = QComboBox()
+        self.model_combo.setMinimumContentsLength(10)
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        grid.addWidget(self.egreedy_check, 0, 0)
+        grid.addWidget(self.eps_spin, 0, 1)
+        grid.addWidget(self.ucb_check, 1, 0)
+        grid.addWidget(self.alpha_spin, 1, 1)
+        grid.addWidget(self.thompson_check, 2, 0, 1, 2)
+        grid.addWidget(self.model_check, 3, 0, 1, 2)
+        grid.addWidget(self.model_combo, 4, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+        lay.addWidget(pol)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Seed"))
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 1_000_000)
+        row.addWidget(self.seed_spin)
+        row.addStretch(1)
+        self.run_button = QPushButton("Run simulation")
+        self.run_button.setObjectName("primary")
+        self.run_button.clicked.connect(self.run)
+        row.addWidget(self.run_button)
+        lay.addLayout(row)
+        self.strip = ProgressStrip()
+        self.strip.cancel_requested.connect(self.controller.cancel)
+        lay.addWidget(self.strip)
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        lay.addWidget(self.error_label)
+        lay.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("mappingScroll")
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(290)
+        return scroll
+
+    def _build_results(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(6, 0, 0, 0)
+        self.summary_label = QLabel("Choose arms and policies, then Run simulation.")
+        self.summary_label.setObjectName("sectionTitle")
+        self.summary_label.setWordWrap(True)
+        lay.addWidget(self.summary_label)
+        self.matched_label = QLabel("")
+        self.matched_label.setWordWrap(True)
+        lay.addWidget(self.matched_label)
+        self.caveat_label = QLabel("")
+        self.caveat_label.setObjectName("warning")
+        self.caveat_label.setWordWrap(True)
+        self.caveat_label.hide()
+        lay.addWidget(self.caveat_label)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        self.table_model = MarkedFrameModel(self)
+        self.table = make_table(self.table_model)
+        self.table.setMinimumHeight(90)
+        split.addWidget(self.table)
+        plots = QWidget()
+        pl = QHBoxLayout(plots)
+        pl.setContentsMargins(0, 0, 0, 0)
+        self.reward_plot = CurvesPlot("Cumulative reward", "Matched events", "Total reward")
+        self.regret_plot = CurvesPlot("Regret against always showing the best arm", "Matched events",
+                                      "Reward lost (below 0: beats it)")
+        pl.addWidget(self.reward_plot, 1)
+        pl.addWidget(self.regret_plot, 1)
+        split.addWidget(plots)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        split.setSizes([150, 450])
+        lay.addWidget(split, 1)
+        return w
+
+    # ---- requests -----------------------------------------------------------------------------
+    def policies(self) -> tuple[list[str], dict[str, str]]:
+        """(policy specs checked, {run id: run name} of the model policy)."""
+        specs, runs = [], {}
+        if self.egreedy_check.isChecked():
+            specs.append(f"egreedy:{self.eps_spin.value():g}")
+        if self.ucb_check.isChecked():
+            specs.append(f"ucb:{self.alpha_spin.value():g}")
+        if self.thompson_check.isChecked():
+            specs.append("thompson")
+        run_id = self.model_combo.currentData()
+        if self.model_check.isChecked() and run_id is not None:
+            specs.append(f"model:{run_id}")
+            runs[run_id] = self.state.run(run_id).name
+        return specs, runs
+
+    @Slot()
+    def run(self) -> None:
+        specs, runs = self.policies()
+        if not specs:
+            self._failed("Tick at least one policy.")
+            return
+        self.error_label.hide()
+        self.strip.start("Building the log of baskets…")
+        self.controller.start(self.arm_kind.currentData(), self.n_arms.value(), specs, runs, self.seed_spin.value())
+
+    @Slot(bool)
+    def _running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running and self.state.dataset is not None)
+        self.strip.setVisible(running)
+
+    @Slot(str)
+    def _failed(self, message: str) -> None:
+        self.strip.hide()
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    @Slot()
+    def _fill_runs(self) -> None:
+        fill_run_combo(self.model_combo, self.state)
+        has = self.model_combo.count() > 0
+        self.model_check.setEnabled(has)
+        self.model_combo.setEnabled(has)
+        if not has:
+            self.model_check.setChecked(False)
+            self.model_check.setToolTip("Train a model first (Train pane)")
+
+    @Slot(object)
+    def _on_dataset(self, dataset) -> None:
+        self.run_button.setEnabled(dataset is not None and not self.controller.running)
+        if dataset is None:
+            return
+        catalog = dataset.catalog
+        if catalog is not None and catalog.column("category") is not None:
+            self.arm_source.setText(f"Categories come from the catalog column '{catalog.column('category')}'.")
+        elif catalog is not None and (catalog.column("title") or catalog.column("description")):
+            self.arm_source.setText("The catalog has no category column: an item's category is the first word "
+                                    "of its title (e.g. SET, BAG).")
+        else:
+            self.arm_source.setText("No catalog titles or categories: use item arms.")
+
+    # ---- results ------------------------------------------------------------------------------
+    @Slot(object)
+    def _show_results(self, payload) -> None:
+        log, results, runs = payload
+        self.log, self.results = log, results
+        labels = [policy_label(r.policy, runs) for r in results]
+        kind = "categories" if log.kind == "category" else "items"
+        self.summary_label.setText(
+            f"{log.n_events:,} decision points (baskets followed by another basket of the same customer, "
+            f"of {log.baskets:,} baskets) · {len(log.arm_names)} arms: top {kind}"
+            + (f" by {log.source}" if log.kind == "category" else ""))
+        self.matched_label.setText("Matched events: " + " · ".join(
+            f"{label} <b>{r.matched:,}</b>" for label, r in zip(labels, results)) +
+            f" of {log.n_events:,}. Best arm in the log: <b>{log.arm_names[results[0].best_arm]}</b> "
+            f"(mean reward {results[0].best_arm_mean:.3f}).")
+        rows = []
+        for label, r in zip(labels, results):
+            rows.append({"Policy": label, "Matched events": r.matched,
+                         "Mean reward (95% CI)": f"{r.mean_reward:.3f} [{r.ci[0]:.3f}, {r.ci[1]:.3f}]"
+                         if r.matched > 1 else "–",
+                         "IPS / SNIPS": "–" if r.ips is None else f"{r.ips:.3f} / {r.snips:.3f}",
+                         "Exploration": f"{r.exploration_share:.0%}",
+                         "Total reward": f"{r.cumulative_reward[-1]:g}" if r.matched else "0",
+                         "Final regret": f"{r.regret[-1]:.1f}" if r.matched else "–"})
+        frame = pd.DataFrame(rows)
+        self.table_model.show(frame, marks={j: "#fef9c3" for j, r in enumerate(results) if r.caveat})
+        fit_columns(self.table)
+        self.reward_plot.set_curves([(lab, r.steps, r.cumulative_reward) for lab, r in zip(labels, results)])
+        self.regret_plot.set_curves([(lab, r.steps, r.regret) for lab, r in zip(labels, results)])
+        noisy = [(lab, r) for lab, r in zip(labels, results) if r.caveat]
+        caveats = []
+        if noisy:
+            caveats.append(f"{noisy[0][0]}: {noisy[0][1].caveat}")
+            if len(noisy) > 1:
+                caveats[0] += " The same holds for " + ", ".join(f"{lab} ({r.matched:,} matched)"
+                                                                 for lab, r in noisy[1:]) + "."
+        notes = []
+        if any(r.policy.startswith("model:") for r in results):
+            notes.append("A model's top-1 is a fixed policy: it never explores. The model was trained on part of "
+                         "these baskets, so its reward is optimistic.")
+            cold = sum(r.extra.get("cold_events", 0) for r in results)
+            if cold:
+                notes.append(f"{cold:,} events are of customers the model never saw; it suggested the most "
+                             "frequent arm for them.")
+        self.caveat_label.setText("\n".join(["⚠ " + c for c in caveats] + notes))
+        self.caveat_label.setVisible(bool(caveats or notes))

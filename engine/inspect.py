@@ -1,0 +1,359 @@
+"""The Inspector's engine side: one customer's history and top-N lists joined with catalog fields,
+two models side by side, a list before/after merchandising rules, search, and the export of every
+customer's top-N.
+
+Frames use the columns ``item``, ``title`` and, when the catalog has them, ``category`` and
+``price`` (``item_fields``). Users and items are external ids throughout.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine.data.interactions import Interactions, index_of, normalize_ids
+from engine.errors import EngineError, ModelError, ValidationError
+from engine.progress import CancelToken, ProgressCallback, check, emit
+
+#: Excel's row limit (one header row included).
+XLSX_MAX_ROWS = 1_048_576
+#: Users scored per batch when exporting.
+EXPORT_BATCH = 512
+_CATALOG_ROLES = ("category", "price")
+
+
+def item_fields(catalog, item_ids) -> pd.DataFrame:
+    """(n, 2..4) frame: item (external id), title (catalog title, else description, else the id)
+    and category / price when the catalog has those roles; one row per id, in order."""
+    ids = list(item_ids)
+    out = pd.DataFrame({"item": pd.Series(ids, dtype=object)})
+    if catalog is None:
+        out["title"] = [str(i) for i in ids]
+        return out
+    out["title"] = catalog.titles(ids) if ids else []
+    aligned = catalog.align(normalize_ids(ids)) if ids else catalog.frame.iloc[:0]
+    for role in _CATALOG_ROLES:
+        col = catalog.column(role)
+        if col is not None and col in aligned.columns:
+            out[role] = aligned[col].to_numpy()
+    return out
+
+
+def _external(v):
+    return v if isinstance(v, str) else int(v)
+
+
+def _user_events(interactions: Interactions, user_id) -> np.ndarray:
+    """Event positions (m,) of ``user_id`` in ``interactions`` (empty when absent)."""
+    u = index_of(normalize_ids([user_id]), interactions.user_ids)[0]
+    return np.empty(0, np.int64) if u < 0 else np.flatnonzero(interactions.user_idx == u)
+
+
+def customer_history(interactions: Interactions, user_id, catalog=None, held_out: Interactions | None = None
+                     ) -> pd.DataFrame:
+    """The customer's events, latest first: date (UTC, NaT without timestamps), catalog fields
+    (``item_fields``), the event value under its kind ("quantity", "rating", "weight"; absent for
+    "none") and, with ``held_out`` (a split's test part), "held_out": the event is in it."""
+    ev = _user_events(interactions, user_id)
+    items = interactions.item_ids[interactions.item_idx[ev]]
+    ts = interactions.timestamps
+    t = ts[ev] if ts is not None else None
+    order = np.argsort(-t, kind="stable") if t is not None else np.arange(len(ev))
+    ev, items = ev[order], items[order]
+    out = pd.DataFrame({"date": pd.to_datetime(t[order], unit="s", utc=True) if t is not None
+                        else pd.Series(pd.NaT, index=range(len(ev)), dtype="datetime64[ns, UTC]")})
+    out = pd.concat([out, item_fields(catalog, [_external(v) for v in items])], axis=1)
+    if interactions.value_kind != "none":
+        out[interactions.value_kind] = interactions.values[ev].astype(np.float64)
+    if held_out is not None:
+        hev = _user_events(held_out, user_id)
+        h_items = held_out.item_ids[held_out.item_idx[hev]]
+        if ts is not None and held_out.timestamps is not None:
+            keys = set(zip(h_items.tolist(), held_out.timestamps[hev].tolist()))
+            out["held_out"] = [(i, s) in keys for i, s in zip(items.tolist(), ts[ev].tolist())]
+        else:
+            out["held_out"] = np.isin(items, h_items)
+    return out
+
+
+def held_out_items(test: Interactions | None, user_id) -> np.ndarray:
+    """External ids (m,) of the customer's items in a split's test part (empty without one)."""
+    if test is None:
+        return np.empty(0, dtype=object)
+    ev = _user_events(test, user_id)
+    return test.item_ids[test.item_idx[ev]]
+
+
+def top_n(model, user_id, k: int = 10, catalog=None, test: Interactions | None = None) -> pd.DataFrame:
+    """The model's top-``k`` for ``user_id``: rank (from 1), catalog fields, score and, with
+    ``test``, "held_out": the customer bought the item in the held-out part.
+    ModelError when the model never saw the customer."""
+    u = model.user_index(user_id)
+    items, scores = model.recommend([u], int(k))
+    keep = items[0] >= 0
+    ids = [_external(v) for v in model.item_ids_[items[0][keep]]]
+    out = pd.concat([pd.DataFrame({"rank": np.arange(1, len(ids) + 1)}), item_fields(catalog, ids)], axis=1)
+    out["score"] = scores[0][keep].astype(np.float64)
+    if test is not None:
+        out["held_out"] = np.isin(normalize_ids(ids) if ids else np.empty(0), held_out_items(test, user_id))
+    return out
+
+
+def side_by_side(model_a, model_b, user_id, k: int = 10, catalog=None, test: Interactions | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``top_n`` of two models for one customer, each with "in_both": the item is in both lists."""
+    a = top_n(model_a, user_id, k, catalog, test)
+    b = top_n(model_b, user_id, k, catalog, test)
+    common = set(a["item"].tolist()) & set(b["item"].tolist())
+    a["in_both"] = a["item"].isin(common)
+    b["in_both"] = b["item"].isin(common)
+    return a, b
+
+
+@dataclass
+class RulesView:
+    """One customer's list before and after rules.
+
+    before: ``top_n`` columns of the model's own list. after: rank, was (raw rank, NaN when new),
+    move ("new", "▲ 2", "▼ 1", "="), catalog fields, score, reasons (text, "; "-joined).
+    removed: items of the raw list that left it: was, catalog fields, reasons.
+    """
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    removed: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+
+def _move(was, rank) -> str:
+    if was is None:
+        return "new"
+    if was == rank:
+        return "="
+    return f"▲ {was - rank}" if rank < was else f"▼ {rank - was}"
+
+
+def _reason(reasons: list[str], was, rank) -> str:
+    """The re-ranker's reasons, or why an item without one moved (others left or came in)."""
+    if reasons:
+        return "; ".join(reasons)
+    if was is None:
+        return "new: fills a freed slot"
+    if rank < was:
+        return "moved up: items above it left"
+    if rank > was:
+        return "moved down: items placed above it"
+    return ""
+
+
+def rules_before_after(model, user_id, k: int, rules, catalog=None, test: Interactions | None = None
+                       ) -> RulesView:
+    """Apply ``rules`` (any ``parse_rules`` input) to the customer's top-``k`` and say why each
+    item moved (the re-ranker's reasons). ValidationError names the rule and column at fault."""
+    from engine.rerank import rerank_topk
+    u = model.user_index(user_id)
+    res = rerank_topk(model, [u], int(k), rules, catalog, explain=True)
+    before = top_n(model, user_id, k, catalog, test)
+    records = {r["item"]: r for r in res.records[0]}
+    after_ids = [i for i in res.item_ids[0] if i is not None]
+    after = item_fields(catalog, after_ids)
+    ranks = np.arange(1, len(after_ids) + 1)
+    raw_rank = {it: r for it, r in zip(before["item"].tolist(), before["rank"].tolist())}
+    was = [raw_rank.get(i, records.get(i, {}).get("raw_rank")) for i in after_ids]
+    after.insert(0, "was", pd.array(was, dtype="Int64"))
+    after.insert(0, "rank", ranks)
+    after.insert(2, "move", [_move(w, r) for w, r in zip(was, ranks)])
+    if after_ids:
+        scores = model.score([u])[0]
+        after["score"] = scores[index_of(normalize_ids(after_ids), model.item_ids_)].astype(np.float64)
+    else:
+        after["score"] = np.empty(0)
+    after["reasons"] = [_reason(records.get(i, {}).get("reasons", []), w, r) for i, w, r in zip(after_ids, was, ranks)]
+    gone = [i for i in before["item"].tolist() if i not in set(after_ids)]
+    removed = item_fields(catalog, gone)
+    removed.insert(0, "was", [raw_rank[i] for i in gone])
+    removed["reasons"] = ["; ".join(records.get(i, {}).get("reasons", [])) or "pushed out by items above"
+                          for i in gone]
+    return RulesView(before, after, removed, list(res.warnings))
+
+
+@dataclass
+class CustomerView:
+    """Everything the Inspector shows for one customer: ``customer_history``; ``top_n`` of model
+    A and B (None when not asked or the model never saw the customer; with both, "in_both");
+    ``rules_before_after`` for model A (None without rules); notes: plain-language remarks;
+    rules_error: why the rules could not be applied."""
+
+    user: object
+    history: pd.DataFrame
+    top_a: pd.DataFrame | None = None
+    top_b: pd.DataFrame | None = None
+    rules: RulesView | None = None
+    notes: list[str] = field(default_factory=list)
+    rules_error: str | None = None
+
+
+def customer_view(user_id, interactions: Interactions, catalog=None, test: Interactions | None = None,
+                  model_a=None, model_b=None, k: int = 10, rules=None, *, names=("A", "B"),
+                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> CustomerView:
+    """History, top-``k`` of up to two models and the rules view for ``user_id`` (external id).
+    ValidationError when the data has no such customer; ``names`` label the models in notes."""
+    if not len(_user_events(interactions, user_id)):
+        raise ValidationError(f"no customer with id {user_id!r} in the data")
+    view = CustomerView(user_id, customer_history(interactions, user_id, catalog, test))
+    lists = []
+    names = tuple(names) + ("A", "B")[len(names):]
+    for model, name in ((model_a, names[0]), (model_b, names[1])):
+        check(cancel)
+        top = None
+        if model is not None:
+            try:
+                top = top_n(model, user_id, k, catalog, test)
+            except ModelError:
+                view.notes.append(f"{name} was trained without customer {user_id} (their events are all "
+                                  "in the test part): it has no list for them.")
+        lists.append(top)
+    if lists[0] is not None and lists[1] is not None:
+        common = set(lists[0]["item"].tolist()) & set(lists[1]["item"].tolist())
+        for top in lists:
+            top["in_both"] = top["item"].isin(common)
+    view.top_a, view.top_b = lists
+    emit(progress, 0.7, "lists ready", "inspect")
+    if rules is not None and view.top_a is not None:
+        check(cancel)
+        try:
+            view.rules = rules_before_after(model_a, user_id, k, rules, catalog, test)
+        except ValidationError as e:
+            view.rules_error = str(e)
+    emit(progress, 1.0, "done", "inspect")
+    return view
+
+
+def validate_rules(rules, model, catalog=None):
+    """The parsed ``RuleSet`` bound to ``model``'s items and ``catalog`` (columns checked), and
+    the binding warnings; ValidationError naming the rule and column otherwise."""
+    from engine.rerank.evaluate import build_reranker
+    reranker = build_reranker(model, rules, catalog)
+    return reranker.rules, list(reranker.warnings)
+
+
+def rule_columns(catalog) -> list[str]:
+    """Catalog columns and roles a rule can name, roles first (e.g. "category", "price", ...)."""
+    if catalog is None:
+        return []
+    roles = [r for r in catalog.roles if catalog.roles[r] in catalog.frame.columns]
+    return roles + [str(c) for c in catalog.frame.columns if str(c) not in roles
+                    and c not in catalog.roles.values()]
+
+
+def search_users(user_ids: np.ndarray, prefix: str, limit: int = 50) -> list:
+    """External ids (up to ``limit``) whose text starts with ``prefix`` (case-insensitive), in
+    id order; exact match first."""
+    prefix = str(prefix).strip().lower()
+    if not prefix:
+        return [_external(v) for v in user_ids[:limit]]
+    text = pd.Series(user_ids.astype(str), dtype=object).str.lower()
+    hits = np.flatnonzero(text.str.startswith(prefix).to_numpy())
+    exact = hits[text.to_numpy()[hits] == prefix]
+    order = np.concatenate([exact, hits[~np.isin(hits, exact)]])[:limit]
+    return [_external(v) for v in user_ids[order]]
+
+
+def search_items(catalog, item_ids: np.ndarray, text: str, limit: int = 50) -> pd.DataFrame:
+    """Items among ``item_ids`` whose id starts with ``text`` or whose title contains it
+    (case-insensitive): ``item_fields`` rows, id matches first, up to ``limit``."""
+    text = str(text).strip().lower()
+    fields = item_fields(catalog, [_external(v) for v in item_ids])
+    if not text:
+        return fields.iloc[:0]
+    by_id = fields["item"].astype(str).str.lower().str.startswith(text)
+    by_title = fields["title"].astype(str).str.lower().str.contains(text, regex=False)
+    order = np.concatenate([np.flatnonzero(by_id.to_numpy()), np.flatnonzero((by_title & ~by_id).to_numpy())])
+    return fields.iloc[order[:limit]].reset_index(drop=True)
+
+
+@dataclass
+class ExportReport:
+    """path written, rows (users x ranks), users exported."""
+
+    path: str
+    rows: int
+    users: int
+
+
+def export_top_n(model, path, k: int = 10, catalog=None, *, progress: ProgressCallback | None = None,
+                 cancel: CancelToken | None = None) -> ExportReport:
+    """Write every training customer's top-``k`` to ``path`` (.csv or .xlsx by extension): columns
+    user, rank, item, title[, category][, price], score. Written to a temporary file that replaces
+    ``path`` only when complete: a cancel or an error leaves no partial file."""
+    p = Path(path)
+    kind = p.suffix.lower()
+    if kind not in (".csv", ".xlsx"):
+        raise ValidationError(f"export to .csv or .xlsx, not '{p.suffix or p.name}'", path=p.name)
+    n_users = model.n_users
+    k = min(int(k), model.n_items)
+    if kind == ".xlsx" and n_users * k + 1 > XLSX_MAX_ROWS:
+        raise ValidationError(f"{n_users:,} customers x {k} items is more than Excel's {XLSX_MAX_ROWS:,} rows; "
+                              "export to .csv instead", path=p.name)
+    fields = item_fields(catalog, [_external(v) for v in model.item_ids_])
+    users = np.array([_external(v) for v in model.user_ids_], dtype=object)
+    tmp = p.with_name(f".{p.name}.part")
+    chunks: list[pd.DataFrame] = []
+    rows = 0
+    try:
+        for start in range(0, n_users, EXPORT_BATCH):
+            check(cancel)
+            batch = np.arange(start, min(start + EXPORT_BATCH, n_users))
+            items, scores = model.recommend(batch, k)
+            ok = items >= 0
+            r, c = np.nonzero(ok)
+            frame = pd.DataFrame({"user": users[batch[r]], "rank": c + 1})
+            frame = pd.concat([frame, fields.iloc[items[r, c]].reset_index(drop=True)], axis=1)
+            frame["score"] = scores[r, c].astype(np.float64)
+            rows += len(frame)
+            if kind == ".csv":
+                frame.to_csv(tmp, mode="w" if start == 0 else "a", header=start == 0, index=False)
+            else:
+                chunks.append(frame)
+            emit(progress, 0.9 * batch[-1] / max(n_users, 1), f"{batch[-1] + 1:,} of {n_users:,} customers", "export")
+        if kind == ".xlsx":
+            check(cancel)
+            emit(progress, 0.9, "writing the workbook", "export")
+            out = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=["user", "rank"])
+            out.to_excel(tmp, index=False, sheet_name="top-N", engine="openpyxl")
+        elif n_users == 0:
+            pd.DataFrame(columns=["user", "rank", *fields.columns, "score"]).to_csv(tmp, index=False)
+        check(cancel)
+        os.replace(tmp, p)
+    except OSError as e:
+        raise EngineError(f"cannot write the export ({e.strerror or e})", path=str(p)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    emit(progress, 1.0, f"wrote {rows:,} rows", "export")
+    return ExportReport(str(p), rows, n_users)
+
+
+def cold_start_top_n(model, items, k: int = 10, catalog=None) -> pd.DataFrame:
+    """Top-``k`` for a new customer who interacted with ``items`` (external ids): rank, catalog
+    fields, score. The chosen items themselves are not recommended."""
+    from engine.explain.history import score_history
+    items = list(items)
+    if not items:
+        raise ValidationError("choose at least one item for the new customer")
+    scores = np.asarray(score_history(model, items, catalog=catalog), dtype=np.float32).reshape(-1)
+    if scores.shape[0] != model.n_items:
+        raise ModelError(f"expected {model.n_items} scores for the new customer, got {scores.shape[0]}")
+    chosen = index_of(normalize_ids(items), model.item_ids_)
+    scores[chosen[chosen >= 0]] = -np.inf
+    from engine.models.ranking import topk
+    idx, vals = topk(scores[None, :], int(k))
+    keep = idx[0] >= 0
+    ids = [_external(v) for v in model.item_ids_[idx[0][keep]]]
+    out = pd.concat([pd.DataFrame({"rank": np.arange(1, len(ids) + 1)}), item_fields(catalog, ids)], axis=1)
+    out["score"] = vals[0][keep].astype(np.float64)
+    return out

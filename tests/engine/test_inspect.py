@@ -1,0 +1,135 @@
+"""engine.inspect on the demo data with a real EASE model: history and lists joined with the
+catalog, two models side by side, rules before/after with reasons, search, export."""
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine import inspect as I
+from engine.errors import Cancelled, ModelError, ValidationError
+from engine.progress import CancelToken
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "resources" / "demo" / "online_retail_demo.csv"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from engine.data import open_dataset
+    from engine.data.catalog import ItemCatalog
+    from engine.data.splits import split
+    from engine.models import registry
+    from engine.models.ease import EASE
+    if not DEMO.exists():
+        pytest.skip("resources/demo/online_retail_demo.csv is not present")
+    ds = open_dataset(DEMO)
+    frame = ds.catalog.frame.copy()
+    frame["category"] = frame["Description"].astype(str).str.strip().str.split().str[-1]
+    catalog = ItemCatalog(frame, {**ds.catalog.roles, "category": "category"})
+    parts = split(ds.interactions, "random", 0.2, seed=0)
+    return {"ds": ds, "catalog": catalog, "split": parts, "ease": EASE().fit(parts.train),
+            "pop": registry.create("pop").fit(parts.train)}
+
+
+def test_history_joins_catalog_and_marks_held_out(demo):
+    inter, cat, test = demo["ds"].interactions, demo["catalog"], demo["split"].test
+    user = int(test.user_ids[4])
+    hist = I.customer_history(inter, user, cat, test)
+    u = np.searchsorted(inter.user_ids, user)
+    assert len(hist) == int((inter.user_idx == u).sum())
+    assert list(hist.columns) == ["date", "item", "title", "category", "price", "quantity", "held_out"]
+    assert hist["date"].is_monotonic_decreasing
+    assert hist["title"].tolist() == cat.titles(hist["item"].tolist())
+    assert hist["price"].tolist() == cat.frame.loc[hist["item"], "UnitPrice"].tolist()
+    n_test = int((test.user_idx == np.searchsorted(test.user_ids, user)).sum())
+    assert int(hist["held_out"].sum()) == n_test > 0
+
+
+def test_top_n_and_side_by_side(demo):
+    ease, pop, cat, test = demo["ease"], demo["pop"], demo["catalog"], demo["split"].test
+    user = int(ease.user_ids_[10])
+    top = I.top_n(ease, user, 10, cat, test)
+    items, scores = ease.recommend([ease.user_index(user)], 10)
+    assert top["rank"].tolist() == list(range(1, 11))
+    assert [str(i) for i in top["item"]] == [str(i) for i in ease.item_ids_[items[0]]]
+    assert np.allclose(top["score"], scores[0])
+    assert top["title"].tolist() == cat.titles(top["item"].tolist())
+    a, b = I.side_by_side(ease, pop, user, 10, cat)
+    common = set(a["item"]) & set(b["item"])
+    assert set(a.loc[a["in_both"], "item"]) == common == set(b.loc[b["in_both"], "item"])
+    with pytest.raises(ModelError, match="not in the training data"):
+        I.top_n(ease, 99999999, 10, cat)
+
+
+def test_customer_view_notes_a_user_the_model_never_saw(demo):
+    inter, ease, cat = demo["ds"].interactions, demo["ease"], demo["catalog"]
+    unseen = np.setdiff1d(inter.user_ids, ease.user_ids_)
+    view = I.customer_view(int(unseen[0]) if len(unseen) else int(inter.user_ids[0]), inter, cat,
+                           model_a=ease, names=("ease",))
+    if len(unseen):
+        assert view.top_a is None and "ease was trained without customer" in view.notes[0]
+    with pytest.raises(ValidationError, match="no customer with id"):
+        I.customer_view(-5, inter, cat, model_a=ease)
+
+
+def test_rules_before_after_hold_and_explain(demo):
+    ease, cat = demo["ease"], demo["catalog"]
+    top1, _ = ease.recommend(np.arange(ease.n_users), 1)
+    banned = [I._external(ease.item_ids_[i]) for i, _ in Counter(top1[:, 0].tolist()).most_common(2)]
+    rules = {"rules": [{"type": "max_per", "column": "category", "n": 2},
+                       {"type": "exclude_items", "items": banned}]}
+    seen_reasons = []
+    for u in ease.user_ids_[::60]:
+        view = I.rules_before_after(ease, int(u), 10, rules, cat)
+        assert len(view.after) == 10 and max(Counter(view.after["category"]).values()) <= 2
+        assert not set(view.after["item"]) & set(banned)
+        assert (view.after.loc[view.after["move"] != "=", "reasons"] != "").all()
+        assert set(view.removed["item"]) == set(view.before["item"]) - set(view.after["item"])
+        seen_reasons += view.removed["reasons"].tolist()
+    assert "excluded: listed item" in seen_reasons
+    assert any(r.startswith("demoted: 3rd in category") for r in seen_reasons)
+    with pytest.raises(ValidationError, match=r"rule 1 \(max_per\): column 'brand' is not in the catalog"):
+        I.validate_rules({"rules": [{"type": "max_per", "column": "brand", "n": 2}]}, ease, cat)
+
+
+def test_search(demo):
+    ids = demo["ds"].interactions.user_ids
+    found = I.search_users(ids, "1235", 5)
+    assert found and all(str(u).startswith("1235") for u in found)
+    assert I.search_users(ids, str(ids[3]), 3)[0] == int(ids[3])
+    items = I.search_items(demo["catalog"], demo["ease"].item_ids_, "cakestand", 20)
+    assert len(items) > 0 and items["title"].str.upper().str.contains("CAKESTAND").all()
+
+
+def test_export_csv_xlsx_and_cancel(demo, tmp_path):
+    ease, cat = demo["ease"], demo["catalog"]
+    seen = []
+    rep = I.export_top_n(ease, tmp_path / "top.csv", 10, cat, progress=seen.append)
+    frame = pd.read_csv(tmp_path / "top.csv", dtype={"item": str})
+    assert rep.rows == len(frame) == ease.n_users * 10 and rep.users == ease.n_users
+    assert seen[-1].fraction == 1.0
+    first = frame[frame["user"] == int(ease.user_ids_[0])]
+    assert first["item"].tolist() == [str(i) for i in I.top_n(ease, int(ease.user_ids_[0]), 10, cat)["item"]]
+    rep = I.export_top_n(ease, tmp_path / "top.xlsx", 5, cat)
+    book = pd.read_excel(tmp_path / "top.xlsx", sheet_name="top-N")
+    assert len(book) == rep.rows == ease.n_users * 5 and "title" in book.columns
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        I.export_top_n(ease, tmp_path / "cancelled.csv", 10, cat, cancel=token)
+    assert not (tmp_path / "cancelled.csv").exists() and not list(tmp_path.glob(".*.part"))
+    with pytest.raises(ValidationError, match="export to .csv or .xlsx"):
+        I.export_top_n(ease, tmp_path / "top.json", 10, cat)
+
+
+def test_cold_start_list(demo):
+    ease, cat = demo["ease"], demo["catalog"]
+    chosen = [I._external(v) for v in ease.item_ids_[[5, 50, 500]]]
+    top = I.cold_start_top_n(ease, chosen, 10, cat)
+    assert len(top) == 10 and not set(map(str, top["item"])) & set(map(str, chosen))
+    assert top["score"].is_monotonic_decreasing and top["title"].tolist() == cat.titles(top["item"].tolist())
+    with pytest.raises(ValidationError, match="at least one item"):
+        I.cold_start_top_n(ease, [], 10, cat)
