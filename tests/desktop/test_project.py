@@ -1,0 +1,160 @@
+"""File menu project actions driven with real files: save as, autosave of finished runs, open in a
+fresh window, unsaved-work prompts, damaged files, and the HTML report export."""
+
+import base64
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from engine.data.splits import split
+from engine.runs import train_run
+from engine.store import Project
+
+SETTLE_MS = 60_000
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """Answers for QFileDialog / QMessageBox: set ``dialogs.save`` / ``.open`` / ``.question``;
+    warnings are recorded in ``dialogs.warnings``."""
+    class Answers:
+        save = open = ""
+        question = QMessageBox.StandardButton.Discard
+        warnings: list[str] = []
+    a = Answers()
+    a.warnings = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *args, **kw: (str(a.save), "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *args, **kw: (str(a.open), "")))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *args, **kw: a.question))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, _title, text, *r: a.warnings.append(text)))
+    return a
+
+
+def _split_and_train(win, *models):
+    """Split the loaded data in the app and add a run of each model (real engine calls)."""
+    state = win.state
+    parts = split(state.dataset.interactions, "random", test_frac=0.2, seed=0,
+                  extra_items=state.dataset.catalog.item_ids)
+    state.set_split(parts)
+    runs = []
+    for name, params in models:
+        run = train_run(name, params, parts, catalog=state.dataset.catalog)
+        state.add_run(run)
+        runs.append(run)
+    return runs
+
+
+def _trigger(qtbot, win, key):
+    with qtbot.waitSignal(win.projects.settled, timeout=SETTLE_MS):
+        win.projects.actions[key].trigger()
+
+
+def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    (ease,) = _split_and_train(window, ("ease", {}))
+    assert window.projects.has_unsaved() and window.isWindowModified()
+    assert "Save project as" in window.statusBar().currentMessage()
+
+    dialogs.save = tmp_path / "shop"  # the suffix is added
+    _trigger(qtbot, window, "save_as")
+    path = tmp_path / "shop.recscope"
+    assert path.is_file() and window.state.project.path == path
+    assert window.windowTitle().startswith("shop.recscope") and not window.isWindowModified()
+    assert not window.projects.has_unsaved()
+
+    # a run that finishes now is saved at once; a removed run leaves the file
+    with qtbot.waitSignal(window.projects.autosaved, timeout=SETTLE_MS):
+        pop = train_run("pop", {}, window.state.split)
+        window.state.add_run(pop)
+    assert window.state.project.run_ids() == [ease.id, pop.id]
+    window.state.remove_run(pop.id)
+    assert window.state.project.run_ids() == [ease.id]
+    assert window.projects.recent_projects() == [str(path.resolve())]
+    assert [a.text() for a in window.projects.recent_menu.actions()] == ["shop.recscope"]
+
+    # a second window opens the project through File › Open project
+    from desktop.mainwindow import MainWindow
+    other = MainWindow(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(other)
+    dialogs.open = path
+    _trigger(qtbot, other, "open")
+    assert dialogs.warnings == []
+    state = other.state
+    assert [r.id for r in state.runs] == [ease.id] and state.project.path == path
+    assert state.dataset.interactions.n_events == window.state.dataset.interactions.n_events
+    assert state.split.test.n_events == window.state.split.test.n_events
+    assert state.runs[0].metrics == ease.metrics
+    users = np.arange(20)
+    assert np.array_equal(state.runs[0].model.score(users), ease.model.score(users))
+    assert "interactions" in other.dataset_status.text()
+    assert "Opened shop.recscope: 1 run(s)." in other.statusBar().currentMessage()
+    other.close()
+
+
+def test_new_data_breaks_sync_until_saved(qtbot, window, load, demo_path, small_csv, dialogs, tmp_path):
+    load(window, demo_path)
+    _split_and_train(window, ("pop", {}))
+    dialogs.save = tmp_path / "p.recscope"
+    _trigger(qtbot, window, "save_as")
+    load(window, small_csv)  # other data: the project no longer matches what is shown
+    assert window.projects.has_unsaved() and window.isWindowModified()
+    qtbot.waitUntil(lambda: "still holds its earlier data" in window.statusBar().currentMessage())
+    _trigger(qtbot, window, "save")
+    with Project.open(tmp_path / "p.recscope") as project:
+        assert project.load_dataset().interactions.n_events == window.state.dataset.interactions.n_events
+        assert project.run_ids() == []
+
+
+def test_unsaved_work_prompts(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    assert window.projects.confirm_close()  # data alone is not unsaved work
+    _split_and_train(window, ("pop", {}))
+    dialogs.question = QMessageBox.StandardButton.Cancel
+    assert not window.projects.confirm_close()
+    dialogs.question = QMessageBox.StandardButton.Discard
+    assert window.projects.confirm_close()
+    # "Save" saves (here: save as, with the dialog's answer) and then goes on
+    dialogs.question = QMessageBox.StandardButton.Save
+    dialogs.save = tmp_path / "kept.recscope"
+    closed = []
+    window.projects._confirm_discard(lambda: closed.append(True))
+    qtbot.waitUntil(lambda: bool(closed), timeout=SETTLE_MS)
+    assert (tmp_path / "kept.recscope").is_file() and not window.projects.has_unsaved()
+
+
+def test_damaged_file_gives_a_clear_message(qtbot, window, dialogs, tmp_path):
+    bad = tmp_path / "client.recscope"
+    bad.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
+    dialogs.open = bad
+    _trigger(qtbot, window, "open")
+    assert len(dialogs.warnings) == 1
+    assert "client.recscope" in dialogs.warnings[0] and "RecScope project" in dialogs.warnings[0]
+    assert window.state.project is None and window.state.dataset is None
+
+
+def test_reopen_last_project_only_when_chosen(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    dialogs.save = tmp_path / "last.recscope"
+    _trigger(qtbot, window, "save_as")
+    assert window.projects.startup_project() is None
+    window.projects.actions["reopen"].trigger()  # checkable: now on
+    assert window.projects.startup_project() == str((tmp_path / "last.recscope").resolve())
+
+
+def test_export_report_after_a_real_run(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    (ease,) = _split_and_train(window, ("ease", {}))
+    dialogs.save = tmp_path / "report.html"
+    window.projects.actions["export"].trigger()
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f"<td>{ease.name}</td><td>ease</td><td>trained</td>" in text
+    assert f"{ease.metrics['ndcg@10']:.4f}" in text and "<th>ndcg@10</th>" in text
+    prof = window.state.profile
+    assert f"<td>Interactions</td><td>{prof.n_events:,}</td>" in text
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    assert len(images) >= 2  # at least the Data pane's long-tail and activity plots
+    assert all(base64.b64decode(b)[:8] == b"\x89PNG\r\n\x1a\n" for b in images)
+    assert "Long tail" in text
