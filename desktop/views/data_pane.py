@@ -18,6 +18,7 @@ from desktop.controllers.data_controller import DataController
 from desktop.plots.curves import CurvePlot, HistogramPlot
 from desktop.qtmodels.frame_model import FrameModel
 from desktop.state import AppState
+from desktop.views.split_box import SplitBox
 
 NONE = "(none)"
 PREVIEW_ROWS = 200
@@ -76,6 +77,7 @@ class DataPane(QWidget):
     def __init__(self, state: AppState, controller: DataController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
+        self.runner = controller.runner
         self._build()
         state.table_changed.connect(self._show_table)
         state.dataset_changed.connect(self._show_dataset)
@@ -193,6 +195,8 @@ class DataPane(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         lay.addWidget(self.error_label)
+        self.split_box = SplitBox(self.state, self.runner)
+        lay.addWidget(self.split_box)
         lay.addStretch(1)
 
         scroll = QScrollArea()

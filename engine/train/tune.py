@@ -146,7 +146,9 @@ def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | Non
         best = max(t.value for t in trials if t.value is not None)
         if progress is not None:
             progress(Progress(fraction(len(trials)), f"trial {len(trials)}" + (f"/{n_trials}" if n_trials else ""),
-                              "tune", {"trial": len(trials), "value": value, "best": best}))
+                              "tune", {"trial": len(trials), "value": value, "best": best,
+                                       **{f"param.{k}": float(v) for k, v in params.items()
+                                          if isinstance(v, (int, float))}}))
         return value
 
     study.optimize(objective, n_trials=n_trials, timeout=budget_s)

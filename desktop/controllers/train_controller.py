@@ -1,0 +1,259 @@
+"""Controllers of the split box, the Train pane and the Diagnostics pane.
+
+SplitController splits the dataset in a worker and writes ``AppState.split``. TrainController
+trains one model (``engine.runs.train_run``) or searches hyper-parameters
+(``engine.train.tuned_run.tune_run``) in a worker, forwards live curve points, and adds the
+finished run to AppState. Cancel keeps the run: the worker body watches the controller's own
+token, so a torch fit stopped early still returns its best model as a run (the task's own token,
+set when the app closes, also stops it). DiagnosticsController inspects a run's weights and
+gradients in a worker and caches the result per run.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from engine.data.splits import split as split_interactions
+from engine.evaluate.summary import split_key
+from engine.progress import CancelToken
+from engine.runs import train_run
+from engine.train.inspect_weights import inspect_model
+from engine.train.param_space import model_info
+from engine.train.tuned_run import tune_run
+from desktop.state import AppState
+from desktop.tasks import Task, TaskRunner
+
+log = logging.getLogger("recscope.desktop")
+
+#: Display names of the registry models (run names start with them).
+TITLES = {"pop": "Popular", "itemknn": "ItemKNN", "ease": "EASE", "bpr": "BPR", "ials": "iALS",
+          "twotower": "TwoTower", "sasrec": "SASRec", "text": "Text", "hybrid": "Hybrid"}
+
+
+def make_split(dataset, method: str, test_frac: float, valid_frac: float, seed: int, *, progress=None,
+               cancel=None):
+    """Worker body: split ``dataset``'s interactions; catalog items join the candidates (DESIGN.md)."""
+    extra = dataset.catalog.frame.index.to_numpy() if dataset.catalog is not None else None
+    return split_interactions(dataset.interactions, method, test_frac, seed, valid_frac, extra_items=extra,
+                              progress=progress, cancel=cancel)
+
+
+def devices(*, progress=None, cancel=None) -> list[dict]:
+    """Worker body: what ``describe_devices`` finds (imports torch, so not on the GUI thread)."""
+    from engine.train.device import describe_devices, resolve_device
+    return [{**d, "auto": str(resolve_device("auto"))} for d in describe_devices()]
+
+
+class _EitherToken(CancelToken):
+    """Cancelled when either our own token (Cancel button: keep the run) or the task's is set."""
+
+    def __init__(self, own: CancelToken, task: CancelToken):
+        super().__init__()
+        self._own, self._task = own, task
+
+    @property
+    def cancelled(self) -> bool:
+        return self._own.cancelled or self._task.cancelled
+
+    def raise_if_cancelled(self) -> None:
+        self._own.raise_if_cancelled()
+        self._task.raise_if_cancelled()
+
+
+def _keep_on_cancel(fn, own: CancelToken):
+    def body(*args, progress=None, cancel=None, **kwargs):
+        return fn(*args, progress=progress, cancel=_EitherToken(own, cancel), **kwargs)
+    return body
+
+
+class _Worker(QObject):
+    """One task at a time, with busy/progress/error/message signals (the house pattern)."""
+
+    progress = Signal(object)     # Progress
+    error_changed = Signal(str)   # one-line message, "" when cleared
+    message = Signal(str)         # status-bar text
+    busy_changed = Signal(bool)
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state, self.runner = state, runner
+        self._task: Task | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def _start(self, fn, args: tuple, name: str, on_done, **kwargs) -> Task:
+        if self._task is not None:
+            self._task.cancel()
+        self.error_changed.emit("")
+        task = self.runner.submit(fn, *args, name=name, **kwargs)
+        self._task = task
+        self.busy_changed.emit(True)
+        self.message.emit(name + "…")
+        task.progress.connect(self.progress)
+        task.done.connect(lambda result, t=task: self._if_current(t, on_done, result))
+        task.failed.connect(lambda msg, t=task: self._if_current(t, self._failed, msg))
+        task.cancelled.connect(lambda t=task: self._if_current(t, self._cancelled))
+        return task
+
+    def _if_current(self, task: Task, handler, *args) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        self.busy_changed.emit(False)
+        handler(*args)
+
+    def _failed(self, message: str) -> None:
+        log.info("%s failed: %s", type(self).__name__, message)
+        self.error_changed.emit(message)
+        self.message.emit("Failed: " + message)
+
+    def _cancelled(self) -> None:
+        self.message.emit("Cancelled.")
+
+    @Slot()
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+class SplitController(_Worker):
+    """Splits the loaded dataset; ``AppState.set_split`` on success."""
+
+    @Slot(str, float, float, int)
+    def apply(self, method: str, test_frac: float, valid_frac: float, seed: int) -> None:
+        if self.state.dataset is None:
+            self.error_changed.emit("Load a data file first.")
+            return
+        self._start(make_split, (self.state.dataset, method, test_frac, valid_frac, seed),
+                    f"Splitting ({method})", self._done)
+
+    def _done(self, parts) -> None:
+        self.state.set_split(parts)
+        valid = 0 if parts.valid is None else parts.valid.n_events
+        self.message.emit(f"Split: {parts.train.n_events:,} training, {valid:,} validation and "
+                          f"{parts.test.n_events:,} test interactions.")
+
+
+class TrainController(_Worker):
+    """Trains or tunes a model on AppState's split; each finished run goes to ``AppState.add_run``."""
+
+    metrics = Signal(list)            # [Progress] carrying per-epoch / per-trial numbers, in order
+    run_finished = Signal(object)     # Run
+    devices_found = Signal(list)      # [describe_devices() dict + "auto"]
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(state, runner, parent)
+        self._own: CancelToken | None = None
+        self.devices: list[dict] | None = None
+        task = runner.submit(devices, name="Detecting devices")
+        task.done.connect(self._devices_done)
+
+    def _devices_done(self, found: list) -> None:
+        self.devices = found
+        self.devices_found.emit(found)
+
+    def run_name(self, model: str, tuned: bool = False) -> str:
+        """"BPR", then "BPR #2", …; "BPR tuned" for a search."""
+        title = TITLES.get(model, model) + (" tuned" if tuned else "")
+        taken = {r.name for r in self.state.runs}
+        n, name = 1, title
+        while name in taken:
+            n += 1
+            name = f"{title} #{n}"
+        return name
+
+    def _check(self, model: str) -> bool:
+        if self.state.split is None:
+            self.error_changed.emit("Apply a split in the Data pane first (Train tests on its held-out part).")
+            return False
+        if model_info(model).needs_catalog and (self.state.dataset is None or self.state.dataset.catalog is None):
+            self.error_changed.emit(f"{TITLES.get(model, model)} needs an item catalog with titles or "
+                                    "descriptions: map a Title or Description column in the Data pane.")
+            return False
+        return True
+
+    def _launch(self, fn, args: tuple, title: str, **kwargs) -> None:
+        """Start ``fn(*args, **kwargs)``; kwargs are bound first (``name`` there is the run's name,
+        not the task's)."""
+        self._own = CancelToken()
+        task = self._start(_keep_on_cancel(partial(fn, **kwargs), self._own), args, title, self._done)
+        task.metrics.connect(self.metrics)
+
+    @Slot(str, dict)
+    def train(self, model: str, params: dict) -> None:
+        """Fit ``model`` with ``params`` on the split; early-stopping on its validation part."""
+        if not self._check(model):
+            return
+        name = self.run_name(model)
+        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
+        self._launch(train_run, (model, dict(params), self.state.split), f"Training {name}",
+                     catalog=catalog, name=name)
+
+    @Slot(str, dict, int, float)
+    def tune(self, model: str, params: dict, n_trials: int, minutes: float) -> None:
+        """Search ``model``'s parameters (``n_trials`` and/or ``minutes``; 0 = no limit of that kind)."""
+        if not self._check(model):
+            return
+        name = self.run_name(model, tuned=True)
+        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
+        self._launch(tune_run, (model, dict(params), self.state.split), f"Searching {TITLES.get(model, model)}",
+                     n_trials=n_trials or None, minutes=minutes or None, catalog=catalog, name=name)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop early; a torch fit keeps its best model so far and still becomes a run."""
+        if self._own is not None:
+            self._own.cancel()
+
+    def _done(self, run) -> None:
+        self._own = None
+        if self.state.split is not None:
+            run.info["split_key"] = split_key(self.state.split)
+        self.state.add_run(run)
+        self.state.select(run_id=run.id)
+        self.run_finished.emit(run)
+        stopped = " (stopped early: best model kept)" if run.info.get("cancelled") else ""
+        self.message.emit(f"{run.name} finished{stopped}: NDCG@10 {run.metrics.get('ndcg@10', float('nan')):.4f}")
+
+    def _failed(self, message: str) -> None:
+        self._own = None
+        super()._failed(message)
+
+    def _cancelled(self) -> None:
+        self._own = None
+        super()._cancelled()
+
+
+class DiagnosticsController(_Worker):
+    """Inspects runs (weights and one batch's gradients) in a worker; results cached per run id."""
+
+    inspected = Signal(str, object)   # run id, engine Inspection
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(state, runner, parent)
+        self.cache: dict[str, object] = {}
+        state.dataset_changed.connect(lambda _d: self.cache.clear())
+
+    @Slot(str)
+    def inspect(self, run_id: str) -> None:
+        run = self.state.run(run_id)
+        if run is None:
+            return
+        if run_id in self.cache:
+            self.inspected.emit(run_id, self.cache[run_id])
+            return
+        if self.state.split is None:
+            self.error_changed.emit("Apply a split in the Data pane first.")
+            return
+        self._start(inspect_model, (run.model, self.state.split.train), f"Inspecting {run.name}",
+                    lambda result, rid=run_id: self._done(rid, result))
+
+    def _done(self, run_id: str, result) -> None:
+        self.cache[run_id] = result
+        self.inspected.emit(run_id, result)
+        self.message.emit("")

@@ -1,0 +1,81 @@
+"""Learning curves: per-epoch lines that grow live during training, with the best epoch marked."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from desktop.plots.bars import colour
+from desktop.plots.curves import LabelledPlot
+
+
+class LearningCurvePlot(LabelledPlot):
+    """One or more named series y(epoch) drawn as lines with dots; ``mark`` draws a dashed vertical
+    line labelled e.g. "best epoch 7". With ``legend`` a legend appears once there are two series."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, parent=None, *, legend: bool = False):
+        super().__init__(title, x_label, y_label, parent)
+        self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
+        self.want_legend = legend
+        self.legend = None
+        self._series: dict[str, tuple[pg.PlotDataItem, list, list]] = {}
+        self._marker: pg.InfiniteLine | None = None
+
+    def clear_data(self) -> None:
+        super().clear_data()
+        self._series = {}
+        self._marker = None
+        if self.legend is not None:
+            self.legend.clear()
+            self.legend.hide()
+
+    def has_data(self) -> bool:
+        return any(len(xs) for _, xs, _ in self._series.values())
+
+    def points(self, name: str) -> tuple[list, list]:
+        """(epochs, values) drawn for series ``name`` (empty lists when absent)."""
+        _, xs, ys = self._series.get(name, (None, [], []))
+        return list(xs), list(ys)
+
+    def _curve(self, name: str) -> tuple[pg.PlotDataItem, list, list]:
+        if name not in self._series:
+            c = colour(len(self._series))
+            item = self._add(pg.PlotDataItem([], [], pen=pg.mkPen(c, width=2), symbol="o", symbolSize=6,
+                                             symbolBrush=c, symbolPen=None, name=name))
+            self._series[name] = (item, [], [])
+            if self.want_legend and len(self._series) == 2:
+                if self.legend is None:
+                    self.legend = self.getPlotItem().addLegend(offset=(-8, 8), labelTextSize="8pt")
+                self.legend.clear()
+                self.legend.show()
+                for other, (it, _, _) in self._series.items():
+                    self.legend.addItem(it, other)
+        return self._series[name]
+
+    def set_series(self, name: str, xs, ys) -> None:
+        """Replace series ``name`` with epochs ``xs`` (n,) and values ``ys`` (n,)."""
+        item, px, py = self._curve(name)
+        px[:], py[:] = [float(x) for x in xs], [float(y) for y in ys]
+        item.setData(px, py)
+        self.getPlotItem().enableAutoRange()
+
+    def append(self, name: str, x: float, y: float) -> None:
+        """Add one point (a finished epoch) to series ``name``."""
+        item, px, py = self._curve(name)
+        px.append(float(x))
+        py.append(float(y))
+        item.setData(px, py)
+        self.getPlotItem().enableAutoRange()
+
+    def mark(self, x: float | None, label: str = "") -> None:
+        """A dashed vertical line at ``x`` (None removes it)."""
+        if self._marker is not None:
+            self.getPlotItem().removeItem(self._marker)
+            self._items.remove(self._marker)
+            self._marker = None
+        if x is None:
+            return
+        self._marker = self._add(pg.InfiniteLine(pos=float(x), angle=90, pen=pg.mkPen(
+            "#dc2626", width=1.5, style=Qt.PenStyle.DashLine), label=label,
+            labelOpts={"position": 0.92, "color": "#b91c1c", "anchors": [(1, 0.5), (1, 0.5)],
+                                 "fill": (255, 255, 255, 210)}))

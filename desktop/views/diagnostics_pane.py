@@ -1,0 +1,319 @@
+"""Diagnostics pane: a run's learning curves with the best epoch, its over/under-fitting verdict
+and the evidence, and per-layer histograms of its parameters and of one batch's gradients.
+
+The inspection (histograms) runs in a worker through DiagnosticsController when the pane is
+visible; the curves and the verdict come from the run itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from desktop.controllers.train_controller import TITLES, DiagnosticsController
+from desktop.plots.histogram import ValueHistogramPlot
+from desktop.plots.learning import LearningCurvePlot
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+from desktop.views.train_pane import set_style_name, verdict_text
+
+#: Diagnosis evidence key -> (label, format: "int" | "num" | "pct")
+EVIDENCE = (("epochs", "Validated epochs", "int"), ("best_epoch", "Best epoch", "int"),
+            ("best_value", "Best validation score", "num"), ("last_value", "Last validation score", "num"),
+            ("relative_drop", "Fall from the best to the last epoch", "pct"),
+            ("recent_gain", "Gain over the last 3 epochs", "pct"),
+            ("loss_at_best", "Training loss at the best epoch", "num"),
+            ("loss_last", "Training loss at the last epoch", "num"))
+
+
+def _fmt(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "pct":
+        return f"{value:+.1%}"
+    return f"{value:.4g}" if abs(value) < 1e-3 else f"{value:.4f}"
+
+
+def _item(text: str, right: bool = False, tip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if tip:
+        item.setToolTip(tip)
+    return item
+
+
+class DiagnosticsPane(QWidget):
+    inspect_requested = Signal(str)
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.controller = controller = DiagnosticsController(state, runner, self)
+        self.inspection = None
+        self._note = ""
+        self._shown_run: str | None = None
+        self._build()
+        self.inspect_requested.connect(controller.inspect)
+        controller.inspected.connect(self._show_inspection)
+        controller.error_changed.connect(self._show_error)
+        controller.busy_changed.connect(self._set_busy)
+        state.runs_changed.connect(self._fill_runs)
+        state.selection_changed.connect(self._follow_selection)
+        self._fill_runs()
+
+    # ---- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 8)
+        bar = QHBoxLayout()
+        label = QLabel("Run:")
+        label.setObjectName("sectionTitle")
+        self.run_combo = QComboBox()
+        self.run_combo.setMinimumContentsLength(22)
+        self.run_combo.currentIndexChanged.connect(self._combo_changed)
+        self.run_info = QLabel("")
+        self.run_info.setObjectName("muted")
+        bar.addWidget(label)
+        bar.addWidget(self.run_combo)
+        bar.addWidget(self.run_info, 1)
+        root.addLayout(bar)
+        self.verdict_label = QLabel("Train a model in the Train pane to diagnose it.")
+        self.verdict_label.setObjectName("verdictInfo")
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.verdict_label)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self._build_curves())
+        split.addWidget(self._build_layers())
+        split.setSizes([520, 700])
+        root.addWidget(split, 1)
+
+    def _build_curves(self) -> QWidget:
+        self.curves_stack = QStackedWidget()
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 4, 6, 0)
+        title = QLabel("Learning curves")
+        title.setObjectName("sectionTitle")
+        lay.addWidget(title)
+        self.loss_plot = LearningCurvePlot("Training loss", "Epoch", "Loss")
+        self.valid_plot = LearningCurvePlot("Validation NDCG@10", "Epoch", "NDCG@10")
+        lay.addWidget(self.loss_plot, 1)
+        lay.addWidget(self.valid_plot, 1)
+        self.evidence = QTableWidget(0, 2)
+        self.evidence.setHorizontalHeaderLabels(["Evidence", "Value"])
+        self.evidence.verticalHeader().hide()
+        self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.evidence.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.evidence.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.evidence.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.evidence.verticalHeader().setDefaultSectionSize(22)
+        lay.addWidget(self.evidence)
+        self.curves_stack.addWidget(page)
+        self.no_curves = QLabel("")
+        self.no_curves.setObjectName("emptyNote")
+        self.no_curves.setWordWrap(True)
+        self.no_curves.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.curves_stack.addWidget(self.no_curves)
+        return self.curves_stack
+
+    def _build_layers(self) -> QWidget:
+        panel = QWidget()
+        lay = QVBoxLayout(panel)
+        lay.setContentsMargins(6, 4, 0, 0)
+        title = QLabel("Parameters per layer (select a row)")
+        title.setObjectName("sectionTitle")
+        lay.addWidget(title)
+        self.layers = QTableWidget(0, 6)
+        self.layers.setHorizontalHeaderLabels(["Layer", "Shape", "Values", "Mean", "Std", "Gradient std"])
+        self.layers.verticalHeader().hide()
+        self.layers.verticalHeader().setDefaultSectionSize(22)
+        self.layers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.layers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.layers.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.layers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.layers.setAlternatingRowColors(True)
+        self.layers.itemSelectionChanged.connect(self._layer_changed)
+        lay.addWidget(self.layers, 1)
+        hist = QGridLayout()
+        self.weight_hist = ValueHistogramPlot("Parameter values", "Value", "Count")
+        self.grad_hist = ValueHistogramPlot("Gradients (one batch)", "Gradient", "Count")
+        hist.addWidget(self.weight_hist, 0, 0)
+        hist.addWidget(self.grad_hist, 0, 1)
+        hist.setColumnStretch(0, 1)
+        hist.setColumnStretch(1, 1)
+        lay.addLayout(hist, 2)
+        self.grad_note = QLabel("")
+        self.grad_note.setObjectName("muted")
+        self.grad_note.setWordWrap(True)
+        lay.addWidget(self.grad_note)
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        lay.addWidget(self.error_label)
+        return panel
+
+    # ---- run choice -----------------------------------------------------------------------------
+    @Slot()
+    def _fill_runs(self) -> None:
+        self.run_combo.blockSignals(True)
+        self.run_combo.clear()
+        for run in self.state.runs:
+            self.run_combo.addItem(run.name, run.id)
+        self.run_combo.blockSignals(False)
+        self._follow_selection()
+
+    @Slot()
+    def _follow_selection(self) -> None:
+        run = self.state.current_run()
+        if run is None:
+            self._show_run(None)
+            return
+        self.run_combo.blockSignals(True)
+        self.run_combo.setCurrentIndex(self.run_combo.findData(run.id))
+        self.run_combo.blockSignals(False)
+        self._show_run(run)
+
+    @Slot(int)
+    def _combo_changed(self, _index: int) -> None:
+        run_id = self.run_combo.currentData()
+        if run_id is not None:
+            self.state.select(run_id=run_id)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._shown_run is not None and (self.inspection is None or self.inspection[0] != self._shown_run):
+            self.inspect_requested.emit(self._shown_run)
+
+    # ---- drawing --------------------------------------------------------------------------------
+    def _show_run(self, run) -> None:
+        if run is not None and run.id == self._shown_run:
+            return
+        self._shown_run = None if run is None else run.id
+        self.loss_plot.clear_data()
+        self.valid_plot.clear_data()
+        self.evidence.setRowCount(0)
+        self._clear_layers()
+        self._show_error("")
+        if run is None:
+            self.run_info.setText("")
+            set_style_name(self.verdict_label, "verdictInfo")
+            self.verdict_label.setText("Train a model in the Train pane to diagnose it.")
+            self.no_curves.setText("No run yet.")
+            self.curves_stack.setCurrentWidget(self.no_curves)
+            return
+        self.run_info.setText(f"{TITLES.get(run.model_name, run.model_name)} · {run.kind} · "
+                              f"trained {run.info.get('fit_seconds', 0):.1f} s on {run.info.get('device', 'cpu')}")
+        text, style = verdict_text(run)
+        set_style_name(self.verdict_label, style)
+        self.verdict_label.setText(text)
+        h = run.history
+        if h is None or not len(h.records):
+            self.no_curves.setText(f"{TITLES.get(run.model_name, run.model_name)} is not trained in epochs, so "
+                                   "there are no learning curves and no over/under-fitting verdict.\n\n"
+                                   "The distribution of its learned weights is on the right.")
+            self.curves_stack.setCurrentWidget(self.no_curves)
+        else:
+            self.curves_stack.setCurrentIndex(0)
+            monitor = h.monitor
+            label = monitor.upper()
+            self.valid_plot.getPlotItem().setTitle(f"Validation {label}", size="10pt")
+            self.valid_plot.getPlotItem().setLabel("left", label)
+            self.loss_plot.set_series("loss", h.epochs, h.losses)
+            vals = h.metric(monitor)
+            ok = np.isfinite(vals)
+            if ok.any():
+                self.valid_plot.set_series(label, h.epochs[ok], vals[ok])
+            if h.best_epoch is not None:
+                self.valid_plot.mark(h.best_epoch, f"best epoch {h.best_epoch}")
+                self.loss_plot.mark(h.best_epoch, f"best epoch {h.best_epoch}")
+            self._fill_evidence(run)
+        if self.isVisible():
+            self.inspect_requested.emit(run.id)
+
+    def _fill_evidence(self, run) -> None:
+        h, d = run.history, run.diagnosis
+        ev = dict(d.evidence) if d is not None else {}
+        ev.setdefault("epochs", len(h.records))
+        rows = [(label, _fmt(ev[key], kind)) for key, label, kind in EVIDENCE if key in ev]
+        rows.append(("Training stopped", {"max_epochs": "after the last epoch", "early_stop": "early (no gain)",
+                                          "cancelled": "cancelled (best epoch kept)"}.get(h.stopped, h.stopped)))
+        self.evidence.setRowCount(len(rows))
+        for r, (label, value) in enumerate(rows):
+            self.evidence.setItem(r, 0, _item(label))
+            self.evidence.setItem(r, 1, _item(value, right=True))
+        self.evidence.setFixedHeight(self.evidence.horizontalHeader().height() + 22 * len(rows) + 4)
+
+    def _clear_layers(self) -> None:
+        self.inspection = None
+        self._note = ""
+        self.layers.setRowCount(0)
+        self.weight_hist.clear_data()
+        self.grad_hist.clear_data()
+        self.grad_note.setText("")
+
+    @Slot(str, object)
+    def _show_inspection(self, run_id: str, result) -> None:
+        if run_id != self._shown_run:
+            return
+        self._clear_layers()
+        self.inspection = (run_id, result)
+        grads = {g.name: g for g in (result.gradients or [])}
+        self.layers.setRowCount(len(result.weights))
+        for r, w in enumerate(result.weights):
+            g = grads.get(w.name)
+            cells = (_item(w.name, tip=w.note), _item(" × ".join(f"{d:,}" for d in w.shape), True),
+                     _item(f"{w.n_values:,}", True), _item(_fmt(w.mean, "num"), True),
+                     _item(_fmt(w.std, "num"), True),
+                     _item(_fmt(g.std, "num") if g is not None else "–", True, g.note if g is not None else ""))
+            for c, cell in enumerate(cells):
+                self.layers.setItem(r, c, cell)
+        self.layers.resizeColumnsToContents()
+        self.layers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        note = result.gradient_note
+        self._note = f"{note[0].upper()}{note[1:]}" + ("." if result.gradients is not None else "")
+        self.grad_note.setText(self._note)
+        if result.weights:
+            self.layers.selectRow(0)
+
+    @Slot()
+    def _layer_changed(self) -> None:
+        rows = self.layers.selectionModel().selectedRows()
+        if not rows or self.inspection is None:
+            return
+        result = self.inspection[1]
+        w = result.weights[rows[0].row()]
+        self.weight_hist.set_histogram(w.edges, w.counts)
+        self.weight_hist.setTitle(f"Values of {w.name}", size="10pt")
+        g = next((g for g in (result.gradients or []) if g.name == w.name), None)
+        notes = [f"Values: {w.note}." if w.note else ""]
+        if g is None:
+            self.grad_hist.clear_data()
+            self.grad_hist.setTitle("Gradients: not applicable" if result.gradients is None
+                                    else f"No gradient for {w.name}", size="10pt")
+        else:
+            self.grad_hist.set_histogram(g.edges, g.counts)
+            self.grad_hist.setTitle(f"Gradients of {w.name}", size="10pt")
+            notes.append(f"Gradients: {g.note}." if g.note else "")
+        self.grad_note.setText(" ".join(filter(None, [self._note, *notes])))
+
+    @Slot(str)
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    @Slot(bool)
+    def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self.grad_note.setText("Computing histograms…")

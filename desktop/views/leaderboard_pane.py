@@ -1,0 +1,444 @@
+"""Leaderboard pane: every run's test metrics at a chosen K (sortable), the chosen metric with
+95 % bootstrap intervals, the paired comparison of two selected runs in plain words, metrics per
+customer-activity group, popularity bias and coverage, and the ROC curve where ratings allow.
+
+All numbers come from the runs and from LeaderboardController's engine calls; the pane only
+formats and draws them. Analyses refresh while the pane is visible (else on the next show).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QSplitter, QStackedWidget, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from engine.evaluate.significance import metric_label
+from engine.runs import RUN_KS
+from desktop.controllers.leaderboard_controller import LeaderboardController
+from desktop.plots.bars import PALETTE, BarPlot, GroupedBarPlot
+from desktop.plots.curves import CurvePlot
+from desktop.plots.scatter import LabelledScatter
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+from desktop.views.train_pane import set_style_name
+
+#: (metric name without @K, column title, tooltip), in column order.
+METRICS = (
+    ("ndcg", "NDCG", "Ranking quality: hits near the top of the list count most (0–1)"),
+    ("recall", "Recall", "Share of each customer's test purchases found in the top K"),
+    ("precision", "Precision", "Share of the top K that the customer bought"),
+    ("hit", "HitRate", "Share of customers with at least one test purchase in the top K"),
+    ("map", "MAP", "Mean average precision"),
+    ("mrr", "MRR", "1 / rank of the first hit"),
+    ("f1", "F1", "Balance of precision and recall"),
+    ("coverage", "Coverage", "Share of all items that appear in someone's top K"),
+    ("novelty", "Novelty", "How unexpected the recommended items are (bits; higher = less popular)"),
+    ("diversity", "Diversity", "How different the items of one list are (0–1)"),
+    ("arp", "Avg pop.", "Average training purchases of the recommended items (popularity bias)"),
+)
+FIXED = ("Run", "Kind")
+GREY = "#9ca3af"
+
+
+class RunTableModel(QAbstractTableModel):
+    """Runs × (name, model, kind, metrics at ``k``); ``Qt.UserRole`` holds the sortable raw value."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.runs: list = []
+        self.k = 10
+
+    def set_runs(self, runs, k: int) -> None:
+        self.beginResetModel()
+        self.runs, self.k = list(runs), int(k)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.runs)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(FIXED) + len(METRICS)
+
+    def metric_key(self, column: int) -> str | None:
+        return None if column < len(FIXED) else f"{METRICS[column - len(FIXED)][0]}@{self.k}"
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return FIXED[section] if section < len(FIXED) else f"{METRICS[section - len(FIXED)][1]}\n@{self.k}"
+        if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED):
+            return METRICS[section - len(FIXED)][2]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        run, col = self.runs[index.row()], index.column()
+        if col < len(FIXED):
+            value = (run.name, run.kind)[col]
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole):
+                return value
+            if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+                return f"model {run.model_name}: " + (", ".join(f"{k} = {v}" for k, v in run.params.items())
+                                                      or "no settings")
+            return None
+        value = run.metrics.get(self.metric_key(col), math.nan)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "–" if math.isnan(value) else (f"{value:.1f}" if METRICS[col - len(FIXED)][0] == "arp"
+                                                 else f"{value:.4f}")
+        if role == Qt.ItemDataRole.UserRole:
+            return -math.inf if math.isnan(value) else float(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{value!r}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class LeaderboardPane(QWidget):
+    comparison_requested = Signal(str, str, str)
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.controller = controller = LeaderboardController(state, runner, self)
+        self.picked: list[str] = []
+        self._dirty = True
+        self._cis: dict = {}
+        self._build()
+        controller.intervals_ready.connect(self._show_intervals)
+        controller.compared.connect(self._show_comparison)
+        controller.compare_failed.connect(self._comparison_failed)
+        controller.groups_ready.connect(self._show_groups)
+        controller.item_groups_ready.connect(self._show_item_groups)
+        controller.roc_ready.connect(self._show_roc)
+        controller.roc_failed.connect(self._roc_failed)
+        controller.failed.connect(self._show_error)
+        self.comparison_requested.connect(controller.request_comparison)
+        state.runs_changed.connect(self._runs_changed)
+        state.selection_changed.connect(self._selection_changed)
+        self._runs_changed()
+
+    # ---- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        root.setContentsMargins(12, 10, 12, 8)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Cut-off K:"))
+        self.k_combo = QComboBox()
+        for k in RUN_KS:
+            self.k_combo.addItem(f"top {k}", k)
+        self.k_combo.setCurrentIndex(self.k_combo.findData(10))
+        self.k_combo.setToolTip("Length of the recommendation list the metrics look at")
+        self.k_combo.currentIndexChanged.connect(self._k_changed)
+        bar.addWidget(self.k_combo)
+        bar.addSpacing(16)
+        bar.addWidget(QLabel("Chart metric:"))
+        self.metric_combo = QComboBox()
+        for key, title, tip in METRICS:
+            self.metric_combo.addItem(title, key)
+            self.metric_combo.setItemData(self.metric_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.metric_combo.currentIndexChanged.connect(self._metric_changed)
+        bar.addWidget(self.metric_combo)
+        bar.addSpacing(16)
+        self.hint = QLabel("Click a run to select it; Ctrl+click a second run to compare the two.")
+        self.hint.setObjectName("muted")
+        bar.addWidget(self.hint, 1)
+        root.addLayout(bar)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        self.table_model = RunTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(len(FIXED), Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(90)
+        self.table.selectionModel().selectionChanged.connect(self._table_selection)
+        tl.addWidget(self.table, 1)
+        self.compare_label = QLabel("")
+        self.compare_label.setObjectName("compareNote")
+        self.compare_label.setWordWrap(True)
+        self.compare_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        tl.addWidget(self.compare_label)
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        tl.addWidget(self.error_label)
+        split.addWidget(top)
+
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.setChildrenCollapsible(False)
+        self.bar_plot = BarPlot("NDCG@10 with 95 % interval over customers", "", "NDCG@10")
+        bottom.addWidget(self.bar_plot)
+        self.tabs = QTabWidget()
+        self.group_plot = GroupedBarPlot("By customer activity", "Training purchases per customer", "NDCG@10")
+        self.tabs.addTab(self.group_plot, "Customer groups")
+        pop = QWidget()
+        pl = QHBoxLayout(pop)
+        pl.setContentsMargins(0, 0, 0, 0)
+        self.pop_scatter = LabelledScatter("Popularity bias vs coverage", "Coverage@10 (share of items shown)",
+                                           "Avg popularity of recommended items")
+        self.item_plot = GroupedBarPlot("Where recommendations go", "Items by popularity",
+                                        "Share of top-10 slots")
+        pl.addWidget(self.pop_scatter, 1)
+        pl.addWidget(self.item_plot, 1)
+        self.tabs.addTab(pop, "Popularity && coverage")
+        self.roc_stack = QStackedWidget()
+        self.roc_plot = CurvePlot("ROC", "False positive rate", "True positive rate")
+        self.roc_note = QLabel("")
+        self.roc_note.setObjectName("emptyNote")
+        self.roc_note.setWordWrap(True)
+        self.roc_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.roc_stack.addWidget(self.roc_plot)
+        self.roc_stack.addWidget(self.roc_note)
+        self.tabs.addTab(self.roc_stack, "ROC")
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_tab())
+        bottom.addWidget(self.tabs)
+        bottom.setStretchFactor(0, 2)
+        bottom.setStretchFactor(1, 3)
+        bottom.setSizes([460, 740])
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([190, 500])
+        root.addWidget(split, 1)
+
+    # ---- properties ---------------------------------------------------------------------------
+    @property
+    def k(self) -> int:
+        return int(self.k_combo.currentData())
+
+    @property
+    def metric(self) -> str:
+        return f"{self.metric_combo.currentData()}@{self.k}"
+
+    def set_k(self, k: int) -> None:
+        self.k_combo.setCurrentIndex(self.k_combo.findData(k))
+
+    def set_metric(self, name: str) -> None:
+        self.metric_combo.setCurrentIndex(self.metric_combo.findData(name))
+
+    def row_values(self, column_title: str) -> dict[str, str]:
+        """{run name: displayed text} of the column headed ``column_title`` (e.g. "NDCG@10")."""
+        cols = [c for c in range(self.proxy.columnCount())
+                if self.proxy.headerData(c, Qt.Orientation.Horizontal).replace("\n", "") == column_title]
+        if not cols:
+            return {}
+        return {self.proxy.index(r, 0).data(): self.proxy.index(r, cols[0]).data()
+                for r in range(self.proxy.rowCount())}
+
+    def select_runs(self, *run_ids: str) -> None:
+        """Select these runs in the table (in this order: the last one becomes the app's selection)."""
+        sm = self.table.selectionModel()
+        sm.clearSelection()
+        for rid in run_ids:
+            row = next(i for i, r in enumerate(self.table_model.runs) if r.id == rid)
+            idx = self.proxy.mapFromSource(self.table_model.index(row, 0))
+            sm.select(idx, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+
+    def _fit_columns(self) -> None:
+        """Run columns fit their names; metric columns fit their two-line title and a 0.0000 value."""
+        self.table.resizeColumnToContents(0)
+        fm = self.table.horizontalHeader().fontMetrics()
+        for c in range(1, self.table_model.columnCount()):
+            title = str(self.table_model.headerData(c, Qt.Orientation.Horizontal))
+            text = max(fm.horizontalAdvance(line) for line in [*title.split("\n"), "0.00000"])
+            self.table.setColumnWidth(c, text + 26)
+
+    # ---- refresh ------------------------------------------------------------------------------
+    @Slot()
+    def _runs_changed(self) -> None:
+        self.table_model.set_runs(self.state.runs, self.k)
+        self._fit_columns()
+        ids = {r.id for r in self.state.runs}
+        self.picked = [p for p in self.picked if p in ids]
+        self._cis = {}
+        self._dirty = True
+        self._draw_bars()
+        if not self.state.runs:
+            self.compare_label.setText("Train models in the Train pane; each finished run appears here.")
+        elif len(self.picked) < 2:
+            self.compare_label.setText("Select two runs (Ctrl+click) to test whether one is really better.")
+        self._refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_columns()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Ask for the analyses of the current K / metric (only while visible)."""
+        if not self.isVisible() or not self._dirty or not self.state.runs:
+            return
+        self._dirty = False
+        self.controller.request_intervals(self.metric)
+        self._refresh_tab(force=True)
+        if len(self.picked) == 2:
+            self.comparison_requested.emit(self.picked[0], self.picked[1], self.metric)
+
+    def _refresh_tab(self, force: bool = False) -> None:
+        if not self.state.runs or not self.isVisible():
+            return
+        tab = self.tabs.currentIndex()
+        if tab == 0:
+            self.controller.request_groups(self.metric)
+        elif tab == 1:
+            self._draw_popularity()
+            self.controller.request_item_groups(self.k)
+        else:
+            run = self.state.current_run()
+            if run is not None:
+                self.controller.request_roc(run.id)
+
+    @Slot(int)
+    def _k_changed(self, _i: int) -> None:
+        self.table_model.set_runs(self.state.runs, self.k)
+        self._fit_columns()
+        self._metric_changed()
+
+    @Slot()
+    def _metric_changed(self, *_a) -> None:
+        self._cis = {}
+        self._draw_bars()
+        self._dirty = True
+        self._refresh()
+
+    # ---- selection ----------------------------------------------------------------------------
+    @Slot()
+    def _table_selection(self, *_a) -> None:
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        selected = [self.table_model.runs[r].id for r in sorted(rows)]
+        kept = [p for p in self.picked if p in selected]
+        self.picked = (kept + [s for s in selected if s not in kept])[-2:]
+        self._draw_bars()
+        if self.picked:
+            self.state.select(run_id=self.picked[-1])
+        if len(self.picked) == 2:
+            names = [self.state.run(p).name for p in self.picked]
+            self.compare_label.setText(f"Comparing {names[0]} and {names[1]}…")
+            set_style_name(self.compare_label, "compareNote")
+            self.comparison_requested.emit(self.picked[0], self.picked[1], self.metric)
+        elif self.state.runs:
+            set_style_name(self.compare_label, "compareNote")
+            self.compare_label.setText("Select two runs (Ctrl+click) to test whether one is really better.")
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        if self.tabs.currentIndex() == 2:
+            self._refresh_tab()
+
+    # ---- drawing ------------------------------------------------------------------------------
+    def _draw_bars(self) -> None:
+        runs = self.state.runs
+        metric = self.metric
+        label = metric_label(metric)
+        values = [r.metrics.get(metric, math.nan) for r in runs]
+        cis = [self._cis.get(r.id) for r in runs]
+        low = [c.low if c is not None else math.nan for c in cis]
+        high = [c.high if c is not None else math.nan for c in cis]
+        selected = {i for i, r in enumerate(runs) if r.id in self.picked}
+        global_metric = self.metric_combo.currentData() == "coverage"
+        self.bar_plot.setTitle(f"{label}" + ("" if global_metric else " with 95 % interval over customers"),
+                               size="10pt")
+        self.bar_plot.getPlotItem().setLabel("left", label)
+        decimals = 1 if self.metric_combo.currentData() in ("arp", "novelty") else 3
+        self.bar_plot.set_bars([r.name for r in runs], values, low, high, selected=selected, decimals=decimals)
+
+    @Slot(str, dict)
+    def _show_intervals(self, metric: str, cis: dict) -> None:
+        if metric != self.metric:
+            return
+        self._cis = cis
+        self._draw_bars()
+
+    @Slot(object, str)
+    def _show_comparison(self, comparison, sentence: str) -> None:
+        if comparison.metric != self.metric:
+            return
+        set_style_name(self.compare_label, "compareResult")
+        self.compare_label.setText(sentence[0].upper() + sentence[1:] + ".")
+        self.compare_label.setToolTip(
+            f"{comparison.name_a}: {comparison.mean_a:.4f}, {comparison.name_b}: {comparison.mean_b:.4f} over "
+            f"{comparison.n_users:,} customers; paired t-test p = {comparison.ttest_p:.3g}")
+
+    @Slot(str)
+    def _comparison_failed(self, message: str) -> None:
+        set_style_name(self.compare_label, "compareNote")
+        self.compare_label.setText(message)
+
+    @Slot(str, object)
+    def _show_groups(self, metric: str, frame) -> None:
+        if metric != self.metric or frame is None:
+            return
+        label = metric_label(metric)
+        groups = list(dict.fromkeys(frame["group"]))
+        names = [r.name for r in self.state.runs if r.name in set(frame["run"])]
+        table = frame.pivot_table(index="run", columns="group", values="value", observed=True)
+        values = table.reindex(index=names, columns=groups).to_numpy().tolist()
+        sizes = frame.drop_duplicates("group").set_index("group")["n_users"]
+        cats = [f"{g}\n({int(sizes[g]):,} customers)" for g in groups]
+        self.group_plot.setTitle(f"{label} by customer activity (light → heavy buyers)", size="10pt")
+        self.group_plot.getPlotItem().setLabel("left", label)
+        self.group_plot.set_groups(cats, names, values)
+
+    def _draw_popularity(self) -> None:
+        runs = self.state.runs
+        k = self.k
+        self.pop_scatter.getPlotItem().setLabel("bottom", f"Coverage@{k} (share of items shown)")
+        self.pop_scatter.set_points([r.metrics.get(f"coverage@{k}", math.nan) for r in runs],
+                                    [r.metrics.get(f"arp@{k}", math.nan) for r in runs], [r.name for r in runs],
+                                    [f"{r.name}: coverage {r.metrics.get(f'coverage@{k}', math.nan):.3f}, "
+                                     f"avg popularity {r.metrics.get(f'arp@{k}', math.nan):.1f}" for r in runs])
+
+    @Slot(int, dict)
+    def _show_item_groups(self, k: int, tables: dict) -> None:
+        if k != self.k or not tables:
+            return
+        runs = [r for r in self.state.runs if r.id in tables]
+        first = tables[runs[0].id]
+        groups = [f"{g}\n({n:,} items)" for g, n in zip(first["group"], first["n_items"])]
+        values = [list(tables[r.id]["rec_share"]) for r in runs] + [list(first["test_share"])]
+        colours = [PALETTE[i % len(PALETTE)] for i in range(len(runs))] + [GREY]
+        self.item_plot.getPlotItem().setLabel("left", f"Share of top-{k} slots")
+        self.item_plot.set_groups(groups, [r.name for r in runs] + ["test purchases"], values,
+                                  y_range=(0, 1.15), colours=colours)
+
+    @Slot(str, object)
+    def _show_roc(self, run_id: str, result) -> None:
+        run = self.state.current_run()
+        if run is None or run.id != run_id:
+            return
+        roc, threshold = result
+        self.roc_stack.setCurrentWidget(self.roc_plot)
+        self.roc_plot.setTitle(f"ROC of {run.name}: AUC {roc.auc:.3f} per customer, {roc.pooled_auc:.3f} pooled "
+                               f"(liked = rating ≥ {threshold:g})", size="10pt")
+        self.roc_plot.set_curve(roc.fpr, roc.tpr, reference=([0.0, 1.0], [0.0, 1.0]), x_range=(0, 1),
+                                y_range=(0, 1))
+
+    @Slot(str, str)
+    def _roc_failed(self, run_id: str, message: str) -> None:
+        self.roc_note.setText(message[0].upper() + message[1:] + ".")
+        self.roc_stack.setCurrentWidget(self.roc_note)
+
+    @Slot(str)
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))

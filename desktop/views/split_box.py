@@ -1,0 +1,149 @@
+"""Split box: how the loaded data is divided into training, validation and test parts.
+
+Shown in the Data pane under the column mapping. "Apply split" runs the split in a worker
+(SplitController) and writes ``AppState.split``; leakage warnings appear in plain words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from desktop.controllers.train_controller import SplitController
+from desktop.state import AppState
+from desktop.tasks import TaskRunner
+
+#: (engine method, label, tooltip)
+METHODS = (
+    ("temporal", "Temporal",
+     "One cut in time: everything after it is the test. No future leakage; the default for dated data."),
+    ("leave-last", "Leave last out",
+     "Each customer's most recent purchase is the test; the one before it is the validation."),
+    ("random", "Random per customer",
+     "A random share of each customer's events is the test. Leaks the future when the data is dated."),
+)
+
+
+class SplitBox(QGroupBox):
+    apply_requested = Signal(str, float, float, int)
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+        super().__init__("Train / test split", parent)
+        self.state = state
+        self.controller = SplitController(state, runner, self)
+        self._build()
+        self.apply_requested.connect(self.controller.apply)
+        self.controller.error_changed.connect(self._show_error)
+        self.controller.busy_changed.connect(self._set_busy)
+        state.dataset_changed.connect(self._on_dataset)
+        state.split_changed.connect(self._show_split)
+        self._on_dataset(state.dataset)
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.method = QComboBox()
+        self.method.setMinimumContentsLength(10)
+        self.method.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for key, label, tip in METHODS:
+            self.method.addItem(label, key)
+            self.method.setItemData(self.method.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self.test = self._percent(20, "Share of interactions held out to test every model")
+        self.valid = self._percent(10, "Share held out to stop training at the best epoch and to "
+                                       "tune hyper-parameters (0: none)")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("The same seed gives the same random split")
+        form.addRow("Method", self.method)
+        form.addRow("Test", self.test)
+        form.addRow("Validation", self.valid)
+        form.addRow("Seed", self.seed)
+        lay.addLayout(form)
+        self.apply_button = QPushButton("Apply split")
+        self.apply_button.setObjectName("primary")
+        self.apply_button.clicked.connect(self._apply)
+        lay.addWidget(self.apply_button)
+        self.summary = QLabel("")
+        self.summary.setObjectName("muted")
+        self.summary.setWordWrap(True)
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("warning")
+        self.warnings.setWordWrap(True)
+        self.warnings.hide()
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        for w in (self.summary, self.warnings, self.error):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lay.addWidget(w)
+
+    @staticmethod
+    def _percent(value: float, tip: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(0.0, 90.0)
+        box.setDecimals(0)
+        box.setSuffix(" %")
+        box.setValue(value)
+        box.setToolTip(tip)
+        return box
+
+    # ---- requests / state ---------------------------------------------------------------------
+    @Slot()
+    def _apply(self) -> None:
+        self.apply_requested.emit(self.method.currentData(), self.test.value() / 100.0,
+                                  self.valid.value() / 100.0, self.seed.value())
+
+    def set_method(self, key: str) -> None:
+        self.method.setCurrentIndex(max(self.method.findData(key), 0))
+
+    @Slot(int)
+    def _method_changed(self, _index: int) -> None:
+        leave_last = self.method.currentData() == "leave-last"
+        self.test.setEnabled(not leave_last)
+        self.seed.setEnabled(self.method.currentData() == "random")
+        self.valid.setToolTip("Leave last out: any share above 0 % holds out each customer's second-to-last "
+                              "purchase for validation" if leave_last else
+                              "Share held out to stop training at the best epoch and to tune hyper-parameters (0: none)")
+
+    @Slot(object)
+    def _on_dataset(self, dataset) -> None:
+        has = dataset is not None
+        self.apply_button.setEnabled(has)
+        self._show_error("")
+        self.warnings.hide()
+        if not has:
+            self.summary.setText("Load data first; then choose how to hold out a test part.")
+            return
+        dated = dataset.interactions.timestamps is not None
+        temporal = self.method.model().item(self.method.findData("temporal"))
+        temporal.setEnabled(dated)
+        self.set_method("temporal" if dated else "random")
+        self.summary.setText("Not split yet: Apply split to enable training." if dated else
+                             "The data has no dates, so the split is random per customer. "
+                             "Apply split to enable training.")
+
+    @Slot(object)
+    def _show_split(self, parts) -> None:
+        if parts is None:
+            return
+        valid = 0 if parts.valid is None else parts.valid.n_events
+        label = dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method)
+        self.summary.setText(f"Applied: {label.lower()} — {parts.train.n_events:,} training, "
+                             f"{valid:,} validation, {parts.test.n_events:,} test interactions "
+                             f"({parts.test.n_users:,} test customers).")
+        self.warnings.setText("\n".join(f"⚠ {w[0].upper()}{w[1:]}." for w in parts.warnings))
+        self.warnings.setVisible(bool(parts.warnings))
+
+    @Slot(str)
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    @Slot(bool)
+    def _set_busy(self, busy: bool) -> None:
+        self.apply_button.setEnabled(not busy and self.state.dataset is not None)
+        self.apply_button.setText("Splitting…" if busy else "Apply split")

@@ -1,0 +1,42 @@
+"""Diagnostics pane on real runs: BPR curves, verdict, weight and gradient histograms; a model
+without epochs (most popular) gets a plain note and its weight histogram."""
+
+from _train_helpers import split_demo, train
+
+WAIT = 60_000
+
+
+def test_diagnostics_of_bpr_and_ease(qtbot, window, load, demo_path):
+    split_demo(window, qtbot, load, demo_path)
+    pop = train(window, qtbot, "pop")
+    bpr = train(window, qtbot, "bpr", epochs=3)
+    pane = window.diagnostics_pane
+    window.show_pane(pane)
+    assert pane.run_combo.count() == 2 and pane.run_combo.currentText() == "BPR"
+
+    # learning curves with the best epoch, verdict and evidence
+    assert pane.curves_stack.currentIndex() == 0
+    assert pane.loss_plot.points("loss") == ([1.0, 2.0, 3.0], list(bpr.history.losses))
+    assert pane.valid_plot.points("NDCG@10")[1] == list(bpr.history.metric("ndcg@10"))
+    assert pane.valid_plot._marker is not None and pane.valid_plot._marker.value() == bpr.history.best_epoch
+    assert bpr.diagnosis.sentence.split(": ", 1)[1] in pane.verdict_label.text()
+    assert pane.evidence.item(1, 1).text() == str(bpr.history.best_epoch)
+
+    # per-layer histograms of parameters and of one batch's gradients
+    qtbot.waitUntil(lambda: pane.layers.rowCount() == 3 and pane.grad_hist.has_data(), timeout=WAIT)
+    names = [pane.layers.item(r, 0).text() for r in range(3)]
+    assert names == ["user_factors", "item_factors", "item_bias"]
+    assert pane.layers.item(0, 1).text() == f"{bpr.model.n_users:,} × 16"
+    assert pane.weight_hist.has_data() and "one batch" in pane.grad_note.text()
+    pane.layers.selectRow(1)
+    assert "item_factors" in pane.grad_hist.getPlotItem().titleLabel.text
+
+    # most popular: no epochs, no gradients -- said plainly, its weights (counts) still shown
+    pane.run_combo.setCurrentIndex(pane.run_combo.findData(pop.id))
+    assert window.state.run_id == pop.id
+    assert pane.curves_stack.currentWidget() is pane.no_curves
+    assert "not trained in epochs" in pane.no_curves.text()
+    qtbot.waitUntil(lambda: pane.layers.rowCount() == 1, timeout=WAIT)
+    assert pane.layers.item(0, 0).text() == "counts" and pane.layers.item(0, 5).text() == "–"
+    assert "nothing to train" in pane.grad_note.text()
+    assert pane.weight_hist.has_data() and not pane.grad_hist.has_data()

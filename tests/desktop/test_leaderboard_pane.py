@@ -1,0 +1,71 @@
+"""Leaderboard pane on real runs: table values, intervals, paired comparison, groups, popularity, ROC."""
+
+from _train_helpers import TRAIN_MS, split_demo, train
+
+WAIT = 60_000
+
+
+def test_leaderboard_compares_ease_and_bpr(qtbot, window, load, demo_path):
+    split_demo(window, qtbot, load, demo_path)
+    ease = train(window, qtbot, "ease")
+    bpr = train(window, qtbot, "bpr", epochs=2)
+    pane = window.leaderboard_pane
+    window.show_pane(pane)
+    assert pane.table_model.rowCount() == 2
+    for k in (10, 5):
+        pane.set_k(k)
+        shown = pane.row_values(f"NDCG@{k}")
+        assert shown == {r.name: f"{r.metrics[f'ndcg@{k}']:.4f}" for r in (ease, bpr)}
+        assert pane.row_values(f"Recall@{k}")["BPR"] == f"{bpr.metrics[f'recall@{k}']:.4f}"
+    pane.set_k(10)
+    # sorted by NDCG, best first
+    first = pane.proxy.index(0, 0).data()
+    assert first == max((ease, bpr), key=lambda r: r.metrics["ndcg@10"]).name
+
+    # bars with bootstrap intervals of the chosen metric
+    qtbot.waitUntil(lambda: len(pane._cis) == 2, timeout=WAIT)
+    assert pane.bar_plot.values == [ease.metrics["ndcg@10"], bpr.metrics["ndcg@10"]]
+    ci = pane._cis[ease.id]
+    assert ci.low < ease.metrics["ndcg@10"] < ci.high
+
+    # one run selected -> app selection; two -> plain-words significance
+    pane.select_runs(bpr.id)
+    assert window.state.run_id == bpr.id
+    pane.select_runs(ease.id, bpr.id)
+    assert window.state.run_id == bpr.id
+    qtbot.waitUntil(lambda: "Wilcoxon" in pane.compare_label.text(), timeout=WAIT)
+    text = pane.compare_label.text()
+    assert "EASE" in text and "BPR" in text and "% of customers" in text and "NDCG@10" in text
+    pane.set_metric("recall")
+    qtbot.waitUntil(lambda: "Recall@10" in pane.compare_label.text(), timeout=WAIT)
+
+    # customer groups (activity terciles) for both runs
+    qtbot.waitUntil(lambda: pane.group_plot.has_data(), timeout=WAIT)
+    assert pane.group_plot.series == ["EASE", "BPR"] and len(pane.group_plot.categories) == 3
+    assert all("customers" in c for c in pane.group_plot.categories)
+
+    # popularity bias and coverage
+    pane.tabs.setCurrentIndex(1)
+    assert pane.pop_scatter.points == [(r.metrics["coverage@10"], r.metrics["arp@10"]) for r in (ease, bpr)]
+    qtbot.waitUntil(lambda: pane.item_plot.has_data(), timeout=WAIT)
+    assert pane.item_plot.series == ["EASE", "BPR", "test purchases"]
+
+    # ROC: the demo holds purchase quantities, not ratings
+    pane.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: pane.roc_stack.currentWidget() is pane.roc_note, timeout=WAIT)
+    assert "No ratings in this data" in pane.roc_note.text()
+
+
+def test_roc_with_movielens_ratings(qtbot, window, load, ml100k):
+    load(window, ml100k)
+    assert window.state.dataset.interactions.value_kind == "rating"
+    with qtbot.waitSignal(window.state.split_changed, timeout=TRAIN_MS):
+        window.data_pane.split_box.apply_button.click()
+    run = train(window, qtbot, "ease")
+    pane = window.leaderboard_pane
+    window.show_pane(pane)
+    pane.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: pane.roc_plot.has_data(), timeout=WAIT)
+    roc, threshold = pane.controller.roc_cache[run.id]
+    assert threshold == 4.0 and roc.auc > 0.5
+    assert pane.roc_stack.currentWidget() is pane.roc_plot and f"AUC {roc.auc:.3f}" in pane.roc_plot.getPlotItem().titleLabel.text

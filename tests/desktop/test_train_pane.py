@@ -1,0 +1,90 @@
+"""Train pane and split box on the demo data: split, train EASE and BPR, curves, verdict, cancel, search."""
+
+from engine.models import registry
+from engine.train.param_space import trainable_models
+
+from _train_helpers import TRAIN_MS, split_demo, train
+
+
+def test_training_waits_for_a_split(qtbot, window, load, demo_path):
+    pane, box = window.train_pane, window.data_pane.split_box
+    load(window, demo_path)
+    assert not pane.train_button.isEnabled() and "split" in pane.split_label.text()
+    assert box.method.currentData() == "temporal"          # dated data: no future leakage
+    with qtbot.waitSignal(window.state.split_changed, timeout=TRAIN_MS):
+        box.apply_button.click()
+    parts = window.state.split
+    assert parts.method == "temporal" and parts.valid is not None
+    assert f"{parts.train.n_events:,} training" in box.summary.text()
+    assert box.warnings.isVisible() and "cold users" in box.warnings.text()
+    assert pane.train_button.isEnabled() and f"{parts.test.n_events:,}" in pane.split_label.text()
+
+
+def test_train_ease_then_bpr(qtbot, window, load, demo_path):
+    split_demo(window, qtbot, load, demo_path)
+    pane = window.train_pane
+    ease = train(window, qtbot, "ease")
+    assert ease.name == "EASE" and ease.history is None
+    assert pane.verdict_label.isVisible() and "fitted in one step" in pane.verdict_label.text()
+    assert f"NDCG@10 {ease.metrics['ndcg@10']:.4f}" in pane.result_label.text()
+    assert not pane.loss_plot.has_data()
+
+    bpr = train(window, qtbot, "bpr", epochs=2)
+    assert bpr.name == "BPR" and len(bpr.history.records) == 2
+    epochs, losses = pane.loss_plot.points("loss")
+    assert epochs == [1.0, 2.0] and losses == list(bpr.history.losses)
+    assert pane.valid_plot.points("NDCG@10")[1] == list(bpr.history.metric("ndcg@10"))
+    assert pane.verdict_label.text().startswith("Too short to tell")    # 2 epochs < 3 needed
+    assert window.state.run_id == bpr.id and [r.name for r in window.state.runs] == ["EASE", "BPR"]
+
+
+def test_cancel_keeps_the_best_bpr_model(qtbot, window, load, demo_path):
+    split_demo(window, qtbot, load, demo_path)
+    pane = window.train_pane
+    window.show_pane(pane)
+    pane.set_model("bpr")
+    pane.quick_button.click()
+    pane.set_params({"epochs": 2000, "patience": 0})
+    pane.train_button.click()
+    qtbot.waitUntil(lambda: len(pane.loss_plot.points("loss")[0]) >= 2, timeout=TRAIN_MS)
+    assert pane.cancel_button.isEnabled()
+    pane.cancel_button.click()
+    qtbot.waitUntil(lambda: len(window.state.runs) == 1, timeout=TRAIN_MS)
+    run = window.state.runs[0]
+    assert run.history.stopped == "cancelled" and run.info["cancelled"]
+    assert 2 <= len(run.history.records) < 2000 and run.evaluation is not None
+    assert "cancelled" in pane.title_label.text()
+    qtbot.waitUntil(lambda: not pane.cancel_button.isEnabled())
+
+
+def test_search_shows_trials_and_keeps_a_tuned_run(qtbot, window, load, demo_path):
+    split_demo(window, qtbot, load, demo_path)
+    pane = window.train_pane
+    window.show_pane(pane)
+    pane.set_model("itemknn")
+    pane.search_radio.setChecked(True)
+    pane.trials.setValue(2)
+    assert pane.train_button.text() == "Search"
+    pane.train_button.click()
+    qtbot.waitUntil(lambda: len(window.state.runs) == 1, timeout=TRAIN_MS)
+    run = window.state.runs[0]
+    assert run.kind == "tuned" and run.name == "ItemKNN tuned"
+    assert pane.trials_table.rowCount() == 2 and pane.trials_table.isVisible()
+    values = [float(pane.trials_table.item(r, 1).text()) for r in range(2)]
+    assert values == [round(t["value"], 4) for t in run.info["tuning"]["trials"]]
+    assert "k = " in pane.trials_table.item(0, 3).text() and "best of 2" in pane.title_label.text()
+
+
+def test_form_offers_each_model_with_working_defaults(qtbot, window):
+    pane = window.train_pane
+    offered = [pane.model_combo.itemData(i) for i in range(pane.model_combo.count())]
+    assert sorted(offered) == sorted(trainable_models())
+    for name in offered:
+        pane.set_model(name)
+        values = pane.form.values()
+        assert registry.create(name, **values).params == registry.get(name).defaults
+    pane.set_model("bpr")
+    qtbot.waitUntil(lambda: pane.form.devices is not None, timeout=TRAIN_MS)
+    device = pane.form.widgets["device"]
+    texts = [device.itemText(i) for i in range(device.count())]
+    assert texts[0].startswith("auto → ") and any(t.startswith("cpu: CPU") for t in texts)
