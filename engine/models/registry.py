@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "engine.models.text",
     "engine.models.hybrid",
     "engine.models.sasrec",
+    "engine.compress.models",
 )
 
 
