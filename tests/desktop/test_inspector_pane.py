@@ -100,7 +100,7 @@ def test_two_models_side_by_side_mark_common_items(qtbot, window, inspector):
     assert f"{len(common)} in both lists" in pane.list_a.caption.text()
 
 
-def test_click_selects_item_and_why_without_explain_pane(qtbot, window, inspector):
+def test_click_selects_item_and_why_opens_explain(qtbot, window, inspector):
     pane, ds, (ease, _) = inspector
     pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
     show(qtbot, pane, int(ease.model.user_ids_[0]))
@@ -110,9 +110,8 @@ def test_click_selects_item_and_why_without_explain_pane(qtbot, window, inspecto
     assert str(window.state.item) == str(pane.list_a.model.value(2, "item"))
     assert window.state.user == int(ease.model.user_ids_[0])
     assert pane.why_button.isEnabled()
-    before = window.nav.currentRow()
-    pane.why_button.click()                      # no Explain pane in this build: nothing happens
-    assert window.nav.currentRow() == before
+    pane.why_button.click()
+    assert window.stack.currentWidget() is window.explain_pane
 
 
 def test_unknown_customer_message(qtbot, window, inspector):

@@ -1,0 +1,265 @@
+"""ExplainController: every explanation the Explain pane shows is computed here, in workers.
+
+One ``Channel`` per kind of request (the latest request of a kind wins; the one before is
+cancelled): the customer's top-k, the per-recommendation explanations, the global SHAP summary,
+the surrogate rules, the latent map, an item's neighbours and the faithfulness test. Results the
+pane redraws often are kept per run in memory (faithfulness scores, latent maps).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop.state import AppState
+from desktop.tasks import Task, TaskRunner
+from engine import inspect as einspect
+from engine.errors import EngineError
+from engine.explain import latent as xlatent
+from engine.progress import check, emit, scaled
+
+log = logging.getLogger("recscope.explain")
+
+#: Display names of the methods, in ``engine.explain.api.METHODS`` order.
+METHOD_TITLES = {"contributions": "Contributions", "latent": "Latent factors", "attention": "Attention",
+                 "saliency": "Saliency", "ig": "Integrated gradients", "shap": "SHAP",
+                 "counterfactual": "Counterfactual"}
+#: Customers sampled by the faithfulness test unless the pane asks otherwise.
+FAITH_USERS = 100
+
+
+class Channel(QObject):
+    """Runs one kind of request; a new request cancels the previous one, whose outcome is dropped.
+
+    done(result, tag) / failed(message, tag) / cancelled(tag); running(bool); progress(Progress)."""
+
+    done = Signal(object, object)
+    failed = Signal(str, object)
+    cancelled = Signal(object)
+    running = Signal(bool)
+    progress = Signal(object)
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.task: Task | None = None
+        self.tag: Any = None
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def submit(self, fn, *args, name: str, tag: Any = None, **kwargs) -> Task:
+        if self.task is not None:
+            self.task.cancel()
+        task = self.runner.submit(fn, *args, name=name, **kwargs)
+        self.task, self.tag = task, tag
+        self.running.emit(True)
+        task.progress.connect(lambda p, t=task: t is self.task and self.progress.emit(p))
+        task.done.connect(lambda r, t=task: self._end(t, self.done, r))
+        task.failed.connect(lambda m, t=task: self._end(t, self.failed, m))
+        task.cancelled.connect(lambda t=task: self._end(t, self.cancelled))
+        return task
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _end(self, task: Task, signal, *payload) -> None:
+        if task is not self.task:
+            return
+        self.task, tag = None, self.tag
+        self.running.emit(False)
+        signal.emit(*payload, tag)
+
+
+@dataclass
+class Explanations:
+    """results: method -> engine result; errors: method -> one-line message (what to do next)."""
+
+    run_id: str
+    user: Any
+    item: Any
+    k: int
+    results: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+
+@dataclass
+class LatentView:
+    """A latent map with the customer placed on it and their factor heat map (None without a customer)."""
+
+    map: Any
+    placement: Any = None
+    heatmap: Any = None
+    key: tuple = ()
+
+
+def explain_each(model, user, item, methods, k, catalog, run_id, *, progress=None, cancel=None) -> Explanations:
+    """Run ``engine.explain.api.explain`` for each method (None: every method the model supports);
+    a method's EngineError becomes its message."""
+    from engine.explain import api as xapi
+    methods = xapi.methods_for(model) if methods is None else list(methods)
+    out = Explanations(run_id, user, item, k)
+    for j, method in enumerate(methods):
+        check(cancel)
+        try:
+            out.results[method] = xapi.explain(model, user, item, method, k=k, catalog=catalog,
+                                               progress=scaled(progress, j / len(methods), (j + 1) / len(methods)),
+                                               cancel=cancel)
+        except EngineError as e:
+            out.errors[method] = str(e)
+        except Exception as e:  # noqa: BLE001 - one broken method must not hide the others
+            log.exception("explanation %r failed", method)
+            out.errors[method] = (f"{METHOD_TITLES.get(method, method)} failed unexpectedly: {type(e).__name__}: "
+                                  f"{e} (details in the log file)")
+    emit(progress, 1.0, "done", "explain")
+    return out
+
+
+def latent_view(model, cached, method, color_by, catalog, user, k, key, *, progress=None, cancel=None) -> LatentView:
+    """The (cached or new) item map of ``model``, ``user`` placed on it with their top-``k``."""
+    lmap = cached or xlatent.latent_map(model, method=method, catalog=catalog, color_by=color_by,
+                                        progress=scaled(progress, 0.0, 0.9), cancel=cancel)
+    check(cancel)
+    if user is None:
+        return LatentView(lmap, key=key)
+    placement = xlatent.place_user(model, lmap, user, k=k)
+    recs = [xlatent.external_id(i) for i in placement.recommended_ids]
+    heat = xlatent.factor_heatmap(model, user, recs, catalog=catalog) if recs else None
+    emit(progress, 1.0, "done", "latent")
+    return LatentView(lmap, placement, heat, key)
+
+
+@dataclass
+class TopList:
+    """A customer's top-k (``engine.inspect.top_n`` frame), their training history
+    (``engine.inspect.customer_history``, latest first; None without a split) and the methods that
+    can explain the model."""
+
+    frame: Any
+    history: Any
+    methods: list
+    embeddings: bool
+
+
+def top_list(model, user, k, catalog, split, *, progress=None, cancel=None) -> TopList:
+    from engine.explain.api import methods_for
+    test = split.test if split is not None else None
+    history = einspect.customer_history(split.train, user, catalog) if split is not None else None
+    return TopList(einspect.top_n(model, user, k, catalog, test), history, methods_for(model),
+                   xlatent.has_embeddings(model))
+
+
+def _neighbours(model, item, n, catalog, *, progress=None, cancel=None):
+    return xlatent.nearest_items(model, item, n, catalog=catalog)
+
+
+def _surrogate(model, train, catalog, k, depth, *, progress=None, cancel=None):
+    from engine.explain.surrogate import surrogate_tree
+    return surrogate_tree(model, train, catalog=catalog, k=k, max_depth=depth, progress=progress, cancel=cancel)
+
+
+def _summary(model, k, catalog, pairs, *, progress=None, cancel=None):
+    from engine.explain.shap_explain import shap_summary
+    return shap_summary(model, k=k, catalog=catalog, max_pairs=pairs, progress=progress, cancel=cancel)
+
+
+class ExplainController(QObject):
+    """Starts the Explain pane's engine calls; ``faithfulness`` holds the measured scores per run id."""
+
+    faith_measured = Signal(str)         # run id whose scores just arrived
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state = state
+        names = ("top", "explain", "summary", "surrogate", "latent", "neighbours", "faith")
+        self.channels = {n: Channel(runner, self) for n in names}
+        self.top, self.explain, self.summary, self.surrogate, self.latent, self.neighbours, self.faith = (
+            self.channels[n] for n in names)
+        self.faithfulness: dict[str, Any] = {}
+        self._maps: dict[tuple, Any] = {}
+        self.latent.done.connect(self._keep_map)
+        self.faith.done.connect(self._keep_faith)
+
+    # ---- helpers --------------------------------------------------------------------------------
+    @property
+    def catalog(self):
+        ds = self.state.dataset
+        return ds.catalog if ds is not None else None
+
+    def _run(self, run_id, channel: Channel, what: str):
+        run = self.state.run(run_id)
+        if run is None:
+            channel.failed.emit(f"Train a model first (Train pane) to {what}.", None)
+        return run
+
+    # ---- requests -------------------------------------------------------------------------------
+    def request_top(self, run_id: str | None, user, k: int) -> None:
+        run = self._run(run_id, self.top, "see a customer's recommendations")
+        if run is not None:
+            self.top.submit(top_list, run.model, user, int(k), self.catalog, self.state.split,
+                            name="Customer's top list", tag=(run_id, user))
+
+    def request_explanations(self, run_id: str | None, user, item, k: int, methods: list[str] | None = None) -> None:
+        run = self._run(run_id, self.explain, "explain a recommendation")
+        if run is not None:
+            self.explain.submit(explain_each, run.model, user, item, methods, int(k), self.catalog,
+                                run_id, name="Explain recommendation", tag=(run_id, user, item))
+
+    def request_summary(self, run_id: str | None, k: int, pairs: int) -> None:
+        run = self._run(run_id, self.summary, "summarise its SHAP values")
+        if run is not None:
+            self.summary.submit(_summary, run.model, int(k), self.catalog, int(pairs), name="SHAP summary",
+                                tag=run_id)
+
+    def request_surrogate(self, run_id: str | None, k: int, depth: int) -> None:
+        run = self._run(run_id, self.surrogate, "fit surrogate rules")
+        if run is None:
+            return
+        if self.state.split is None:
+            self.surrogate.failed.emit("Choose a train/test split first (Data pane).", run_id)
+            return
+        self.surrogate.submit(_surrogate, run.model, self.state.split.train, self.catalog, int(k), int(depth),
+                              name="Surrogate rules", tag=run_id)
+
+    def request_latent(self, run_id: str | None, method: str, color_by: str | None, user, k: int) -> None:
+        run = self._run(run_id, self.latent, "draw its latent map")
+        if run is not None:
+            key = (run_id, method, color_by)
+            self.latent.submit(latent_view, run.model, self._maps.get(key), method, color_by, self.catalog, user,
+                               int(k), key, name="Latent map", tag=key)
+
+    def request_neighbours(self, run_id: str | None, item, n: int = 10) -> None:
+        run = self._run(run_id, self.neighbours, "find similar items")
+        if run is not None:
+            self.neighbours.submit(_neighbours, run.model, item, int(n), self.catalog, name="Nearest items",
+                                   tag=(run_id, item))
+
+    def measure_faithfulness(self, run_id: str | None, users: int = FAITH_USERS, k: int = 10) -> None:
+        run = self._run(run_id, self.faith, "measure how faithful its explanations are")
+        if run is None:
+            return
+        if self.state.split is None:
+            self.faith.failed.emit("Choose a train/test split first (Data pane).", run_id)
+            return
+        from engine.explain.faithfulness import deletion_test
+        self.faith.submit(deletion_test, run.model, self.state.split.test, users=int(users), k=int(k),
+                          name="Faithfulness test", tag=run_id)
+
+    # ---- caches ---------------------------------------------------------------------------------
+    def _keep_map(self, view: LatentView, key) -> None:
+        self._maps[key] = view.map
+
+    def _keep_faith(self, result, run_id) -> None:
+        self.faithfulness[run_id] = result
+        self.faith_measured.emit(run_id)
+
+    def forget_run(self, run_id: str) -> None:
+        """Drop what is kept for a removed run."""
+        self.faithfulness.pop(run_id, None)
+        self._maps = {k: v for k, v in self._maps.items() if k[0] != run_id}

@@ -1,0 +1,316 @@
+"""One card per explanation method: a header with the method's faithfulness, the engine's title,
+the chart (bars, attention heat map, SHAP waterfall) or the counterfactual in words, and its note.
+
+Cards draw the display-ready results of ``engine.explain`` (Attribution, AttentionMap,
+Counterfactual); the only arithmetic is choosing which bars fit and adding up the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from desktop.controllers.explain_controller import METHOD_TITLES
+from desktop.plots.heatmap import HeatmapPlot
+from desktop.plots.hbars import HBarPlot
+from desktop.plots.waterfall import WaterfallPlot
+
+#: Bars shown before the rest are added up into one grey "N other items" bar.
+MAX_BARS = 15
+#: Methods whose bars are the customer's history items (for "because they bought …").
+HISTORY_KEYED = ("contributions", "saliency", "ig")
+
+
+@dataclass
+class Context:
+    """What a card needs beside the result: the item's title, the top-K, the model's name."""
+
+    item_title: str
+    k: int
+    model: str
+
+
+def join_titles(titles, limit: int = 4) -> str:
+    """“A”, “A and B”, “A, B and C”, “A, B, C, D and 3 more”."""
+    quoted = [f"“{str(t).strip()}”" for t in titles]
+    if len(quoted) > limit:
+        return ", ".join(quoted[:limit]) + f" and {len(quoted) - limit} more"
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def bar_rows(labels, values, unit_name: str, limit: int = MAX_BARS):
+    """(labels, values, muted) for a bar chart: every value when they fit, else the ``limit`` − 1
+    largest by size (most positive on top) and one bar adding up the rest. The bars always sum
+    to ``values.sum()``."""
+    v = np.asarray(values, dtype=np.float64)
+    if len(v) <= limit:
+        idx, rest = np.argsort(-v, kind="stable"), np.empty(0, np.int64)
+    else:
+        keep = np.argsort(-np.abs(v), kind="stable")[:limit - 1]
+        idx = keep[np.argsort(-v[keep], kind="stable")]
+        rest = np.setdiff1d(np.arange(len(v)), keep)
+    out_labels = [str(labels[i]) for i in idx]
+    out_values = v[idx].tolist()
+    muted = set()
+    if len(rest):
+        out_labels.append(f"{len(rest)} other {unit_name}")
+        out_values.append(float(v[rest].sum()))
+        muted.add(len(out_values) - 1)
+    return out_labels, out_values, muted
+
+
+def titled(text: str, widget: QWidget) -> QWidget:
+    """``widget`` under a centred caption (a Qt label wraps; a long plot title would widen the plot)."""
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(2)
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    lay.addWidget(label)
+    lay.addWidget(widget, 1)
+    box.title_label = label
+    return box
+
+
+class MethodCard(QWidget):
+    """Header (method — faithfulness), subtitle (the engine's title), body, note, error line."""
+
+    def __init__(self, method: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.method = method
+        self.faith_text = ""
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        lay.setSpacing(4)
+        self.header = QLabel(METHOD_TITLES.get(method, method))
+        self.header.setObjectName("sectionTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setWordWrap(True)
+        self.error = QLabel("")
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel("")
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        for w in (self.header, self.subtitle, self.error):
+            lay.addWidget(w)
+        lay.addWidget(self.body, 1)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.note)
+        self.result = None
+
+    def set_faithfulness(self, text: str) -> None:
+        self.faith_text = text
+        title = METHOD_TITLES.get(self.method, self.method)
+        self.header.setText(f"{title} — {text}" if text else title)
+
+    def show_result(self, result, ctx: Context) -> None:
+        self.result = result
+        self.error.hide()
+        self.body.show()
+        self.subtitle.setText(result.title)
+        self.note.setText(result.note)
+        self.draw(result, ctx)
+        self.subtitle.setVisible(bool(self.subtitle.text()))
+
+    def show_error(self, message: str) -> None:
+        self.result = None
+        self.error.setText(message)
+        self.error.show()
+        self.body.hide()
+        self.subtitle.setText("")
+        self.caption.setText("")
+        self.note.setText("")
+
+    def draw(self, result, ctx: Context) -> None:
+        raise NotImplementedError
+
+
+class AttributionCard(MethodCard):
+    """Bars of an Attribution (contributions, latent terms, saliency, integrated gradients), their
+    sum beside the score, and for history items “because the customer bought …”."""
+
+    def __init__(self, method: str, parent: QWidget | None = None):
+        super().__init__(method, parent)
+        self.because = QLabel("")
+        self.because.setWordWrap(True)
+        self.because.setObjectName("verdictInfo")
+        self.plot = HBarPlot("", "contribution to the score", label_width=34)
+        self.body_layout.addWidget(self.because)
+        self.body_layout.addWidget(self.plot, 1)
+
+    def draw(self, att, ctx: Context) -> None:
+        history = self.method in HISTORY_KEYED and ctx.model != "twotower"
+        if self.method == "latent":
+            unit, axis = "factors", "u_k · v_k (term of the score)"
+        elif history:
+            unit, axis = "items", "contribution to the score" if self.method == "contributions" else \
+                f"{METHOD_TITLES[self.method].lower()} (score units)"
+        else:
+            unit, axis = "features", f"{METHOD_TITLES[self.method].lower()} (score units)"
+        self.plot.getPlotItem().setLabel("bottom", axis)
+        labels, values, muted = bar_rows(att.labels, att.values, unit)
+        self.plot.set_bars(labels, values, muted=muted, decimals=4)
+        total = float(np.sum(att.values))
+        self.because.setVisible(history)
+        if history:
+            top = [att.labels[i] for i in att.order() if att.values[i] > 0][:3]
+            self.because.setText(f"Because this customer bought {join_titles(top)}." if top else
+                                 "No item of this customer's history raises this item's score.")
+        self.caption.setText(self._caption(att, total, len(att.values), unit))
+
+    def _caption(self, att, total: float, n: int, unit: str) -> str:
+        base = f"baseline {att.baseline:.4f} + " if abs(att.baseline) > 0 else ""
+        if self.method in ("contributions", "latent"):
+            what = "history items' contributions" if self.method == "contributions" else "factor terms"
+            return (f"<b>Score {att.target:.4f}</b> = {base}sum of the {n} {what} <b>{total:.4f}</b>"
+                    + (" (the baseline is the item's bias)" if base else ""))
+        if self.method == "ig":
+            return (f"Score {att.target:.4f}; the bars sum to <b>{total:.4f}</b>, the score's change from the empty "
+                    f"input is {att.target - att.baseline:.4f} (completeness).")
+        return (f"Score {att.target:.4f}; the bars sum to {total:.4f}: saliency is a first-order estimate, "
+                "read it as a ranking, not as shares of the score.")
+
+
+class AttentionCard(MethodCard):
+    """SASRec attention: layer and head selectors, the position × position heat map (history titles
+    on both axes, colour bar) and the last position's weights as bars."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("attention", parent)
+        row = QHBoxLayout()
+        self.layer = QComboBox()
+        self.head = QComboBox()
+        for label, combo in (("Layer", self.layer), ("Head", self.head)):
+            row.addWidget(QLabel(label))
+            row.addWidget(combo)
+            combo.currentIndexChanged.connect(self._redraw)
+        row.addStretch(1)
+        self.body_layout.addLayout(row)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        self.heatmap = HeatmapPlot("", "attended history item (key)", "reading position (query)",
+                                   bar_label="attention weight", label_width=20)
+        self.bars = HBarPlot("", "attention weight", label_width=24)
+        split.addWidget(titled("Who attends to whom (row: the position reading; column: the item it reads)",
+                               self.heatmap))
+        split.addWidget(titled("What the last position reads to score the next item", self.bars))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.body_layout.addWidget(split, 1)
+
+    def draw(self, amap, ctx: Context) -> None:
+        layers, heads = amap.weights.shape[:2]
+        for combo, n in ((self.layer, layers), (self.head, heads)):
+            combo.blockSignals(True)
+            keep = combo.currentIndex()
+            combo.clear()
+            combo.addItems([str(i + 1) for i in range(n)])
+            combo.setCurrentIndex(keep if 0 <= keep < n else n - 1 if combo is self.layer else 0)
+            combo.blockSignals(False)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        amap = self.result
+        if amap is None or self.layer.currentIndex() < 0 or self.head.currentIndex() < 0:
+            return
+        l, h = self.layer.currentIndex(), self.head.currentIndex()
+        n = len(amap.labels)
+        labels = [f"{p + 1}. {t}" for p, t in enumerate(amap.labels)]
+        w = amap.weights[l, h]
+        # the first position can only read itself (weight 1): scale the colours to the other rows
+        top = float(w[1:].max()) if n > 1 else 1.0
+        self.heatmap.set_matrix(w, labels, labels, levels=(0.0, top))
+        blabels, bvalues, muted = bar_rows(labels, amap.last_row[l, h], "items")
+        self.bars.set_bars(blabels, bvalues, muted=muted, decimals=3)
+        self.caption.setText(f"Layer {l + 1}, head {h + 1} of {amap.weights.shape[0]}×{amap.weights.shape[1]}; "
+                             f"{n} history positions, oldest first (1 = oldest). Each row sums to 1; the colours "
+                             f"stop at {top:.2f} (the first row, which can only read itself, is 1).")
+
+
+class ShapCard(MethodCard):
+    """SHAP waterfall of the margin over the item ranked K+1: baseline → features → margin."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("shap", parent)
+        self.plot = WaterfallPlot("", "margin (score units)", label_width=36)
+        self.body_layout.addWidget(self.plot, 1)
+
+    def draw(self, att, ctx: Context) -> None:
+        order = np.argsort(-np.abs(att.values), kind="stable")
+        inside = att.target > 0
+        total = (f"margin over the item ranked {ctx.k + 1}" if inside else f"gap to the item ranked {ctx.k}")
+        self.plot.set_waterfall(att.baseline, [att.labels[i] for i in order], att.values[order], att.target,
+                                baseline_label="expected margin (baseline)", total_label=total, decimals=4)
+        where = (f"it stays ahead of the item ranked {ctx.k + 1}, so it is in the top {ctx.k}" if inside else
+                 f"it trails the item ranked {ctx.k}, so it misses the top {ctx.k}")
+        self.caption.setText(f"<b>Margin {att.target:+.4f}</b> = baseline {att.baseline:+.4f} + the features' "
+                             f"SHAP values {float(np.sum(att.values)):+.4f}: {where}.")
+
+
+class CounterfactualCard(MethodCard):
+    """The counterfactual in words and the list of the history items it removes."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("counterfactual", parent)
+        self.sentence = QLabel("")
+        self.sentence.setWordWrap(True)
+        self.sentence.setObjectName("verdictInfo")
+        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.list_title = QLabel("Items removed")
+        self.list_title.setObjectName("sectionTitle")
+        self.removed = QListWidget()
+        self.body_layout.addWidget(self.sentence)
+        self.body_layout.addWidget(self.list_title)
+        self.body_layout.addWidget(self.removed)
+        self.body_layout.addStretch(1)
+
+    def draw(self, cf, ctx: Context) -> None:
+        self.subtitle.setText("")         # the sentence says it
+        self.sentence.setText(counterfactual_sentence(cf, ctx.item_title))
+        self.removed.clear()
+        self.removed.addItems([f"{t.strip()}  (item {i})" for t, i in zip(cf.labels, cf.removed)])
+        rows = max(1, min(len(cf.removed), 12))
+        self.removed.setFixedHeight(rows * self.removed.sizeHintForRow(0) + 8 if cf.removed else 0)
+        self.list_title.setVisible(bool(cf.removed))
+        self.removed.setVisible(bool(cf.removed))
+        self.caption.setText("")
+
+
+def counterfactual_sentence(cf, title: str) -> str:
+    """The counterfactual as one plain sentence."""
+    if cf.found and cf.removed:
+        how = "This is the smallest such set." if cf.exact else "Found greedily: a smaller set may exist."
+        return (f"Had this customer not bought {join_titles(cf.labels)}, “{title}” would drop from rank "
+                f"{cf.rank_before} to rank {cf.rank_after}, out of the top {cf.k}. {how}")
+    if cf.rank_before > cf.k:
+        return (f"“{title}” ranks {cf.rank_before} when scored from this customer's history alone, already "
+                f"outside the top {cf.k}: there is nothing to remove.")
+    return (f"Even without {len(cf.removed)} of this customer's items, “{title}” stays in the top {cf.k} "
+            f"(rank {cf.rank_after}): no small change to the history removes it.")
+
+
+def make_card(method: str) -> MethodCard:
+    if method == "attention":
+        return AttentionCard()
+    if method == "shap":
+        return ShapCard()
+    if method == "counterfactual":
+        return CounterfactualCard()
+    return AttributionCard(method)

@@ -1,0 +1,244 @@
+"""Explain pane tabs about the whole model: the global SHAP summary and the surrogate rules.
+
+Both are computed in workers (``ExplainController``) with progress and Cancel; results are kept
+per run (and settings) while the app runs, so switching models back and forth redraws at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from desktop.controllers.explain_controller import ExplainController
+from desktop.plots.beeswarm import BeeswarmPlot
+from desktop.plots.hbars import HBarPlot
+from desktop.views.explain_cards import titled
+from desktop.views.inspector_pane import ProgressStrip
+
+
+def _message(label: QLabel, text: str, kind: str = "error") -> None:
+    label.setObjectName(kind)
+    label.style().unpolish(label)
+    label.style().polish(label)
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+class _GlobalTab(QWidget):
+    """A run button, a progress strip, a message line, a title and a note around ``content``."""
+
+    button_text = ""
+
+    def __init__(self, controller: ExplainController, channel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller, self.channel = controller, channel
+        self.run_id: str | None = None
+        self.k = 10
+        self.kept: dict = {}
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(5)
+        self.controls = QHBoxLayout()
+        self.run_button = QPushButton(self.button_text)
+        self.run_button.setObjectName("primary")
+        self.run_button.clicked.connect(self.start)
+        self.strip = ProgressStrip()
+        self.strip.cancel_requested.connect(channel.cancel)
+        lay.addLayout(self.controls)
+        lay.addWidget(self.strip)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.title = QLabel("")
+        self.title.setObjectName("sectionTitle")
+        self.title.setWordWrap(True)
+        self.note = QLabel("")
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        lay.addWidget(self.message)
+        lay.addWidget(self.title)
+        self.body = QVBoxLayout()
+        lay.addLayout(self.body, 1)
+        lay.addWidget(self.note)
+        channel.progress.connect(self.strip.show_progress)
+        channel.running.connect(self._running)
+        channel.done.connect(self._done)
+        channel.failed.connect(lambda msg, _tag: _message(self.message, msg))
+        channel.cancelled.connect(lambda _tag: _message(self.message, "Cancelled; nothing was changed.", "info"))
+
+    def key(self):
+        return self.run_id
+
+    def bind(self, run_id: str | None, k: int) -> None:
+        """Follow the pane's run and top-K: show what is kept for them, else an empty view."""
+        self.run_id, self.k = run_id, int(k)
+        _message(self.message, "")
+        kept = self.kept.get(self.key())
+        if kept is not None:
+            self.draw(kept)
+        else:
+            self.clear()
+
+    @Slot(bool)
+    def _running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        if not running:
+            self.strip.hide()
+
+    def _done(self, result, key) -> None:
+        self.kept[key] = result
+        if key == self.key():
+            _message(self.message, "")
+            self.draw(result)
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def draw(self, result) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+
+class ShapSummaryTab(_GlobalTab):
+    """Mean |SHAP| per feature and the beeswarm over many (customer, recommended item) pairs."""
+
+    button_text = "Compute summary"
+
+    def __init__(self, controller: ExplainController, parent: QWidget | None = None):
+        super().__init__(controller, controller.summary, parent)
+        self.pairs = QSpinBox()
+        self.pairs.setRange(50, 5000)
+        self.pairs.setSingleStep(50)
+        self.pairs.setValue(500)
+        self.pairs.setToolTip("How many (customer, recommended item) pairs to explain")
+        self.controls.addWidget(QLabel("Recommendations to explain"))
+        self.controls.addWidget(self.pairs)
+        self.controls.addWidget(self.run_button)
+        self.controls.addStretch(1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        self.bars = HBarPlot("", "mean |SHAP| of the margin", label_width=26)
+        self.swarm = BeeswarmPlot("", "SHAP value of the margin", label_width=26)
+        split.addWidget(titled("Mean |SHAP| per feature", self.bars))
+        split.addWidget(titled("Every recommendation: one dot each (colour: the feature's value, blue low → red "
+                               "high; grey: a name without order)", self.swarm))
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        self.body.addWidget(split, 1)
+        self.clear()
+
+    def key(self):
+        return (self.run_id, self.k)
+
+    def start(self) -> None:
+        self.strip.start("Explaining recommendations…")
+        _message(self.message, "")
+        self.controller.request_summary(self.run_id, self.k, self.pairs.value())
+
+    def _done(self, result, tag) -> None:
+        super()._done(result, (tag, result.k))
+
+    def draw(self, summary) -> None:
+        order = summary.order()
+        self.title.setText(summary.title)
+        self.note.setText(summary.note)
+        self.bars.set_bars([summary.features[f] for f in order], summary.mean_abs[order], decimals=4)
+        self.swarm.set_swarm(summary.features, summary.values, summary.feature_values, summary.value_labels, order)
+
+    def clear(self) -> None:
+        self.title.setText("What drives this model's top-K across many customers")
+        self.note.setText("Press “Compute summary”: SHAP explains each recommendation's margin over the item "
+                          "ranked K+1, for a sample of customers (a few seconds; it can be cancelled).")
+        self.bars.set_bars([], [])
+        self.swarm.clear_data()
+        self.swarm.points = 0
+
+
+class SurrogateTab(_GlobalTab):
+    """Readable IF … THEN rules of a shallow tree that mimics the top-K, with held-out fidelity."""
+
+    button_text = "Fit rules"
+    COLUMNS = ("If", "Then", "Precision", "Held-out pairs", "Share of top-K")
+
+    def __init__(self, controller: ExplainController, parent: QWidget | None = None):
+        super().__init__(controller, controller.surrogate, parent)
+        self.depth = QSpinBox()
+        self.depth.setRange(1, 6)
+        self.depth.setValue(3)
+        self.depth.setToolTip("Deeper trees mimic better but give longer rules")
+        self.controls.addWidget(QLabel("Tree depth"))
+        self.controls.addWidget(self.depth)
+        self.controls.addWidget(self.run_button)
+        self.controls.addStretch(1)
+        self.fidelity = QLabel("")
+        self.fidelity.setObjectName("verdictInfo")
+        self.fidelity.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, len(self.COLUMNS)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.features = QLabel("")
+        self.features.setObjectName("muted")
+        self.features.setWordWrap(True)
+        self.body.addWidget(self.fidelity)
+        self.body.addWidget(self.table, 1)
+        self.body.addWidget(self.features)
+        self.clear()
+
+    def key(self):
+        return (self.run_id, self.k, self.depth.value())
+
+    def start(self) -> None:
+        self.strip.start("Fitting the surrogate tree…")
+        _message(self.message, "")
+        self.controller.request_surrogate(self.run_id, self.k, self.depth.value())
+
+    def _done(self, result, tag) -> None:
+        super()._done(result, (tag, result.k, result.max_depth))
+
+    def draw(self, tree) -> None:
+        f = tree.fidelity
+        self.title.setText(tree.title)
+        self.note.setText(tree.note)
+        self.fidelity.setText(
+            f"On {f['pairs']:,} (customer, item) pairs of held-out customers the rules agree with the model "
+            f"{100 * f['agreement']:.1f}% of the time (always answering “not recommended” would agree "
+            f"{100 * f['majority_agreement']:.1f}%): balanced accuracy {f['balanced_accuracy']:.2f}, "
+            f"precision {f['precision']:.2f}, recall {f['recall']:.2f}, F1 {f['f1']:.2f}.")
+        self.fidelity.show()
+        self.table.setRowCount(len(tree.rules))
+        for r, rule in enumerate(tree.rules):
+            cells = (" AND ".join(rule.conditions) or "always",
+                     "recommended" if rule.recommended else "not recommended",
+                     "–" if np.isnan(rule.precision) else f"{rule.precision:.2f}", f"{rule.n:,}",
+                     "–" if np.isnan(rule.recall) else f"{100 * rule.recall:.1f}%")
+            for c, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if c == 0:
+                    cell.setToolTip(rule.text)
+                if c > 1:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, cell)
+        self.table.resizeRowsToContents()
+        used = np.argsort(-tree.importances, kind="stable")
+        used = [f"{tree.features[i]} ({tree.importances[i]:.2f})" for i in used if tree.importances[i] > 0][:6]
+        self.features.setText("Features the tree uses most (importance): " + ", ".join(used) if used else "")
+
+    def clear(self) -> None:
+        self.title.setText("Rules that mimic this model's top-K")
+        self.note.setText("Press “Fit rules”: a shallow decision tree on catalog fields and simple statistics "
+                          "learns which items the model puts in a customer's top-K; its agreement is measured "
+                          "on customers it never saw.")
+        self.fidelity.hide()
+        self.table.setRowCount(0)
+        self.features.setText("")
