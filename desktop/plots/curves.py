@@ -25,7 +25,6 @@ class LabelledPlot(pg.PlotWidget):
         item.setLabel("bottom", x_label)
         item.setLabel("left", y_label)
         item.showGrid(x=True, y=True, alpha=0.15)
-        item.setMenuEnabled(False)
         item.hideButtons()
         for side in ("bottom", "left"):  # keep the labels at the ends of fixed ranges (0, 1.0)
             item.getAxis(side).setStyle(hideOverlappingLabels=False)
