@@ -416,6 +416,10 @@ def build_parser() -> argparse.ArgumentParser:
     from engine.simulate_cli import add_simulate_command
     add_rerank_command(sub)
     add_simulate_command(sub)
+    from engine.compress_cli import add_compress_command
+    add_compress_command(sub)
+    from engine.explain_cli import add_explain_commands
+    add_explain_commands(sub)
 
     s = sub.add_parser("models", help="list the available models and their parameters")
     s.add_argument("--json", action="store_true")

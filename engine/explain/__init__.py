@@ -1,1 +1,27 @@
-"""Explanations: why an item is in a customer's top-N, as display-ready results (``types``)."""
+"""Explanations: why an item is in a customer's top-N, as display-ready results (``types``).
+
+The public names below load on first use (so ``engine.explain.types`` stays light to import):
+``explain``, ``methods_for`` (api), ``score_history`` (history), ``deletion_test`` (faithfulness).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+#: public name -> module that defines it (under engine.explain)
+_EXPORTS = {
+    "Attribution": "types", "AttentionMap": "types", "Counterfactual": "types", "Faithfulness": "types",
+    "METHODS": "api", "explain": "api", "methods_for": "api",
+    "score_history": "history",
+    "deletion_test": "faithfulness",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value

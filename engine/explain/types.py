@@ -105,7 +105,8 @@ class Counterfactual(_Dict):
 class Faithfulness(_Dict):
     """Deletion test over ``pairs`` (user, item) pairs: curves[method] is the (steps+1,) mean drop of
     the item's score after deleting 0..steps history items in the method's order (normalised by the
-    score); aopc[method] its mean over steps; "random" is the random-order baseline."""
+    drop from deleting the whole history); aopc[method] its mean over the steps + 1 points; "random"
+    is the random-order baseline."""
 
     pairs: int
     steps: int

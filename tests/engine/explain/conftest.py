@@ -1,0 +1,58 @@
+"""Fixtures of the explanation tests: the ml-100k 80/20 random split, its movie catalog and small
+fast models trained once per test session."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.data.catalog import read_catalog
+from engine.data.interactions import Interactions
+from engine.data.splits import split
+from engine.models import registry
+
+#: Small, quick models (seconds on two CPU cores) that still learn real structure.
+FAST = {
+    "ease": {},
+    "itemknn": {"k": 50},
+    "ials": {"factors": 32, "epochs": 8},
+    "bpr": {"factors": 32, "epochs": 20, "lr": 5e-3, "device": "cpu"},
+    "sasrec": {"hidden": 32, "epochs": 3, "max_len": 50, "device": "cpu"},
+    "twotower": {"factors": 16, "epochs": 3, "negatives": 256, "text": False, "device": "cpu"},
+}
+
+
+@pytest.fixture(scope="session")
+def ml_split(ml100k):
+    """(train, test) Interactions: ml-100k, 20 % of each user's ratings held out (seed 0)."""
+    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
+    parts = split(Interactions.from_frame(df, value="rating", timestamp="timestamp"), "random", 0.2, seed=0)
+    return parts.train, parts.test
+
+
+@pytest.fixture(scope="session")
+def ml_catalog(ml100k):
+    return read_catalog(ml100k.parent / "u.item")
+
+
+@pytest.fixture(scope="session")
+def ml_models(ml_split, ml_catalog):
+    """name -> fitted model; built lazily (``ml_models[name]``) and kept for the session."""
+    train, _ = ml_split
+
+    class Models(dict):
+        def __missing__(self, name):
+            model = registry.create(name, **FAST[name])
+            model.fit(train, catalog=ml_catalog if name == "twotower" else None)
+            self[name] = model
+            return model
+
+    return Models()
+
+
+@pytest.fixture(scope="session")
+def pick_users():
+    """pick_users(model, n, seed=0): ``n`` seeded training users (internal indices) with a history."""
+    def pick(model, n: int, seed: int = 0) -> np.ndarray:
+        active = np.flatnonzero(np.diff(model.seen_.indptr) > 0)
+        return np.sort(np.random.default_rng(seed).choice(active, n, replace=False))
+    return pick
