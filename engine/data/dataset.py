@@ -15,7 +15,7 @@ import pandas as pd
 from engine.data.catalog import ItemCatalog, catalog_from_frame, read_catalog
 from engine.data.interactions import Interactions, normalize_ids
 from engine.data.readers import Table, read_table
-from engine.data.schema import ColumnMapping, infer_mapping
+from engine.data.schema import ColumnMapping, infer_mapping, is_nested
 from engine.errors import SchemaError, ValidationError
 from engine.progress import check, emit, scaled
 
@@ -99,6 +99,11 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
     """
     frame, name = table.frame, table.name
     mapping.validate(frame.columns, name)
+    for role in ("user", "item", "value", "timestamp", "event"):
+        col = getattr(mapping, role)
+        if col is not None and is_nested(frame[col]):
+            raise SchemaError(f"holds lists, not one value per row, so it cannot be the {role} column; RecScope "
+                              "needs one row per user–item event: explode the lists first", path=name, column=col)
     if dedup not in DEDUP:
         raise SchemaError(f"dedup must be one of {', '.join(DEDUP)}, not {dedup!r}")
     report = DataReport(rows_read=len(frame))
@@ -163,9 +168,13 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
     t = None if ts is None else ts[keep].astype(np.int64)
     ev = None if events is None else events[keep]
     catalog = catalog_from_frame(frame.loc[keep], items, mapping, order=t)
+    check(cancel)
+    emit(progress, 0.7, "merging duplicate rows", "build")
     users, items, vals, t, ev, merged = _dedup(users, items, vals, t, ev, dedup)
     if merged:
         report.dropped[f"duplicate rows merged ({dedup})"] = merged
+    emit(progress, 0.85, "indexing users and items", "build")
+    check(cancel)
     inter = Interactions.from_arrays(users, items, vals, t, value_kind=kind)
     report.rows_used = inter.n_events
     if report.dropped:
@@ -194,8 +203,10 @@ def _first_bad(bad: np.ndarray, s: pd.Series, table: Table, col: str, what: str)
     i = int(np.flatnonzero(bad)[0])
     more = int(bad.sum()) - 1
     tail = f" ({more:,} more rows like it)" if more else ""
-    return ValidationError(f"{str(s.iloc[i]).strip()!r} is not {what}{tail}", path=table.name,
-                           row=table.file_row(i), column=col)
+    text = str(s.iloc[i]).strip()
+    if text.startswith("=") and table.fmt == "xlsx":
+        tail += "; it is a formula saved without its result: open the file in Excel or LibreOffice and save it again"
+    return ValidationError(f"{text!r} is not {what}{tail}", path=table.name, row=table.file_row(i), column=col)
 
 
 def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarray:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from engine.data.interactions import Interactions
+from engine.data.interactions import Interactions, sorted_ids
+from engine.progress import check, emit
 
 _TAIL_POINTS = 256
 
@@ -54,10 +55,14 @@ def _stats(x: np.ndarray) -> dict[str, float]:
     return {"min": float(x.min()), "median": float(np.median(x)), "mean": float(x.mean()), "max": float(x.max())}
 
 
-def profile(inter: Interactions) -> Profile:
-    """Profile ``inter`` (vectorised; a few hundred ms for millions of events)."""
+def profile(inter: Interactions, *, progress=None, cancel=None) -> Profile:
+    """Profile ``inter`` (vectorised; about a second per 10 million events)."""
     n_users, n_items, n = inter.n_users, inter.n_items, inter.n_events
-    n_pairs = int(np.unique(inter.user_idx.astype(np.int64) * max(n_items, 1) + inter.item_idx).size)
+    emit(progress, 0.0, "counting pairs", "profile")
+    check(cancel)
+    n_pairs = len(sorted_ids(inter.user_idx.astype(np.int64) * max(n_items, 1) + inter.item_idx))
+    emit(progress, 0.5, "long tail and activity", "profile")
+    check(cancel)
     per_item = np.bincount(inter.item_idx, minlength=n_items)
     per_user = np.bincount(inter.user_idx, minlength=n_users)
     pop = np.sort(per_item)[::-1]
@@ -79,12 +84,15 @@ def profile(inter: Interactions) -> Profile:
     if inter.timestamps is not None and n:
         tmin, tmax = (pd.Timestamp(int(t), unit="s", tz="UTC").isoformat()
                       for t in (inter.timestamps.min(), inter.timestamps.max()))
+    emit(progress, 0.8, "values", "profile")
+    check(cancel)
     vals = inter.values.astype(np.float64)
     values = {"min": float(vals.min()), "max": float(vals.max()), "mean": float(vals.mean()),
               "std": float(vals.std())} if n else {}
     distinct, freq = np.unique(vals, return_counts=True)
     if 0 < len(distinct) <= 20:
         values["counts"] = {f"{d:g}": int(c) for d, c in zip(distinct, freq)}
+    emit(progress, 1.0, f"{n:,} events profiled", "profile")
     return Profile(n_events=n, n_pairs=n_pairs, n_users=n_users, n_items=n_items,
                    density=n_pairs / (n_users * n_items) if n_users and n_items else 0.0,
                    tail_x=tail_x, tail_y=tail_y, top20_share=top20_share,

@@ -7,7 +7,6 @@ read as strings and turned numeric only when every value parses (ids such as "00
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import zlib
@@ -18,14 +17,20 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import DataFormatError
-from engine.progress import check, emit
+from engine.progress import check, emit, scaled
 
 FORMATS = ("csv", "tsv", "parquet", "xlsx", "movielens")
 DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_BYTES = 256 * 1024
+#: Most bytes a text table may hold (after gunzip): a gzip bomb or a runaway export stops here.
+MAX_TEXT_BYTES = 2 * 2**30
+#: Rows parsed between two progress reports and cancel checks.
+CHUNK_ROWS = 250_000
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 _LEADING_ZERO = re.compile(r"^\s*0\d")
+_SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 #: Cell texts read as missing values.
 NA_VALUES = ["", "NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None"]
 
@@ -79,13 +84,13 @@ def read_table(path, *, sheet: str | None = None, progress=None, cancel=None) ->
         table = _read_parquet(p)
     elif head.startswith(b"PK\x03\x04") or p.suffix.lower() in (".xlsx", ".xlsm"):
         table = _read_excel(p, sheet)
-    elif head.startswith(b"\xd0\xcf\x11\xe0") or p.suffix.lower() == ".xls":
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a real .xls (an ".xls" export is often HTML or text)
         raise DataFormatError("old binary Excel (.xls) files are not supported; save it as .xlsx or CSV",
                               path=name)
     else:
-        raw = _read_bytes(p, head)
+        raw = _read_bytes(p, head, cancel)
         check(cancel)
-        table = movielens.read(p, raw) or _read_text(p, raw, cancel)
+        table = movielens.read(p, raw) or _read_text(p, raw, progress, cancel)
     if len(table.frame.columns) == 0 or len(table.frame) == 0:
         what = "has a header but no data rows" if len(table.frame.columns) else "holds no table"
         raise DataFormatError(what, path=name)
@@ -94,14 +99,14 @@ def read_table(path, *, sheet: str | None = None, progress=None, cancel=None) ->
 
 
 # ---- bytes and text ---------------------------------------------------------------------------
-def _read_bytes(p: Path, head: bytes) -> bytes:
-    """The file's bytes, gunzipped when it is gzip-compressed."""
+def _read_bytes(p: Path, head: bytes, cancel=None) -> bytes:
+    """The file's bytes, gunzipped when it is gzip-compressed (at most MAX_TEXT_BYTES)."""
+    if p.stat().st_size > MAX_TEXT_BYTES:
+        raise DataFormatError(f"is {_size(p.stat().st_size)}, more than the {_size(MAX_TEXT_BYTES)} a text table "
+                              "may hold; split it or convert it to Parquet", path=p.name)
     raw = p.read_bytes()
     if head.startswith(b"\x1f\x8b"):
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as e:
-            raise DataFormatError(f"the gzip file is truncated or corrupt ({e})", path=p.name) from None
+        raw = _gunzip(raw, p.name, cancel)
         if not raw:
             raise DataFormatError("the file is empty", path=p.name)
     elif p.suffix.lower() == ".gz":
@@ -109,22 +114,61 @@ def _read_bytes(p: Path, head: bytes) -> bytes:
     return raw
 
 
+def _gunzip(raw: bytes, name: str, cancel=None, step: int = 1 << 24) -> bytes:
+    """Decompress every gzip member of ``raw`` in ``step``-byte pieces, refusing binary content
+    early and stopping at MAX_TEXT_BYTES (a gzip bomb never fills the memory)."""
+    parts, size, data = [], 0, raw
+    try:
+        while data:
+            d = zlib.decompressobj(wbits=31)
+            while not d.eof:
+                part = d.decompress(data, step)
+                data = d.unconsumed_tail
+                if not part and not data:
+                    raise DataFormatError("the gzip file is truncated or corrupt (it ends early)", path=name)
+                if not parts and b"\x00" in part[:_SNIFF_BYTES] and not part.startswith(_UTF16_32_BOMS):
+                    decode(part[:_SNIFF_BYTES], name)  # binary content fails here, before it expands
+                size += len(part)
+                if size > MAX_TEXT_BYTES:
+                    raise DataFormatError(f"decompresses to more than {_size(MAX_TEXT_BYTES)} (a gzip bomb, or a "
+                                          "table too large to read); split it or convert it to Parquet", path=name)
+                parts.append(part)
+                check(cancel)
+            data = d.unused_data.lstrip(b"\x00")  # NUL padding after a member is allowed
+            if data and not data.startswith(b"\x1f\x8b"):
+                raise DataFormatError("the gzip file is truncated or corrupt (junk after the data)", path=name)
+    except zlib.error as e:
+        raise DataFormatError(f"the gzip file is truncated or corrupt ({e})", path=name) from None
+    return b"".join(parts)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.1f} MB"
+
+
 def decode(raw: bytes, name: str, fallback: str = "cp1252") -> tuple[str, str]:
     """(text, encoding) of ``raw``: BOM / UTF-8 / ``fallback`` (cp1252 or latin-1).
 
     Raises DataFormatError for binary data, HTML pages and text in an unknown encoding.
     """
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, enc = raw.decode("utf-16"), "utf-16"
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text, enc = _strict(raw, "utf-32", name), "utf-32"
+    elif raw.startswith(_UTF16_32_BOMS):
+        text, enc = _strict(raw, "utf-16", name), "utf-16"
     elif raw.startswith(b"\xef\xbb\xbf"):
         text, enc = _strict(raw, "utf-8-sig", name), "utf-8-sig"
     else:
-        sample = raw[:_SNIFF_BYTES]
-        if b"\x00" in sample:
-            if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+        nul = raw.find(b"\x00")
+        if nul >= 0:
+            core = raw[:_SNIFF_BYTES].rstrip(b"\x00")
+            if core[1::2].count(0) > len(core) // 4 or core[0::2].count(0) > len(core) // 4:
                 raise DataFormatError("looks like UTF-16 text without a byte-order mark; save it as UTF-8",
                                       path=name)
-            raise DataFormatError("looks like a binary file, not a text table", path=name)
+            if nul and len(raw.rstrip(b"\x00")) == nul:
+                raise DataFormatError(f"the text ends in {len(raw) - nul:,} NUL bytes from byte {nul:,} (a damaged "
+                                      "or padded file); cut them off or export the file again", path=name)
+            raise DataFormatError(f"looks like a binary file, not a text table (a NUL byte at byte {nul:,})",
+                                  path=name)
         try:
             text, enc = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -168,35 +212,51 @@ def sniff_delimiter(lines: list[str]) -> str | None:
     return best
 
 
-def _read_text(p: Path, raw: bytes, cancel=None) -> Table:
+def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
+    """Parse delimited text in CHUNK_ROWS pieces (progress 0..0.8, then column types 0.8..1)."""
     name = p.name
     text, enc = decode(raw, name)
-    lines = [ln for ln in text[:_SNIFF_BYTES].splitlines()[:200] if ln.strip()]
+    sample, cut = text[:_SNIFF_BYTES], len(text) > _SNIFF_BYTES
+    del text  # pandas parses the bytes: a str copy of a big file would only cost memory
+    lines = [ln for ln in sample.splitlines()[:200] if ln.strip()]
     if not lines:
         raise DataFormatError("the file is empty", path=name)
-    if len(text) > _SNIFF_BYTES and len(lines) > 1:
+    if cut and len(lines) > 1:
         lines = lines[:-1]  # the sample's last line may be cut short
-    delim = sniff_delimiter(lines) or ","
+    sep_line = _SEP_LINE.match(lines[0]) if len(lines) > 1 else None  # Excel's "sep=;" first line
+    if sep_line:
+        lines = lines[1:]
+    delim = sep_line.group(1) if sep_line else sniff_delimiter(lines) or ","
     first = next(csv.reader(lines[:1], delimiter=delim))
     header = not all(_NUMBER.match(f) for f in first if f.strip()) if len(lines) > 1 else True
     check(cancel)
+    expected = max(1, raw.count(b"\n"))  # lines, for the progress fraction
+    chunks, done = [], 0
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delim, header=0 if header else None, dtype=str,
-                            keep_default_na=False, na_values=NA_VALUES, skip_blank_lines=False,
-                            engine="c", quotechar='"')
+        for chunk in pd.read_csv(io.BytesIO(raw), sep=delim, header=0 if header else None, dtype=str,
+                                 keep_default_na=False, na_values=NA_VALUES, skip_blank_lines=False,
+                                 engine="c", quotechar='"', encoding=enc, chunksize=CHUNK_ROWS,
+                                 skiprows=1 if sep_line else None):
+            chunks.append(chunk)
+            done += len(chunk)
+            emit(progress, 0.8 * min(1.0, done / expected), f"parsed {done:,} rows", "read")
+            check(cancel)
     except pd.errors.ParserError as e:
         raise _parser_error(e, name) from None
     except (ValueError, csv.Error) as e:
         raise DataFormatError(f"cannot be read as a table: {e}", path=name) from None
+    frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+    del chunks
     if not header:
         frame.columns = [f"column{i + 1}" for i in range(frame.shape[1])]
-    offset = 2 if header else 1
+    offset = (2 if header else 1) + (1 if sep_line else 0)
     keep = frame.notna().any(axis=1).to_numpy()
     rows = np.flatnonzero(keep) + offset
-    frame = frame.loc[keep].reset_index(drop=True)
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
     frame.columns = _clean_names(frame.columns)
     decimal = "," if delim != "," and _has_decimal_commas(frame) else "."
-    frame = tidy(frame, decimal=decimal)
+    frame = tidy(frame, decimal=decimal, progress=scaled(progress, 0.8, 1.0), cancel=cancel)
     fmt = "tsv" if delim == "\t" else "csv"
     return Table(frame, str(p), fmt, encoding=enc, delimiter=delim, decimal=decimal, rows=rows)
 
@@ -207,6 +267,10 @@ def _parser_error(e: Exception, name: str) -> DataFormatError:
         expected, line, saw = m.groups()
         return DataFormatError(f"has {saw} fields where the header has {expected} "
                                "(a stray delimiter or unquoted text?)", path=name, row=int(line))
+    m = re.search(r"EOF inside string starting at row (\d+)", str(e))
+    if m:
+        return DataFormatError('a quoted field starts here and never ends (a stray " character?)',
+                               path=name, row=int(m.group(1)) + 1)
     return DataFormatError(f"cannot be read as a table: {str(e).strip()}", path=name)
 
 
@@ -237,13 +301,19 @@ def _has_decimal_commas(frame: pd.DataFrame) -> bool:
     return False
 
 
-def tidy(frame: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
+def tidy(frame: pd.DataFrame, decimal: str = ".", *, progress=None, cancel=None) -> pd.DataFrame:
     """Turn text/object columns numeric when every non-missing value is a number.
 
     Integer-looking values with a leading zero ("0042") keep the column as text (they are ids).
     """
-    out = {}
-    for col in frame.columns:
+    out, n_cols = {}, max(len(frame.columns), 1)
+    wide = _wide_text(frame, decimal) if n_cols > 200 and len(frame) * n_cols <= 10_000_000 else {}
+    for j, col in enumerate(frame.columns):
+        check(cancel)
+        emit(progress, j / n_cols, "detecting column types", "read")
+        if col in wide:
+            out[col] = wide[col]
+            continue
         s = frame[col]
         if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
             out[col] = s
@@ -255,20 +325,92 @@ def tidy(frame: pd.DataFrame, decimal: str = ".") -> pd.DataFrame:
         typed = s.dtype == object and not isinstance(nonnull.iloc[0], str)  # Excel cells
         if typed and nonnull.map(lambda v: isinstance(v, (int, float, np.number))
                                  and not isinstance(v, bool)).all():
-            out[col] = pd.to_numeric(s)
-            continue
+            num = pd.to_numeric(s)
+            if _exact(num):
+                out[col] = num
+                continue
         if typed and nonnull.map(lambda v: hasattr(v, "year")).all():
             out[col] = pd.to_datetime(s, errors="coerce")
             continue
         text = s.astype("str").where(s.notna())
         stripped = text.str.strip()
         probe = stripped.str.replace(",", ".", regex=False) if decimal == "," else stripped
-        num = pd.to_numeric(probe, errors="coerce")
-        if num[s.notna()].notna().all() and not stripped.dropna().str.match(_LEADING_ZERO).any():
+        num = _numeric(probe, s.notna().to_numpy(), cancel,
+                       lambda f, j=j: emit(progress, (j + f) / n_cols, "detecting column types", "read"))
+        if num is not None and not _leading_zero(stripped) and _exact(num):
             out[col] = num
         else:
             out[col] = text
     return pd.DataFrame(out, index=frame.index)
+
+
+def _wide_text(frame: pd.DataFrame, decimal: str) -> dict:
+    """``tidy``'s result for the text columns of a wide, short frame (thousands of columns), found
+    with one pass of string operations over all cells instead of one pass per column."""
+    cols = [c for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    if not cols:
+        return {}
+    n = len(frame)
+    flat = pd.Series(frame[cols].to_numpy(dtype=object).T.ravel(), dtype="str")   # column after column
+    present = flat.notna().to_numpy().reshape(len(cols), n)
+    stripped = flat.str.strip()
+    probe = stripped.str.replace(",", ".", regex=False) if decimal == "," else stripped
+    num_all = pd.to_numeric(probe, errors="coerce")
+    parsed = num_all.notna().to_numpy().reshape(len(cols), n)
+    zero = stripped.str.match(_LEADING_ZERO).fillna(False).to_numpy(dtype=bool).reshape(len(cols), n)
+    candidate = (parsed | ~present).all(axis=1) & present.any(axis=1) & ~zero.any(axis=1)
+    whole = probe.str.fullmatch(r"[+-]?[0-9]+").fillna(False).to_numpy(dtype=bool).reshape(len(cols), n)
+    floats = num_all.to_numpy().reshape(len(cols), n) if num_all.dtype.kind == "f" else None
+    out = {}
+    for k, col in enumerate(cols):
+        piece = slice(k * n, (k + 1) * n)
+        num = None
+        if candidate[k] and num_all.dtype.kind == "i":      # every cell an integer: the shared result is exact
+            num = num_all.iloc[piece]
+        elif candidate[k] and floats is not None and not (present[k].all() and whole[k].all()):
+            num = pd.Series(floats[k])                      # what to_numeric gives the column: float64
+        elif candidate[k] and floats is not None and np.all(np.abs(floats[k]) < 2.0**53):
+            num = pd.Series(floats[k].astype(np.int64))     # whole numbers, none missing: int64, exact
+        elif candidate[k]:
+            num = pd.to_numeric(probe.iloc[piece], errors="coerce")
+        text = flat.iloc[piece] if present[k].any() else frame[col]
+        out[col] = (num if num is not None and _exact(num) else text).set_axis(frame.index)
+    return out
+
+
+def _numeric(probe: pd.Series, present: np.ndarray, cancel=None, report=None,
+             step: int = CHUNK_ROWS) -> pd.Series | None:
+    """``pd.to_numeric(probe)`` in ``step``-row pieces (``report(fraction)`` after each); None as soon
+    as a present value is not a number."""
+    parts = []
+    for start in range(0, len(probe), step):
+        check(cancel)
+        part = pd.to_numeric(probe.iloc[start:start + step], errors="coerce")
+        if part[present[start:start + step]].isna().any():
+            return None
+        parts.append(part)
+        if report is not None and len(probe) > step:
+            report(min(start + step, len(probe)) / len(probe))
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+def _leading_zero(stripped: pd.Series) -> bool:
+    """True when an integer-looking value starts with 0 ("0042": an id, not a number)."""
+    zero = stripped.dropna()
+    zero = zero[zero.str.startswith("0")]
+    return bool(len(zero)) and bool(zero.str.match(_LEADING_ZERO).any())
+
+
+def _exact(num: pd.Series) -> bool:
+    """False when a numeric column lost whole numbers to float rounding (|v| >= 2**53, e.g. 19-digit
+    ids next to a blank) or holds integers int64 cannot (>= 2**63): such columns stay text."""
+    v = num.dropna()
+    if v.dtype.kind == "u":
+        return not len(v) or int(v.max()) < 2**63
+    if v.dtype.kind == "f":
+        a = v.to_numpy()
+        return not np.any(np.isfinite(a) & (np.abs(a) >= 2.0**53) & (a == np.round(a)))
+    return v.dtype.kind != "O"
 
 
 # ---- Parquet ----------------------------------------------------------------------------------
@@ -288,6 +430,11 @@ def _read_parquet(p: Path) -> Table:
         raise DataFormatError(f"the Parquet file is corrupt ({type(e).__name__}: {e})", path=p.name) from None
     frame = frame.reset_index(drop=not _named_index(frame))
     frame.columns = _clean_names(frame.columns)
+    for i in np.flatnonzero((frame.dtypes == object).to_numpy()):  # binary columns: decode the bytes
+        s = frame.iloc[:, i]
+        if s.map(lambda v: isinstance(v, bytes)).any():
+            frame.isetitem(i, s.map(lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v,
+                                    na_action="ignore"))
     return Table(frame, str(p), "parquet", rows=np.arange(len(frame)) + 1)
 
 
@@ -312,18 +459,28 @@ def _read_excel(p: Path, sheet: str | None) -> Table:
             rows = list(wb[sh].iter_rows(min_row=1, max_row=60, values_only=True))
             found = _find_header(rows)
             if found is not None and (best is None or found[1] > best[2]):
-                best = (sh, found[0], found[1])
+                best = (sh, found[0], found[1], rows[found[0] - 1] if found[0] else ())
         if best is None:
             where = f"sheet '{sheet}'" if sheet else "any sheet"
             raise DataFormatError(f"no table found in {where} (need a header row and data rows)", path=p.name)
-        sh, header_at, _ = best
+        sh, header_at, _, above = best
         rows = list(wb[sh].iter_rows(min_row=header_at + 1, values_only=True))
+    except DataFormatError:
+        raise
+    except Exception as e:  # the sheet XML is parsed lazily: a damaged workbook fails only here
+        raise DataFormatError(f"the workbook is damaged ({type(e).__name__}: {' '.join(str(e).split())[:120]})",
+                              path=p.name) from None
     finally:
         wb.close()
-    header, body = rows[0], rows[1:]
+    header, body = _group_header(above, rows[0]), rows[1:]
     width = max((len(r) for r in rows), default=0)
     frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in body],
                          columns=list(header) + [None] * (width - len(header)), dtype=object)
+    named = np.array([h is not None and str(h).strip() != "" for h in frame.columns], dtype=bool)
+    blank = np.flatnonzero(frame.isna().all(axis=0).to_numpy() & named) if len(frame) else []
+    if len(blank):  # formulas saved without results read as blanks: show the formula text instead
+        for j, texts in _formula_texts(p, sh, header_at + 2, blank, len(frame)).items():
+            frame.isetitem(int(j), pd.Series(texts, index=frame.index, dtype=object))
     frame.columns = _clean_names(frame.columns)
     frame = frame.replace({"": None})
     frame = frame.loc[:, frame.notna().any(axis=0) | ~frame.columns.str.match(r"^column\d+$")]
@@ -331,6 +488,47 @@ def _read_excel(p: Path, sheet: str | None) -> Table:
     rows_no = np.flatnonzero(keep) + header_at + 2
     frame = tidy(frame.loc[keep].reset_index(drop=True))
     return Table(frame, str(p), "xlsx", sheet=sh, sheets=names, rows=rows_no)
+
+
+def _group_header(above: tuple, header: tuple) -> list:
+    """Header names, prefixed with the group labels of the row above when that row holds two or
+    more text labels (a two-row header whose merged group cells say "Customer" over "ID", "Name").
+
+    A group label runs right until the next label; one over an empty header cell (merged
+    downwards) is that column's name and does not run on.
+    """
+    labels = [v.strip() if isinstance(v, str) and v.strip() else None for v in above]
+    if sum(v is not None for v in labels) < 2 or any(v is not None and not isinstance(v, str) for v in above):
+        return list(header)
+    out, group = [], None
+    for j, h in enumerate(header):
+        label = labels[j] if j < len(labels) else None
+        name = str(h).strip() if h is not None and str(h).strip() else None
+        group = label or group
+        out.append(f"{group} {name}" if group and name else (name or label))
+        if label and not name:
+            group = None
+    return out
+
+
+def _formula_texts(p: Path, sheet: str, first_row: int, cols, n_rows: int) -> dict[int, list]:
+    """Formula text ("=C2*D2") of the cells of columns ``cols`` (0-based) in ``n_rows`` rows from
+    ``first_row`` (1-based), for the columns that hold any formula. A workbook written by a program
+    that does not calculate (a script) saves formulas without results, which read as blanks."""
+    import openpyxl
+    out: dict[int, list] = {int(j): [] for j in cols}
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=False)
+        try:
+            for r in wb[sheet].iter_rows(min_row=first_row, max_row=first_row + n_rows - 1, values_only=True):
+                for j, texts in out.items():
+                    v = r[j] if j < len(r) else None
+                    texts.append(v if isinstance(v, str) and v.startswith("=") else None)
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - the values were read already; formulas are only a hint
+        return {}
+    return {j: t for j, t in out.items() if len(t) == n_rows and any(v is not None for v in t)}
 
 
 def _find_header(rows: list[tuple]) -> tuple[int, int] | None:

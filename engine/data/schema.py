@@ -120,7 +120,7 @@ class ColumnMapping:
     def validate(self, columns, name: str | None = None) -> None:
         """SchemaError unless user and item are set and every mapped column exists in ``columns``."""
         columns = list(columns)
-        listing = ", ".join(map(str, columns))
+        listing = ", ".join(map(str, columns[:20])) + (f" and {len(columns) - 20:,} more" if len(columns) > 20 else "")
         for role in ("user", "item"):
             if getattr(self, role) is None:
                 hint = (f"it has one row per {self.item}, so it looks like an item catalog: open it as the "
@@ -184,10 +184,18 @@ def _id_like(s: pd.Series) -> bool:
     s = s.dropna()
     if len(s) == 0 or pd.api.types.is_datetime64_any_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
         return False
+    if is_nested(s):
+        return False
     if pd.api.types.is_numeric_dtype(s.dtype):
         v = s.to_numpy(dtype=float)
         return bool(np.all(v == np.round(v)))
     return bool(s.astype(str).str.len().head(500).mean() <= 40)
+
+
+def is_nested(s: pd.Series) -> bool:
+    """True when ``s`` holds lists, arrays or dicts (a nested Parquet column), not single values."""
+    v = s.dropna()
+    return s.dtype == object and len(v) > 0 and isinstance(v.iloc[0], (list, tuple, dict, np.ndarray))
 
 
 def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:

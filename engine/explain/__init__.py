@@ -14,6 +14,11 @@ _EXPORTS = {
     "METHODS": "api", "explain": "api", "methods_for": "api",
     "score_history": "history",
     "deletion_test": "faithfulness",
+    "ShapSummary": "shap_explain", "explain_shap": "shap_explain", "shap_summary": "shap_explain",
+    "FactorHeatmap": "latent", "LatentMap": "latent", "Placement": "latent", "embeddings": "latent",
+    "factor_heatmap": "latent", "has_embeddings": "latent", "latent_map": "latent",
+    "nearest_items": "latent", "place_user": "latent",
+    "SurrogateTree": "surrogate", "surrogate_tree": "surrogate",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -137,7 +137,7 @@ class BPR(Recommender):
 
         history = fit_loop(self._module, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, before=self._sync),
+                           validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
                            patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
                            batches_per_epoch=math.ceil(n / bs))
         self._sync()

@@ -10,8 +10,9 @@ from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.progress import check, emit
 
-#: Dense user block size while building the Gram matrix (floats): block x n_items <= this.
-_BLOCK_FLOATS = 1 << 24
+#: Dense user block size while building the Gram matrix (floats): block x n_items <= this; one
+#: cancel check per block (4M floats keep it well under a second).
+_BLOCK_FLOATS = 1 << 22
 
 
 def _gram(x, progress, cancel) -> torch.Tensor:

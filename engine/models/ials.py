@@ -27,7 +27,7 @@ import scipy.sparse as sp
 import torch
 
 from engine.data.interactions import Interactions
-from engine.errors import ModelError
+from engine.errors import Cancelled, ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.progress import Progress, check
@@ -145,7 +145,7 @@ class IALS(Recommender):
             self.user_factors_ = X.cpu().numpy().copy()
             self.item_factors_ = Y.cpu().numpy().copy()
 
-        validate = make_validator(self, interactions, valid, before=sync)
+        validate = make_validator(self, interactions, valid, before=sync, cancel=cancel)
         history = History(device=str(device))
         best, best_value = None, -math.inf
         with warnings.catch_warnings():
@@ -165,7 +165,11 @@ class IALS(Recommender):
                 loss = _loss(users, X, Y, p["reg"], bs)
                 if not math.isfinite(loss):
                     raise ModelError(f"model ials diverged at epoch {epoch}; raise reg")
-                metrics = validate() if validate is not None else {}
+                try:
+                    metrics = validate() if validate is not None else {}
+                except Cancelled:  # cancelled while validating: stop as between half-steps
+                    history.stopped = "cancelled"
+                    break
                 seconds = time.perf_counter() - start
                 history.records.append(EpochRecord(epoch, loss, metrics, seconds))
                 if progress is not None:

@@ -11,8 +11,9 @@ from engine.models.ranking import topk
 from engine.models.registry import register
 from engine.progress import check, emit
 
-#: Dense similarity block size while fitting (floats): n_items x block <= this.
-_BLOCK_FLOATS = 1 << 24
+#: Dense similarity block size while fitting (floats): n_items x block <= this. Each block is one
+#: cancel check apart: 4M floats keep that well under a second.
+_BLOCK_FLOATS = 1 << 22
 
 
 @register

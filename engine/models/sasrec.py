@@ -263,7 +263,7 @@ class SASRec(Recommender):
 
         history = fit_loop(self._module, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid),
+                           validate=make_validator(self, interactions, valid, cancel=cancel),
                            patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
                            batches_per_epoch=math.ceil(n / bs))
         self._module.eval()

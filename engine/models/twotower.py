@@ -218,7 +218,7 @@ class TwoTower(Recommender):
 
         history = fit_loop(self.module_, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, before=self._sync),
+                           validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
                            patience=p["patience"], progress=scaled(progress, 0.1, 1.0), cancel=cancel,
                            seed=p["seed"], batches_per_epoch=math.ceil(n / bs))
         self.module_ = self.module_.cpu().eval()

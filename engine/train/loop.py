@@ -39,10 +39,11 @@ only), ``best_epoch`` (None without validation), ``stopped`` in {"max_epochs", "
 "cancelled"}, ``device`` (str), ``monitor``; helpers ``epochs``, ``losses``, ``metric(name)``,
 ``best_metrics``, ``to_dict()`` / ``History.from_dict(d)`` (JSON-able, for config.json).
 
-``make_validator(model, train, valid, *, ks=(10,), before=None) -> callable | None``: a
-``validate`` for ``fit_loop`` that calls ``before()`` (e.g. copy module weights into the
+``make_validator(model, train, valid, *, ks=(10,), before=None, cancel=None) -> callable | None``:
+a ``validate`` for ``fit_loop`` that calls ``before()`` (e.g. copy module weights into the
 model's numpy factors) and returns ``evaluate(model, train, valid, ks).metrics``; None when
-``valid`` is None or has no events.
+``valid`` is None or has no events. Given the fit's ``cancel``, a cancel during validation
+stops the fit like one between batches.
 
 ``finish_fit(model, history, device)``: sets the attributes every torch model exposes after fit:
 ``history_``, ``epochs_run_`` (completed epochs), ``device_`` (str).
@@ -53,7 +54,7 @@ Typical model ``_fit``::
     module = MyModule(...).to(device)
     history = fit_loop(module, batches, loss, epochs=p["epochs"], lr=p["lr"],
                        weight_decay=p["weight_decay"], device=device, patience=p["patience"],
-                       validate=make_validator(self, interactions, valid, before=self._sync),
+                       validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
                        progress=progress, cancel=cancel, seed=p["seed"])
     self._sync(); finish_fit(self, history, device)
 """
@@ -69,7 +70,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import torch
 
-from engine.errors import ModelError
+from engine.errors import Cancelled, ModelError
 from engine.progress import CancelToken, Progress, ProgressCallback, check
 
 STOP_REASONS = ("max_epochs", "early_stop", "cancelled")
@@ -247,8 +248,12 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
         metrics: dict[str, float] = {}
         if validate is not None:
             module.eval()
-            with torch.no_grad():
-                metrics = {str(k): float(v) for k, v in validate().items()}
+            try:
+                with torch.no_grad():
+                    metrics = {str(k): float(v) for k, v in validate().items()}
+            except Cancelled:  # cancelled while validating (a make_validator given the token)
+                history.stopped = "cancelled"
+                break
             if monitor not in metrics:
                 raise ModelError(f"validation returned {sorted(metrics)}, which lacks '{monitor}'")
         seconds = time.perf_counter() - start
@@ -268,10 +273,13 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
 
 
 def make_validator(model, train, valid, *, ks: tuple[int, ...] = (10,),
-                   before: Callable[[], None] | None = None) -> Callable[[], dict[str, float]] | None:
+                   before: Callable[[], None] | None = None,
+                   cancel: CancelToken | None = None) -> Callable[[], dict[str, float]] | None:
     """A ``validate`` callable scoring ``model`` on ``valid`` (None when there is nothing to validate).
 
-    train / valid: ``Interactions`` in the same id space; ``before`` runs first (sync weights).
+    train / valid: ``Interactions`` in the same id space; ``before`` runs first (sync weights);
+    ``cancel`` is checked between user batches (``fit_loop`` treats the ``Cancelled`` it raises
+    like a cancel between batches), so a long validation pass does not delay a cancel.
     """
     if valid is None or valid.n_events == 0:
         return None
@@ -280,7 +288,7 @@ def make_validator(model, train, valid, *, ks: tuple[int, ...] = (10,),
     def run() -> dict[str, float]:
         if before is not None:
             before()
-        return dict(evaluate(model, train, valid, ks=ks, diversity=False).metrics)
+        return dict(evaluate(model, train, valid, ks=ks, diversity=False, cancel=cancel).metrics)
 
     return run
 
