@@ -26,6 +26,7 @@ import gc
 import math
 import re
 import statistics
+import threading
 import time
 import tracemalloc
 from dataclasses import asdict, dataclass, field
@@ -152,8 +153,12 @@ def _reset_peak() -> bool:
 
 
 def _trim() -> None:
-    """Collect garbage and hand freed heap back to the system (glibc), so the next growth is seen."""
-    gc.collect()
+    """Collect garbage and hand freed heap back to the system (glibc), so the next growth is seen.
+
+    gc.collect() runs only on the main thread: in a worker it may finalise GUI objects of the
+    calling app off their thread, which can deadlock Qt."""
+    if threading.current_thread() is threading.main_thread():
+        gc.collect()
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (AttributeError, OSError):
