@@ -36,17 +36,27 @@ def log_dir() -> Path:
 
 
 def setup_logging() -> Path:
-    """Send the ``recscope`` loggers to a rotating log file (1 MB × 3) and return its path."""
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "recscope.log"
+    """Send the ``recscope`` loggers to a rotating log file (1 MB × 3) and return its path.
+
+    When the log folder cannot be written (read-only profile, a file in the way), the log goes to
+    the temporary folder instead: the app must start, and its crash dialog must name a real file.
+    """
     root = logging.getLogger("recscope")
     for handler in list(root.handlers):
         if getattr(handler, "_recscope", False):
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+    for folder in (log_dir(), Path(tempfile.gettempdir()) / "recscope-logs"):
+        path = folder / "recscope.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                           encoding="utf-8")
+            break
+        except OSError:
+            continue
+    else:  # nowhere writable: stderr only
+        handler, path = logging.StreamHandler(), Path(os.devnull)
     handler._recscope = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] "
                                            "%(message)s"))
@@ -118,6 +128,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="wait for the initial load, save a picture of the window and quit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
+    p.add_argument("--self-test", metavar="OUT_DIR",
+                   help="run the end-to-end self-test offscreen, screenshots to OUT_DIR; exit 0 if it passed")
     args, _qt_args = p.parse_known_args(argv)
     if args.size:
         try:
@@ -152,6 +164,9 @@ def create_app(argv: list[str]) -> QApplication:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parse_args(argv)
+    if args.self_test:
+        from desktop.selftest import run as run_self_test
+        return run_self_test(args.self_test)
     if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = create_app([sys.argv[0]] + argv)
@@ -170,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(*args.size)
     window.show()
 
-    path = Path(args.path) if args.path else resource_path(*DEMO_DATA)
+    path = Path(args.path) if args.path else Path(window.projects.startup_project() or resource_path(*DEMO_DATA))
     result = {"rc": 0}
     if args.screenshot:
         out = Path(args.screenshot)

@@ -12,11 +12,21 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIc
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QStackedWidget, QWidget)
 
+from engine.store import SUFFIX
 from desktop.controllers.data_controller import DataController
+from desktop.controllers.project_controller import ProjectController
 from desktop.paths import resource_path
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
 from desktop.views.data_pane import DataPane, choose_data_file
+from desktop.views.diagnostics_pane import DiagnosticsPane
+from desktop.views.leaderboard_pane import LeaderboardPane
+from desktop.views.train_pane import TrainPane
+from desktop.views.inspector_pane import InspectorPane
+from desktop.views.explain_pane import ExplainPane
+from desktop.views.rules_pane import RulesPane
+from desktop.views.simulate_pane import SimulatePane
+from desktop.views.compress_pane import CompressPane
 
 MAX_RECENT = 8
 
@@ -64,11 +74,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.data_pane = self.add_pane("Data", "data", DataPane(self.state, self.data))
+        self.train_pane = self.add_pane("Train", "train", TrainPane(self.state, self.runner))
+        self.leaderboard_pane = self.add_pane("Leaderboard", "leaderboard", LeaderboardPane(self.state, self.runner))
+        self.inspector_pane = self.add_pane("Inspector", "inspector", InspectorPane(self.state, self.runner))
+        self.explain_pane = self.add_pane("Explain", "explain", ExplainPane(self.state, self.runner))
+        self.rules_pane = self.add_pane("Rules", "rules", RulesPane(self.state, self.runner))
+        self.simulate_pane = self.add_pane("Simulate", "simulate", SimulatePane(self.state, self.runner))
+        self.compress_pane = self.add_pane("Compress", "compress", CompressPane(self.state, self.runner))
+        self.diagnostics_pane = self.add_pane("Diagnostics", "diagnostics", DiagnosticsPane(self.state, self.runner))
 
         self.nav.setCurrentRow(0)
+        self.projects = ProjectController(self.state, self.runner, self, settings)
         self._build_menus()
         self.dataset_status = QLabel("")
         self.statusBar().addPermanentWidget(self.dataset_status)
+        self.statusBar().addPermanentWidget(self.projects.status)
+        self.projects.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.data.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.state.table_changed.connect(lambda table: self.add_recent(str(table.path)))
         self.state.dataset_changed.connect(self._show_dataset_status)
@@ -86,15 +107,16 @@ class MainWindow(QMainWindow):
     # ---- menus and recent files ---------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        act = QAction(icon("data"), "&Open…", self)
-        act.setShortcut(QKeySequence.StandardKey.Open)
+        self.projects.add_actions(file_menu)
+        act = QAction(icon("data"), "Open &data file…", self)
+        act.setShortcut(QKeySequence("Ctrl+Shift+O"))
         act.triggered.connect(self.browse)
         file_menu.addAction(act)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
         act = QAction("&Quit", self)
         act.setShortcut(QKeySequence("Ctrl+Q"))
-        act.triggered.connect(self.close)
+        act.triggered.connect(lambda: self.projects.confirm_close() and self.close())
         file_menu.addAction(act)
         help_menu = self.menuBar().addMenu("&Help")
         act = QAction("&About RecScope", self)
@@ -139,6 +161,9 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str) -> None:
+        if Path(path).suffix.lower() == SUFFIX:
+            self.projects.open(str(path))
+            return
         self.show_pane(self.data_pane)
         self.data.open(str(path))
 
@@ -180,9 +205,13 @@ class MainWindow(QMainWindow):
             self.restoreState(window_state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and not self.projects.confirm_close():  # programmatic close() never asks
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.runner.cancel_all()
         self.runner.wait(5000)
+        self.projects.shutdown()
         super().closeEvent(event)

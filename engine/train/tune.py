@@ -132,7 +132,7 @@ def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | Non
                                                     cancel=cancel)
             if cancel is not None and cancel.cancelled:
                 raise _Stop()
-            value = float(evaluate(fitted, train, valid, ks=(k,), diversity=False).metrics[metric])
+            value = float(evaluate(fitted, train, valid, ks=(k,), diversity=False, cancel=cancel).metrics[metric])
         except (_Stop, Cancelled):
             trials.append(TrialResult(trial.number, params, None, time.perf_counter() - t0, "cancelled"))
             study.stop()
