@@ -8,7 +8,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test setup system bench screenshot clean
+.PHONY: run test setup system bench screenshot package clean
 
 setup: system $(STAMP)
 
@@ -37,6 +37,9 @@ screenshot: setup
 
 bench: setup
 	$(PY) bench/bench_ease.py
+
+package: setup
+	nice -n 10 $(PY) packaging/build.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
