@@ -40,6 +40,20 @@ PROGRESS_INTERVAL = 0.05
 
 _ids = itertools.count(1)
 
+#: Callables and arguments of finished jobs, released on the GUI thread: a bound method of a pane or
+#: controller may hold the last reference to Qt objects, and destroying those in a worker thread
+#: deadlocks Qt (seen when a test's window closed while a cancelled task was still running).
+_parked: list[tuple] = []
+_parked_lock = threading.Lock()
+
+
+def _release_parked() -> None:
+    """Drop the parked references; call only on the GUI thread."""
+    with _parked_lock:
+        items = _parked[:]
+        _parked.clear()
+    del items
+
 
 class _Job:
     """The worker's side of a task: plain Python, so no Qt object is ever touched off the GUI thread.
@@ -81,6 +95,9 @@ class _Job:
                                  "(details in the log file)")
         else:
             outcome = ("cancelled", None) if self.token.cancelled else ("done", result)
+        with _parked_lock:
+            _parked.append((self.fn, self.args, self.kwargs))
+        self.fn = self.args = self.kwargs = None
         with self.lock:
             self.outcome = outcome
 
@@ -137,6 +154,7 @@ class Task(QObject):
 
     @Slot()
     def _poll(self) -> None:
+        _release_parked()
         with self._job.lock:
             outcome = self._job.outcome
         latest, queued = self._job.take_progress()
