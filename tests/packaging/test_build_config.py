@@ -124,3 +124,23 @@ def test_linux_archives_share_one_tree(build, tmp_path, monkeypatch):
                                  check=True).stdout
         assert "./usr/bin/recscope -> /opt/recscope/RecScope" in listing
         assert re.search(r"-rwxr-xr-x 0/0 +\d+ [-\d]+ [:\d]+ ./opt/recscope/RecScope\n", listing)
+
+
+def test_cache_bytecode_makes_python_use_the_bundled_pyc(build, tmp_path):
+    """A .pyc next to its .py moves to __pycache__ as an unchecked-hash pyc that Python imports
+    without compiling the source (here the source is even edited afterwards to prove it)."""
+    import py_compile
+    pkg = tmp_path / "bundle" / "pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "mod.py").write_text("VALUE = 'from bytecode'\n")
+    py_compile.compile(str(pkg / "mod.py"), cfile=str(pkg / "mod.pyc"))   # timestamp-based, like any pyc
+    (pkg / "only.pyc").write_bytes((pkg / "mod.pyc").read_bytes())        # no source: stays put
+    (pkg / "mod.py").write_text("VALUE = 'from source'\n")
+    assert build.cache_bytecode(tmp_path / "bundle") == 1
+    cached = pkg / "__pycache__" / f"mod.{sys.implementation.cache_tag}.pyc"
+    assert cached.is_file() and not (pkg / "mod.pyc").exists() and (pkg / "only.pyc").exists()
+    assert cached.read_bytes()[4:8] == (1).to_bytes(4, "little")
+    out = subprocess.run([sys.executable, "-B", "-c", "import pkg.mod; print(pkg.mod.VALUE)"],
+                         cwd=tmp_path / "bundle", capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "from bytecode"
