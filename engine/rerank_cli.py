@@ -3,7 +3,7 @@ long-tail weight). ``engine.cli.build_parser`` registers it with ``add_rerank_co
 
     recscope rerank --model-dir M --rules rules.json --test test.csv [--train train.csv]
                     [--catalog items.csv] [--k 10] [--json]
-    recscope rerank --model-dir M --test test.csv --sweep-long-tail 0,0.25,0.5,1,2 [--rules r.json]
+    recscope rerank --model-dir M --test test.csv --sweep-long-tail 0,0.2,0.4,0.6,0.8,1 [--rules r.json]
 
 Without --train the training interactions are rebuilt from the model folder (its seen-item
 matrix), so popularity-based metrics then count distinct users per item.
@@ -28,7 +28,9 @@ def add_rerank_command(subparsers) -> None:
     s.add_argument("--train", help="the training file the model was fitted on (default: rebuilt from the model)")
     s.add_argument("--catalog", help="item catalog file (for column rules)")
     s.add_argument("--k", type=_positive_int, action="append")
-    s.add_argument("--sweep-long-tail", metavar="W1,W2,...", help="evaluate these long-tail weights instead")
+    s.add_argument("--sweep-long-tail", metavar="W1,W2,...",
+                   help="evaluate these long-tail weights in [0, 1] instead (0: the model's order, "
+                        "1: least popular first within each user's shortlist)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rerank)
 
@@ -39,8 +41,8 @@ def _weights(text: str) -> list[float]:
         weights = [float(w) for w in text.split(",") if w.strip()]
     except ValueError:
         raise UsageError(f"--sweep-long-tail expects numbers separated by commas, got {text!r}") from None
-    if not weights or any(not w >= 0 or w == float("inf") for w in weights):
-        raise UsageError(f"--sweep-long-tail weights must be numbers >= 0, got {text!r}")
+    if not weights or any(not 0 <= w <= 1 for w in weights):
+        raise UsageError(f"--sweep-long-tail weights must be numbers in [0, 1], got {text!r}")
     return weights
 
 
@@ -90,7 +92,8 @@ def cmd_rerank(args) -> int:
             print(f"  {'weight':>6}  {'ndcg':>8}  {'coverage':>8}  {'arp':>9}  {'novelty':>8}")
             for p in points:
                 print(f"  {p['weight']:>6g}  {p[f'ndcg@{k}']:>8.5f}  {p[f'coverage@{k}']:>8.5f}  "
-                      f"{p[f'arp@{k}']:>9.3f}  {p[f'novelty@{k}']:>8.4f}")
+                      f"{p[f'arp@{k}']:>9.3f}  {p[f'novelty@{k}']:>8.4f}"
+                      f"{'' if p['efficient'] else '  (beaten on both by another weight)'}")
         return 0
     res = evaluate_rules(model, train, test, rules, catalog, ks=ks, progress=progress)
     out = {"model": model.name, "params": model.get_params(), "rules": res.rules, "metrics": res.metrics,

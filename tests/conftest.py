@@ -1,5 +1,6 @@
 """Shared test fixtures: offscreen Qt, paths to the demo data and to ../shared/data."""
 
+import gc
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +19,24 @@ os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEMO_DIR = REPO / "resources" / "demo"
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_on_main_thread(request):
+    """Qt objects must die on the GUI thread. The app turns automatic GC off (desktop.app collects
+    on a GUI timer); a Qt test runs with automatic GC off and its cycles are collected on the
+    main thread before and after it; other tests run with automatic GC on."""
+    qt = "qtbot" in request.fixturenames or "qapp" in request.fixturenames
+    was_enabled = gc.isenabled()
+    if qt:
+        gc.collect()
+        gc.disable()
+    else:
+        gc.enable()
+    yield
+    if qt:
+        gc.collect()
+    (gc.enable if was_enabled else gc.disable)()
 
 
 @pytest.fixture(scope="session")

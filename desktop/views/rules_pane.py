@@ -37,7 +37,7 @@ RULE_LABELS = {"long_tail": "Long-tail boost", "boost_where": "Boost where …",
 METRICS = (("ndcg", "NDCG"), ("precision", "Precision"), ("recall", "Recall"), ("hit", "Hit rate"),
            ("map", "MAP"), ("mrr", "MRR"), ("coverage", "Coverage"), ("novelty", "Novelty"),
            ("arp", "Avg. popularity"), ("diversity", "Intra-list diversity"))
-DEFAULT_WEIGHTS = "0, 0.25, 0.5, 1, 2"
+DEFAULT_WEIGHTS = "0, 0.2, 0.4, 0.5, 0.6, 0.8, 1"
 
 
 def describe(rule: dict) -> str:
@@ -200,7 +200,7 @@ class RuleForm(QWidget):
             self.fields.addRow(name.replace("_", " ").capitalize(), self._field(rule, name))
 
     def _field(self, rule: dict, name: str) -> QWidget:
-        value = rule.get(name)
+        value = rule.get(name, SCHEMA.get(rule.get("type"), ((), {}))[1].get(name))
 
         def setter(v, refill=False):
             if v is None:
@@ -211,7 +211,7 @@ class RuleForm(QWidget):
 
         if name in ("weight", "amount", "lambda", "share"):
             box = QDoubleSpinBox()
-            lo, hi, step = {"weight": (0, 10, 0.1), "amount": (-10, 10, 0.25), "lambda": (0, 1, 0.05),
+            lo, hi, step = {"weight": (0, 1, 0.05), "amount": (-10, 10, 0.25), "lambda": (0, 1, 0.05),
                             "share": (0, 1, 0.05)}[name]
             box.setRange(lo, hi)
             box.setSingleStep(step)
@@ -652,13 +652,20 @@ class RulesPane(QWidget):
         if not sweep:
             item.setTitle("Long-tail sweep: give sweep weights to draw the trade-off", size="10pt")
             return
-        item.setTitle("Long-tail sweep: accuracy against coverage as the weight moves", size="10pt")
+        item.setTitle("Long-tail sweep: accuracy against coverage as the weight moves "
+                      "(grey: another weight is better on both)", size="10pt")
         x = [p[f"coverage@{k}"] for p in sweep]
         y = [p[f"ndcg@{k}"] for p in sweep]
-        plot._add(pg.PlotDataItem(x, y, pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=8,
-                                  symbolBrush=ACCENT, symbolPen=pg.mkPen("w")))
+        plot._add(pg.PlotDataItem(x, y, pen=pg.mkPen("#9ca3af", width=1.5)))
+        good = [j for j, p in enumerate(sweep) if p.get("efficient", True)]
+        bad = [j for j in range(len(sweep)) if j not in good]
+        for idx, brush, pen in ((good, ACCENT, pg.mkPen("w")), (bad, "#d1d5db", pg.mkPen("#6b7280"))):
+            if idx:
+                plot._add(pg.ScatterPlotItem([x[j] for j in idx], [y[j] for j in idx], size=9,
+                                             brush=pg.mkBrush(brush), pen=pen))
         for p, xi, yi in zip(sweep, x, y):
-            label = pg.TextItem(f"w={p['weight']:g}", color="#1f2937", anchor=(-0.15, 1.1))
+            label = pg.TextItem(f"w={p['weight']:g}", color="#1f2937" if p.get("efficient", True) else "#6b7280",
+                                anchor=(-0.15, 1.1))
             label.setPos(xi, yi)
             plot._add(label)
         item.enableAutoRange()

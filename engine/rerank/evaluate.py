@@ -208,14 +208,16 @@ SWEEP_METRICS = ("ndcg", "coverage", "arp", "novelty")
 
 def sweep_long_tail(model, train, test, weights, rules=None, catalog=None, k: int = 10, *,
                     progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[dict]:
-    """Trade-off curve: for each long-tail weight (other ``rules`` kept), the point
-    {"weight", "ndcg@k", "coverage@k", "arp@k", "novelty@k"}. Weight 0 is the model alone
-    (plus any other rules)."""
+    """Trade-off curve: for each long-tail weight in [0, 1] (other ``rules`` kept), the point
+    {"weight", "ndcg@k", "coverage@k", "arp@k", "novelty@k", "efficient"}. Weight 0 is the model
+    alone (plus any other rules). ``efficient`` is False for a point that another point beats on
+    both NDCG and coverage (at least as good on both, better on one): a weight nobody should pick.
+    """
     from engine.evaluate import evaluate
     base: RuleSet = parse_rules(rules)
     weights = [float(w) for w in weights]
-    if not weights or any(not np.isfinite(w) or w < 0 for w in weights):
-        raise EngineError(f"long-tail weights must be numbers >= 0, got {weights}")
+    if not weights or any(not np.isfinite(w) or not 0 <= w <= 1 for w in weights):
+        raise EngineError(f"long-tail weights must be numbers in [0, 1], got {weights}")
     points = []
     for j, w in enumerate(weights):
         check(cancel)
@@ -223,4 +225,14 @@ def sweep_long_tail(model, train, test, weights, rules=None, catalog=None, k: in
         res = evaluate(wrapped, train, test, ks=(k,), progress=scaled(progress, j / len(weights), (j + 1) / len(weights)),
                        cancel=cancel)
         points.append({"weight": w, **{f"{m}@{k}": float(res.metrics[f"{m}@{k}"]) for m in SWEEP_METRICS}})
+    _flag_efficient(points, k)
     return points
+
+
+def _flag_efficient(points: list[dict], k: int) -> None:
+    """Set each point's "efficient": no other point is at least as good on NDCG@k and coverage@k
+    and better on one."""
+    acc, cov = f"ndcg@{k}", f"coverage@{k}"
+    for p in points:
+        p["efficient"] = not any(q[acc] >= p[acc] and q[cov] >= p[cov] and (q[acc] > p[acc] or q[cov] > p[cov])
+                                 for q in points)

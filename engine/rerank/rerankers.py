@@ -180,28 +180,30 @@ class Reranker:
     def adjust(self, scores: np.ndarray) -> np.ndarray:
         """Score stage: (n, n_items) scores -> (n, n_items) float32 adjusted scores (-inf: not a
         candidate). Without long-tail or boost rules the scores stay as they are (z-scores only
-        matter when terms are added). Items outside a long-tail shortlist, then buried items, are
-        shifted below the rest (tiers), keeping their order within a tier."""
-        finite = np.isfinite(scores)
-        additive = [(r, p) for r, p in self.score_ops
-                    if r.type == "boost_where" or (r.type == "long_tail" and r.params["weight"] > 0)]
-        adj = _zscore_rows(scores, finite) if additive else scores.copy()
+        matter when terms are added). A long-tail rule mixes z(score) and -z(log popularity) on
+        each user's shortlist; the candidates outside it, then buried items, are shifted below
+        the rest (tiers), keeping their order within a tier. Boosts are added after; exclusions
+        come first, so a shortlist holds only candidates."""
+        scores = scores.copy()
         tier = np.zeros(scores.shape, np.int8)
-        for rule, payload in additive:
-            if rule.type == "boost_where":
-                adj[:, payload] += np.float32(rule.params["amount"])
-                continue
-            pool = finite if rule.params["pool"] is None else _shortlist(scores, finite, rule.params["pool"])
-            if rule.params["pool"] is not None:
-                adj = np.where(pool, _zscore_rows(scores, pool), adj)
-                tier[finite & ~pool] = 1
-            zlp = _zscore_rows(np.broadcast_to(payload.astype(np.float32), scores.shape), pool)
-            adj -= np.float32(rule.params["weight"]) * np.where(pool, zlp, np.float32(0.0))
         for rule, payload in self.score_ops:
             if rule.type in ("exclude_where", "only", "exclude_items"):
-                adj[:, payload] = -np.inf
+                scores[:, payload] = -np.inf
             elif rule.type == "bury_items":
                 tier[:, payload] = 2
+        finite = np.isfinite(scores)
+        long_tail = [(r, p) for r, p in self.score_ops if r.type == "long_tail" and r.params["weight"] > 0]
+        boosts = [(r, p) for r, p in self.score_ops if r.type == "boost_where"]
+        adj = _zscore_rows(scores, finite) if long_tail or boosts else scores
+        for rule, log_pop in long_tail:
+            w = np.float32(rule.params["weight"])
+            pool = _shortlist(scores, finite, rule.params["pool"])
+            zlp = _zscore_rows(np.broadcast_to(log_pop.astype(np.float32), scores.shape), pool)
+            with np.errstate(invalid="ignore"):  # inf - inf outside the shortlist, discarded
+                adj = np.where(pool, (1 - w) * _zscore_rows(scores, pool) - w * zlp, adj)
+            tier[finite & ~pool & (tier == 0)] = 1
+        for rule, match in boosts:
+            adj[:, match] += np.float32(rule.params["amount"])
         if tier.any():
             fin = np.isfinite(adj)
             hi = np.where(fin, adj, -np.inf).max(axis=1, initial=-np.inf)

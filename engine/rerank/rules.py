@@ -4,9 +4,11 @@ A spec is ``{"rules": [{"type": ..., ...}, ...]}`` (a bare list of rules is acce
 types and their fields:
 
 ====================  ======================================================================
-long_tail             weight >= 0: score' = z(score) - weight * z(log(1 + popularity)), per user;
-                      pool (optional): re-rank only the model's top-``pool`` shortlist (z over
-                      it); the other candidates follow in model order
+long_tail             weight in [0, 1]: on each user's shortlist (the model's top ``pool``
+                      candidates, default 100; null: every candidate) score' = (1 - weight) *
+                      z(score) - weight * z(log(1 + popularity)), z over the shortlist: 0 keeps
+                      the model's order, 0.5 weighs relevance and rarity equally, 1 lists the
+                      shortlist's least popular items first. The rest follow in model order
 boost_where           column, op, value, amount: add ``amount`` (in standard deviations of the
                       user's scores; negative demotes) to items where ``column op value``
 exclude_where         column, op, value: drop items where ``column op value``
@@ -43,7 +45,7 @@ SCORE_RULES = ("long_tail", "boost_where", "exclude_where", "only", "exclude_ite
 LIST_RULES = ("max_per", "diversity", "min_share", "pin_items")
 #: type -> (required fields, optional fields with defaults)
 SCHEMA: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "long_tail": (("weight",), {"pool": None}),
+    "long_tail": (("weight",), {"pool": 100}),
     "boost_where": (("column", "op", "value", "amount"), {}),
     "exclude_where": (("column", "op", "value"), {}),
     "only": (("column", "value"), {"op": "="}),
@@ -79,8 +81,10 @@ class Rule:
         return f"{p['column']} {p['op']} {shown}"
 
     def to_dict(self) -> dict:
+        """The rule as a spec entry; optional fields at their default are left out."""
+        defaults = SCHEMA[self.type][1]
         return {"type": self.type, **{k: v for k, v in self.params.items()
-                                      if v is not None and not (k == "embeddings" and v is False)}}
+                                      if k not in defaults or v != defaults[k]}}
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,8 @@ class RuleSet:
         """Copy whose long_tail rule has ``weight`` (and ``pool`` when given; else the existing
         rule's); the rule is added first when absent."""
         old = self.of_type("long_tail")
-        pool = pool if pool is not None else (old[0].params["pool"] if old else None)
-        lt = {"type": "long_tail", "weight": weight, **({"pool": pool} if pool is not None else {})}
+        pool = pool if pool is not None else (old[0].params["pool"] if old else SCHEMA["long_tail"][1]["pool"])
+        lt = {"type": "long_tail", "weight": weight, **({} if pool == SCHEMA["long_tail"][1]["pool"] else {"pool": pool})}
         spec = [r.to_dict() for r in self.rules if r.type != "long_tail"]
         return parse_rules({"rules": [lt, *spec]})
 
@@ -190,7 +194,7 @@ def _parse_rule(index: int, raw) -> Rule:
         elif isinstance(p["value"], (list, dict)) or p["value"] is None:
             raise rule.error(f"op '{p['op']}' needs a single value, got {p['value']!r}")
     if kind == "long_tail":
-        p["weight"] = _number(rule, "weight", p["weight"], lo=0.0)
+        p["weight"] = _number(rule, "weight", p["weight"], lo=0.0, hi=1.0)
         pool = p["pool"]
         if pool is not None and (isinstance(pool, bool) or not isinstance(pool, int) or pool < 1):
             raise rule.error(f"pool must be an integer >= 1, got {pool!r}")

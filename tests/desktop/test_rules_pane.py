@@ -72,7 +72,7 @@ def test_invalid_json_and_unknown_column_are_named(qtbot, window, rules):
     set_json(qtbot, pane, {"rules": [{"type": "max_per", "column": "brand", "n": 2}]})
     assert "rule 1 (max_per): column 'brand' is not in the catalog" in pane.valid_label.text()
     set_json(qtbot, pane, {"rules": [{"type": "long_tail", "weight": -1}]})
-    assert "rule 1 (long_tail): weight must be >= 0.0" in pane.valid_label.text()
+    assert "rule 1 (long_tail): weight must be in [0.0, 1.0]" in pane.valid_label.text()
     assert pane.valid_spec is None
 
 
@@ -94,7 +94,7 @@ def test_form_edits_write_json(qtbot, window, rules):
 def test_evaluate_shows_metrics_and_sweep(qtbot, window, rules):
     pane, ds, run = rules
     set_json(qtbot, pane, {"rules": [{"type": "max_per", "column": "category", "n": 2}]})
-    pane.weights_edit.setText("0, 0.5, 2")
+    pane.weights_edit.setText("0, 0.5, 1")
     with qtbot.waitSignal(pane.controller.evaluated, timeout=WAIT_MS) as done:
         pane.evaluate_button.click()
     ev, sweep, k = done.args[0]
@@ -105,7 +105,7 @@ def test_evaluate_shows_metrics_and_sweep(qtbot, window, rules):
     assert model.data(model.index(row, 1)) == f"{round(ev.raw_metrics['coverage@10'], 4):.6g}"
     assert model.data(model.index(row, 2)) == f"{round(ev.metrics['coverage@10'], 4):.6g}"
     assert pane.exposure_model.rowCount() > 5 and "category" in pane.exposure_label.text()
-    assert [p["weight"] for p in sweep] == [0.0, 0.5, 2.0]
+    assert [p["weight"] for p in sweep] == [0.0, 0.5, 1.0]
     assert pane.sweep_plot.has_data()
     labels = [it for it in pane.sweep_plot._items if hasattr(it, "textItem")]
     assert [t.textItem.toPlainText() for t in labels] == ["w=0", "w=0.5", "w=2"]

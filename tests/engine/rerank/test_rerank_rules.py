@@ -55,7 +55,9 @@ def test_json_toml_and_dict_round_trip(tmp_path):
     assert a.to_dict() == b.to_dict() == SPEC
     assert parse_rules(a.to_json()).to_dict() == SPEC
     assert [r.type for r in a] == ["long_tail", "max_per", "exclude_items", "exclude_where", "diversity", "min_share"]
-    assert a.with_long_tail(2.0).to_dict()["rules"][0] == {"type": "long_tail", "weight": 2.0}
+    assert a.with_long_tail(0.8).to_dict()["rules"][0] == {"type": "long_tail", "weight": 0.8}
+    every = parse_rules({"rules": [{"type": "long_tail", "weight": 0.3, "pool": None}]})
+    assert parse_rules(every.to_dict()).rules[0].params["pool"] is None       # "all candidates" survives
 
 
 @pytest.mark.parametrize("spec, message", [
@@ -63,7 +65,8 @@ def test_json_toml_and_dict_round_trip(tmp_path):
      "rule 2: unknown type 'shuffle'; choose one of: long_tail"),
     ({"rules": [{"type": "max_per", "column": "category"}]}, "rule 1 (max_per): missing field(s) n"),
     ({"rules": [{"type": "max_per", "column": "category", "n": 0}]}, "rule 1 (max_per): n must be an integer >= 1"),
-    ({"rules": [{"type": "long_tail", "weight": -1}]}, "rule 1 (long_tail): weight must be >= 0.0, got -1"),
+    ({"rules": [{"type": "long_tail", "weight": -1}]}, "rule 1 (long_tail): weight must be in [0.0, 1.0], got -1"),
+    ({"rules": [{"type": "long_tail", "weight": 2}]}, "rule 1 (long_tail): weight must be in [0.0, 1.0], got 2"),
     ({"rules": [{"type": "long_tail", "weight": "big"}]}, "rule 1 (long_tail): weight must be a number"),
     ({"rules": [{"type": "exclude_where", "column": "stock", "op": "~", "value": 0}]},
      "rule 1 (exclude_where): op '~' is not one of =, !=, <, <=, >, >=, in"),
