@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QStackedWidget, QWidget)
@@ -89,11 +89,21 @@ class MainWindow(QMainWindow):
         self.dataset_status = QLabel("")
         self.statusBar().addPermanentWidget(self.dataset_status)
         self.statusBar().addPermanentWidget(self.projects.status)
-        self.projects.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        self.data.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        for source in self._message_sources():
+            source.message.connect(self._status_message)
         self.state.table_changed.connect(lambda table: self.add_recent(str(table.path)))
         self.state.dataset_changed.connect(self._show_dataset_status)
         self._restore_geometry()
+
+    def _message_sources(self) -> list[QObject]:
+        """Every controller with a ``message(str)`` status signal (data, project, pane controllers)."""
+        found = [self.projects, self.data] + self.findChildren(QObject)
+        return list({id(o): o for o in found if isinstance(getattr(type(o), "message", None), Signal)}.values())
+
+    @Slot(str)
+    def _status_message(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, 15000)
 
     def add_pane(self, title: str, icon_name: str, pane: QWidget) -> QWidget:
         """Append ``pane`` to the navigation; returns it."""

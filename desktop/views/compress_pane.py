@@ -611,6 +611,3 @@ class CompressPane(QWidget):
     @Slot(str)
     def _message(self, text: str) -> None:
         self.status_label.setText(text if not text.endswith("…") else "")
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 15000)

@@ -4,6 +4,7 @@ validation, the rules applied in the Inspector's before/after view, evaluation a
 import json
 from collections import Counter
 
+import pyqtgraph as pg
 import pytest
 
 from test_inspector_pane import WAIT_MS, demo_with_runs, put
@@ -108,10 +109,15 @@ def test_evaluate_shows_metrics_and_sweep(qtbot, window, rules):
     assert [p["weight"] for p in sweep] == [0.0, 0.5, 1.0]
     assert pane.sweep_plot.has_data()
     labels = [it for it in pane.sweep_plot._items if hasattr(it, "textItem")]
-    assert [t.textItem.toPlainText() for t in labels] == ["w=0", "w=0.5", "w=2"]
+    assert [t.textItem.toPlainText() for t in labels] == ["w=0", "w=0.5", "w=1"]
     x, y = pane.sweep_plot._items[0].getData()
     assert list(x) == [p["coverage@10"] for p in sweep] and list(y) == [p["ndcg@10"] for p in sweep]
-    assert sweep[-1]["coverage@10"] > sweep[0]["coverage@10"]   # the boost reaches more items
+    assert sweep[1]["coverage@10"] > sweep[0]["coverage@10"]   # the boost reaches more items
+    # beaten weights are drawn grey: one scatter per kind, as many spots as points of that kind
+    spots = [it for it in pane.sweep_plot._items if isinstance(it, pg.ScatterPlotItem)]
+    assert sum(len(s.points()) for s in spots) == len(sweep)
+    grey = [t for t, p in zip(labels, sweep) if not p["efficient"]]
+    assert all(t.color.name() == "#6b7280" for t in grey)
 
 
 def test_rule_sets_persist_in_the_project(qtbot, window, rules, tmp_path):

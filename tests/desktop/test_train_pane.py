@@ -28,6 +28,7 @@ def test_train_ease_then_bpr(qtbot, window, load, demo_path):
     assert pane.verdict_label.isVisible() and "fitted in one step" in pane.verdict_label.text()
     assert f"NDCG@10 {ease.metrics['ndcg@10']:.4f}" in pane.result_label.text()
     assert not pane.loss_plot.has_data()
+    assert window.statusBar().currentMessage().startswith("EASE finished")   # controllers reach the status bar
 
     bpr = train(window, qtbot, "bpr", epochs=2)
     assert bpr.name == "BPR" and len(bpr.history.records) == 2

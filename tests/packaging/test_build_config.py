@@ -106,10 +106,9 @@ def test_linux_archives_share_one_tree(build, tmp_path, monkeypatch):
     (bundle / "RecScope").write_text("#!/bin/sh\necho hi\n")
     (bundle / "RecScope").chmod(0o755)
     (bundle / "_internal" / "lib.so").write_bytes(b"\x7fELF" + bytes(1001))
-    monkeypatch.setattr(build, "XZ", ["xz", "-0"])
     dist = tmp_path / "dist"
     dist.mkdir()
-    tarball, deb = build.linux_archives(bundle, dist, tmp_path / "work")
+    tarball, deb = build.linux_archives(bundle, dist, tmp_path / "work", xz_preset=0)
     names = subprocess.run(["tar", "-tJf", str(tarball)], capture_output=True, text=True, check=True).stdout.split()
     for entry in ("./opt/recscope/RecScope", "./opt/recscope/_internal/lib.so", "./usr/bin/recscope",
                   "./usr/share/applications/recscope.desktop",
