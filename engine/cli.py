@@ -194,15 +194,18 @@ def _report_dict(report) -> dict:
 def cmd_split(args) -> int:
     from engine.data.splits import split, write_split
     ds = _load(args.path)
+    if args.relevant:
+        ds.set_relevant_events(t for t in args.relevant.split(",") if t.strip())
     parts = split(ds.interactions, method=args.method, test_frac=args.test_frac, seed=args.seed,
-                  valid_frac=args.valid_frac)
+                  valid_frac=args.valid_frac, relevant=None if ds.events is None else ds.relevant_mask(),
+                  events=ds.events)
     out = write_split(parts, args.out)
     for w in parts.warnings:
         print(f"warning: {w}", file=sys.stderr)
     summary = {"out": str(args.out), "method": args.method,
                "train": int(parts.train.n_events), "test": int(parts.test.n_events),
                "valid": int(parts.valid.n_events) if parts.valid is not None else 0,
-               "warnings": list(parts.warnings)}
+               "relevant_events": ds.relevant_events, "warnings": list(parts.warnings)}
     if args.json:
         _print_json(summary)
     else:
@@ -364,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--test-frac", type=_fraction, default=0.2)
     s.add_argument("--valid-frac", type=_fraction, default=0.0)
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--relevant", metavar="TYPE[,TYPE...]",
+                   help="event types kept in the test part (default: purchase when the data has an "
+                        "event column); other held-out events are left out")
     s.add_argument("--out", required=True)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_split)

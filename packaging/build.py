@@ -28,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGING = REPO / "packaging"
+sys.path.insert(0, str(PACKAGING))
+from isolation import available, findings, isolated  # noqa: E402
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 APP = "RecScope"
 MAX_ARCHIVE_MB = 350
@@ -341,32 +343,48 @@ def executable(bundle: Path) -> Path:
     return bundle / (APP + ".exe" if sys.platform == "win32" else APP)
 
 
-def self_test(bundle: Path, out: Path) -> None:
-    """Run the frozen app's ``--self-test`` offscreen with throw-away HOME/config/log folders."""
+def self_test(bundle: Path, out: Path, isolate: bool = True) -> None:
+    """Run the frozen app's ``--self-test`` offscreen with throw-away HOME/config/log folders.
+
+    On Linux with ``unshare`` and ``strace`` (``isolate``) it runs with no network at all and
+    every file write is traced: the build fails when the app wrote anywhere but ``out`` and its
+    own folders under the scratch HOME (settings, log, cache), or tried an internet connection.
+    """
     shutil.rmtree(out, ignore_errors=True)
     scratch = out.parent / "selftest-home"
     shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    (scratch / "run").mkdir(parents=True, mode=0o700)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(scratch),
                XDG_CONFIG_HOME=str(scratch / ".config"), XDG_CACHE_HOME=str(scratch / ".cache"),
-               XDG_DATA_HOME=str(scratch / ".local" / "share"), HF_HUB_OFFLINE="1",
-               TRANSFORMERS_OFFLINE="1")
+               XDG_DATA_HOME=str(scratch / ".local" / "share"), XDG_RUNTIME_DIR=str(scratch / "run"),
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("RECSCOPE_LOG_DIR", None)
     env.pop("RECSCOPE_CACHE_DIR", None)
-    say(f"self-test: {executable(bundle)} --self-test {out}")
+    cmd = [str(executable(bundle)), "--self-test", str(out)]
+    trace = out.parent / "selftest-trace" / "strace"
+    isolate = isolate and sys.platform.startswith("linux") and available()
+    if isolate:
+        shutil.rmtree(trace.parent, ignore_errors=True)
+        trace.parent.mkdir(parents=True)
+        cmd = isolated(cmd, trace)
+    say(f"self-test: {' '.join(cmd)}")
     t0 = time.perf_counter()
-    rc = subprocess.run([str(executable(bundle)), "--self-test", str(out)], env=env,
-                        timeout=SELFTEST_TIMEOUT_S).returncode
+    rc = subprocess.run(cmd, env=env, cwd=scratch, timeout=SELFTEST_TIMEOUT_S).returncode
     if sys.platform == "win32" and (out / "selftest.txt").is_file():  # windowed exe: no stdout
         print((out / "selftest.txt").read_text(encoding="utf-8"), flush=True)
     if rc != 0:
         raise SystemExit(f"[build] self-test FAILED (exit {rc}); see the step lines above")
     say(f"self-test passed in {time.perf_counter() - t0:.1f} s; screenshots in {out}")
+    if isolate:
+        own = [out, scratch / "run"] + [scratch / d / APP for d in (".config", ".cache", ".local/share")]
+        outside, inet = findings(trace, own, scratch)
+        if outside or inet:
+            raise SystemExit("[build] the self-test wrote outside its folders or went online:\n  "
+                             + "\n  ".join(outside + [f"connect {a}" for a in inet]))
+        say(f"isolation: no network namespace, {len(list(trace.parent.iterdir()))} processes traced; "
+            f"writes only under {out.name}/ and ~/.config|.cache|.local/share/{APP}/")
 
 
-#: The Linux compressor: xz with the x86 branch filter. Machine code is ~600 MB of the bundle; on
-#: libtorch_cpu.so the filter makes xz -6 16% smaller, and xz -6 is 31% smaller than gzip -6.
-#: Measured on the bundle: preset 6 -> 342 MB in ~6 min of 2 cores; preset 9 -> 334 MB, +60% CPU.
 def xz_command(preset: int = 6) -> list[str]:
     return ["xz", "-T0", "--x86", f"--lzma2=preset={preset}"]
 

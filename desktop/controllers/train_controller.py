@@ -35,10 +35,12 @@ TITLES = {"pop": "Popular", "itemknn": "ItemKNN", "ease": "EASE", "bpr": "BPR", 
 
 def make_split(dataset, method: str, test_frac: float, valid_frac: float, seed: int, *, progress=None,
                cancel=None):
-    """Worker body: split ``dataset``'s interactions; catalog items join the candidates (DESIGN.md)."""
+    """Worker body: split ``dataset``'s interactions; catalog items join the candidates (DESIGN.md);
+    with an event column only its relevant event types stay in the test part."""
     extra = dataset.catalog.frame.index.to_numpy() if dataset.catalog is not None else None
+    relevant = None if dataset.events is None else dataset.relevant_mask()
     return split_interactions(dataset.interactions, method, test_frac, seed, valid_frac, extra_items=extra,
-                              progress=progress, cancel=cancel)
+                              relevant=relevant, events=dataset.events, progress=progress, cancel=cancel)
 
 
 def devices(*, progress=None, cancel=None) -> list[dict]:

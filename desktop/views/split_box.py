@@ -1,15 +1,18 @@
 """Split box: how the loaded data is divided into training, validation and test parts.
 
 Shown in the Data pane under the column mapping. "Apply split" runs the split in a worker
-(SplitController) and writes ``AppState.split``; leakage warnings appear in plain words.
+(SplitController) and writes ``AppState.split``; leakage warnings appear in plain words. Data with an
+event-type column gets one checkbox per event type: the checked ones count as relevant in the test
+part (``Dataset.set_relevant_events``; default: purchases), the others are left out of it.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from engine.errors import EngineError
 from desktop.controllers.train_controller import SplitController
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
@@ -42,8 +45,9 @@ class SplitBox(QGroupBox):
 
     def _build(self) -> None:
         lay = QVBoxLayout(self)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.method = QComboBox()
         self.method.setMinimumContentsLength(10)
         self.method.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -61,11 +65,25 @@ class SplitBox(QGroupBox):
         form.addRow("Test", self.test)
         form.addRow("Validation", self.valid)
         form.addRow("Seed", self.seed)
+        self.relevant_row = QWidget()
+        self.relevant_row.setToolTip("Event types that count as hits in the test part (default: purchases); "
+                                     "held-out events of the other types are left out of it")
+        self.relevant_grid = QGridLayout(self.relevant_row)
+        self.relevant_grid.setContentsMargins(0, 0, 0, 0)
+        self.relevant_boxes: dict[str, QCheckBox] = {}
+        form.addRow("Relevant in test", self.relevant_row)
+        form.setRowVisible(self.relevant_row, False)
         lay.addLayout(form)
+        self.relevant_note = QLabel("")
+        self.relevant_note.setObjectName("error")
+        self.relevant_note.setWordWrap(True)
+        self.relevant_note.hide()
+        lay.addWidget(self.relevant_note)
         self.apply_button = QPushButton("Apply split")
         self.apply_button.setObjectName("primary")
         self.apply_button.clicked.connect(self._apply)
         lay.addWidget(self.apply_button)
+        self._applied = ""
         self.summary = QLabel("")
         self.summary.setObjectName("muted")
         self.summary.setWordWrap(True)
@@ -109,12 +127,51 @@ class SplitBox(QGroupBox):
                               "purchase for validation" if leave_last else
                               "Share held out to stop training at the best epoch and to tune hyper-parameters (0: none)")
 
+    # ---- relevant event types -------------------------------------------------------------------
+    def _show_event_types(self, dataset) -> None:
+        """One checkbox per event type present (3 a line); the row hides without an event column."""
+        for box in self.relevant_boxes.values():
+            self.relevant_grid.removeWidget(box)
+            box.deleteLater()
+        self.relevant_boxes = {}
+        self.relevant_note.hide()
+        types = [] if dataset is None else dataset.event_types()
+        for n, name in enumerate(types):
+            box = QCheckBox(name)
+            box.setChecked(dataset.relevant_events is None or name in dataset.relevant_events)
+            box.toggled.connect(lambda _checked, box=box: self._relevant_toggled(box))
+            self.relevant_grid.addWidget(box, n // 3, n % 3)
+            self.relevant_boxes[name] = box
+        self.form.setRowVisible(self.relevant_row, bool(types))
+
+    def _relevant_toggled(self, box: QCheckBox) -> None:
+        """Make the checked types the dataset's relevant ones; the last one cannot be unchecked."""
+        chosen = [name for name, b in self.relevant_boxes.items() if b.isChecked()]
+        if not chosen:
+            box.blockSignals(True)
+            box.setChecked(True)
+            box.blockSignals(False)
+            self.relevant_note.setText("Keep at least one event type relevant: the test part needs events to hit.")
+            self.relevant_note.show()
+            return
+        try:
+            self.state.dataset.set_relevant_events(chosen)
+        except EngineError as e:
+            self.relevant_note.setText(str(e))
+            self.relevant_note.show()
+            return
+        self.relevant_note.hide()
+        if self.state.split is not None:
+            self.summary.setText(f"{self._applied}\nRelevant event types changed: Apply split again so the "
+                                 "test part uses them.")
+
     @Slot(object)
     def _on_dataset(self, dataset) -> None:
         has = dataset is not None
         self.apply_button.setEnabled(has)
         self._show_error("")
         self.warnings.hide()
+        self._show_event_types(dataset)
         if not has:
             self.summary.setText("Load data first; then choose how to hold out a test part.")
             return
@@ -132,9 +189,10 @@ class SplitBox(QGroupBox):
             return
         valid = 0 if parts.valid is None else parts.valid.n_events
         label = dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method)
-        self.summary.setText(f"Applied: {label.lower()} — {parts.train.n_events:,} training, "
-                             f"{valid:,} validation, {parts.test.n_events:,} test interactions "
-                             f"({parts.test.n_users:,} test customers).")
+        self._applied = (f"Applied: {label.lower()} — {parts.train.n_events:,} training, "
+                         f"{valid:,} validation, {parts.test.n_events:,} test interactions "
+                         f"({parts.test.n_users:,} test customers).")
+        self.summary.setText(self._applied)
         self.warnings.setText("\n".join(f"⚠ {w[0].upper()}{w[1:]}." for w in parts.warnings))
         self.warnings.setVisible(bool(parts.warnings))
 
@@ -147,3 +205,4 @@ class SplitBox(QGroupBox):
     def _set_busy(self, busy: bool) -> None:
         self.apply_button.setEnabled(not busy and self.state.dataset is not None)
         self.apply_button.setText("Splitting…" if busy else "Apply split")
+        self.relevant_row.setEnabled(not busy)

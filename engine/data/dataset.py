@@ -64,6 +64,26 @@ class Dataset:
             return np.ones(self.interactions.n_events, dtype=bool)
         return np.isin(self.events, list(self.relevant_events))
 
+    def event_types(self) -> list[str]:
+        """The event types present, lightest weight first (view, cart, purchase), then by name;
+        [] without an event column."""
+        if self.events is None:
+            return []
+        weights = self.event_weights or {}
+        return sorted(set(self.events.tolist()), key=lambda e: (weights.get(e, 1.0), e))
+
+    def set_relevant_events(self, types) -> None:
+        """Make ``types`` (event-type names) the ones that count as relevant in a test set."""
+        present = self.event_types()
+        if not present:
+            raise SchemaError("this data has no event-type column, so every event counts as relevant")
+        wanted = [str(t).strip().lower() for t in types]
+        unknown = [t for t in wanted if t not in present]
+        if unknown or not wanted:
+            raise SchemaError(f"relevant event types must be some of {', '.join(present)}"
+                              + (f" (no {', '.join(unknown)} events)" if unknown else ""))
+        self.relevant_events = [e for e in present if e in wanted]
+
 
 def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: str | None = None,
                  catalog_path=None, progress=None, cancel=None, **build_kw) -> Dataset:

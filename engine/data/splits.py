@@ -91,7 +91,8 @@ def _half_up(x: np.ndarray) -> np.ndarray:
 
 
 def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, seed: int = 0,
-          valid_frac: float = 0.0, extra_items=None, *, progress=None, cancel=None) -> Split:
+          valid_frac: float = 0.0, extra_items=None, *, relevant: np.ndarray | None = None,
+          events: np.ndarray | None = None, progress=None, cancel=None) -> Split:
     """Split events into train / test (/ valid).
 
     random: each user's events are shuffled with ``seed``; round(test_frac * n) go to test and
@@ -101,6 +102,10 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
     leave-last: each user's last event by time goes to test (users with >= 2 events); with
       valid_frac > 0 the second-to-last goes to valid (users with >= 3 events).
     extra_items: ids added to the training item universe (e.g. catalog items).
+    relevant: (n_events,) bool over ``inter``'s events, which count as relevant in a test set (e.g.
+      purchases, not views). Held-out events that are not relevant are LEFT OUT of test and valid —
+      not moved to train (in a temporal split they lie after the cut) — and a warning counts them.
+    events: (n_events,) event-type labels, used only to name the left-out types in that warning.
     progress / cancel: reported and checked between steps and between chunks of events.
     """
     if method not in METHODS:
@@ -108,6 +113,8 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
     if not (0.0 <= test_frac < 1.0 and 0.0 <= valid_frac < 1.0 and test_frac + valid_frac < 1.0):
         raise SchemaError("test_frac and valid_frac must be in [0, 1) and sum to less than 1")
     n = inter.n_events
+    if relevant is not None and np.shape(relevant) != (n,):
+        raise SchemaError(f"the relevant-event mask has shape {np.shape(relevant)}, not ({n},)")
     warnings: list[str] = []
     emit(progress, 0.0, f"splitting {n:,} events", "split")
     check(cancel)
@@ -147,6 +154,8 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
     train_mask = ~test & ~valid
     if not train_mask.any():
         raise SchemaError("the split leaves no training events")
+    if relevant is not None:
+        test, valid = _keep_relevant(test, valid, np.asarray(relevant, dtype=bool), events, warnings)
     emit(progress, 0.3, "checking leakage", "split")
     check(cancel)
     warnings += _leakage(inter, train_mask, test, method)
@@ -160,6 +169,24 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
     valid_part = _part(inter, valid) if valid_frac > 0 else None
     emit(progress, 1.0, f"train {train.n_events:,}, test {test_part.n_events:,} events", "split")
     return Split(train=train, test=test_part, valid=valid_part, warnings=warnings, method=method, seed=seed)
+
+
+def _keep_relevant(test: np.ndarray, valid: np.ndarray, relevant: np.ndarray, events, warnings: list[str]):
+    """(test & relevant, valid & relevant); a warning counts (and names) the events left out."""
+    out = (test | valid) & ~relevant
+    if not out.any():
+        return test, valid
+    if test.any() and not (test & relevant).any():
+        raise SchemaError("no relevant event falls in the test part: choose more event types as relevant")
+    hit = [name for name, part in (("test", test), ("validation", valid)) if (part & out).any()]
+    parts = " and ".join(hit) + (" parts" if len(hit) == 2 else " part")
+    types = ""
+    if events is not None:
+        names, counts = np.unique(np.asarray(events, dtype=object)[out].astype(str), return_counts=True)
+        types = f" ({', '.join(names[np.argsort(-counts, kind='stable')].tolist())})"
+    warnings.append(f"{int(out.sum()):,} non-relevant events{types} left out of the {parts} "
+                    "(they are not used for training either)")
+    return test & relevant, valid & relevant
 
 
 def _leakage(inter: Interactions, train: np.ndarray, test: np.ndarray, method: str) -> list[str]:
