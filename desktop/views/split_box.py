@@ -187,6 +187,10 @@ class SplitBox(QGroupBox):
     def _show_split(self, parts) -> None:
         if parts is None:
             return
+        at = self.method.findData(parts.method)   # a split restored from a project shows its settings
+        if at >= 0:
+            self.method.setCurrentIndex(at)
+        self.seed.setValue(int(parts.seed))
         valid = 0 if parts.valid is None else parts.valid.n_events
         label = dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method)
         self._applied = (f"Applied: {label.lower()} — {parts.train.n_events:,} training, "

@@ -86,6 +86,7 @@ def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tm
     assert [r.id for r in state.runs] == [ease.id] and state.project.path == path
     assert state.dataset.interactions.n_events == window.state.dataset.interactions.n_events
     assert state.split.test.n_events == window.state.split.test.n_events
+    assert other.data_pane.split_box.method.currentData() == "random"   # not the dated data's default
     assert state.runs[0].metrics == ease.metrics
     users = np.arange(20)
     assert np.array_equal(state.runs[0].model.score(users), ease.model.score(users))
