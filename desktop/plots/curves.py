@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from pyqtgraph import exporters
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 ACCENT = QColor("#2563eb")
 FILL = QColor(37, 99, 235, 70)
@@ -16,7 +22,8 @@ def configure() -> None:
 
 
 class LabelledPlot(pg.PlotWidget):
-    """A PlotWidget with a title, labelled axes, a light grid and mouse zoom/pan on both axes."""
+    """A PlotWidget with a title, labelled axes, a light grid and mouse zoom/pan on both axes.
+    Right-click › "Save image as PNG or SVG…" writes the whole plot (``save_image``)."""
 
     def __init__(self, title: str, x_label: str, y_label: str, parent=None):
         super().__init__(parent)
@@ -30,6 +37,50 @@ class LabelledPlot(pg.PlotWidget):
             item.getAxis(side).setStyle(hideOverlappingLabels=False)
         self.setMinimumSize(220, 170)
         self._items: list[pg.GraphicsObject] = []
+        self.save_action = item.getViewBox().menu.addAction("Save image as PNG or SVG…")
+        self.save_action.triggered.connect(self._ask_save)
+        self.scene().contextMenu = []  # pyqtgraph's "Export..." dialog: its SVG writer fails on Qt 6 paths
+
+    def save_image(self, path) -> Path:
+        """Write the plot (title, axes, colour bar and all) to ``path``: ``.png`` at twice the
+        on-screen resolution, or ``.svg``."""
+        path = Path(path)
+        kind = path.suffix.lower()
+        if kind not in (".png", ".svg"):
+            raise ValueError(f"{path.name}: choose a .png or .svg file name")
+        if kind == ".svg":  # Qt's own SVG writer (pyqtgraph's SVGExporter breaks on Qt 6 path data)
+            svg = QSvgGenerator()
+            svg.setFileName(str(path))
+            svg.setSize(self.size())
+            svg.setViewBox(QRect(0, 0, self.width(), self.height()))
+            svg.setResolution(self.logicalDpiX())  # same scale as on screen, or items drift apart
+            svg.setTitle(self.getPlotItem().titleLabel.text or "RecScope plot")
+            painter = QPainter(svg)
+            try:
+                self.render(painter)
+            finally:
+                painter.end()
+            if not path.is_file():
+                raise OSError(f"{path} could not be written")
+        else:
+            exporter = exporters.ImageExporter(self.scene())
+            exporter.parameters()["width"] = 2 * max(self.width(), 1)
+            exporter.export(str(path))
+        return path
+
+    def _ask_save(self) -> None:
+        title = self.getPlotItem().titleLabel.text or "plot"
+        stem = "".join(c if c.isalnum() else "-" for c in title.split(":")[0].strip().lower()).strip("-") or "plot"
+        path, _ = QFileDialog.getSaveFileName(self, "Save plot image", f"{stem}.png",
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".png"
+        try:
+            self.save_image(path)
+        except (OSError, ValueError) as e:
+            QMessageBox.warning(self, "Save plot image", f"Could not save {Path(path).name}: {e}")
 
     def clear_data(self) -> None:
         for it in self._items:
