@@ -8,7 +8,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test setup system bench screenshot package clean
+.PHONY: run test setup system bench screenshot package package-check clean
 
 setup: system $(STAMP)
 
@@ -39,7 +39,13 @@ bench: setup
 	$(PY) bench/bench_ease.py
 
 package: setup
+	@bash packaging/system-packages.sh --packaging
 	nice -n 10 $(PY) packaging/build.py
+
+# CI: build the bundle and run its self-test offline with traced writes (no archives: ~6 min of xz)
+package-check: setup
+	@bash packaging/system-packages.sh --packaging
+	$(PY) packaging/build.py --no-archives
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
