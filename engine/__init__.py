@@ -3,4 +3,8 @@
 Pure Python + numpy/scipy/torch/pandas/scikit-learn/shap. Never imports Qt.
 """
 
+from engine.cache import keep_torch_cache_here
+
 __version__ = "0.1.0"
+
+keep_torch_cache_here()

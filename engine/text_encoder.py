@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import threading
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from engine.cache import user_cache_dir
 from engine.errors import ModelError
 from engine.progress import CancelToken, ProgressCallback, check, emit
 
@@ -130,17 +130,10 @@ def text_hash(texts: Sequence[str]) -> str:
 
 
 def cache_dir() -> Path:
-    """Embedding cache folder: ``$RECSCOPE_CACHE_DIR`` or the platform user cache + recscope/embeddings."""
+    """Embedding cache folder: ``$RECSCOPE_CACHE_DIR`` itself, or the platform user cache +
+    recscope/embeddings."""
     env = os.environ.get("RECSCOPE_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "recscope" / "embeddings"
+    return Path(env).expanduser() if env else user_cache_dir() / "embeddings"
 
 
 def cached_embeddings(texts: Sequence[str], progress: ProgressCallback | None = None,

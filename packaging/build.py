@@ -347,17 +347,19 @@ def self_test(bundle: Path, out: Path, isolate: bool = True) -> None:
     """Run the frozen app's ``--self-test`` offscreen with throw-away HOME/config/log folders.
 
     On Linux with ``unshare`` and ``strace`` (``isolate``) it runs with no network at all and
-    every file write is traced: the build fails when the app wrote anywhere but ``out`` and its
-    own folders under the scratch HOME (settings, log, cache), or tried an internet connection.
+    every file write is traced: the build fails when the app wrote anywhere but ``out``, its own
+    folders under the scratch HOME (settings, log, cache) and the temp folder (``TMPDIR``, which
+    must be empty again at exit), or tried an internet connection.
     """
     shutil.rmtree(out, ignore_errors=True)
     scratch = out.parent / "selftest-home"
     shutil.rmtree(scratch, ignore_errors=True)
     (scratch / "run").mkdir(parents=True, mode=0o700)
+    (scratch / "tmp").mkdir()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(scratch),
                XDG_CONFIG_HOME=str(scratch / ".config"), XDG_CACHE_HOME=str(scratch / ".cache"),
                XDG_DATA_HOME=str(scratch / ".local" / "share"), XDG_RUNTIME_DIR=str(scratch / "run"),
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+               TMPDIR=str(scratch / "tmp"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("RECSCOPE_LOG_DIR", None)
     env.pop("RECSCOPE_CACHE_DIR", None)
     cmd = [str(executable(bundle)), "--self-test", str(out)]
@@ -376,13 +378,17 @@ def self_test(bundle: Path, out: Path, isolate: bool = True) -> None:
         raise SystemExit(f"[build] self-test FAILED (exit {rc}); see the step lines above")
     say(f"self-test passed in {time.perf_counter() - t0:.1f} s; screenshots in {out}")
     if isolate:
-        own = [out, scratch / "run"] + [scratch / d / APP for d in (".config", ".cache", ".local/share")]
+        own = [out, scratch / "run", scratch / "tmp", scratch / ".config" / APP, scratch / ".local" / "share" / APP,
+               scratch / ".cache" / "recscope"]
         outside, inet = findings(trace, own, scratch)
-        if outside or inet:
-            raise SystemExit("[build] the self-test wrote outside its folders or went online:\n  "
-                             + "\n  ".join(outside + [f"connect {a}" for a in inet]))
-        say(f"isolation: no network namespace, {len(list(trace.parent.iterdir()))} processes traced; "
-            f"writes only under {out.name}/ and ~/.config|.cache|.local/share/{APP}/")
+        left = sorted(str(p) for p in (scratch / "tmp").rglob("*"))
+        if outside or inet or left:
+            raise SystemExit("[build] the self-test wrote outside its folders, left temporary files or went "
+                             "online:\n  " + "\n  ".join(outside + [f"left {p}" for p in left]
+                                                          + [f"connect {a}" for a in inet]))
+        say(f"isolation: own network namespace, {len(list(trace.parent.iterdir()))} processes traced; wrote "
+            f"only {out.name}/, ~/.config/{APP}, ~/.local/share/{APP}, ~/.cache/recscope and temporary "
+            "files it removed")
 
 
 def xz_command(preset: int = 6) -> list[str]:

@@ -58,7 +58,8 @@ def _is_write(call: str, args: str) -> bool:
 
 def findings(trace: Path, allowed: list[Path], cwd: Path) -> tuple[list[str], list[str]]:
     """(sorted paths written outside ``allowed`` and the virtual file systems, sorted internet
-    addresses connected to) from the strace logs ``trace.<pid>``. Only calls that succeeded count as writes; every
+    addresses connected to) from the strace logs ``trace.<pid>``. Making the folders that lead to
+    an allowed folder (``mkdir ~/.local``) is not a write outside. Only calls that succeeded count as writes; every
     attempted AF_INET/AF_INET6 connect counts, failed or not. Relative paths resolve against the
     directory fd strace names (``-y``) or else ``cwd``."""
     roots = [str(Path(a).resolve()) + os.sep for a in allowed]
@@ -88,6 +89,8 @@ def findings(trace: Path, allowed: list[Path], cwd: Path) -> tuple[list[str], li
             name = str(base / name)
         full = os.path.normpath(name)
         if full.startswith(VIRTUAL) or any((full + os.sep).startswith(r) for r in roots):
+            continue
+        if call in ("mkdir", "mkdirat") and any(r.startswith(full + os.sep) for r in roots):
             continue
         outside.add(full)
     return sorted(outside), sorted(inet)

@@ -1,0 +1,31 @@
+"""RecScope's cache folder, and torch's compile cache kept inside it.
+
+``user_cache_dir()``: ``$RECSCOPE_CACHE_DIR`` or the platform's user cache + ``recscope``.
+Importing ``engine`` points torch's inductor cache (``TORCHINDUCTOR_CACHE_DIR``, which torch
+creates as ``/tmp/torchinductor_<user>`` as soon as ``torch.use_deterministic_algorithms`` loads
+it) at ``user_cache_dir()/torchinductor`` unless the user set it, so the app writes only its own
+folders.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def user_cache_dir() -> Path:
+    env = os.environ.get("RECSCOPE_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "recscope"
+
+
+def keep_torch_cache_here() -> None:
+    os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(user_cache_dir() / "torchinductor"))
