@@ -18,8 +18,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-from pyqtgraph.util.garbage_collector import GarbageCollector
 
+from desktop.gui_gc import GuiThreadGC
 from desktop.paths import DEMO_DATA, resource_path
 from desktop.plots.curves import configure as configure_plots
 
@@ -160,10 +160,7 @@ def create_app(argv: list[str]) -> QApplication:
     app.setStyleSheet(load_style_sheet())
     configure_plots()
     if getattr(app, "gui_thread_gc", None) is None:
-        # Python's cyclic GC runs in whichever thread allocates; a worker collecting a closed
-        # window's cycle destroys Qt objects off the GUI thread and deadlocks Qt (seen: a worker
-        # importing torch collected a closed pane). Collect on a GUI-thread timer instead.
-        app.gui_thread_gc = GarbageCollector(interval=1.0)
+        app.gui_thread_gc = GuiThreadGC(app)  # cyclic GC on the GUI thread only (see gui_gc)
     return app
 
 

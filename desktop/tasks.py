@@ -45,6 +45,13 @@ _ids = itertools.count(1)
 #: deadlocks Qt (seen when a test's window closed while a cancelled task was still running).
 _parked: list[tuple] = []
 _parked_lock = threading.Lock()
+#: Tasks started and not yet finished, counted on the GUI thread (``desktop.gui_gc`` asks).
+_active = 0
+
+
+def active_tasks() -> int:
+    """Number of tasks running in any TaskRunner."""
+    return _active
 
 
 def _release_parked() -> None:
@@ -149,6 +156,8 @@ class Task(QObject):
         self._job.token.cancel()
 
     def _start(self, pool: QThreadPool) -> None:
+        global _active
+        _active += 1
         self._timer.start()
         pool.start(_Runnable(self._job))
 
@@ -164,6 +173,8 @@ class Task(QObject):
             self.progress.emit(latest)
         if outcome is None:
             return
+        global _active
+        _active -= 1
         self._timer.stop()
         self._running = False
         self.elapsed = time.monotonic() - self.started_at

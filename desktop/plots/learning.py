@@ -20,11 +20,21 @@ class LearningCurvePlot(LabelledPlot):
         self.legend = None
         self._series: dict[str, tuple[pg.PlotDataItem, list, list]] = {}
         self._marker: pg.InfiniteLine | None = None
+        self._x_fixed = False
+
+    def set_x_extent(self, last: float) -> None:
+        """Fix the x axis to 1 .. ``last`` (the epoch budget) until ``clear_data``: live points
+        then redraw the curve but not the x axis (each axis redraw costs the GUI ~5 ms)."""
+        self._x_fixed = True
+        item = self.getPlotItem()
+        item.enableAutoRange(x=False)
+        item.setXRange(1, max(float(last), 2.0), padding=0.02)
 
     def clear_data(self) -> None:
         super().clear_data()
         self._series = {}
         self._marker = None
+        self._x_fixed = False
         if self.legend is not None:
             self.legend.clear()
             self.legend.hide()
@@ -65,7 +75,10 @@ class LearningCurvePlot(LabelledPlot):
         px.append(float(x))
         py.append(float(y))
         item.setData(px, py)
-        self.getPlotItem().enableAutoRange()
+        if self._x_fixed:
+            self.getPlotItem().enableAutoRange(y=True)
+        else:
+            self.getPlotItem().enableAutoRange()
 
     def mark(self, x: float | None, label: str = "") -> None:
         """A dashed vertical line at ``x`` (None removes it)."""

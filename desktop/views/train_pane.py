@@ -412,6 +412,9 @@ class TrainPane(QWidget):
         info = model_info(self.model)
         if search or info.torch:
             self.plot_stack.setCurrentIndex(0)
+            if not search and params.get("epochs"):
+                for plot in (self.loss_plot, self.valid_plot):
+                    plot.set_x_extent(params["epochs"])
         else:
             self.no_curves.setText(f"{title} is fitted in one step, without epochs: there is no learning "
                                    "curve to watch. Its test results appear below when it is done.")
