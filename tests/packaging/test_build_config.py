@@ -9,16 +9,14 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
+from _packaging_modules import load_packaging_module
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def build():
-    spec = importlib.util.spec_from_file_location("recscope_build_under_test", REPO / "packaging" / "build.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_packaging_module("build")
 
 
 def test_every_registry_module_is_collected_and_importable(build):

@@ -1,21 +1,16 @@
 """packaging/isolation.py: a real traced run in a network namespace finds what a process wrote
 outside its folders and the internet address it tried."""
 
-import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
+from _packaging_modules import load_packaging_module
 
 
 @pytest.fixture(scope="module")
 def isolation():
-    spec = importlib.util.spec_from_file_location("recscope_isolation", REPO / "packaging" / "isolation.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_packaging_module("isolation")
     if not mod.available():
         pytest.skip("unshare + strace are not usable here")
     return mod
