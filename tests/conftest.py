@@ -1,7 +1,9 @@
 """Shared test fixtures: offscreen Qt, paths to the demo data and to ../shared/data."""
 
+import faulthandler
 import gc
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -19,6 +21,28 @@ os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEMO_DIR = REPO / "resources" / "demo"
+
+
+#: A test still running after this long (s; env RECSCOPE_TEST_HANG_S) is hung: every thread's
+#: stack is printed and the run exits. faulthandler's watchdog is a C thread, so it also fires in a
+#: C-level deadlock that holds the GIL, where pytest-timeout (600 s, fails just the test) cannot:
+#: such a Qt deadlock once ate a 90-minute CI.
+HANG_S = int(os.environ.get("RECSCOPE_TEST_HANG_S", 900))
+
+
+def _real_stderr(config) -> int:
+    """The terminal's stderr fd: pytest's fd capture points fd 2 at a file that an exit loses."""
+    try:
+        return config.pluginmanager.getplugin("capturemanager")._global_capturing.err.targetfd_save
+    except AttributeError:  # capture off (-s) or pytest internals changed
+        return sys.__stderr__.fileno()
+
+
+@pytest.fixture(autouse=True)
+def _hang_guard(request):
+    faulthandler.dump_traceback_later(HANG_S, exit=True, file=_real_stderr(request.config))
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)
