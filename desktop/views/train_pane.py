@@ -119,6 +119,8 @@ class ParamForm(QWidget):
             mem = f", {d['memory_gb']:g} GB" if d.get("memory_gb") else ""
             text = f"{d['name']}: {d['label']}{mem}" + ("" if d["available"] else f" — {d['note']}")
             box.addItem(text, d["name"])
+            if d.get("note"):
+                box.setItemData(box.count() - 1, d["note"], Qt.ItemDataRole.ToolTipRole)
             if not d["available"]:
                 box.model().item(box.count() - 1).setEnabled(False)
         box.setToolTip("Devices PyTorch found on this machine; auto picks a GPU when there is one.")

@@ -55,14 +55,15 @@ def resolve_device(name: str | torch.device = "auto") -> torch.device:
 
 
 def describe_devices() -> list[dict]:
-    """Devices for a picker: dicts with name, label, available, memory_gb (None if unknown), note.
+    """Devices for a picker: dicts with name, label (short), available, memory_gb (None if unknown),
+    note (why unavailable, or a detail such as the CPU's torch threads).
 
     Always lists "cpu"; lists every CUDA GPU as "cuda:N", or one unavailable "cuda" entry saying
     why; lists "mps" on Apple machines that have it.
     """
     threads = torch.get_num_threads()
-    out = [{"name": "cpu", "label": f"CPU ({os.cpu_count() or '?'} cores, {threads} torch threads)",
-            "available": True, "memory_gb": None, "note": ""}]
+    out = [{"name": "cpu", "label": f"CPU ({os.cpu_count() or '?'} cores)",
+            "available": True, "memory_gb": None, "note": f"{threads} torch threads"}]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):
             props = torch.cuda.get_device_properties(i)

@@ -55,7 +55,8 @@ def test_png_and_svg_of_each_plot(qtbot, tmp_path):
                    for y in range(0, image.height(), 7)}
         assert len(colours) > 3                                    # something was drawn, not a blank
         svg = plot.save_image(tmp_path / f"p{n}.svg")
-        assert "<path" in svg.read_text(encoding="utf-8")         # vector drawing, not an embedded bitmap
+        text = svg.read_text(encoding="utf-8")
+        assert "<path" in text and "<text" in text    # vector drawing and text, not the axis cache bitmap
         # drawn back, the SVG is the plot on screen: compared on 6x6-pixel block means (the SVG
         # renderer smooths the heatmap's cell edges); items misplaced by a scale mismatch fail
         diff = _blocks(_svg_drawn(svg, plot.width(), plot.height())) - _blocks(_pixels(plot.grab().toImage()))
