@@ -3,11 +3,12 @@
 CPython collects in whichever thread happens to allocate. A worker thread that collects a closed
 window's reference cycle destroys Qt objects off the GUI thread and deadlocks Qt (seen: a worker
 importing torch collected a closed pane). So automatic collection is off and a GUI-thread timer
-collects instead, with CPython's own generation thresholds. A full (generation 2) collection
-scans every object and stalls the GUI for ~170 ms once torch is loaded, so it waits while an
-engine task runs; the survivors of the first full collection are frozen (``gc.freeze``: modules,
-classes and other start-up objects are never scanned again), which makes later full
-collections short.
+collects instead, every 50 ms (young objects pile up between ticks: a collection of ~100k young
+objects stalls the GUI ~50 ms), with CPython's own generation thresholds. The first tick makes
+one full collection and freezes its survivors (``gc.freeze``: the ~450k modules, functions and
+classes of start-up are never scanned again; that tick costs ~0.2 s once, while the app opens).
+Later full collections scan every other object (~170 ms once torch is loaded), so they wait
+while an engine task runs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from desktop import tasks
 class GuiThreadGC(QObject):
     """Install on the GUI thread (``desktop.app.create_app`` does): disables automatic GC."""
 
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 500):
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 50):
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         self.frozen = False
@@ -34,6 +35,11 @@ class GuiThreadGC(QObject):
 
     def check(self) -> int:
         """Collect the generations whose thresholds are crossed; returns the generation (-1: none)."""
+        if not self.frozen:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+            return 2
         c0, c1, c2 = gc.get_count()
         t0, t1, t2 = self.threshold
         if c0 <= t0:
@@ -44,7 +50,4 @@ class GuiThreadGC(QObject):
             if c2 > t2 and tasks.active_tasks() == 0:
                 gen = 2
         gc.collect(gen)
-        if gen == 2 and not self.frozen:
-            gc.freeze()
-            self.frozen = True
         return gen
