@@ -9,7 +9,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontMetrics
 
 from desktop.plots.curves import LabelledPlot
 
@@ -73,9 +74,23 @@ class BarPlot(LabelledPlot):
                                color="#111827", anchor=(0.5, 1.0))
             text.setPos(i, top[i] + 0.02 * (peak or 1.0))
             self._add(text)
-        item.getAxis("bottom").setTicks([[(i, short(s)) for i, s in enumerate(self.labels)], []])
+        self._fit_ticks()
         item.setXRange(-0.6, n - 0.4, padding=0)
         item.setYRange(0, (peak or 1.0) * 1.15, padding=0)
+
+    def _fit_ticks(self) -> None:
+        """Tick labels elided to the width each bar has (again on every resize)."""
+        if not getattr(self, "labels", None):   # resizeEvent comes before __init__ has run
+            return
+        axis = self.getPlotItem().getAxis("bottom")
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        slot = int(max(self.getPlotItem().getViewBox().width() / len(self.labels) - 8, 16))
+        axis.setTicks([[(i, metrics.elidedText(s, Qt.TextElideMode.ElideRight, slot))
+                        for i, s in enumerate(self.labels)], []])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_ticks()
 
 
 class GroupedBarPlot(LabelledPlot):
