@@ -45,13 +45,20 @@ _ids = itertools.count(1)
 #: deadlocks Qt (seen when a test's window closed while a cancelled task was still running).
 _parked: list[tuple] = []
 _parked_lock = threading.Lock()
-#: Tasks started and not yet finished, counted on the GUI thread (``desktop.gui_gc`` asks).
+#: Engine calls running in worker threads right now (``desktop.gui_gc`` asks), under its lock.
 _active = 0
+_active_lock = threading.Lock()
 
 
 def active_tasks() -> int:
-    """Number of tasks running in any TaskRunner."""
+    """Number of engine calls running in worker threads of any TaskRunner."""
     return _active
+
+
+def _count_active(delta: int) -> None:
+    global _active
+    with _active_lock:
+        _active += delta
 
 
 def _release_parked() -> None:
@@ -90,6 +97,7 @@ class _Job:
         return latest, queued
 
     def run(self) -> None:
+        _count_active(+1)
         try:
             result = self.fn(*self.args, progress=self.report, cancel=self.token, **self.kwargs)
         except Cancelled:
@@ -102,6 +110,8 @@ class _Job:
                                  "(details in the log file)")
         else:
             outcome = ("cancelled", None) if self.token.cancelled else ("done", result)
+        finally:
+            _count_active(-1)
         with _parked_lock:
             _parked.append((self.fn, self.args, self.kwargs))
         self.fn = self.args = self.kwargs = None
@@ -156,8 +166,6 @@ class Task(QObject):
         self._job.token.cancel()
 
     def _start(self, pool: QThreadPool) -> None:
-        global _active
-        _active += 1
         self._timer.start()
         pool.start(_Runnable(self._job))
 
@@ -173,8 +181,6 @@ class Task(QObject):
             self.progress.emit(latest)
         if outcome is None:
             return
-        global _active
-        _active -= 1
         self._timer.stop()
         self._running = False
         self.elapsed = time.monotonic() - self.started_at

@@ -112,8 +112,9 @@ class RuleSet:
         """Copy whose long_tail rule has ``weight`` (and ``pool`` when given; else the existing
         rule's); the rule is added first when absent."""
         old = self.of_type("long_tail")
-        pool = pool if pool is not None else (old[0].params["pool"] if old else SCHEMA["long_tail"][1]["pool"])
-        lt = {"type": "long_tail", "weight": weight, **({} if pool == SCHEMA["long_tail"][1]["pool"] else {"pool": pool})}
+        default = SCHEMA["long_tail"][1]["pool"]
+        pool = pool if pool is not None else (old[0].params["pool"] if old else default)
+        lt = {"type": "long_tail", "weight": weight, **({} if pool == default else {"pool": pool})}
         spec = [r.to_dict() for r in self.rules if r.type != "long_tail"]
         return parse_rules({"rules": [lt, *spec]})
 

@@ -62,3 +62,4 @@ def test_a_cycle_is_collected_on_the_timer(collector):
         churn()
         collector.check()
     assert ref() is None
+

@@ -108,3 +108,16 @@ def test_progress_is_throttled_but_metrics_are_not(qtbot, runner):
     fractions = [p.fraction for p in progress]
     assert fractions == sorted(fractions)
     assert [p.metrics["step"] for p in metrics] == [float(i) for i in range(0, n_reports, n_reports // n_metrics)]
+
+
+def test_running_engine_calls_are_counted(qtbot, runner):
+    """active_tasks() (desktop.gui_gc asks it) counts calls while they run in a worker."""
+    from desktop import tasks
+    go = threading.Event()
+    before = tasks.active_tasks()
+    task = runner.submit(lambda progress=None, cancel=None: go.wait(10), name="wait")
+    qtbot.waitUntil(lambda: tasks.active_tasks() == before + 1, timeout=5000)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        go.set()
+    assert tasks.active_tasks() == before
+    qtbot.waitUntil(lambda: not runner.active, timeout=2000)
