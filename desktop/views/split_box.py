@@ -191,6 +191,8 @@ class SplitBox(QGroupBox):
         if at >= 0:
             self.method.setCurrentIndex(at)
         self.seed.setValue(int(parts.seed))
+        self.test.setValue(round(100 * parts.test_frac))
+        self.valid.setValue(round(100 * parts.valid_frac))
         valid = 0 if parts.valid is None else parts.valid.n_events
         label = dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method)
         self._applied = (f"Applied: {label.lower()} — {parts.train.n_events:,} training, "

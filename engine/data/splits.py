@@ -21,12 +21,17 @@ METHODS = ("random", "temporal", "leave-last")
 
 @dataclass
 class Split:
+    """train / test / valid parts and how they were made (method, seed, fractions, relevant types)."""
+
     train: Interactions
     test: Interactions
     valid: Interactions | None = None
     warnings: list[str] = field(default_factory=list)
     method: str = "random"
     seed: int = 0
+    test_frac: float = 0.2
+    valid_frac: float = 0.0
+    relevant_events: list[str] | None = None   # event types kept in test/valid (None: all events)
 
 
 def _part(inter: Interactions, mask: np.ndarray, extra_items=None) -> Interactions:
@@ -168,7 +173,10 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
     check(cancel)
     valid_part = _part(inter, valid) if valid_frac > 0 else None
     emit(progress, 1.0, f"train {train.n_events:,}, test {test_part.n_events:,} events", "split")
-    return Split(train=train, test=test_part, valid=valid_part, warnings=warnings, method=method, seed=seed)
+    kept = None if relevant is None or events is None else \
+        [str(e) for e in np.unique(np.asarray(events, dtype=object)[np.asarray(relevant, dtype=bool)])]
+    return Split(train=train, test=test_part, valid=valid_part, warnings=warnings, method=method, seed=seed,
+                 test_frac=float(test_frac), valid_frac=float(valid_frac), relevant_events=kept)
 
 
 def _keep_relevant(test: np.ndarray, valid: np.ndarray, relevant: np.ndarray, events, warnings: list[str]):

@@ -220,18 +220,28 @@ def encode_split(split: Split) -> tuple[dict, dict[str, np.ndarray]]:
     return {"kinds": kinds, "counts": counts}, arrays
 
 
-def decode_split(method, seed, warnings, kinds, arrays: dict, what: str) -> Split:
+def decode_split(method, seed, warnings, kinds, arrays: dict, what: str, options: dict | None = None) -> Split:
+    """The stored split; ``options`` (the split row's JSON) gives its fractions and relevant event
+    types (absent in files saved before they were stored: defaults)."""
     if method not in METHODS or not _is_int(seed):
         raise ProjectError(f"{what}: method or seed is damaged")
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings) or not isinstance(kinds, dict):
         raise ProjectError(f"{what}: description is damaged")
+    options = options or {}
+    test_frac, valid_frac = options.get("test_frac", 0.2), options.get("valid_frac", 0.0)
+    if not (_is_number(test_frac) and _is_number(valid_frac) and 0 <= test_frac < 1 and 0 <= valid_frac < 1):
+        raise ProjectError(f"{what}: test or validation share is damaged")
+    relevant = options.get("relevant_events")
+    if relevant is not None and (not isinstance(relevant, list) or not all(isinstance(r, str) for r in relevant)):
+        raise ProjectError(f"{what}: relevant event types are damaged")
     parts = {}
     for part in PARTS:
         if part in kinds:
             parts[part] = decode_interactions({"value_kind": kinds[part]}, arrays, f"{what} ({part})", part + "/")
     if "train" not in parts or "test" not in parts:
         raise ProjectError(f"{what} lacks its train or test part")
-    return Split(parts["train"], parts["test"], parts.get("valid"), list(warnings), method, int(seed))
+    return Split(parts["train"], parts["test"], parts.get("valid"), list(warnings), method, int(seed),
+                 float(test_frac), float(valid_frac), relevant)
 
 
 # ---- evaluation, history, diagnosis --------------------------------------------------------------

@@ -262,12 +262,22 @@ class Project:
             if data is None:
                 raise ProjectError(f"{what} has no data")
             return codec.decode_split(row[0], row[1], blobs.from_json(row[3], f"{what} warnings", list),
-                                      options.get("kinds"), blobs.unpack(data, what), what)
+                                      options.get("kinds"), blobs.unpack(data, what), what, options)
 
     def split_options(self) -> dict:
         with self._read("the split") as con:
             row = con.execute("SELECT options FROM split").fetchone()
             return {} if row is None else blobs.from_json(row[0], "the split options")
+
+    def _keep_relevant_events(self, con, relevant: list[str]) -> None:
+        """Make the stored data set's relevant event types those the new split used (the user
+        changed them and split again), so a reopened project shows the choice behind its split."""
+        row = con.execute("SELECT events FROM dataset").fetchone()
+        if row is None:
+            return
+        events = blobs.from_json(row[0], "the data set's event settings")
+        if isinstance(events, dict) and events.get("relevant_events") != relevant:
+            con.execute("UPDATE dataset SET events = ?", (blobs.to_json({**events, "relevant_events": relevant}),))
 
     # ---- runs ----------------------------------------------------------------------------------
     def add_run(self, run: Run) -> None:
@@ -438,7 +448,10 @@ class Project:
             check(cancel)
             if split is not None:
                 doc, arrays = codec.encode_split(split)
-                opts = {**(split_options or {}), "kinds": doc["kinds"]}
+                opts = {**(split_options or {}), "kinds": doc["kinds"], "test_frac": split.test_frac,
+                        "valid_frac": split.valid_frac, "relevant_events": split.relevant_events}
+                if split.relevant_events is not None and dataset is None:
+                    self._keep_relevant_events(con, split.relevant_events)
                 con.execute("DELETE FROM split")
                 blobs.delete(con, "split/")
                 con.execute("INSERT INTO split (id, method, seed, options, warnings, counts, saved) "

@@ -36,7 +36,7 @@ def dialogs(monkeypatch):
 def _split_and_train(win, *models):
     """Split the loaded data in the app and add a run of each model (real engine calls)."""
     state = win.state
-    parts = split(state.dataset.interactions, "random", test_frac=0.2, seed=0,
+    parts = split(state.dataset.interactions, "random", test_frac=0.25, seed=3,
                   extra_items=state.dataset.catalog.item_ids)
     state.set_split(parts)
     runs = []
@@ -86,7 +86,9 @@ def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tm
     assert [r.id for r in state.runs] == [ease.id] and state.project.path == path
     assert state.dataset.interactions.n_events == window.state.dataset.interactions.n_events
     assert state.split.test.n_events == window.state.split.test.n_events
-    assert other.data_pane.split_box.method.currentData() == "random"   # not the dated data's default
+    box = other.data_pane.split_box                          # the settings behind the split, not defaults
+    assert box.method.currentData() == "random" and box.seed.value() == 3
+    assert (box.test.value(), box.valid.value()) == (25, 0)
     assert state.runs[0].metrics == ease.metrics
     users = np.arange(20)
     assert np.array_equal(state.runs[0].model.score(users), ease.model.score(users))
