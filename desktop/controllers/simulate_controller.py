@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
+from engine.explain.latent import has_embeddings
 from engine.progress import scaled
 from engine.simulate.basket_log import basket_log, simulate
 
@@ -35,9 +36,14 @@ class SimulateController(QObject):
     def running(self) -> bool:
         return self._task is not None
 
+    def has_user_vectors(self, run_id: str) -> bool:
+        """Whether that run's model gives the user vectors LinUCB needs."""
+        run = self.state.run(run_id)
+        return run is not None and has_embeddings(run.model)
+
     def start(self, arms: str, n_arms: int, policies: list[str], model_runs: dict[str, str], seed: int) -> None:
-        """policies: specs ("egreedy:0.1", "ucb:1", "thompson", "model:<run id>"); model_runs: run id
-        -> display name for the model policies."""
+        """policies: specs ("egreedy:0.1", "ucb:1", "thompson", "model:<run id>", "linucb:1@<run id>");
+        model_runs: run id -> display name for the model-based policies."""
         ds = self.state.dataset
         if ds is None:
             self.failed.emit("Open a data file first (Data pane).")

@@ -24,8 +24,12 @@ ARM_KINDS = (("category", "Top categories"), ("item", "Top items"))
 
 
 def policy_label(spec: str, model_runs: dict) -> str:
-    """'egreedy:0.1' -> 'ε-greedy (ε=0.1)', 'model:<id>' -> "<run name>'s top-1"."""
+    """'egreedy:0.1' -> 'ε-greedy (ε=0.1)', 'model:<id>' -> "<run name>'s top-1",
+    'linucb:1@<id>' -> 'LinUCB (α=1) on <run name>'."""
     name, _, arg = spec.partition(":")
+    if name == "linucb":
+        alpha, _, run_id = arg.partition("@")
+        return f"LinUCB (α={float(alpha):g}) on {model_runs.get(run_id, run_id)}"
     if name == "egreedy":
         return f"ε-greedy (ε={float(arg):g})"
     if name == "ucb":
@@ -38,17 +42,19 @@ def policy_label(spec: str, model_runs: dict) -> str:
 
 
 class CurvesPlot(LabelledPlot):
-    """Several labelled curves y(x) over one axis, with a legend."""
+    """Several labelled curves y(x) over one axis, with a legend unless ``legend`` is False (a plot
+    beside one that shows the same colours)."""
 
-    def __init__(self, title: str, x_label: str, y_label: str, parent=None):
+    def __init__(self, title: str, x_label: str, y_label: str, parent=None, legend: bool = True):
         super().__init__(title, x_label, y_label, parent)
         self.legend = self.getPlotItem().addLegend(offset=(8, 8), labelTextSize="9pt",
-                                                   brush=pg.mkBrush(255, 255, 255, 210))
+                                                   brush=pg.mkBrush(255, 255, 255, 210)) if legend else None
 
     def set_curves(self, curves: list[tuple[str, object, object]]) -> None:
         """curves: (label, x (n,), y (n,)) each, drawn in palette order."""
         self.clear_data()
-        self.legend.clear()
+        if self.legend is not None:
+            self.legend.clear()
         for j, (label, x, y) in enumerate(curves):
             self._add(pg.PlotDataItem(x, y, pen=pg.mkPen(PALETTE[j % len(PALETTE)], width=2), name=label))
         self.getPlotItem().enableAutoRange()
@@ -133,17 +139,30 @@ class SimulatePane(QWidget):
         self.alpha_spin.setPrefix("α = ")
         self.thompson_check = QCheckBox("Thompson sampling")
         self.thompson_check.setChecked(True)
-        self.model_check = QCheckBox("A model's top-1")
+        model_label = QLabel("With a trained model:")
+        model_label.setObjectName("muted")
         self.model_combo = QComboBox()
         self.model_combo.setMinimumContentsLength(10)
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_combo.currentIndexChanged.connect(self._model_chosen)
+        self.model_check = QCheckBox("Its top-1")
+        self.model_check.setToolTip("Always suggest the arm of the model's best unseen item (never explores)")
+        self.linucb_check = QCheckBox("LinUCB")
+        self.linucb_alpha = QDoubleSpinBox()
+        self.linucb_alpha.setRange(0.0, 10.0)
+        self.linucb_alpha.setSingleStep(0.1)
+        self.linucb_alpha.setValue(1.0)
+        self.linucb_alpha.setPrefix("α = ")
         grid.addWidget(self.egreedy_check, 0, 0)
         grid.addWidget(self.eps_spin, 0, 1)
         grid.addWidget(self.ucb_check, 1, 0)
         grid.addWidget(self.alpha_spin, 1, 1)
         grid.addWidget(self.thompson_check, 2, 0, 1, 2)
-        grid.addWidget(self.model_check, 3, 0, 1, 2)
+        grid.addWidget(model_label, 3, 0, 1, 2)
         grid.addWidget(self.model_combo, 4, 0, 1, 2)
+        grid.addWidget(self.model_check, 5, 0, 1, 2)
+        grid.addWidget(self.linucb_check, 6, 0)
+        grid.addWidget(self.linucb_alpha, 6, 1)
         grid.setColumnStretch(1, 1)
         lay.addWidget(pol)
 
@@ -203,8 +222,8 @@ class SimulatePane(QWidget):
         pl = QHBoxLayout(plots)
         pl.setContentsMargins(0, 0, 0, 0)
         self.reward_plot = CurvesPlot("Cumulative reward", "Matched events", "Total reward")
-        self.regret_plot = CurvesPlot("Regret against always showing the best arm", "Matched events",
-                                      "Reward lost (below 0: beats it)")
+        self.regret_plot = CurvesPlot("Regret against the best fixed arm (colours as on the left)",
+                                      "Matched events", "Reward lost (below 0: beats it)", legend=False)
         pl.addWidget(self.reward_plot, 1)
         pl.addWidget(self.regret_plot, 1)
         split.addWidget(plots)
@@ -227,6 +246,9 @@ class SimulatePane(QWidget):
         run_id = self.model_combo.currentData()
         if self.model_check.isChecked() and run_id is not None:
             specs.append(f"model:{run_id}")
+            runs[run_id] = self.state.run(run_id).name
+        if self.linucb_check.isChecked() and self.linucb_check.isEnabled() and run_id is not None:
+            specs.append(f"linucb:{self.linucb_alpha.value():g}@{run_id}")
             runs[run_id] = self.state.run(run_id).name
         return specs, runs
 
@@ -259,7 +281,23 @@ class SimulatePane(QWidget):
         self.model_combo.setEnabled(has)
         if not has:
             self.model_check.setChecked(False)
-            self.model_check.setToolTip("Train a model first (Train pane)")
+        self._model_chosen()
+
+    @Slot()
+    def _model_chosen(self) -> None:
+        """LinUCB only for a run whose model has user vectors."""
+        run_id = self.model_combo.currentData()
+        ok = run_id is not None and self.controller.has_user_vectors(run_id)
+        self.linucb_check.setEnabled(ok)
+        self.linucb_alpha.setEnabled(ok)
+        if run_id is None:
+            tip = "Train a model first (Train pane)"
+        elif not ok:
+            tip = "This model has no user vectors (most-popular, item-kNN): choose BPR, iALS, EASE, SASRec or two-tower"
+        else:
+            tip = ("Contextual bandit (Li et al. 2010): learns which arm suits which customer from the model's user "
+                   "vectors (top principal components + a bias); α widens its exploration")
+        self.linucb_check.setToolTip(tip)
 
     @Slot(object)
     def _on_dataset(self, dataset) -> None:
@@ -315,9 +353,14 @@ class SimulatePane(QWidget):
         if any(r.policy.startswith("model:") for r in results):
             notes.append("A model's top-1 is a fixed policy: it never explores. The model was trained on part of "
                          "these baskets, so its reward is optimistic.")
-            cold = sum(r.extra.get("cold_events", 0) for r in results)
-            if cold:
-                notes.append(f"{cold:,} events are of customers the model never saw; it suggested the most "
-                             "frequent arm for them.")
+        lin = next((r for r in results if r.policy.startswith("linucb:")), None)
+        if lin is not None:
+            notes.append(f"LinUCB's context is the model's user vector cut to {lin.extra['context_dims'] - 1} "
+                         f"principal components ({lin.extra['context_variance']:.0%} of its variance) plus a bias. "
+                         "The vectors were learned from these baskets too, so its reward is optimistic.")
+        cold = max((r.extra.get("cold_events", 0) for r in results), default=0)
+        if cold:
+            notes.append(f"{cold:,} events are of customers the model never saw: its top-1 suggests the most "
+                         "frequent arm for them, LinUCB has only the bias (each arm's plain mean).")
         self.caveat_label.setText("\n".join(["⚠ " + c for c in caveats] + notes))
         self.caveat_label.setVisible(bool(caveats or notes))

@@ -18,12 +18,14 @@ import pandas as pd
 from engine.data.interactions import Interactions, index_of
 from engine.errors import ValidationError
 from engine.progress import CancelToken, ProgressCallback, check, emit, scaled
-from engine.simulate.policies import FixedPolicy, parse_policy
+from engine.simulate.policies import FixedPolicy, LinUCB, parse_policy
 from engine.simulate.replay import ReplayResult, replay
 
 ARM_KINDS = ("category", "item")
 #: Users scored per batch for a model's top-1 arm.
 _BATCH = 512
+#: Principal components of the user vectors kept as LinUCB contexts (plus a bias term).
+CONTEXT_DIMS = 16
 
 
 @dataclass
@@ -161,31 +163,91 @@ def model_arms(model, log: BanditLog, *, progress: ProgressCallback | None = Non
     return choice, int((m_users < 0).sum())
 
 
+def user_contexts(model, log: BanditLog, dims: int = CONTEXT_DIMS) -> tuple[np.ndarray, int, float]:
+    """LinUCB contexts from the model's user vectors (``engine.explain.latent.embeddings``):
+    ((n_events, k + 1) float64, cold events, variance share kept). The vectors of the log's
+    customers the model knows are centred, cut to their top k <= ``dims`` principal components,
+    scaled to unit RMS norm, and a bias 1 is appended; customers the model never saw get zeros
+    (bias only: the arm's plain mean)."""
+    from engine.explain.latent import embeddings, has_embeddings
+    if not has_embeddings(model):
+        raise ValidationError(f"LinUCB needs user vectors, and model {model.name} has none (most-popular and "
+                              "item-kNN score without embeddings); use BPR, iALS, EASE, SASRec, two-tower or text")
+    m_users = index_of(log.user_ids[log.users], model.user_ids_)     # (n,) model index or -1
+    known, pos = np.unique(m_users[m_users >= 0], return_inverse=True)
+    k = min(int(dims), len(known) - 1) if len(known) > 1 else 0
+    z = np.zeros((len(known), 0))
+    kept = 0.0
+    if k > 0:
+        from sklearn.decomposition import PCA
+        vectors = embeddings(model, "user", known).astype(np.float64)  # (n_known, d)
+        k = min(k, vectors.shape[1])
+        pca = PCA(n_components=k, svd_solver="full").fit(vectors)
+        z = pca.transform(vectors)
+        rms = np.sqrt(np.mean(np.sum(z * z, axis=1)))
+        z = z / rms if rms > 0 else z
+        kept = float(pca.explained_variance_ratio_.sum())
+    contexts = np.zeros((log.n_events, z.shape[1] + 1))
+    contexts[m_users >= 0, :-1] = z[pos]
+    contexts[:, -1] = 1.0
+    return contexts, int((m_users < 0).sum()), kept
+
+
+def split_spec(spec: str) -> tuple[str, str | None]:
+    """(policy kind spec, model name or None) of a policy spec, checked: "model:NAME" ->
+    ("model", NAME); "linucb:ALPHA@NAME" -> ("linucb:ALPHA", NAME); "egreedy:0.1" -> ("egreedy:0.1",
+    None). ValidationError for anything else."""
+    text = str(spec).strip()
+    head, _, rest = text.partition(":")
+    if head.lower() == "model":
+        if not rest.strip():
+            raise ValidationError(f"policy {spec!r}: name the model, model:MODEL")
+        return "model", rest.strip()
+    if head.lower().split("@")[0] == "linucb":
+        alpha, at, name = text[len("linucb"):].lstrip(":").partition("@")
+        try:
+            value = float(alpha) if alpha.strip() else 1.0
+        except ValueError:
+            value = float("nan")
+        if not at or not name.strip() or not value >= 0:
+            raise ValidationError(f"policy {spec!r}: use linucb:ALPHA@MODEL (ALPHA >= 0, e.g. linucb:1.0@MODEL)")
+        return f"linucb:{value:g}", name.strip()
+    parse_policy(text)
+    return text, None
+
+
 def simulate(log: BanditLog, policies, models: dict | None = None, seed: int = 0, *,
              progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> list[ReplayResult]:
-    """Replay each policy spec on ``log``: "egreedy:EPS", "ucb:ALPHA", "thompson", "fixed:ARM" or
-    "model:NAME" (the top-1 arm of ``models[NAME]``, a fitted Recommender). One ``ReplayResult``
-    each, in order; a model policy's ``extra`` holds "cold_events" (customers it never saw)."""
-    specs = list(policies)
+    """Replay each policy spec on ``log``: "egreedy:EPS", "ucb:ALPHA", "thompson", "fixed:ARM",
+    "model:NAME" (the top-1 arm of ``models[NAME]``, a fitted Recommender) or "linucb:ALPHA@NAME"
+    (LinUCB over ``models[NAME]``'s user vectors, see ``user_contexts``). One ``ReplayResult``
+    each, in order; a model-based policy's ``extra`` holds "cold_events" (customers the model never
+    saw), LinUCB's also "context_dims" (with the bias) and "context_variance" (PCA share kept)."""
+    specs = [(spec, *split_spec(spec)) for spec in policies]
     if not specs:
         raise ValidationError("choose at least one policy")
     models = models or {}
+    for spec, _, name in specs:
+        if name is not None and name not in models:
+            raise ValidationError(f"policy {spec!r}: no model named {name!r}")
     out = []
-    for j, spec in enumerate(specs):
+    for j, (spec, kind, name) in enumerate(specs):
         check(cancel)
         part = scaled(progress, j / len(specs), (j + 1) / len(specs))
         extra = {}
-        if str(spec).startswith("model:"):
-            name = str(spec)[len("model:"):]
-            if name not in models:
-                raise ValidationError(f"policy {spec!r}: no model named {name!r}")
+        if kind == "model":
             choice, cold = model_arms(models[name], log, progress=scaled(part, 0.0, 0.9), cancel=cancel)
             policy = FixedPolicy(choice, name=f"model:{name}")
             extra = {"cold_events": cold}
+        elif name is not None:
+            emit(part, 0.0, "user vectors for LinUCB", "model")
+            contexts, cold, kept = user_contexts(models[name], log)
+            policy = LinUCB(contexts, float(kind.partition(":")[2]), name=f"{kind}@{name}")
+            extra = {"cold_events": cold, "context_dims": contexts.shape[1], "context_variance": kept}
         else:
-            policy = parse_policy(str(spec))
+            policy = parse_policy(kind)
         res = replay(policy, log.arms, log.rewards, len(log.arm_names), propensity=log.propensity, seed=seed,
-                     progress=part, cancel=cancel)
+                     progress=scaled(part, 0.9 if kind == "model" else 0.1 if name else 0.0, 1.0), cancel=cancel)
         res.extra.update(extra)
         out.append(res)
     return out

@@ -1,5 +1,6 @@
 """Seeded K-armed bandit policies. Each keeps per-arm counts/sums (shape (K,)) and draws from
-its own ``numpy.random.Generator`` so the same seed gives the same choices."""
+its own ``numpy.random.Generator`` so the same seed gives the same choices. ``LinUCB`` is the
+contextual one: it reads a context vector per event."""
 
 from __future__ import annotations
 
@@ -106,8 +107,57 @@ class FixedPolicy(Policy):
         return int(self.arms) if self.arms.ndim == 0 else int(self.arms[t])
 
 
+class LinUCB(Policy):
+    """Disjoint LinUCB (Li et al. 2010): per arm a ridge regression of reward on the event's
+    context, played by upper confidence bound  x·θ_a + alpha·sqrt(x·A_a⁻¹·x).
+
+    contexts: (n_events, d) float, row t read by ``select(t)``. Per arm it keeps A_a⁻¹ (K, d, d),
+    updated by Sherman–Morrison (A_a = I + Σ x xᵀ over the arm's matched events), and b_a = Σ r x
+    (K, d). Ties (e.g. before any update) go to a seeded random arm among the best."""
+
+    def __init__(self, contexts, alpha: float = 1.0, name: str | None = None):
+        if not alpha >= 0:
+            raise ValidationError(f"LinUCB alpha must be >= 0, got {alpha}")
+        self.contexts = np.ascontiguousarray(contexts, dtype=np.float64)
+        if self.contexts.ndim != 2 or not np.all(np.isfinite(self.contexts)):
+            raise ValidationError("LinUCB contexts must be a finite (events, dims) array")
+        self.alpha = float(alpha)
+        self.name = name or f"linucb:{alpha:g}"
+
+    def reset(self, n_arms: int, seed: int | None = 0) -> None:
+        super().reset(n_arms, seed)
+        d = self.contexts.shape[1]
+        self.a_inv = np.tile(np.eye(d), (n_arms, 1, 1))     # (K, d, d)
+        self.b = np.zeros((n_arms, d))                       # (K, d)
+        self.theta = np.zeros((n_arms, d))                   # (K, d) = A⁻¹ b
+        self._x = np.zeros(d)
+        self._pred = np.zeros(n_arms)
+
+    def select(self, t: int) -> int:
+        x = self.contexts[t]
+        self._x = x
+        self._pred = self.theta @ x                                        # (K,)
+        width = np.sqrt(np.maximum(np.einsum("kij,i,j->k", self.a_inv, x, x), 0.0))
+        ucb = self._pred + self.alpha * width
+        best = np.flatnonzero(ucb >= ucb.max() - 1e-12)
+        return int(best[0] if len(best) == 1 else self.rng.choice(best))
+
+    def greedy(self) -> int:
+        """Arm with the highest predicted reward for the last selected event's context."""
+        return int(np.argmax(self._pred))
+
+    def update(self, arm: int, reward: float) -> None:
+        super().update(arm, reward)
+        x, inv = self._x, self.a_inv[arm]
+        ax = inv @ x
+        inv -= np.outer(ax, ax) / (1.0 + x @ ax)
+        self.b[arm] += reward * x
+        self.theta[arm] = inv @ self.b[arm]
+
+
 def parse_policy(spec: str) -> Policy:
-    """``egreedy:0.1`` | ``ucb:1.0`` | ``thompson`` | ``fixed:3`` -> a Policy."""
+    """``egreedy:0.1`` | ``ucb:1.0`` | ``thompson`` | ``fixed:3`` -> a Policy (the model-based
+    ``model:NAME`` and ``linucb:ALPHA@NAME`` are built by ``engine.simulate.basket_log.simulate``)."""
     name, _, arg = spec.strip().lower().partition(":")
     try:
         if name in ("egreedy", "epsilon", "eps"):
@@ -120,4 +170,5 @@ def parse_policy(spec: str) -> Policy:
             return FixedPolicy(int(arg))
     except ValueError:
         pass
-    raise ValidationError(f"unknown policy {spec!r}; use egreedy:EPS, ucb:ALPHA, thompson or fixed:ARM")
+    raise ValidationError(f"unknown policy {spec!r}; use egreedy:EPS, ucb:ALPHA, thompson, fixed:ARM, "
+                          "model:MODEL or linucb:ALPHA@MODEL")

@@ -1,17 +1,13 @@
-"""Replay estimator and policies on a synthetic uniform-random log; CLI on the retail demo."""
+"""Replay estimator and policies (LinUCB included) on synthetic uniform-random logs."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.errors import EngineError
-from engine.simulate import EpsilonGreedy, FixedPolicy, Thompson, UCB1, parse_policy, replay
+from engine.simulate import EpsilonGreedy, FixedPolicy, LinUCB, Thompson, UCB1, parse_policy, replay
 
-REPO = Path(__file__).resolve().parents[3]
 MEANS = np.array([0.1, 0.2, 0.3, 0.5, 0.7])
 
 
@@ -78,17 +74,52 @@ def test_bad_input_raises_engine_error():
         replay(FixedPolicy(0), [0, 1], [1.0, 0.0], 2, propensity=[0.5, 0.0])
 
 
-def test_cli_on_demo(capsys):
-    from engine.cli import _Parser
-    from engine.simulate_cli import add_simulate_command
-    parser = _Parser(prog="recscope")
-    add_simulate_command(parser.add_subparsers())
-    args = parser.parse_args(["simulate", "--data", str(REPO / "resources/demo/online_retail_demo.csv"),
-                              "--policy", "thompson", "--arms", "5", "--json"])
-    assert args.func(args) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["matched"] > 0 and out["events"] >= out["matched"] and len(out["arms"]) == 5
-    assert out["ci"][0] <= out["mean_reward"] <= out["ci"][1]
+CONTEXT_MEANS = np.array([[0.6, 0.2, 0.3], [0.2, 0.6, 0.3]])
+
+
+def contextual_log(n: int, seed: int):
+    """Two customer groups with opposite tastes: group 0 buys arm 0 (0.6) over arm 1 (0.2), group 1
+    the reverse, arm 2 pays 0.3 to both. Contexts: group one-hot + 3 noise features.
+    (arms (n,), rewards (n,), contexts (n, 5)) under uniform-random logging."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(2, size=n)
+    arms = rng.integers(3, size=n)
+    rewards = (rng.random(n) < CONTEXT_MEANS[group, arms]).astype(np.float64)
+    return arms, rewards, np.c_[np.eye(2)[group], rng.normal(0.0, 0.3, (n, 3))]
+
+
+def test_linucb_beats_fixed_arms_and_ucb_when_reward_depends_on_context():
+    arms, rewards, contexts = contextual_log(15000, 0)
+    lin = replay(LinUCB(contexts, 1.0), arms, rewards, 3, seed=0)
+    fixed = [replay(FixedPolicy(a), arms, rewards, 3).mean_reward for a in range(3)]
+    ucb = replay(UCB1(1.0), arms, rewards, 3, seed=0)
+    assert max(fixed) < 0.45 and ucb.mean_reward < 0.45         # no single arm pays more than 0.4
+    assert lin.mean_reward > max(fixed) + 0.1 and lin.mean_reward > ucb.mean_reward + 0.1
+    assert lin.ci[0] <= 0.6 <= lin.ci[1] + 0.01                  # it learns each group's best arm
+    assert lin.regret[-1] < 0 and lin.caveat is None
+    assert 0 < lin.exploration_share < 0.2
+
+
+def test_linucb_seeded_and_checked():
+    arms, rewards, contexts = contextual_log(3000, 1)
+    a = replay(LinUCB(contexts, 0.5), arms, rewards, 3, seed=2)
+    b = replay(LinUCB(contexts, 0.5), arms, rewards, 3, seed=2)
+    assert a.matched == b.matched and np.array_equal(a.cumulative_reward, b.cumulative_reward)
+    assert a.exploration_share == b.exploration_share and a.policy == "linucb:0.5"
     with pytest.raises(EngineError):
-        bad = parser.parse_args(["simulate", "--data", str(REPO / "missing.csv")])
-        bad.func(bad)
+        LinUCB(contexts, -1.0)
+    with pytest.raises(EngineError):
+        LinUCB(np.full((3, 2), np.nan))
+    # the A_a inverse kept by Sherman-Morrison equals (I + sum x x^T)^-1 over the arm's matched events
+    policy = LinUCB(contexts[:50], 1.0)
+    policy.reset(3, 0)
+    played = []
+    for t in range(50):
+        arm = policy.select(t)
+        policy.update(arm, rewards[t])
+        played.append(arm)
+    arm = int(np.bincount(played).argmax())
+    x = contexts[:50][np.asarray(played) == arm]
+    np.testing.assert_allclose(policy.a_inv[arm], np.linalg.inv(np.eye(5) + x.T @ x), atol=1e-10)
+    np.testing.assert_allclose(policy.theta[arm], np.linalg.solve(np.eye(5) + x.T @ x,
+                                                                   x.T @ rewards[:50][np.asarray(played) == arm]))
