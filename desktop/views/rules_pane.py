@@ -461,6 +461,10 @@ class RulesPane(QWidget):
     def set_spec(self, spec) -> None:
         """Load a rule spec (dict, list or JSON text) into the form and the JSON editor."""
         if isinstance(spec, str):
+            try:                                   # stored sets are compact JSON: show them indented
+                spec = json.dumps(json.loads(spec), indent=2)
+            except ValueError:
+                pass                               # the editor shows it as it is, with the error
             self.json_edit.setPlainText(spec)
             self._json_edited()
             return
@@ -663,9 +667,9 @@ class RulesPane(QWidget):
             if idx:
                 plot._add(pg.ScatterPlotItem([x[j] for j in idx], [y[j] for j in idx], size=9,
                                              brush=pg.mkBrush(brush), pen=pen))
-        for p, xi, yi in zip(sweep, x, y):
+        for j, (p, xi, yi) in enumerate(zip(sweep, x, y)):
             label = pg.TextItem(f"w={p['weight']:g}", color="#1f2937" if p.get("efficient", True) else "#6b7280",
-                                anchor=(-0.15, 1.1))
+                                anchor=(-0.15, 1.1) if j % 2 == 0 else (-0.15, -0.1))   # neighbours above / below
             label.setPos(xi, yi)
             plot._add(label)
         item.enableAutoRange()
