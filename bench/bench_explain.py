@@ -5,8 +5,11 @@
 
 Split: 20 % of each user's ratings held out at random (seed 0). For each model: the time of one
 ``explain`` call per method (median and max over ``--pairs`` (user, top-1 item) pairs, CPU) and
-``deletion_test`` over ``--users`` test users × their top ``--k`` items (AOPC per method and for
-random deletion). Prints one line per model and method, then a JSON summary line.
+``deletion_test`` over ``--users`` test users × their top ``--k`` items: AOPC per method and for
+random deletion, per test (history items: "pairs"/"aopc"; two-tower input features zeroed:
+"feature_pairs"/"feature_aopc"; features from SHAP's background: "shap_pairs"/"shap_aopc"; latent
+factors zeroed: "factor_pairs"/"factor_aopc"; each with its own "random"). Prints one line per
+model and method or test, then a JSON summary line.
 """
 
 from __future__ import annotations
@@ -74,9 +77,13 @@ def main() -> None:
         t = time.perf_counter()
         faith = deletion_test(model, parts.test, users=args.users, k=args.k)
         eval_s = time.perf_counter() - t
-        aopc = {m: round(v, 4) for m, v in faith.aopc.items()}
-        print(f"{name:9s} AOPC over {faith.pairs} pairs ({eval_s:.0f}s, fit {fit_s:.0f}s): {aopc}", flush=True)
-        summary[name].update(pairs=faith.pairs, aopc=aopc, deletion_seconds=round(eval_s, 1))
+        print(f"{name:9s} deletion tests {eval_s:.1f}s (fit {fit_s:.0f}s)", flush=True)
+        summary[name].update(deletion_seconds=round(eval_s, 1))
+        for key, (pairs, _, aopc) in faith.tests().items():
+            aopc = {m: round(v, 4) for m, v in aopc.items()}
+            prefix = "" if key == "history" else f"{key}_"
+            print(f"{name:9s}   AOPC, {faith.TESTS[key]}, over {pairs} pairs: {aopc}", flush=True)
+            summary[name].update({f"{prefix}pairs": pairs, f"{prefix}aopc": aopc})
     print(json.dumps(summary))
 
 

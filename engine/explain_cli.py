@@ -9,7 +9,19 @@
 explain's --train only supplies the catalog (item titles); explain-eval's --train is checked to be
 the file the model was fitted on (the test users must be the model's users).
 
-explain-eval's last stdout line is always ``{"pairs": N, "aopc": {"<method>": value, ..., "random": value}}``.
+explain-eval's last stdout line is always one JSON object: ``{"pairs": N, "aopc": {"<method>": value,
+..., "random": value}}`` for the history-item deletion test (methods that rank history items; empty
+when none was asked for), plus, for each other test that scored any pair, its own pair count and
+AOPCs against its own random deletion (``engine.explain.faithfulness``):
+
+- ``"feature_pairs"``, ``"feature_aopc": {"saliency", "ig", "random"}``: the two-tower model's input
+  features set to zero (the integrated-gradients baseline) in each method's order;
+- ``"shap_pairs"``, ``"shap_aopc": {"shap", "random"}``: its features taken from SHAP's background,
+  SHAP's margin re-computed (drops normalised by the pair's Σ|SHAP values|);
+- ``"factor_pairs"``, ``"factor_aopc": {"latent", "random"}``: latent dimensions zeroed (MF, iALS,
+  BPR, two-tower).
+
+AOPCs of different tests are not comparable; compare each method with the "random" beside it.
 """
 
 from __future__ import annotations
@@ -42,7 +54,8 @@ def add_explain_commands(subparsers) -> None:
     s.add_argument("--users", type=_positive_int, default=200)
     s.add_argument("--k", type=_positive_int, default=10)
     s.add_argument("--steps", type=_positive_int, default=10)
-    s.add_argument("--method", action="append", help="methods to test (default: every one that ranks history items)")
+    s.add_argument("--method", action="append", choices=METHODS,
+                   help="methods to test (default: every one the model has a deletion test for)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_explain_eval)
@@ -113,12 +126,19 @@ def cmd_explain_eval(args) -> int:
     result = deletion_test(model, test, methods=args.method, users=args.users, k=args.k, steps=args.steps,
                            seed=args.seed, progress=_stderr_progress(getattr(args, "verbose", False)))
     seconds = time.perf_counter() - t0
+    tests = result.tests()
+    last = {"pairs": result.pairs, "aopc": result.aopc}
+    for key, (pairs, _, aopc) in tests.items():
+        if key != "history":
+            last.update({f"{key}_pairs": pairs, f"{key}_aopc": aopc})
     if args.json:
         _print_json({**result.to_dict(), "seconds": round(seconds, 3)})
     else:
-        print(f"deletion test of {model.name}: {result.pairs} pairs, {result.steps} steps, {seconds:.1f}s")
-        for method, value in result.aopc.items():
-            print(f"  {method:<14} AOPC {value:.4f}")
+        print(f"deletion test of {model.name}: up to {result.steps} steps, {seconds:.1f}s")
+        for key, (pairs, _, aopc) in tests.items():
+            print(f"  {result.TESTS[key]}, {pairs} pairs:")
+            for method, value in aopc.items():
+                print(f"    {method:<14} AOPC {value:.4f}")
         print(f"  {result.note}")
-    print(json.dumps({"pairs": result.pairs, "aopc": result.aopc}))
+    print(json.dumps(last))
     return 0

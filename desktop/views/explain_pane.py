@@ -25,23 +25,37 @@ from desktop.views.inspector_pane import ProgressStrip, fill_run_combo
 from engine import inspect as einspect
 from engine.data.interactions import index_of, normalize_ids
 
-#: Why a method gets no deletion score (it does not rank the customer's history items).
-NOT_TESTED = {"latent": "ranks latent factors, not history items", "shap": "ranks features, not history items",
-              "counterfactual": "is itself a deletion", "saliency": "ranks features here",
-              "ig": "ranks features here"}
+#: Why a method gets no deletion score.
+NOT_TESTED = {"counterfactual": "is itself a deletion"}
 
 
 def _py(value):
     return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
 
 
+def _aopc(value: float) -> str:
+    """Two decimals, without a "-0.00"."""
+    return f"{round(value, 2) + 0.0:.2f}"
+
+
 def faith_text(method: str, result) -> str:
-    """'faithfulness AOPC 0.41 (random 0.12)' for a measured method, else why it has none."""
+    """'faithfulness AOPC 0.41 (random 0.12; history items deleted, 1,000 pairs)' for a measured
+    method, else why it has none."""
     if result is None:
         return ""
-    if method in result.aopc:
-        return f"faithfulness AOPC {result.aopc[method]:.2f} (random {result.aopc['random']:.2f})"
-    return f"no deletion score: it {NOT_TESTED.get(method, 'does not rank history items')}"
+    score = result.score(method)
+    if score is not None:
+        return f"faithfulness AOPC {_aopc(score[0])} (random {_aopc(score[1])}; {score[3]}, {score[2]:,} pairs)"
+    return f"no deletion score: it {NOT_TESTED.get(method, 'had no pair whose score falls when all is deleted')}"
+
+
+def faith_summary(result) -> str:
+    """A heading line, then one line per deletion test: its pairs and AOPCs (Faithfulness.tests)."""
+    lines = [f"{result.TESTS[key][:1].upper()}{result.TESTS[key][1:]}, {pairs:,} customer–item pairs: "
+             + ", ".join(f"{METHOD_TITLES.get(m, m).lower()} {_aopc(v)}" for m, v in aopc.items())
+             for key, (pairs, _, aopc) in result.tests().items()]
+    return "\n".join(["Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
+                      "random deletion):"] + lines)
 
 
 class MethodBar(QWidget):
@@ -248,8 +262,9 @@ class ExplainPane(QWidget):
                                     "their top-K items is tested")
         row.addWidget(self.faith_users)
         self.faith_button = QPushButton("Measure faithfulness")
-        self.faith_button.setToolTip("Delete each customer's history items in the order a method ranks them and "
-                                     "measure how fast the score falls (AOPC), against deleting in random order")
+        self.faith_button.setToolTip("Delete what each method ranks (history items, input features or latent "
+                                     "factors) in its order and measure how fast the score falls (AOPC), against "
+                                     "deleting the same units in random order")
         self.faith_button.clicked.connect(self.measure_faithfulness)
         row.addWidget(self.faith_button)
         lay.addLayout(row)
@@ -535,12 +550,8 @@ class ExplainPane(QWidget):
             text = faith_text(m, result)
             self.cards[m].set_faithfulness(text)
             title = METHOD_TITLES.get(m, m)
-            measured = result is not None and m in result.aopc
-            self.method_bar.set_text(m, f"{title}\nAOPC {result.aopc[m]:.2f}" if measured else title,
+            score = None if result is None else result.score(m)
+            self.method_bar.set_text(m, f"{title}\nAOPC {_aopc(score[0])}" if score else title,
                                      f"{title} — {text}" if text else title)
-        if result is None:
-            self.faith_label.setText("Faithfulness not measured yet for this model.")
-        else:
-            scores = ", ".join(f"{METHOD_TITLES.get(m, m).lower()} {v:.2f}" for m, v in result.aopc.items())
-            self.faith_label.setText(f"Faithfulness over {result.pairs:,} customer–item pairs (deletion AOPC; "
-                                     f"higher = finds the items that matter): {scores}.")
+        self.faith_label.setText("Faithfulness not measured yet for this model." if result is None
+                                 else faith_summary(result))

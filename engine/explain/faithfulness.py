@@ -1,18 +1,32 @@
-"""Deletion test: does deleting the history items a method credits most lower the score fastest?
+"""Deletion tests: does deleting what a method credits most lower the score fastest?
 
 For a seeded sample of users with test events and each of their top-``k`` recommended items, the
-history items are deleted in the order a method ranks them (most positive credit first), 0..steps
-at a time, and the item is re-scored as ``score_history`` scores it. The drop after j deletions is
-normalised by the drop of deleting the whole history:
+units a method ranks are deleted in its order (most positive credit first), 0..steps at a time,
+the item is re-scored, and the drop is normalised by the drop of deleting every unit, so 1 means
+"as low as with nothing left". A curve is the mean normalised drop over pairs, its AOPC the mean
+over its points (Samek et al. 2017). Pairs where deleting every unit does not lower the score
+cannot be normalised and are skipped (counted in the note; a test left with no pair gives no
+scores). Each test has its own seeded random-order baseline "random", because AOPCs over
+different units (or replacements) are not comparable:
 
-    d_j = (s(H) − s(H minus j items)) / (s(H) − s(∅))
+- history items (``pairs``, ``curves``, ``aopc``; contributions, attention — by attention rollout
+  —, and saliency / ig except for the two-tower model): deleted from the customer's history and
+  re-scored as ``score_history`` scores it, d_j = (s(H) − s(H minus j items)) / (s(H) − s(∅)); up
+  to ``steps`` deletions (a shorter history's curve stays at 1 once all are gone).
+- input features of the two-tower model, replaced by the baseline the method explains against,
+  min(steps, F) deletions (``engine.explain.feature_deletion``): saliency and ig set a feature's
+  input vector to zero and re-score the item (``feature_pairs``, ``feature_curves``,
+  ``feature_aopc``); shap takes the feature from SHAP's background rows and re-computes SHAP's
+  margin over the rank-k item (``shap_pairs``, ``shap_curves``, ``shap_aopc``). The one exception
+  to the normalisation: shap's drops are divided by the pair's Σ|SHAP values|, because deleting
+  every feature to SHAP's background RAISES most recommendations' margins (see that module).
+- latent factors (``factor_pairs``, ``factor_curves``, ``factor_aopc``; latent): the dimensions are
+  zeroed in the order of their terms u_k·v_k of the trained factors. The score u·v + b_i is
+  bilinear, so zeroing lowers it by exactly the deleted terms, d_j = Σ deleted terms / (s − b_i),
+  over min(steps, f) deletions. Deleting the largest terms first is the fastest possible descent,
+  so "latent" beats random by construction: this test checks the bookkeeping, not the method.
 
-so 1 means "as low as for a customer with no history". Pairs where the history does not raise
-the score (s(H) ≤ s(∅)) cannot be normalised and are skipped (counted in the note). The deletion
-curve is the mean of d_0..d_steps over pairs and AOPC its mean over the steps + 1 points (Samek et
-al. 2017); "random" deletes in a seeded random order. Only methods that rank history items take
-part ("attention" by attention rollout): "latent" ranks factors, two-tower gradients and SHAP rank
-features.
+"counterfactual" is itself a deletion and gets no score.
 """
 
 from __future__ import annotations
@@ -22,20 +36,42 @@ import numpy as np
 from engine.data.interactions import Interactions, index_of
 from engine.errors import EngineError
 from engine.explain.api import methods_for
+from engine.explain.feature_deletion import FEATURE_METHODS, feature_deletion
 from engine.explain.gradients import FEATURE_GRADIENT_MODELS
 from engine.explain.history import (FOLD_IN_MODELS, fold_in_params, fold_in_systems, history_of, item_bias,
                                     score_histories, score_items)
 from engine.explain.types import Faithfulness
-from engine.progress import check, emit
+from engine.progress import check, emit, scaled
 
-#: Methods whose attributions rank history items (deletable); others are not deletion-tested.
+#: Methods whose attributions rank history items, input features (two-tower) and latent factors.
 HISTORY_METHODS = ("contributions", "attention", "saliency", "ig")
+FACTOR_METHODS = ("latent",)
+#: The tests, in run order (key -> what it deletes), and their rough share of the run time.
+TESTS = Faithfulness.TESTS
+_WEIGHT = {"history": 8.0, "feature": 1.0, "shap": 1.0, "factor": 0.1}
+
+
+def deletion_tests(model) -> dict[str, list[str]]:
+    """The methods of ``methods_for(model)`` by the deletion test that scores them:
+    {"history": [...], "feature": [...], "shap": [...], "factor": [...]} (empty lists included)."""
+    features = model.name in FEATURE_GRADIENT_MODELS
+    out = {t: [] for t in TESTS}
+    for m in methods_for(model):
+        if m in FACTOR_METHODS:
+            out["factor"].append(m)
+        elif m == "shap":
+            out["shap"].append(m)
+        elif m in FEATURE_METHODS and features:
+            out["feature"].append(m)
+        elif m in HISTORY_METHODS:
+            out["history"].append(m)
+    return out
 
 
 def deletion_methods(model) -> list[str]:
-    """The methods of ``methods_for(model)`` that rank history items."""
-    features = model.name in FEATURE_GRADIENT_MODELS
-    return [m for m in methods_for(model) if m in HISTORY_METHODS and not (features and m in ("saliency", "ig"))]
+    """The methods of ``methods_for(model)`` with a deletion test (every one but counterfactual)."""
+    tests = deletion_tests(model)
+    return [m for m in methods_for(model) if any(m in v for v in tests.values())]
 
 
 def history_values(model, method: str, user: int, item: int, hist: np.ndarray) -> np.ndarray:
@@ -100,23 +136,8 @@ def _sample_users(model, test: Interactions, users: int, seed: int) -> np.ndarra
     return np.sort(rng.choice(idx, min(int(users), len(idx)), replace=False))
 
 
-def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, k: int = 10, steps: int = 10,
-                  seed: int = 0, catalog=None, progress=None, cancel=None) -> Faithfulness:
-    """Deletion curves and AOPC per method and for random deletion over up to ``users`` test users
-    × their top-``k`` items (pairs = the scored pairs). ``catalog`` is unused (ids suffice)."""
-    available = deletion_methods(model)
-    if methods is None:
-        methods = available
-    bad = [m for m in methods if m not in available]
-    if bad:
-        raise EngineError(f"model {model.name} cannot deletion-test {', '.join(map(repr, bad))}; "
-                          f"methods that rank history items for it: {', '.join(available) or 'none'}")
-    if not methods:
-        raise EngineError(f"model {model.name} has no explanation that ranks history items to test")
-    if k < 1 or steps < 1 or users < 1:
-        raise EngineError("users, k and steps must be at least 1")
-    sample = _sample_users(model, test, users, seed)
-    recs, _ = model.recommend(sample, k=k)
+def _history_drops(model, sample, recs, methods, steps, seed, progress, cancel) -> tuple[dict, int]:
+    """History-item deletion: normalised drops {method or "random": (n, steps + 1)}, skipped pairs."""
     empty = score_histories(model, [np.empty(0, np.int64)])[0].astype(np.float64)
     rng = np.random.default_rng(seed + 1)
     names = list(methods) + ["random"]
@@ -152,14 +173,86 @@ def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, 
             for j, m in enumerate(names):
                 drops[m].append((s0 - s[p, j]) / denom)
         emit(progress, (row + 1) / len(sample), f"deletion test: user {row + 1}/{len(sample)}", "explain")
-    n_pairs = len(drops[names[0]])
-    if n_pairs == 0:
-        raise EngineError(f"none of the {skipped} pairs has a score that its history raises; nothing to test")
-    curves = {m: np.mean(drops[m], axis=0) for m in names}
-    aopc = {m: float(curves[m].mean()) for m in names}
-    untested = [m for m in methods_for(model) if m not in available and m != "counterfactual"]
-    note = (f"{len(sample)} users × top {k}; drops normalised by deleting the whole history"
-            + (f"; {skipped} pair(s) skipped (history does not raise the score)" if skipped else "")
-            + (f"; not deletion-tested (they rank factors or features, not history items): {', '.join(untested)}"
-               if untested else ""))
-    return Faithfulness(pairs=n_pairs, steps=steps, aopc=aopc, curves=curves, model=model.name, note=note)
+    return {m: np.array(v).reshape(len(v), steps + 1) for m, v in drops.items()}, skipped
+
+
+def factor_drops(model, users: np.ndarray, items: np.ndarray, steps: int, seed: int) -> tuple[dict, int]:
+    """Latent-factor deletion over pairs (users[p], items[p]): normalised drops {"latent", "random":
+    (n, min(steps, f) + 1)} of the pairs whose terms sum above 0, and the number skipped."""
+    terms = model.user_factors_[users].astype(np.float64) * model.item_factors_[items].astype(np.float64)
+    p, f = terms.shape
+    total = terms.sum(1)                                                   # score − item bias
+    score = total + item_bias(model)[items]
+    ok = total > 1e-9 * np.maximum(1.0, np.abs(score))
+    cuts = np.arange(min(steps, f) + 1)
+    orders = {"latent": np.argsort(-terms, axis=1, kind="stable"),
+              "random": np.random.default_rng(seed + 3).permuted(np.tile(np.arange(f), (p, 1)), axis=1)}
+    out = {}
+    for name, order in orders.items():
+        removed = np.concatenate([np.zeros((p, 1)), np.cumsum(np.take_along_axis(terms, order, 1), 1)], 1)
+        out[name] = removed[ok][:, cuts] / total[ok, None]
+    return out, int(p - ok.sum())
+
+
+def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, k: int = 10, steps: int = 10,
+                  seed: int = 0, catalog=None, progress=None, cancel=None) -> Faithfulness:
+    """Deletion curves and AOPC per method and for random deletion, per test (history items, input
+    features, SHAP's features, latent factors; see the module docstring), over up to ``users`` test
+    users × their top-``k`` items. ``methods``: default ``deletion_methods(model)``. ``catalog`` is
+    unused (ids suffice)."""
+    tests = deletion_tests(model)
+    available = deletion_methods(model)
+    if methods is None:
+        methods = available
+    bad = [m for m in methods if m not in available]
+    if bad:
+        raise EngineError(f"model {model.name} cannot deletion-test {', '.join(map(repr, bad))}; "
+                          f"methods with a deletion test for it: {', '.join(available) or 'none'}")
+    if not methods:
+        raise EngineError(f"model {model.name} has no explanation to deletion-test")
+    if k < 1 or steps < 1 or users < 1:
+        raise EngineError("users, k and steps must be at least 1")
+    chosen = {t: [m for m in names if m in methods] for t, names in tests.items()}
+    runs = [t for t in TESTS if chosen[t]]
+    edges = np.cumsum([0.0] + [_WEIGHT[t] for t in runs]) / sum(_WEIGHT[t] for t in runs)
+    sample = _sample_users(model, test, users, seed)
+    recs, _ = model.recommend(sample, k=k)
+    valid = recs >= 0
+    pu, pi = np.repeat(sample, valid.sum(1)).astype(np.int64), recs[valid].astype(np.int64)
+    found = {}
+    for j, t in enumerate(runs):
+        check(cancel)
+        if t == "history":
+            found[t] = _history_drops(model, sample, recs, chosen[t], steps, seed,
+                                      scaled(progress, edges[j], edges[j + 1]), cancel)
+        elif t == "factor":
+            found[t] = factor_drops(model, pu, pi, steps, seed)
+            emit(progress, edges[j + 1], "factor deletion", "explain")
+        elif t not in found:                                    # "feature" and "shap" run in one pass
+            last = max(runs.index(x) for x in ("feature", "shap") if x in runs)
+            found.update(feature_deletion(model, pu, pi, chosen["feature"] + chosen["shap"], k=k, steps=steps,
+                                          seed=seed, progress=scaled(progress, edges[j], edges[last + 1]),
+                                          cancel=cancel))
+    notes = [f"{len(sample)} users × top {k}; drops normalised by deleting every unit"
+             + (" (shap: by its total |SHAP| credit)" if "shap" in runs else "")
+             + ", in the tests: " + ", ".join(TESTS[t] for t in runs)]
+    out = {}
+    for t in runs:
+        drops, skipped = found[t]
+        if skipped:
+            why = "all its SHAP values are 0" if t == "shap" else "deleting every unit does not lower the score"
+            notes.append(f"{TESTS[t]}: {skipped} pair(s) skipped ({why})")
+        if len(drops["random"]):
+            curves = {m: d.mean(axis=0) for m, d in drops.items()}
+            out[t] = (len(drops["random"]), curves, {m: float(c.mean()) for m, c in curves.items()})
+        else:
+            notes.append(f"no score for {', '.join(chosen[t])}: no pair could be normalised")
+    if not out:
+        raise EngineError(f"none of the pairs can be normalised (deleting every unit a method ranks does not "
+                          f"lower the score); nothing to test for model {model.name}")
+    empty = (0, {}, {})
+    pairs, curves, aopc = out.get("history", empty)
+    fields = {f"{t}_{name}": value for t in ("feature", "shap", "factor")
+              for name, value in zip(("pairs", "curves", "aopc"), out.get(t, empty))}
+    return Faithfulness(pairs=pairs, steps=steps, aopc=aopc, curves=curves, model=model.name, note="; ".join(notes),
+                        **fields)

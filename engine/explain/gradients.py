@@ -97,7 +97,8 @@ def _tower_parts(tower, index: int) -> torch.Tensor:
     return torch.stack(parts).detach().clone()
 
 
-def _tower_head(tower, h: torch.Tensor) -> torch.Tensor:
+def tower_head(tower, h: torch.Tensor) -> torch.Tensor:
+    """A two-tower side's residual blocks applied to its summed input embeddings h (..., d)."""
     for block in tower.blocks:
         h = h + block(h)
     return h
@@ -112,7 +113,7 @@ def _feature_values(model, user: int, item: int, method: str, catalog):
     bias = m.bias[item].detach()
 
     def fn(e: torch.Tensor) -> torch.Tensor:
-        return (_tower_head(m.user, e[:, :nu].sum(1)) * _tower_head(m.item, e[:, nu:].sum(1))).sum(-1) + bias
+        return (tower_head(m.user, e[:, :nu].sum(1)) * tower_head(m.item, e[:, nu:].sum(1))).sum(-1) + bias
 
     values = saliency_values(x, fn) if method == "saliency" else ig_values(x, fn)
     names = model.feature_names

@@ -89,7 +89,7 @@ def _shapley_weights(n_features: int) -> np.ndarray:
     return np.array([factorial(s) * factorial(f - s - 1) / factorial(f) for s in range(f)])
 
 
-def _shapley_from_values(v: np.ndarray, n_features: int) -> np.ndarray:
+def shapley_from_values(v: np.ndarray, n_features: int) -> np.ndarray:
     """Exact Shapley values (P, F) from coalition values v (P, 2^F) (bit c = feature c present)."""
     w = _shapley_weights(n_features)
     masks = np.arange(2 ** n_features)
@@ -101,7 +101,7 @@ def _shapley_from_values(v: np.ndarray, n_features: int) -> np.ndarray:
     return out
 
 
-class _Game:
+class ShapGame:
     """Coalition values of the margin game for one model and one background sample."""
 
     def __init__(self, model, background: int, seed: int):
@@ -135,7 +135,7 @@ class _Game:
         """Shapley values (P, F), targets (P,) and baselines (P,) of the pairs' margins over refs (P,)."""
         if self.exact:
             v = self.values(users, items, refs)
-            return _shapley_from_values(v, self.n_features), v[:, -1], v[:, 0]
+            return shapley_from_values(v, self.n_features), v[:, -1], v[:, 0]
         out = [_permutation_values(self, int(u), int(i), int(r)) for u, i, r in zip(users, items, refs)]
         return np.stack([o[0] for o in out]), np.array([o[1] for o in out]), np.array([o[2] for o in out])
 
@@ -170,7 +170,7 @@ class _Game:
         return margin.transpose(1, 2).reshape(len(users), -1).numpy()
 
 
-def _threshold_items(model, users: np.ndarray, items: np.ndarray, k: int) -> np.ndarray:
+def threshold_items(model, users: np.ndarray, items: np.ndarray, k: int) -> np.ndarray:
     """(P,) for each pair the item holding rank k among the user's unseen candidates other than items[p]."""
     scores = model.score(users)
     mask_seen(scores, model.seen_, users)
@@ -198,7 +198,7 @@ def _labels(model, refs: np.ndarray) -> tuple[list[str], list[str]]:
     return names, labels
 
 
-def _permutation_values(game: _Game, user: int, item: int, ref: int,
+def _permutation_values(game: ShapGame, user: int, item: int, ref: int,
                         n_perm: int = PERMUTATIONS) -> tuple[np.ndarray, float, float]:
     """(values (F,), target, baseline) by antithetic permutation sampling of the same game (large F),
     through ``feature_forward``; exactly additive because every permutation telescopes, and exact
@@ -235,8 +235,8 @@ def explain_shap(model, user, item, *, k: int = 10, catalog=None, background: in
         raise ModelError(f"k must be at least 1, got {k}")
     check(cancel)
     u, i = model.user_index(user), item_index(model, item)
-    ref = int(_threshold_items(model, np.array([u]), np.array([i]), k)[0])
-    game = _Game(model, background, seed)
+    ref = int(threshold_items(model, np.array([u]), np.array([i]), k)[0])
+    game = ShapGame(model, background, seed)
     emit(progress, 0.1, "explaining", "shap")
     values, target, baseline = game.explain(np.array([u]), np.array([i]), np.array([ref]))
     values, target, baseline = values[0], float(target[0]), float(baseline[0])
@@ -277,7 +277,7 @@ def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int
     pu = np.repeat(idx, k)[:max_pairs]
     pi = top[:, :k].reshape(-1)[:max_pairs]
     pref = np.repeat(top[:, k], k)[:max_pairs]
-    game = _Game(model, background, seed)
+    game = ShapGame(model, background, seed)
     f = game.n_features
     values, targets, baselines = np.empty((len(pu), f)), np.empty(len(pu)), np.empty(len(pu))
     step = game.chunk

@@ -103,10 +103,17 @@ class Counterfactual(_Dict):
 
 @dataclass(frozen=True)
 class Faithfulness(_Dict):
-    """Deletion test over ``pairs`` (user, item) pairs: curves[method] is the (steps+1,) mean drop of
+    """Deletion tests (``engine.explain.faithfulness``), one per kind of unit a method ranks.
+
+    History items, over ``pairs`` (user, item) pairs: curves[method] is the (steps+1,) mean drop of
     the item's score after deleting 0..steps history items in the method's order (normalised by the
     drop from deleting the whole history); aopc[method] its mean over the steps + 1 points; "random"
-    is the random-order baseline."""
+    is the random-order baseline. The same, each with its own "random", for the two-tower model's
+    input features set to zero (saliency, ig: ``feature_*``), its features taken from SHAP's
+    background (shap: ``shap_*``; drops normalised by Σ|SHAP| instead) and latent factors zeroed
+    (latent: ``factor_*``), with (min(steps, units) + 1,) curves; ``score(method)`` finds a method's
+    figures.
+    """
 
     pairs: int
     steps: int
@@ -114,3 +121,34 @@ class Faithfulness(_Dict):
     curves: dict = field(default_factory=dict)
     model: str = ""
     note: str = ""
+    feature_pairs: int = 0
+    feature_curves: dict = field(default_factory=dict)
+    feature_aopc: dict = field(default_factory=dict)
+    shap_pairs: int = 0
+    shap_curves: dict = field(default_factory=dict)
+    shap_aopc: dict = field(default_factory=dict)
+    factor_pairs: int = 0
+    factor_curves: dict = field(default_factory=dict)
+    factor_aopc: dict = field(default_factory=dict)
+
+    #: Each deletion test: its key (the prefix "<key>_" of its fields; none for "history") -> what it deletes.
+    TESTS = {"history": "history items deleted", "feature": "input features zeroed",
+             "shap": "input features set to SHAP's background", "factor": "latent factors zeroed"}
+
+    def tests(self) -> dict[str, tuple[int, dict, dict]]:
+        """{test key: (pairs, curves, aopc)} of each test that scored any pair, in ``TESTS`` order."""
+        out = {}
+        for key in self.TESTS:
+            prefix = "" if key == "history" else f"{key}_"
+            aopc = getattr(self, f"{prefix}aopc")
+            if aopc:
+                out[key] = (getattr(self, f"{prefix}pairs"), getattr(self, f"{prefix}curves"), aopc)
+        return out
+
+    def score(self, method: str) -> tuple[float, float, int, str] | None:
+        """(AOPC of ``method``, AOPC of the random deletion it is compared with, pairs, the test's
+        ``TESTS`` value), or None when it was not scored."""
+        for key, (pairs, _, aopc) in self.tests().items():
+            if method != "random" and method in aopc:
+                return aopc[method], aopc["random"], pairs, self.TESTS[key]
+        return None

@@ -207,13 +207,41 @@ def test_faithfulness_scores_beside_each_method(qtbot, pane, trained):
     with qtbot.waitSignal(pane.controller.faith_measured, timeout=WAIT_MS):
         pane.faith_button.click()
     header = pane.cards["contributions"].header.text()
-    found = re.fullmatch(r"Contributions — faithfulness AOPC (\d\.\d\d) \(random (\d\.\d\d)\)", header)
+    found = re.fullmatch(r"Contributions — faithfulness AOPC (\d\.\d\d) \(random (\d\.\d\d); "
+                         r"history items deleted, ([\d,]+) pairs\)", header)
     result = pane.controller.faithfulness[ease.id]
     assert found and float(found.group(1)) == pytest.approx(result.aopc["contributions"], abs=0.005)
     assert float(found.group(2)) == pytest.approx(result.aopc["random"], abs=0.005)
     assert "AOPC" in pane.method_bar.buttons["contributions"].text()
     assert "no deletion score" in pane.cards["counterfactual"].header.text()
-    assert f"{result.pairs:,} customer–item pairs" in pane.faith_label.text()
+    assert found.group(3) == f"{result.pairs:,}"
+    assert f"History items deleted, {result.pairs:,} customer–item pairs: contributions" in pane.faith_label.text()
+
+
+def test_feature_and_factor_scores_for_the_two_tower_model(qtbot, pane, trained):
+    from desktop.views.explain_pane import _aopc
+    assert _aopc(-0.001) == "0.00" and _aopc(0.456) == "0.46"
+    tt = trained[3]["twotower"]
+    explain(qtbot, pane, tt, user=int(tt.model.user_ids_[2]))
+    pane.faith_users.setValue(20)
+    with qtbot.waitSignal(pane.controller.faith_measured, timeout=WAIT_MS):
+        pane.faith_button.click()
+    result = pane.controller.faithfulness[tt.id]
+    zeroed = (result.feature_aopc, "input features zeroed", result.feature_pairs)
+    shown = {"saliency": zeroed, "ig": zeroed,
+             "shap": (result.shap_aopc, "input features set to SHAP's background", result.shap_pairs),
+             "latent": (result.factor_aopc, "latent factors zeroed", result.factor_pairs),
+             "contributions": (result.aopc, "history items deleted", result.pairs)}
+    for method, (aopc, test, pairs) in shown.items():
+        header = pane.cards[method].header.text()
+        assert header.endswith(f"faithfulness AOPC {_aopc(aopc[method])} (random {_aopc(aopc['random'])}; "
+                               f"{test}, {pairs:,} pairs)"), header
+        assert pane.method_bar.buttons[method].text().endswith(f"AOPC {_aopc(aopc[method])}")
+    lines = pane.faith_label.text().splitlines()
+    assert len(lines) == 5 and lines[3] == (f"Input features set to SHAP's background, {result.shap_pairs:,} "
+                                            f"customer–item pairs: shap {_aopc(result.shap_aopc['shap'])}, "
+                                            f"random {_aopc(result.shap_aopc['random'])}")
+    assert lines[4].startswith(f"Latent factors zeroed, {result.factor_pairs:,} customer–item pairs: latent factors ")
 
 
 def test_models_without_methods_or_embeddings_say_so(qtbot, pane, trained):

@@ -12,6 +12,7 @@ def saved(ml_models, ml_split, ml100k, tmp_path_factory):
     d = tmp_path_factory.mktemp("explain_cli")
     ml_models["ease"].save(d / "ease")
     ml_models["sasrec"].save(d / "sasrec")
+    ml_models["twotower"].save(d / "twotower")
     ml_split[0].to_frame().to_csv(d / "train.csv", index=False)
     ml_split[1].to_frame().to_csv(d / "test.csv", index=False)
     return d, ml100k.parent / "u.item"
@@ -42,6 +43,30 @@ def test_explain_eval_last_line(saved, capsys):
     assert set(last) == {"pairs", "aopc"} and last["pairs"] == 60
     assert set(last["aopc"]) == {"contributions", "random"}
     assert last["aopc"]["contributions"] > last["aopc"]["random"]
+
+
+def test_explain_eval_scores_features_and_factors(saved, capsys):
+    d, _ = saved
+    assert main(["explain-eval", "--model-dir", str(d / "twotower"), "--test", str(d / "test.csv"),
+                 "--users", "30", "--k", "4", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    full, last = json.loads(lines[0]), json.loads(lines[-1])
+    assert set(last) == {"pairs", "aopc", "feature_pairs", "feature_aopc", "shap_pairs", "shap_aopc",
+                         "factor_pairs", "factor_aopc"}
+    assert set(last["aopc"]) == {"contributions", "random"}
+    assert set(last["feature_aopc"]) == {"saliency", "ig", "random"}
+    assert set(last["shap_aopc"]) == {"shap", "random"} and set(last["factor_aopc"]) == {"latent", "random"}
+    for test in ("feature", "shap", "factor"):
+        assert last[f"{test}_aopc"] == full[f"{test}_aopc"] and 0 < last[f"{test}_pairs"] <= 120
+        assert len(full[f"{test}_curves"]["random"]) >= 2
+    assert main(["explain-eval", "--model-dir", str(d / "twotower"), "--test", str(d / "test.csv"),
+                 "--users", "10", "--k", "2", "--method", "latent"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert "latent factors zeroed, 20 pairs:" in [line.strip() for line in out]
+    assert json.loads(out[-1]).keys() == {"pairs", "aopc", "factor_pairs", "factor_aopc"}
+    assert main(["explain-eval", "--model-dir", str(d / "twotower"), "--test", str(d / "test.csv"),
+                 "--method", "counterfactual"]) == 2
+    assert "cannot deletion-test 'counterfactual'" in capsys.readouterr().err
 
 
 def test_explain_eval_json_checks_the_training_file(saved, capsys, tmp_path):

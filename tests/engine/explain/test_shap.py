@@ -80,7 +80,7 @@ def test_exact_values_match_shap_kernel_explainer(demo):
     top, _ = model.recommend([u], k + 1)
     item, ref = int(top[0, 4]), int(top[0, k])
     a = explain_shap(model, model.user_ids_[u], model.item_ids_[item], k=k)
-    game = se._Game(model, 50, 0)
+    game = se.ShapGame(model, 50, 0)
     bg = model.feature_matrix(game.bg_users, game.bg_items)
     nu = model.module_.user.n_inputs
 
