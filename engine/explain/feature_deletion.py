@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from engine.explain.gradients import IG_STEPS, tower_head
+from engine.explain.gradients import IG_STEPS, tower_parts, tower_scores
 from engine.explain.shap_explain import ShapGame, shapley_from_values, threshold_items
 from engine.progress import check, emit
 
@@ -44,35 +44,14 @@ SHAP_BACKGROUND, SHAP_SEED = 50, 0
 CHUNK = 256
 
 
-def _parts(tower, idx: np.ndarray) -> torch.Tensor:
-    """(P, n_inputs, d) the vectors ``Tower.forward`` sums for entities ``idx`` (P,)."""
-    t = torch.from_numpy(np.asarray(idx, np.int64))
-    parts = [tower.ids(t)]
-    for k, emb in enumerate(tower.fields):
-        codes = getattr(tower, f"codes{k}")[t]                                   # (P, width)
-        mask = (codes >= 0).unsqueeze(-1).to(parts[0].dtype)
-        parts.append((emb(codes.clamp(min=0)) * mask).sum(1) / mask.sum(1).clamp(min=1))
-    if tower.dense is not None:
-        parts.append(tower.dense(tower.dense_values[t]))
-    return torch.stack(parts, 1)
-
-
 def tower_inputs(model, users: np.ndarray, items: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """(P, F, d) input vectors of the pairs (users[p], items[p]) in ``feature_names`` order (the
     inputs of ``gradients._feature_values``) and (P,) their item biases."""
     m = model.module_
     m.eval()
     with torch.no_grad():
-        x = torch.cat([_parts(m.user, users), _parts(m.item, items)], 1)
+        x = torch.cat([tower_parts(m.user, users), tower_parts(m.item, items)], 1)
     return x, m.bias.detach()[torch.from_numpy(np.asarray(items, np.int64))]
-
-
-def tower_scores(model, e: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    """(P, M) scores of inputs e (P, M, F, d) with item biases (P,)."""
-    m = model.module_
-    nu = m.user.n_inputs
-    return (tower_head(m.user, e[..., :nu, :].sum(-2)) * tower_head(m.item, e[..., nu:, :].sum(-2))).sum(-1) \
-        + bias[:, None]
 
 
 def feature_gradients(model, method: str, x: torch.Tensor, bias: torch.Tensor) -> np.ndarray:

@@ -84,17 +84,17 @@ def history_inputs(model, item: int, history: np.ndarray) -> tuple[torch.Tensor,
     return x, lambda e: model.score_embeddings(e)[:, item]
 
 
-def _tower_parts(tower, index: int) -> torch.Tensor:
-    """(n_inputs, d) the vectors that ``Tower.forward`` sums for entity ``index``."""
-    idx = torch.tensor([index])
-    parts = [tower.ids(idx)[0]]
+def tower_parts(tower, idx) -> torch.Tensor:
+    """(P, n_inputs, d) the vectors that ``Tower.forward`` sums for entities ``idx`` (P,)."""
+    t = torch.from_numpy(np.asarray(idx, np.int64))
+    parts = [tower.ids(t)]
     for k, emb in enumerate(tower.fields):
-        codes = getattr(tower, f"codes{k}")[index]
-        valid = codes[codes >= 0]
-        parts.append(emb(valid).mean(0) if len(valid) else torch.zeros_like(parts[0]))
+        codes = getattr(tower, f"codes{k}")[t]                                   # (P, width)
+        mask = (codes >= 0).unsqueeze(-1).to(parts[0].dtype)
+        parts.append((emb(codes.clamp(min=0)) * mask).sum(1) / mask.sum(1).clamp(min=1))
     if tower.dense is not None:
-        parts.append(tower.dense(tower.dense_values[idx])[0])
-    return torch.stack(parts).detach().clone()
+        parts.append(tower.dense(tower.dense_values[t]))
+    return torch.stack(parts, 1).detach()
 
 
 def tower_head(tower, h: torch.Tensor) -> torch.Tensor:
@@ -104,16 +104,25 @@ def tower_head(tower, h: torch.Tensor) -> torch.Tensor:
     return h
 
 
+def tower_scores(model, e: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """(P, M) two-tower scores of input vectors e (P, M, F, d) (user inputs first) with item biases (P,)."""
+    m = model.module_
+    nu = m.user.n_inputs
+    return (tower_head(m.user, e[..., :nu, :].sum(-2)) * tower_head(m.item, e[..., nu:, :].sum(-2))).sum(-1) \
+        + bias[:, None]
+
+
 def _feature_values(model, user: int, item: int, method: str, catalog):
     """Two-tower: values (F,), score, zero-input score, feature names and "name = value" labels."""
     m = model.module_
     m.eval()
     nu = m.user.n_inputs
-    x = torch.cat([_tower_parts(m.user, user), _tower_parts(m.item, item)])
-    bias = m.bias[item].detach()
+    with torch.no_grad():
+        x = torch.cat([tower_parts(m.user, [user])[0], tower_parts(m.item, [item])[0]])
+    bias = m.bias[[item]].detach()
 
-    def fn(e: torch.Tensor) -> torch.Tensor:
-        return (tower_head(m.user, e[:, :nu].sum(1)) * tower_head(m.item, e[:, nu:].sum(1))).sum(-1) + bias
+    def fn(e: torch.Tensor) -> torch.Tensor:                                      # (n, F, d) -> (n,)
+        return tower_scores(model, e[None], bias)[0]
 
     values = saliency_values(x, fn) if method == "saliency" else ig_values(x, fn)
     names = model.feature_names
