@@ -223,7 +223,7 @@ def step_select(t: SelfTest) -> str:
 
 def step_text_encoder(t: SelfTest) -> str:
     import numpy as np
-    from engine.text_encoder import embed_texts
+    from engine.text.encoder import embed_texts
     vecs = embed_texts(["WHITE HANGING HEART T-LIGHT HOLDER", "RED HANGING HEART T-LIGHT HOLDER",
                         "SET OF 3 CAKE TINS PANTRY DESIGN"])
     if vecs.shape != (3, 384) or not np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-3):

@@ -3,7 +3,7 @@
 Pure Python + numpy/scipy/torch/pandas/scikit-learn/shap. Never imports Qt.
 """
 
-from engine.cache import keep_torch_cache_here
+from engine.machine.cache import keep_torch_cache_here
 
 __version__ = "0.1.0"
 

@@ -72,7 +72,7 @@ THIRD_PARTY_SUBMODULES = ["sentence_transformers", "transformers.models.bert"]
 EXCLUDES += ["hf_xet", "sqlalchemy", "alembic"]
 #: Runs the text encoder once and lists the ``transformers.models.<arch>`` packages it imported;
 #: the ~400 other architectures (17 MB of bytecode + 49 MB of sources) are excluded.
-ENCODER_PROBE = ("import sys; from engine.text_encoder import embed_texts; embed_texts(['probe text']); "
+ENCODER_PROBE = ("import sys; from engine.text.encoder import embed_texts; embed_texts(['probe text']); "
                  "print('\\n'.join(sorted({'.'.join(m.split('.')[:3]) for m in sys.modules "
                  "if m.startswith('transformers.models.')})))")
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
-from engine import inspect as einspect
+from engine.lists import inspector as einspect
 from engine.errors import EngineError
 from engine.explain import latent as xlatent
 from engine.progress import check, emit, scaled
@@ -137,8 +137,8 @@ def latent_view(model, cached, method, color_by, catalog, user, k, key, *, progr
 
 @dataclass
 class TopList:
-    """A customer's top-k (``engine.inspect.top_n`` frame), their training history
-    (``engine.inspect.customer_history``, latest first; None without a split) and the methods that
+    """A customer's top-k (``engine.lists.inspector.top_n`` frame), their training history
+    (``engine.lists.inspector.customer_history``, latest first; None without a split) and the methods that
     can explain the model."""
 
     frame: Any

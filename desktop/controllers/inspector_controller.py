@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from desktop.controllers.rules_controller import RuleBook
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
-from engine import inspect as einspect
+from engine.lists import inspector as einspect
 
 
 def cold_start_available() -> bool:
@@ -23,7 +23,7 @@ def cold_start_available() -> bool:
 
 
 class InspectorController(QObject):
-    shown = Signal(object)            # engine.inspect.CustomerView
+    shown = Signal(object)            # engine.lists.inspector.CustomerView
     failed = Signal(str)
     cold_shown = Signal(object)       # DataFrame of the new customer's list
     cold_failed = Signal(str)

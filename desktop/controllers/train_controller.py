@@ -2,7 +2,7 @@
 
 SplitController splits the dataset in a worker and writes ``AppState.split``. TrainController
 trains one model (``engine.runs.train_run``) or searches hyper-parameters
-(``engine.train.tuned_run.tune_run``) in a worker, forwards live curve points, and adds the
+(``engine.runs.tuned.tune_run``) in a worker, forwards live curve points, and adds the
 finished run to AppState. Cancel keeps the run: the worker body watches the controller's own
 token, so a torch fit stopped early still returns its best model as a run (the task's own token,
 set when the app closes, also stops it). DiagnosticsController inspects a run's weights and
@@ -20,9 +20,9 @@ from engine.data.splits import split as split_interactions
 from engine.evaluate.summary import split_key
 from engine.progress import CancelToken
 from engine.runs import train_run
-from engine.train.inspect_weights import inspect_model
-from engine.train.param_space import model_info
-from engine.train.tuned_run import tune_run
+from engine.diagnostics.weights import inspect_model
+from engine.runs.param_space import model_info
+from engine.runs.tuned import tune_run
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
 
@@ -45,7 +45,7 @@ def make_split(dataset, method: str, test_frac: float, valid_frac: float, seed: 
 
 def devices(*, progress=None, cancel=None) -> list[dict]:
     """Worker body: what ``describe_devices`` finds (imports torch, so not on the GUI thread)."""
-    from engine.train.device import describe_devices, resolve_device
+    from engine.machine.device import describe_devices, resolve_device
     return [{**d, "auto": str(resolve_device("auto"))} for d in describe_devices()]
 
 

@@ -22,7 +22,7 @@ from desktop.views.explain_cards import Context, make_card
 from desktop.views.explain_global import ShapSummaryTab, SurrogateTab, _message
 from desktop.views.explain_latent import LatentTab
 from desktop.views.inspector_pane import ProgressStrip, fill_run_combo
-from engine import inspect as einspect
+from engine.lists import inspector as einspect
 from engine.data.interactions import index_of, normalize_ids
 
 #: Why a method gets no deletion score.

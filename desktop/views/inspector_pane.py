@@ -1,7 +1,7 @@
 """Inspector pane: one customer's history beside their top-N from one or two runs, the list before
 and after the active merchandising rules, a made-up new customer, and the export of every list.
 
-The pane shows what ``engine.inspect`` returns (through InspectorController); clicking a
+The pane shows what ``engine.lists.inspector`` returns (through InspectorController); clicking a
 recommended item selects it (AppState.select) for the Explain pane.
 """
 
@@ -21,7 +21,7 @@ from desktop.controllers.inspector_controller import InspectorController, cold_s
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
-from engine import inspect as einspect
+from engine.lists import inspector as einspect
 from engine.data.interactions import index_of, normalize_ids
 
 NONE = "(none)"
@@ -193,7 +193,7 @@ class InspectorPane(QWidget):
         self.state = state
         self.controller = InspectorController(state, runner, self)
         self.user = None            # the customer shown (external id)
-        self.view = None            # last engine.inspect.CustomerView
+        self.view = None            # last engine.lists.inspector.CustomerView
         self.cold_items: list = []
         self._build()
         self._refresh = QTimer(self)

@@ -2,7 +2,7 @@
 what the rules cost: raw vs re-ranked metrics, exposure by item group and the long-tail trade-off.
 
 The edited rule set, while valid, is the active one the Inspector applies ("before / after").
-Validation and evaluation are engine calls (``engine.rerank``, ``engine.inspect``).
+Validation and evaluation are engine calls (``engine.rerank``, ``engine.lists.inspector``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
 from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
-from engine import inspect as einspect
+from engine.lists import inspector as einspect
 from engine.errors import EngineError
 from engine.rerank.rules import OPS, SCHEMA, parse_rules
 

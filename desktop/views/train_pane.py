@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QSpinBox, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from engine.train.param_space import model_info, param_specs, trainable_models
+from engine.runs.param_space import model_info, param_specs, trainable_models
 from desktop.controllers.train_controller import TITLES, TrainController
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState

@@ -29,9 +29,9 @@ from engine.models.base import Recommender
 from engine.models.bpr import BPR, MFModule
 from engine.models.sasrec import SASRec, keep_last, user_sequences
 from engine.progress import check, emit, scaled
-from engine.train.device import resolve_device
+from engine.machine.device import resolve_device
 from engine.train.loop import finish_fit, fit_loop, make_validator
-from engine.train.seed import seed_everything
+from engine.machine.seed import seed_everything
 
 #: Defaults of the distillation options (``distill:dim=16,alpha=0.5,...``).
 ALPHA, TEMPERATURE, TOPN, MF_EPOCHS, MF_LR, USER_BATCH = 0.5, 1.0, 50, 40, 5e-3, 256

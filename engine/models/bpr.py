@@ -21,9 +21,9 @@ from engine.data.interactions import Interactions
 from engine.errors import ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
-from engine.train.device import resolve_device
+from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
-from engine.train.seed import seed_everything
+from engine.machine.seed import seed_everything
 
 #: Rounds of re-drawing negatives that hit a positive; the few left after that are kept.
 NEGATIVE_ROUNDS = 4

@@ -187,7 +187,7 @@ def item_text_embeddings(catalog, item_ids: np.ndarray, progress: ProgressCallba
                          cancel: CancelToken | None = None, cache: str | os.PathLike | None = None
                          ) -> tuple[np.ndarray, str]:
     """(n, 384) float32 unit text vectors (zero rows for items without text) and the text hash."""
-    from engine.text_encoder import EMBED_DIM, cached_embeddings
+    from engine.text.encoder import EMBED_DIM, cached_embeddings
     texts = item_texts(catalog, item_ids)
     has = np.array([bool(t) for t in texts])
     emb = np.zeros((len(texts), EMBED_DIM), dtype=np.float32)
@@ -195,7 +195,7 @@ def item_text_embeddings(catalog, item_ids: np.ndarray, progress: ProgressCallba
         vecs, key = cached_embeddings([t for t, h in zip(texts, has) if h], progress, cancel, cache=cache)
         emb[has] = vecs
     else:
-        from engine.text_encoder import text_hash
+        from engine.text.encoder import text_hash
         key = text_hash(texts)
     return emb, key
 

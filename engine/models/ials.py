@@ -31,9 +31,9 @@ from engine.errors import Cancelled, ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.progress import Progress, check
-from engine.train.device import resolve_device
+from engine.machine.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, make_validator, restore_history
-from engine.train.seed import seed_everything
+from engine.machine.seed import seed_everything
 
 
 class _Rows:

@@ -1,7 +1,7 @@
 """Content model over item text: recommends catalog items by meaning, including items nobody bought.
 
 Item vectors are all-MiniLM-L6-v2 embeddings (384-d, unit length) of "title. category.
-description" from the catalog (``engine.text_encoder``, cached on disk). A user's vector is the
+description" from the catalog (``engine.text.encoder``, cached on disk). A user's vector is the
 weighted mean of the vectors of the items in their history, each item weighted by
 ``log1p(sum over its events of 0.5 ** (age / half_life))`` (frequency x recency; age counted
 back from the user's last event; no decay without timestamps or with ``half_life_days=0``).
@@ -24,7 +24,7 @@ from engine.models.base import Recommender, expect_array
 from engine.models.features import item_text_embeddings
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
-from engine.text_encoder import EMBED_DIM
+from engine.text.encoder import EMBED_DIM
 
 SECONDS_PER_DAY = 86400.0
 

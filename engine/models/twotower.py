@@ -34,9 +34,9 @@ from engine.models.base import Recommender, expect_array
 from engine.models.features import FeatureSet, encode_item_features, encode_user_features
 from engine.models.registry import register
 from engine.progress import check, scaled
-from engine.train.device import resolve_device
+from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
-from engine.train.seed import seed_everything
+from engine.machine.seed import seed_everything
 
 LOSSES = ("softmax", "bpr")
 

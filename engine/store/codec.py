@@ -289,7 +289,7 @@ def encode_diagnosis(d) -> dict:
 
 
 def decode_diagnosis(d: dict, what: str):
-    from engine.train.diagnose import VERDICTS, Diagnosis
+    from engine.diagnostics.curves import VERDICTS, Diagnosis
     if (d.get("verdict") not in VERDICTS or not isinstance(d.get("sentence"), str)
             or not isinstance(d.get("evidence", {}), dict)):
         raise ProjectError(f"{what}: diagnosis is damaged")

@@ -1,6 +1,3 @@
-"""engine.train: device choice, seeding, the shared torch training loop, curve diagnosis, tuning.
-
-Submodules: ``device`` (resolve_device, describe_devices), ``seed`` (seed_everything),
-``loop`` (fit_loop, History, make_validator, finish_fit), ``diagnose`` (diagnose, Diagnosis),
-``tune`` (tune, search_space; imports optuna).
-"""
+"""engine.train: the one torch training loop every epoch-trained model uses (``loop``: fit_loop,
+History, make_validator, finish_fit). Device choice and seeding live in ``engine.machine``; the
+curve verdict in ``engine.diagnostics``; tuning and runs in ``engine.runs``."""

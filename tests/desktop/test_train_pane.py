@@ -1,7 +1,7 @@
 """Train pane and split box on the demo data: split, train EASE and BPR, curves, verdict, cancel, search."""
 
 from engine.models import registry
-from engine.train.param_space import trainable_models
+from engine.runs.param_space import trainable_models
 
 from _train_helpers import TRAIN_MS, split_demo, train
 

@@ -278,14 +278,14 @@ def test_evaluate(parts, fitted):
 
 def test_tune(parts):
     """Cancelled during the first trial: nothing finished, so Cancelled."""
-    from engine.train.tune import tune
+    from engine.runs.tune import tune
     call = lambda **kw: tune("bpr", parts.train, parts.valid, n_trials=10, fixed={"device": "cpu", "epochs": 30},
                              **kw)
     assert_cancelled(run_and_cancel(call, delay=1.0), "tune")
 
 
 def test_tune_cancelled_after_a_trial_returns_the_best_so_far(parts):
-    from engine.train.tune import tune
+    from engine.runs.tune import tune
     call = lambda **kw: tune("itemknn", parts.train, parts.valid, n_trials=50, **kw)
     stop = run_and_cancel(call, wait_for=lambda p: p.stage == "tune")
     print(f"tune (after a trial): {stop}")

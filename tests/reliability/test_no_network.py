@@ -130,7 +130,7 @@ def test_cli_workflow_and_text_encoder_run_offline(tmp_path):
         user = next(csv.DictReader(open("split/train.csv")))["user"]
         step("recommend", "recommend", "--model-dir", "m_ease", "--user", user, "--k", "5", "--json")
         step("recommend text", "recommend", "--model-dir", "m_text", "--user", user, "--k", "5", "--json")
-        from engine.text_encoder import embed_texts
+        from engine.text.encoder import embed_texts
         vecs = embed_texts(["wooden black board", "glass t-light holder"])
         print(json.dumps({{"rcs": rcs, "dims": list(vecs.shape),
                           "offline": os.environ.get("HF_HUB_OFFLINE")}}))

@@ -60,6 +60,6 @@ def test_bad_spec_exits_2_with_one_line(saved, tmp_path, capsys, method, fragmen
 
 
 def test_split_specs_keep_options_with_their_method():
-    from engine.compress_cli import _split_specs
+    from engine.cli.compress import _split_specs
     assert _split_specs("int8,distill:dim=16,layers=1,topk:50") == ["int8", "distill:dim=16,layers=1", "topk:50"]
     assert _split_specs("prune:0.8,finetune=2;lowrank:8") == ["prune:0.8,finetune=2", "lowrank:8"]

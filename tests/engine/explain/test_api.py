@@ -5,7 +5,7 @@ import pytest
 from engine.errors import EngineError
 from engine.explain.api import METHODS, explain, methods_for
 from engine.explain.types import Attribution, AttentionMap, Counterfactual
-from engine.explain_cli import METHODS as CLI_METHODS
+from engine.cli.explain import METHODS as CLI_METHODS
 from engine.models import registry
 
 

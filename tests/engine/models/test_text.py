@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-from engine import text_encoder
+from engine.text import encoder as text_encoder
 from engine.data.interactions import Interactions, index_of, normalize_ids
 from engine.errors import Cancelled, ModelError
 from engine.models.base import Recommender

@@ -1,28 +1,11 @@
 """`recscope rerank` end to end on the demo split: JSON output, the sweep, and bad input."""
 
-import argparse
 import json
 
 import numpy as np
 import pytest
 
-from engine.rerank_cli import add_rerank_command
-
-
-def run(argv, monkeypatch):
-    """engine.cli.main with `rerank` registered (whether or not cli.py wires it already)."""
-    from engine import cli
-    build = cli.build_parser
-
-    def build_with_rerank():
-        p = build()
-        sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-        if "rerank" not in sub.choices:
-            add_rerank_command(sub)
-        return p
-
-    monkeypatch.setattr(cli, "build_parser", build_with_rerank)
-    return cli.main(argv)
+from engine.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +23,10 @@ def files(retail, tmp_path_factory):
     return d
 
 
-def test_rerank_json_matches_evaluate(files, retail, monkeypatch, capsys):
+def test_rerank_json_matches_evaluate(files, retail, capsys):
     d = files
-    rc = run(["rerank", "--model-dir", str(d / "model"), "--rules", str(d / "rules.json"), "--test", str(d / "test.csv"),
-              "--train", str(d / "train.csv"), "--catalog", str(d / "items.csv"), "--json"], monkeypatch)
+    rc = main(["rerank", "--model-dir", str(d / "model"), "--rules", str(d / "rules.json"), "--test", str(d / "test.csv"),
+              "--train", str(d / "train.csv"), "--catalog", str(d / "items.csv"), "--json"])
     out = capsys.readouterr()
     assert rc == 0, out.err
     res = json.loads(out.out)
@@ -55,10 +38,10 @@ def test_rerank_json_matches_evaluate(files, retail, monkeypatch, capsys):
     assert res["users_evaluated"] > 1000 and res["exposure"]["groups"]["category"]
 
 
-def test_rerank_sweep_without_train(files, monkeypatch, capsys):
+def test_rerank_sweep_without_train(files, capsys):
     d = files
-    rc = run(["rerank", "--model-dir", str(d / "model"), "--test", str(d / "test.csv"),
-              "--sweep-long-tail", "0,0.5", "--json"], monkeypatch)
+    rc = main(["rerank", "--model-dir", str(d / "model"), "--test", str(d / "test.csv"),
+              "--sweep-long-tail", "0,0.5", "--json"])
     out = capsys.readouterr()
     assert rc == 0, out.err
     points = json.loads(out.out)["sweep"]
@@ -73,12 +56,12 @@ def test_rerank_sweep_without_train(files, monkeypatch, capsys):
     (["--sweep-long-tail", "0,x"], "--sweep-long-tail expects numbers"),
     (["--rules", "BAD"], "rule 1 (max_per): column 'brand' is not in the catalog; catalog columns:"),
 ])
-def test_bad_input_is_one_line_exit_2(files, monkeypatch, capsys, extra, fragment):
+def test_bad_input_is_one_line_exit_2(files, capsys, extra, fragment):
     d = files
     (d / "bad.json").write_text(json.dumps({"rules": [{"type": "max_per", "column": "brand", "n": 2}]}))
     extra = [str(d / "bad.json") if a == "BAD" else a for a in extra]
-    rc = run(["rerank", "--model-dir", str(d / "model"), "--test", str(d / "test.csv"),
-              "--catalog", str(d / "items.csv"), *extra], monkeypatch)
+    rc = main(["rerank", "--model-dir", str(d / "model"), "--test", str(d / "test.csv"),
+              "--catalog", str(d / "items.csv"), *extra])
     err = capsys.readouterr().err
     assert rc == 2
     assert len(err.strip().splitlines()) == 1 and fragment in err

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.cli import _load, main
+from engine.cli import main
+from engine.cli.common import load_dataset
 from engine.data.interactions import Interactions, index_of
 from engine.errors import EngineError
 from engine.models.base import Recommender
@@ -38,7 +39,7 @@ def test_cli_policies_on_demo(model_dir, capsys):
     assert [r["policy"] for r in out["results"]] == ["egreedy:0.2", "ucb:1", "thompson", f"model:{model_dir}",
                                                       f"linucb:0.5@{model_dir}"]
     # the same numbers as the engine path the Simulate pane uses
-    ds = _load(str(DEMO))
+    ds = load_dataset(str(DEMO))
     log = basket_log(ds.interactions, ds.catalog, arms="category", n_arms=6, seed=4)
     model = Recommender.load(model_dir)
     expected = simulate(log, specs, {str(model_dir): model}, seed=4)
@@ -85,7 +86,7 @@ def test_cli_data_without_timestamps_or_file(tmp_path, capsys):
 
 def test_linucb_contexts_cold_customers_get_bias_only():
     from engine.models.ials import IALS
-    ds = _load(str(DEMO))
+    ds = load_dataset(str(DEMO))
     inter = ds.interactions
     users, items = inter.user_ids[inter.user_idx], inter.item_ids[inter.item_idx]
     keep = np.isin(users, inter.user_ids[::2])                        # the model sees every other customer

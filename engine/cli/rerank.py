@@ -1,5 +1,5 @@
 """`recscope rerank`: evaluate a saved model's lists after merchandising rules (or sweep the
-long-tail weight). ``engine.cli.build_parser`` registers it with ``add_rerank_command(sub)``.
+long-tail weight). ``engine.cli.main.build_parser`` registers it with ``add_rerank_command(sub)``.
 
     recscope rerank --model-dir M --rules rules.json --test test.csv [--train train.csv]
                     [--catalog items.csv] [--k 10] [--json]
@@ -14,20 +14,29 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from engine.cli.common import (
+    UsageError,
+    load_catalog_only,
+    load_dataset,
+    positive_int,
+    print_json,
+    stderr_progress,
+    train_interactions,
+)
+
 #: Groups printed per column in the text output.
 _SHOWN_GROUPS = 10
 
 
 def add_rerank_command(subparsers) -> None:
     """Register ``rerank`` on the `recscope` sub-parsers (engine.cli conventions)."""
-    from engine.cli import _positive_int
     s = subparsers.add_parser("rerank", help="evaluate a saved model's lists after merchandising rules")
     s.add_argument("--model-dir", required=True, help="a model saved by `recscope train` / `evaluate --save`")
     s.add_argument("--rules", help="rule spec (.json or .toml)")
     s.add_argument("--test", required=True)
     s.add_argument("--train", help="the training file the model was fitted on (default: rebuilt from the model)")
     s.add_argument("--catalog", help="item catalog file (for column rules)")
-    s.add_argument("--k", type=_positive_int, action="append")
+    s.add_argument("--k", type=positive_int, action="append")
     s.add_argument("--sweep-long-tail", metavar="W1,W2,...",
                    help="evaluate these long-tail weights in [0, 1] instead (0: the model's order, "
                         "1: least popular first within each user's shortlist)")
@@ -36,7 +45,6 @@ def add_rerank_command(subparsers) -> None:
 
 
 def _weights(text: str) -> list[float]:
-    from engine.cli import UsageError
     try:
         weights = [float(w) for w in text.split(",") if w.strip()]
     except ValueError:
@@ -49,6 +57,7 @@ def _weights(text: str) -> list[float]:
 def _train_from_model(model):
     """Training Interactions rebuilt from a loaded model's id maps and seen-item matrix."""
     import numpy as np
+
     from engine.data.interactions import Interactions
     coo = model.seen_.tocoo()
     return Interactions(model.user_ids_, model.item_ids_, coo.row.astype(np.int32), coo.col.astype(np.int32),
@@ -56,7 +65,6 @@ def _train_from_model(model):
 
 
 def cmd_rerank(args) -> int:
-    from engine.cli import UsageError, _load, _load_catalog_only, _print_json, _stderr_progress, _train_interactions
     from engine.models.base import Recommender
     from engine.rerank import evaluate_rules, load_rules, parse_rules, sweep_long_tail
     if not args.rules and not args.sweep_long_tail:
@@ -66,19 +74,19 @@ def cmd_rerank(args) -> int:
     rules = load_rules(args.rules) if args.rules else parse_rules(None)
     weights = _weights(args.sweep_long_tail) if args.sweep_long_tail else None
     model = Recommender.load(args.model_dir)
-    catalog = _load_catalog_only(args.catalog) if args.catalog else None
+    catalog = load_catalog_only(args.catalog) if args.catalog else None
     if args.train:
-        train_ds = _load(args.train)
+        train_ds = load_dataset(args.train)
         catalog = catalog if catalog is not None else train_ds.catalog
         train_ds.catalog = catalog
-        train = _train_interactions(train_ds)
+        train = train_interactions(train_ds)
         if train.n_items != model.n_items:      # model fitted without the catalog's extra items
             train = train_ds.interactions
     else:
         train = _train_from_model(model)
-    test = _load(args.test).interactions
+    test = load_dataset(args.test).interactions
     ks = tuple(sorted(set(args.k or [10])))
-    progress = _stderr_progress(getattr(args, "verbose", False))
+    progress = stderr_progress(getattr(args, "verbose", False))
     t0 = time.perf_counter()
     if weights is not None:
         k = ks[-1]
@@ -86,7 +94,7 @@ def cmd_rerank(args) -> int:
         out = {"model": model.name, "rules": rules.to_dict(), "k": k, "sweep": points,
                "score_seconds": round(time.perf_counter() - t0, 4)}
         if args.json:
-            _print_json(out)
+            print_json(out)
         else:
             print(f"{model.name}: long-tail sweep at k={k}")
             print(f"  {'weight':>6}  {'ndcg':>8}  {'coverage':>8}  {'arp':>9}  {'novelty':>8}")
@@ -101,7 +109,7 @@ def cmd_rerank(args) -> int:
            "cold_users": res.cold_users, "warnings": res.warnings,
            "score_seconds": round(time.perf_counter() - t0, 4)}
     if args.json:
-        _print_json(out)
+        print_json(out)
         return 0
     print(f"{model.name} with {len(rules)} rule(s): {res.users_evaluated} users evaluated "
           f"({res.cold_users} cold users skipped)")

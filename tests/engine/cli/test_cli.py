@@ -7,7 +7,7 @@ import pytest
 
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def run_cli(*args, cwd=REPO):

@@ -23,7 +23,7 @@ def tune_run(model_name: str, params: dict, split: Split, *, n_trials: int | Non
     stop reason and every trial (number, params, value, seconds, state).
     """
     from engine.runs import train_run
-    from engine.train.tune import search_space, tune
+    from engine.runs.tune import search_space, tune
 
     if split.valid is None or split.valid.n_events == 0:
         raise ModelError("hyper-parameter search needs a validation part: set a validation share "

@@ -1,5 +1,5 @@
 """`recscope compress`: compress a saved model and report the trade-off (or sweep several methods).
-``engine.cli.build_parser`` registers it with ``add_compress_command(sub)``.
+``engine.cli.main.build_parser`` registers it with ``add_compress_command(sub)``.
 
     recscope compress --model-dir M --method int8|fp16|bf16|prune:0.8|topk:100|lowrank:64|distill:dim=16
                       --train T --test S --out OUT [--valid V] [--k 10] [--json]
@@ -15,10 +15,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engine.cli.common import (
+    UsageError,
+    load_catalog_only,
+    load_dataset,
+    positive_int,
+    print_json,
+    stderr_progress,
+    train_interactions,
+)
+
 
 def add_compress_command(subparsers) -> None:
     """Register ``compress`` on the `recscope` sub-parsers (engine.cli conventions)."""
-    from engine.cli import _positive_int
     s = subparsers.add_parser("compress", help="compress a saved model and report size / latency / accuracy")
     s.add_argument("--model-dir", required=True, help="a model saved by `recscope train` / `evaluate --save`")
     group = s.add_mutually_exclusive_group(required=True)
@@ -28,7 +37,7 @@ def add_compress_command(subparsers) -> None:
     s.add_argument("--test", required=True)
     s.add_argument("--valid", help="validation file for early stopping of distilled students")
     s.add_argument("--catalog", help="item catalog file (when the model was fitted with one)")
-    s.add_argument("--k", type=_positive_int, action="append")
+    s.add_argument("--k", type=positive_int, action="append")
     s.add_argument("--out", help="folder for the compressed model (required with --method)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_compress)
@@ -49,28 +58,26 @@ def _split_specs(text: str) -> list[str]:
 
 def _train_for(model, args):
     """Training Interactions in the model's id space (with the catalog's items when it was fitted so)."""
-    from engine.cli import _load, _load_catalog_only, _train_interactions
-    ds = _load(args.train)
+    ds = load_dataset(args.train)
     if args.catalog:
-        ds.catalog = _load_catalog_only(args.catalog)
-    train = _train_interactions(ds)
+        ds.catalog = load_catalog_only(args.catalog)
+    train = train_interactions(ds)
     if train.n_items != model.n_items:          # model fitted without the catalog's extra items
         train = ds.interactions
     return train
 
 
 def cmd_compress(args) -> int:
-    from engine.cli import UsageError, _load, _print_json, _stderr_progress
     from engine.compress import compress, pareto_points, sweep
     from engine.models.base import Recommender
     if args.method and not args.out:
         raise UsageError("compress --method needs --out DIR for the compressed model")
     model = Recommender.load(args.model_dir)
     train = _train_for(model, args)
-    test = _load(args.test).interactions
-    valid = _load(args.valid).interactions if args.valid else None
+    test = load_dataset(args.test).interactions
+    valid = load_dataset(args.valid).interactions if args.valid else None
     ks = tuple(sorted(set(args.k or [10])))
-    progress = _stderr_progress(getattr(args, "verbose", False))
+    progress = stderr_progress(getattr(args, "verbose", False))
     if args.sweep:
         specs = _split_specs(args.sweep)
         reports = sweep(model, specs, train=train, test=test, ks=ks, valid=valid, progress=progress)
@@ -81,7 +88,7 @@ def cmd_compress(args) -> int:
             Path(args.out).mkdir(parents=True, exist_ok=True)
             (Path(args.out) / "sweep.json").write_text(json.dumps(out, indent=2))
         if args.json:
-            _print_json(out)
+            print_json(out)
             return 0
         print(f"{model.name}: {len(reports)} methods, {metric} against size on disk")
         print(f"  {'method':<24} {'MB':>8} {'x smaller':>9} {metric:>9}  pareto")
@@ -94,7 +101,7 @@ def cmd_compress(args) -> int:
     res.model.save(args.out)
     out = {**res.report.to_dict(), "model_dir": str(args.out)}
     if args.json:
-        _print_json(out)
+        print_json(out)
         return 0
     r = res.report
     print(f"{model.name} -> {r.model_after} ({r.method}), saved to {args.out}")

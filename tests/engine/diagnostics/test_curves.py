@@ -5,7 +5,7 @@ import pytest
 
 from engine.evaluate import evaluate
 from engine.models.bpr import BPR
-from engine.train.diagnose import VERDICTS, diagnose
+from engine.diagnostics.curves import VERDICTS, diagnose
 from engine.train.loop import EpochRecord, History
 
 

@@ -32,7 +32,7 @@ CHOICES = {
     ("sasrec", "loss"): ("engine.models.sasrec", "LOSSES"),
     ("twotower", "loss"): ("engine.models.twotower", "LOSSES"),
     ("hybrid", "collaborative"): ("engine.models.hybrid", "COLLABORATIVE"),
-    ("*", "device"): ("engine.train.device", "CHOICES"),
+    ("*", "device"): ("engine.machine.device", "CHOICES"),
 }
 
 #: (low, high[, "log"]) by parameter name; "model.param" keys override plain names.

@@ -8,7 +8,7 @@ from engine.errors import ModelError
 from engine.models.bpr import BPR
 from engine.models.ials import IALS
 from engine.progress import CancelToken
-from engine.train.tune import search_space, tune
+from engine.runs.tune import search_space, tune
 
 FIXED = {"epochs": 3, "device": "cpu", "patience": 0}
 SPACE = {"factors": ("int", 4, 32), "reg": ("log", 1e-3, 10.0), "alpha": ("cat", [1.0, 10.0])}

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.cache import user_cache_dir
+from engine.machine.cache import user_cache_dir
 from engine.errors import ModelError
 from engine.progress import CancelToken, ProgressCallback, check, emit
 

@@ -3,7 +3,7 @@
 import pytest
 
 from engine.models import registry
-from engine.train.param_space import model_info, param_specs, trainable_models
+from engine.runs.param_space import model_info, param_specs, trainable_models
 
 MODELS = registry.available()
 

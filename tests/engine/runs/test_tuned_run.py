@@ -4,7 +4,7 @@ import pytest
 
 from engine.data.splits import split
 from engine.errors import ModelError
-from engine.train.tuned_run import tune_run
+from engine.runs.tuned import tune_run
 
 
 def test_tune_run_keeps_the_best_trial(ml_split):

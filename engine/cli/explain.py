@@ -1,4 +1,4 @@
-"""`recscope explain` and `recscope explain-eval`. ``engine.cli.build_parser`` registers them with
+"""`recscope explain` and `recscope explain-eval`. ``engine.cli.main.build_parser`` registers them with
 ``add_explain_commands(sub)``.
 
     recscope explain --model-dir M --user U --item I --method contributions [--catalog C | --train T]
@@ -29,13 +29,21 @@ from __future__ import annotations
 import json
 import time
 
+from engine.cli.common import (
+    UsageError,
+    load_catalog_only,
+    load_dataset,
+    positive_int,
+    print_json,
+    stderr_progress,
+)
+
 #: engine.explain.api.METHODS, repeated here so that building the parser imports no torch.
 METHODS = ("contributions", "latent", "attention", "saliency", "ig", "shap", "counterfactual")
 
 
 def add_explain_commands(subparsers) -> None:
     """Register ``explain`` and ``explain-eval`` on the `recscope` sub-parsers."""
-    from engine.cli import _positive_int
     s = subparsers.add_parser("explain", help="explain why a saved model recommends an item to a user")
     s.add_argument("--model-dir", required=True, help="a model saved by `recscope train` / `evaluate --save`")
     s.add_argument("--user", required=True)
@@ -43,7 +51,7 @@ def add_explain_commands(subparsers) -> None:
     s.add_argument("--method", required=True, choices=METHODS)
     s.add_argument("--train", help="the training file (its catalog gives item titles)")
     s.add_argument("--catalog", help="item catalog file (titles)")
-    s.add_argument("--k", type=_positive_int, default=10, help="top-K of the counterfactual and of SHAP's margin")
+    s.add_argument("--k", type=positive_int, default=10, help="top-K of the counterfactual and of SHAP's margin")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_explain)
 
@@ -51,9 +59,9 @@ def add_explain_commands(subparsers) -> None:
     s.add_argument("--model-dir", required=True)
     s.add_argument("--test", required=True, help="test events of the split the model was trained on")
     s.add_argument("--train", help="the training file: checked to be the one the model was fitted on")
-    s.add_argument("--users", type=_positive_int, default=200)
-    s.add_argument("--k", type=_positive_int, default=10)
-    s.add_argument("--steps", type=_positive_int, default=10)
+    s.add_argument("--users", type=positive_int, default=200)
+    s.add_argument("--k", type=positive_int, default=10)
+    s.add_argument("--steps", type=positive_int, default=10)
     s.add_argument("--method", action="append", choices=METHODS,
                    help="methods to test (default: every one the model has a deletion test for)")
     s.add_argument("--seed", type=int, default=0)
@@ -62,18 +70,17 @@ def add_explain_commands(subparsers) -> None:
 
 
 def _catalog(args):
-    from engine.cli import _load, _load_catalog_only
     if args.catalog:
-        return _load_catalog_only(args.catalog)
+        return load_catalog_only(args.catalog)
     if args.train:
-        return _load(args.train).catalog
+        return load_dataset(args.train).catalog
     return None
 
 
 def _check_train(model, train, path: str, model_dir: str) -> None:
     """UsageError unless every user and item of ``train`` is known to ``model``."""
     import numpy as np
-    from engine.cli import UsageError
+
     from engine.data.interactions import index_of
     for what, ids, known in (("users", train.user_ids, model.user_ids_), ("items", train.item_ids, model.item_ids_)):
         missing = int(np.sum(index_of(ids, known) < 0))
@@ -83,7 +90,6 @@ def _check_train(model, train, path: str, model_dir: str) -> None:
 
 
 def cmd_explain(args) -> int:
-    from engine.cli import _print_json
     from engine.explain.api import explain
     from engine.models.base import Recommender
     model = Recommender.load(args.model_dir)
@@ -93,7 +99,7 @@ def cmd_explain(args) -> int:
     seconds = time.perf_counter() - t0
     out = {"model": model.name, "method": args.method, "seconds": round(seconds, 4), **result.to_dict()}
     if args.json:
-        _print_json(out)
+        print_json(out)
         return 0
     print(out["title"])
     if args.method == "counterfactual":
@@ -115,16 +121,15 @@ def cmd_explain(args) -> int:
 
 
 def cmd_explain_eval(args) -> int:
-    from engine.cli import _load, _print_json, _stderr_progress
     from engine.explain.faithfulness import deletion_test
     from engine.models.base import Recommender
     model = Recommender.load(args.model_dir)
     if args.train:
-        _check_train(model, _load(args.train).interactions, args.train, args.model_dir)
-    test = _load(args.test).interactions
+        _check_train(model, load_dataset(args.train).interactions, args.train, args.model_dir)
+    test = load_dataset(args.test).interactions
     t0 = time.perf_counter()
     result = deletion_test(model, test, methods=args.method, users=args.users, k=args.k, steps=args.steps,
-                           seed=args.seed, progress=_stderr_progress(getattr(args, "verbose", False)))
+                           seed=args.seed, progress=stderr_progress(getattr(args, "verbose", False)))
     seconds = time.perf_counter() - t0
     tests = result.tests()
     last = {"pairs": result.pairs, "aopc": result.aopc}
@@ -132,7 +137,7 @@ def cmd_explain_eval(args) -> int:
         if key != "history":
             last.update({f"{key}_pairs": pairs, f"{key}_aopc": aopc})
     if args.json:
-        _print_json({**result.to_dict(), "seconds": round(seconds, 3)})
+        print_json({**result.to_dict(), "seconds": round(seconds, 3)})
     else:
         print(f"deletion test of {model.name}: up to {result.steps} steps, {seconds:.1f}s")
         for key, (pairs, _, aopc) in tests.items():

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from engine.errors import ModelError
-from engine.train.device import describe_devices, resolve_device
-from engine.train.seed import seed_everything
+from engine.machine.device import describe_devices, resolve_device
+from engine.machine.seed import seed_everything
 
 
 def test_auto_prefers_an_accelerator_else_cpu():

@@ -1,4 +1,5 @@
-"""Fixtures for the training tests: a 300-user slice of MovieLens-100k split 70/10/20."""
+"""Fixtures shared by the engine tests: a 300-user slice of MovieLens-100k split 70/10/20 (the explain
+and compress folders define their own ``ml_split``)."""
 
 import pandas as pd
 import pytest

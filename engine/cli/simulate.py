@@ -13,10 +13,11 @@ model's user vectors. With --json the last stdout line is one JSON object.
 
 from __future__ import annotations
 
+from engine.cli.common import load_dataset, positive_int, print_json, stderr_progress
+
 
 def add_simulate_command(subparsers) -> None:
     """Register ``simulate`` on the `recscope` sub-parsers (engine.cli conventions)."""
-    from engine.cli import _positive_int
     from engine.simulate.basket_log import ARM_KINDS
     s = subparsers.add_parser("simulate", help="replay bandit exploration policies on logged baskets")
     s.add_argument("--data", required=True, help="interactions with timestamps (any file `recscope info` reads)")
@@ -26,7 +27,7 @@ def add_simulate_command(subparsers) -> None:
                         "(repeat for several; default egreedy:0.1)")
     s.add_argument("--arm-kind", choices=ARM_KINDS, default="category",
                    help="arms are the top categories (default) or the top items")
-    s.add_argument("--arms", type=_positive_int, default=10, help="number of arms")
+    s.add_argument("--arms", type=positive_int, default=10, help="number of arms")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_simulate)
@@ -45,18 +46,17 @@ def _models(specs: list[str]) -> dict:
 
 
 def cmd_simulate(args) -> int:
-    from engine.cli import _load, _print_json, _stderr_progress
     from engine.progress import scaled
     from engine.simulate.basket_log import basket_log, simulate
     specs = args.policy or ["egreedy:0.1"]
     models = _models(specs)
-    ds = _load(args.data, args.catalog)
-    progress = _stderr_progress(getattr(args, "verbose", False))
+    ds = load_dataset(args.data, args.catalog)
+    progress = stderr_progress(getattr(args, "verbose", False))
     log = basket_log(ds.interactions, ds.catalog, arms=args.arm_kind, n_arms=args.arms, seed=args.seed,
                      progress=scaled(progress, 0.0, 0.1))
     results = simulate(log, specs, models, seed=args.seed, progress=scaled(progress, 0.1, 1.0))
     if args.json:
-        _print_json({"arms": log.arm_names, "arm_kind": log.kind, "arm_source": log.source,
+        print_json({"arms": log.arm_names, "arm_kind": log.kind, "arm_source": log.source,
                      "decision_points": log.n_events, "baskets": log.baskets,
                      "results": [r.to_dict() for r in results]})
         return 0

@@ -1,4 +1,4 @@
-"""engine.inspect on the demo data with a real EASE model: history and lists joined with the
+"""engine.lists.inspector on the demo data with a real EASE model: history and lists joined with the
 catalog, two models side by side, rules before/after with reasons, search, export."""
 
 from collections import Counter
@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine import inspect as I
+from engine.lists import inspector as I
 from engine.errors import Cancelled, ModelError, ValidationError
 from engine.progress import CancelToken
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DEMO = REPO / "resources" / "demo" / "online_retail_demo.csv"
 
 

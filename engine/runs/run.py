@@ -79,7 +79,7 @@ def train_run(model_name: str, params: dict, split: Split, *, catalog=None, name
     evaluation raises ``Cancelled``."""
     from engine.evaluate import evaluate
     from engine.models import registry
-    from engine.train.diagnose import diagnose
+    from engine.diagnostics.curves import diagnose
 
     check(cancel)
     model = registry.create(model_name, **params)

@@ -5,7 +5,7 @@ import pytest
 
 from engine.errors import ModelError
 from engine.models import registry
-from engine.train.inspect_weights import gradient_stats, inspect_model, weight_stats
+from engine.diagnostics.weights import gradient_stats, inspect_model, weight_stats
 
 
 @pytest.fixture(scope="module")

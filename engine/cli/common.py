@@ -1,0 +1,159 @@
+"""What every `recscope` sub-command shares: the one-line usage error, argument types, JSON
+output, stderr progress, loading a data file (and a catalog), building and fitting a model.
+
+Public inside ``engine.cli``; the sub-command modules import these and nothing imports them back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from engine.errors import EngineError
+
+
+class UsageError(EngineError):
+    """A bad command-line argument."""
+
+
+class Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line on stderr with exit status 2."""
+
+    def error(self, message: str):  # noqa: D401 - argparse hook
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param expects key=value, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+    return value
+
+
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be in [0, 1)")
+    return value
+
+
+def print_json(obj) -> None:
+    print(json.dumps(obj, default=json_default))
+
+
+def json_default(o):
+    import numpy as np
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+def stderr_progress(enabled: bool):
+    """A progress callback printing throttled one-line updates to stderr (when enabled)."""
+    if not enabled:
+        return None
+    last = [0.0]
+
+    def cb(p):
+        now = time.monotonic()
+        if now - last[0] < 1.0 and not p.metrics:
+            return
+        last[0] = now
+        frac = "" if p.fraction is None else f"{100 * p.fraction:5.1f}% "
+        extra = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in p.metrics.items())
+        print(f"  {frac}{p.message} {extra}".rstrip(), file=sys.stderr)
+
+    return cb
+
+
+def load_dataset(path: str, catalog: str | None = None):
+    """Dataset from a file (and an optional separate catalog file)."""
+    from engine.data import open_dataset, read_catalog
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file")
+    ds = open_dataset(path)
+    if catalog:
+        if not Path(catalog).exists():
+            raise UsageError(f"{catalog}: no such file")
+        ds.catalog = read_catalog(catalog)
+    return ds
+
+
+def train_interactions(ds):
+    """Training Interactions whose candidates include the catalog's items (DESIGN.md protocol)."""
+    from engine.data.interactions import Interactions
+    inter = ds.interactions
+    if ds.catalog is None:
+        return inter
+    return Interactions.from_arrays(inter.user_ids[inter.user_idx], inter.item_ids[inter.item_idx],
+                                    inter.values, inter.timestamps, value_kind=inter.value_kind,
+                                    extra_items=ds.catalog.frame.index.to_numpy())
+
+
+def build_model(name: str, params: dict, args):
+    from engine.models import registry
+    cls = registry.get(name)
+    for flag, key in (("device", "device"), ("epochs", "epochs"), ("seed", "seed")):
+        value = getattr(args, flag, None)
+        if value is not None and key in cls.defaults:
+            params.setdefault(key, value)
+    return cls(**params)
+
+
+def fit_model(model, train, catalog, args):
+    """Fit ``model`` on ``train``; with --valid-frac carve a validation split for early stopping."""
+    valid = None
+    if getattr(args, "valid_frac", 0.0):
+        from engine.data.splits import split
+        parts = split(train, method="random", test_frac=args.valid_frac, seed=args.seed or 0,
+                      extra_items=train.item_ids)
+        train, valid = parts.train, parts.test
+    model.fit(train, catalog=catalog, valid=valid, progress=stderr_progress(args.verbose))
+    return model
+
+
+def model_facts(model) -> dict:
+    facts = {}
+    for attr, key in (("epochs_run_", "epochs_run"), ("device_", "device")):
+        value = getattr(model, attr, None)
+        if value is not None:
+            facts[key] = str(value) if key == "device" else int(value)
+    facts.setdefault("device", "cpu")
+    return facts
+
+def load_catalog_only(path: str):
+    from engine.data import read_catalog
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file")
+    return read_catalog(path)
+
+def report_dict(report) -> dict:
+    if report is None:
+        return {}
+    if hasattr(report, "to_dict"):
+        return report.to_dict()
+    from dataclasses import asdict, is_dataclass
+    return asdict(report) if is_dataclass(report) else dict(report)

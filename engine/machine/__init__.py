@@ -1,0 +1,2 @@
+"""What the engine needs from the machine: the cache folder (``cache``), the compute device
+(``device``: cuda > mps > cpu), seeding (``seed``). No model or data knowledge."""
