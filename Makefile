@@ -8,7 +8,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test setup system bench screenshot package package-check clean
+.PHONY: run test lint setup system bench screenshot package package-check clean
 
 setup: system $(STAMP)
 
@@ -31,6 +31,13 @@ run: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# The house rules (docs/ARCHITECTURE.md): ruff, the import contracts (layers, no engine->Qt,
+# no desktop->compute libraries) and mypy on the engine's public API.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 screenshot: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot docs/screenshots/data-pane.png

@@ -68,7 +68,7 @@ def main() -> int:
     ap.add_argument("--idle", type=float, default=3.0, help="seconds of idle measurement")
     args = ap.parse_args()
 
-    from desktop.app import create_app
+    from desktop.startup import create_app
     from desktop.paths import DEMO_DATA, resource_path
     app = create_app([])
     from desktop.mainwindow import MainWindow

@@ -6,7 +6,7 @@ Online Retail: ../shared/data/online-retail/online_retail.parquet read with ``op
 = Description, UnitPrice, Country). 10 % of the products (seed 0) are held out of training
 entirely; the remaining events get a per-user random 80/20 split (seed 0). Training candidates =
 every catalog item (the held-out products included, with zero interactions).
-Test sets, all by the DESIGN.md protocol (full ranking, seen items excluded):
+Test sets, all by the protocol of docs/ARCHITECTURE.md (full ranking, seen items excluded):
   cold   = the events of the held-out products (users present in training);
   warm   = the per-user 20 % of the other products;
   few    = the warm test events whose item has 1..LOW_COUNT training interactions.

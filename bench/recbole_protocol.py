@@ -4,7 +4,7 @@ Protocol (RecBole quick-start, ACCURACY-ANCHORS.md E.1): all 100,000 ratings as 
 per-user random 80/10/10 train/valid/test (``engine.data.splits.split``, seed 0), full ranking,
 early stopping on valid, metrics on test at K=10. Two test figures per model:
 
-- ours: the DESIGN.md protocol (only the user's training items are excluded from the ranking);
+- ours: the protocol of docs/ARCHITECTURE.md (only the user's training items are excluded from the ranking);
 - recbole: RecBole's full-sort rule, which also excludes the user's validation items at test time
   (its test "history" is train + valid). This is the column to compare with RecBole's published
   BPR NDCG@10 0.2920 / Recall@10 0.2523.

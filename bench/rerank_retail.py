@@ -4,7 +4,7 @@ Data: ../shared/data/online-retail/online_retail.parquet read with ``open_datase
 StockCodes, returns and rows without a customer dropped), per-user random 80/20 split (seed 0).
 For each model (EASE, ItemKNN) and each long-tail weight w in [0, 1], the re-ranked top-10 lists
 (on each user's top-100 shortlist: score' = (1 - w) z(score) - w z(log popularity)) are evaluated
-by the DESIGN.md protocol; "beaten" marks a weight another weight beats on NDCG and coverage;
+by the protocol of docs/ARCHITECTURE.md; "beaten" marks a weight another weight beats on NDCG and coverage;
 then the rule set "long tail 0.5 + at most 2 per category + exclude the 10 best sellers" is
 evaluated (category = last word of the Description, e.g. "HOLDER", "BAG": the data set has no
 category column). Timings are wall-clock on this machine.

@@ -21,7 +21,7 @@ from desktop import tasks
 
 
 class GuiThreadGC(QObject):
-    """Install on the GUI thread (``desktop.app.create_app`` does): disables automatic GC."""
+    """Install on the GUI thread (``desktop.startup.create_app`` does): disables automatic GC."""
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 50):
         super().__init__(parent)

@@ -337,7 +337,7 @@ def _line(t: SelfTest, status: str, seconds: float, name: str, detail: str) -> N
 
 def run(out_dir: str | os.PathLike, argv: list[str] | None = None) -> int:
     """Run every step; print one line each; return 0 only if all succeeded."""
-    from desktop.app import ExceptionHook, create_app, setup_logging
+    from desktop.startup import ExceptionHook, create_app, setup_logging
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t = SelfTest(Path(out_dir).resolve())

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
-from engine.explain.latent import has_embeddings
+from engine.models.capabilities import supports
 from engine.progress import scaled
 from engine.simulate.basket_log import basket_log, simulate
 
@@ -39,7 +39,7 @@ class SimulateController(QObject):
     def has_user_vectors(self, run_id: str) -> bool:
         """Whether that run's model gives the user vectors LinUCB needs."""
         run = self.state.run(run_id)
-        return run is not None and has_embeddings(run.model)
+        return run is not None and supports(run.model, "embeddings")
 
     def start(self, arms: str, n_arms: int, policies: list[str], model_runs: dict[str, str], seed: int) -> None:
         """policies: specs ("egreedy:0.1", "ucb:1", "thompson", "model:<run id>", "linucb:1@<run id>");

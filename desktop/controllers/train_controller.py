@@ -21,6 +21,7 @@ from engine.evaluate.summary import split_key
 from engine.progress import CancelToken
 from engine.runs import train_run
 from engine.diagnostics.weights import inspect_model
+from engine.errors import EngineError
 from engine.runs.param_space import model_info
 from engine.runs.tuned import tune_run
 from desktop.state import AppState
@@ -28,14 +29,18 @@ from desktop.tasks import Task, TaskRunner
 
 log = logging.getLogger("recscope.desktop")
 
-#: Display names of the registry models (run names start with them).
-TITLES = {"pop": "Popular", "itemknn": "ItemKNN", "ease": "EASE", "bpr": "BPR", "ials": "iALS",
-          "twotower": "TwoTower", "sasrec": "SASRec", "text": "Text", "hybrid": "Hybrid"}
+
+def model_title(name: str) -> str:
+    """The display name of registry model ``name`` (the name itself when it is not registered)."""
+    try:
+        return model_info(name).title
+    except EngineError:
+        return name
 
 
 def make_split(dataset, method: str, test_frac: float, valid_frac: float, seed: int, *, progress=None,
                cancel=None):
-    """Worker body: split ``dataset``'s interactions; catalog items join the candidates (DESIGN.md);
+    """Worker body: split ``dataset``'s interactions; catalog items join the candidates (docs/ARCHITECTURE.md);
     with an event column only its relevant event types stay in the test part."""
     extra = dataset.catalog.frame.index.to_numpy() if dataset.catalog is not None else None
     relevant = None if dataset.events is None else dataset.relevant_mask()
@@ -161,7 +166,7 @@ class TrainController(_Worker):
 
     def run_name(self, model: str, tuned: bool = False) -> str:
         """"BPR", then "BPR #2", …; "BPR tuned" for a search."""
-        title = TITLES.get(model, model) + (" tuned" if tuned else "")
+        title = model_title(model) + (" tuned" if tuned else "")
         taken = {r.name for r in self.state.runs}
         n, name = 1, title
         while name in taken:
@@ -174,7 +179,7 @@ class TrainController(_Worker):
             self.error_changed.emit("Apply a split in the Data pane first (Train tests on its held-out part).")
             return False
         if model_info(model).needs_catalog and (self.state.dataset is None or self.state.dataset.catalog is None):
-            self.error_changed.emit(f"{TITLES.get(model, model)} needs an item catalog with titles or "
+            self.error_changed.emit(f"{model_title(model)} needs an item catalog with titles or "
                                     "descriptions: map a Title or Description column in the Data pane.")
             return False
         return True
@@ -203,7 +208,7 @@ class TrainController(_Worker):
             return
         name = self.run_name(model, tuned=True)
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        self._launch(tune_run, (model, dict(params), self.state.split), f"Searching {TITLES.get(model, model)}",
+        self._launch(tune_run, (model, dict(params), self.state.split), f"Searching {model_title(model)}",
                      n_trials=n_trials or None, minutes=minutes or None, catalog=catalog, name=name)
 
     @Slot()

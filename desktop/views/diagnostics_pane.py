@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QLabel, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from desktop.controllers.train_controller import TITLES, DiagnosticsController
+from desktop.controllers.train_controller import DiagnosticsController, model_title
 from desktop.plots.histogram import ValueHistogramPlot
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
@@ -213,14 +213,14 @@ class DiagnosticsPane(QWidget):
             self.no_curves.setText("No run yet.")
             self.curves_stack.setCurrentWidget(self.no_curves)
             return
-        self.run_info.setText(f"{TITLES.get(run.model_name, run.model_name)} · {run.kind} · "
+        self.run_info.setText(f"{model_title(run.model_name)} · {run.kind} · "
                               f"trained {run.info.get('fit_seconds', 0):.1f} s on {run.info.get('device', 'cpu')}")
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)
         h = run.history
         if h is None or not len(h.records):
-            self.no_curves.setText(f"{TITLES.get(run.model_name, run.model_name)} is not trained in epochs, so "
+            self.no_curves.setText(f"{model_title(run.model_name)} is not trained in epochs, so "
                                    "there are no learning curves and no over/under-fitting verdict.\n\n"
                                    "The distribution of its learned weights is on the right.")
             self.curves_stack.setCurrentWidget(self.no_curves)

@@ -230,16 +230,16 @@ class AttentionCard(MethodCard):
         amap = self.result
         if amap is None or self.layer.currentIndex() < 0 or self.head.currentIndex() < 0:
             return
-        l, h = self.layer.currentIndex(), self.head.currentIndex()
+        layer, h = self.layer.currentIndex(), self.head.currentIndex()
         n = len(amap.labels)
         labels = [f"{p + 1}. {t}" for p, t in enumerate(amap.labels)]
-        w = amap.weights[l, h]
+        w = amap.weights[layer, h]
         # the first position can only read itself (weight 1): scale the colours to the other rows
         top = float(w[1:].max()) if n > 1 else 1.0
         self.heatmap.set_matrix(w, labels, labels, levels=(0.0, top))
-        blabels, bvalues, muted = bar_rows(labels, amap.last_row[l, h], "items")
+        blabels, bvalues, muted = bar_rows(labels, amap.last_row[layer, h], "items")
         self.bars.set_bars(blabels, bvalues, muted=muted, decimals=3)
-        self.caption.setText(f"Layer {l + 1}, head {h + 1} of {amap.weights.shape[0]}×{amap.weights.shape[1]}; "
+        self.caption.setText(f"Layer {layer + 1}, head {h + 1} of {amap.weights.shape[0]}×{amap.weights.shape[1]}; "
                              f"{n} history positions, oldest first (1 = oldest). Each row sums to 1; the colours "
                              f"stop at {top:.2f} (the first row, which can only read itself, is 1).")
 

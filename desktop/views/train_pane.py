@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QVBoxLayout, QWidget)
 
 from engine.runs.param_space import model_info, param_specs, trainable_models
-from desktop.controllers.train_controller import TITLES, TrainController
+from desktop.controllers.train_controller import TrainController, model_title
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
@@ -46,7 +46,7 @@ def verdict_text(run) -> tuple[str, str]:
     if d is not None:
         return f"{d.verdict[0].upper()}{d.verdict[1:]}: {d.sentence.split(': ', 1)[-1]}", VERDICT_STYLE.get(d.verdict, "verdictInfo")
     if run.history is None:
-        return (f"{TITLES.get(run.model_name, run.model_name)} is fitted in one step: there are no epochs, "
+        return (f"{model_title(run.model_name)} is fitted in one step: there are no epochs, "
                 "so no learning curve and no over/under-fitting verdict.", "verdictInfo")
     return "No verdict: the run recorded no epochs.", "verdictInfo"
 
@@ -220,7 +220,7 @@ class TrainPane(QWidget):
         names = trainable_models()
         for name in sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
             info = model_info(name)
-            self.model_combo.addItem(TITLES.get(name, name), name)
+            self.model_combo.addItem(model_title(name), name)
             self.model_combo.setItemData(self.model_combo.count() - 1, info.description,
                                          Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentIndex(max(self.model_combo.findData("ease"), 0))
@@ -410,7 +410,7 @@ class TrainPane(QWidget):
         search = self.search_radio.isChecked()
         self._show_trials(search)
         self.trials_table.setRowCount(0)
-        title = TITLES.get(self.model, self.model)
+        title = model_title(self.model)
         info = model_info(self.model)
         if search or info.torch:
             self.plot_stack.setCurrentIndex(0)

@@ -103,7 +103,7 @@ def load_dataset(path: str, catalog: str | None = None):
 
 
 def train_interactions(ds):
-    """Training Interactions whose candidates include the catalog's items (DESIGN.md protocol)."""
+    """Training Interactions whose candidates include the catalog's items (protocol of docs/ARCHITECTURE.md)."""
     from engine.data.interactions import Interactions
     inter = ds.interactions
     if ds.catalog is None:
@@ -156,4 +156,4 @@ def report_dict(report) -> dict:
     if hasattr(report, "to_dict"):
         return report.to_dict()
     from dataclasses import asdict, is_dataclass
-    return asdict(report) if is_dataclass(report) else dict(report)
+    return asdict(report) if is_dataclass(report) and not isinstance(report, type) else dict(report)

@@ -82,7 +82,7 @@ def cmd_compress(args) -> int:
         specs = _split_specs(args.sweep)
         reports = sweep(model, specs, train=train, test=test, ks=ks, valid=valid, progress=progress)
         metric = f"ndcg@{10 if 10 in ks else ks[-1]}"
-        out = {"model": model.name, "metric": metric, "points": pareto_points(reports, metric),
+        out: dict = {"model": model.name, "metric": metric, "points": pareto_points(reports, metric),
                "reports": [r.to_dict() for r in reports]}
         if args.out:
             Path(args.out).mkdir(parents=True, exist_ok=True)

@@ -188,7 +188,7 @@ def cmd_recommend(args) -> int:
 
 def cmd_models(args) -> int:
     from engine.models import registry
-    rows = []
+    rows: list[dict] = []
     for name in registry.available():
         cls = registry.get(name)
         rows.append({"name": name, "capabilities": sorted(cls.capabilities), "defaults": cls.defaults})

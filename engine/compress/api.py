@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.compress.distill import distill
-from engine.compress.models import EASECompressed, FactorsCompressed, ItemKNNCompressed, SASRecCompressed
+from engine.compress.models import COMPRESSED
 from engine.compress.report import (CompressReport, Measurement, count_parameters, embedding_bytes, folder_bytes,
                                     relative_change, scoring_latency, scoring_memory, timed_users)
 from engine.compress.spec import MethodSpec, parse_method
@@ -20,10 +20,6 @@ from engine.errors import EngineError
 from engine.models.base import Recommender
 from engine.progress import CancelToken, ProgressCallback, check, emit, scaled
 
-#: Registry name of a model -> the compressed class its non-distillation methods produce.
-TARGETS = {"ease": EASECompressed, "itemknn": ItemKNNCompressed, "bpr": FactorsCompressed,
-           "ials": FactorsCompressed, "twotower": FactorsCompressed, "text": FactorsCompressed,
-           "sasrec": SASRecCompressed}
 #: Latency repeats per model (the median counts).
 REPEATS = 5
 
@@ -38,47 +34,36 @@ class CompressResult:
     evaluation: object = None
 
 
+def target_for(model: Recommender):
+    """The compressed class that the non-distillation methods of ``model`` produce, or None: the
+    first in ``COMPRESSED`` that ``applies_to`` it (by its capabilities and form)."""
+    return next((cls for cls in COMPRESSED if cls.applies_to(model)), None)
+
+
 def kinds_for(model: Recommender) -> tuple[str, ...]:
     """Method kinds that apply to ``model`` (empty for models that cannot be compressed further)."""
-    target = TARGETS.get(getattr(model, "name", ""))
+    target = target_for(model)
     return () if target is None else target.kinds + ("distill",)
 
 
 def methods_for(model: Recommender) -> list[str]:
     """A default sweep for ``model``: one or more method specs of every kind that applies ([] for
     none)."""
-    name = getattr(model, "name", "")
-    if name == "ease":
-        return ["int8", "fp16", "bf16", "topk:100", "topk:200", "topk:400+int8", "prune:0.9", "prune:0.95+int8",
-                "lowrank:256", "distill:dim=64"]
-    if name == "itemknn":
-        return ["int8", "topk:50", "topk:20", "prune:0.5", "prune:0.5+int8", "distill:dim=64"]
-    if name in ("bpr", "ials", "twotower", "text"):
-        f = int(np.shape(model.item_factors_)[1])
-        return (["int8", "fp16", "bf16"] + [f"lowrank:{r}" for r in (f // 2, f // 4) if r >= 1]
-                + ["prune:0.5", "prune:0.8", f"distill:dim={max(2, f // 4)}"])
-    if name == "sasrec":
-        h = model.params["hidden"]
-        return ["int8", "fp16", "bf16", f"lowrank:{max(1, h // 4)}", "prune:0.5", "prune:0.8,finetune=1",
-                f"distill:dim={max(2, h // 4)},layers=1"]
-    return []
+    target = target_for(model)
+    return [] if target is None else target.default_sweep(model)
 
 
 def _check_method(model: Recommender, spec: MethodSpec, text: str) -> None:
-    kinds = kinds_for(model)
-    if not kinds:
-        raise EngineError(f"model {getattr(model, 'name', '?')} cannot be compressed; compress one of: "
-                          f"{', '.join(sorted(TARGETS))}")
+    target = target_for(model)
+    if target is None:
+        raise EngineError(f"model {getattr(model, 'name', '?')} cannot be compressed; compress a model with "
+                          "item–item weights, factor tables or a sequence network")
     choices = f"; choose one of: {', '.join(methods_for(model))}"
-    if spec.kind not in kinds:
+    if spec.kind not in kinds_for(model):
         raise EngineError(f"method {text!r} does not apply to model {model.name}{choices}")
-    if spec.int8 and TARGETS[model.name] not in (EASECompressed, ItemKNNCompressed):
-        raise EngineError(f"method {text!r}: +int8 applies to item–item models only{choices}")
-    if spec.kind == "lowrank" and model.name != "ease":
-        size, what = ((model.params["hidden"], "hidden units") if model.name == "sasrec"
-                      else (int(np.shape(model.item_factors_)[1]), "factors"))
-        if spec.amount >= size:
-            raise EngineError(f"method {text!r}: the rank must be below the model's {size} {what}{choices}")
+    problem = target.check_spec(model, spec)
+    if problem:
+        raise EngineError(f"method {text!r}: {problem}{choices}")
 
 
 def _check_data(model: Recommender, train: Interactions) -> None:
@@ -97,7 +82,7 @@ def apply_method(model: Recommender, spec: MethodSpec, train: Interactions, *, v
     check(cancel)
     if spec.kind == "distill":
         return distill(model, spec, train, valid=valid, progress=progress, cancel=cancel)
-    return TARGETS[model.name].from_teacher(model, spec, train=train, progress=progress, cancel=cancel)
+    return target_for(model).from_teacher(model, spec, train=train, progress=progress, cancel=cancel)
 
 
 def _measure(model: Recommender, directory: Path, train, test, ks, cancel) -> Measurement:

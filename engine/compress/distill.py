@@ -23,7 +23,6 @@ import torch
 from torch import nn
 
 from engine.compress.spec import MethodSpec
-from engine.compress.training import sasrec_batches, sasrec_logits
 from engine.data.interactions import Interactions
 from engine.models.base import Recommender
 from engine.models.bpr import BPR, MFModule
@@ -67,31 +66,31 @@ def _distill_sasrec(teacher: SASRec, opts: dict, train, valid, progress, cancel)
     student = SASRec(**{**p, "hidden": dim, "blocks": layers, "heads": heads, "epochs": epochs,
                         "lr": opts.get("lr", p["lr"]), "seed": opts.get("seed", p["seed"])})
     sp_ = student.params
-    device = teacher._device()
+    device = teacher.network_device()
     seed_everything(sp_["seed"], device)
     student.user_ids_, student.item_ids_, student.seen_ = train.user_ids, train.item_ids, train.seen
     student.max_len_ = sp_["max_len"]
     student.seq_indptr_, student.seq_items_ = keep_last(*user_sequences(train), student.max_len_)
-    batches, n_batches = sasrec_batches(train, student.max_len_, sp_["batch_size"], device)
-    student._module = student._new_module().to(device)
-    tmod = teacher._module.eval()
+    batches, n_batches = student.training_batches(train, sp_["batch_size"], device)
+    student.module_ = student._new_module().to(device)
+    tmod = teacher.training_module().to(device).eval()
 
     def loss_fn(module, batch) -> torch.Tensor:
-        logits, target = sasrec_logits(module, *batch)
+        logits, target = SASRec.batch_logits(module, batch)
         ce = nn.functional.cross_entropy(logits, target)
         if alpha == 0:
             return ce
         with torch.no_grad():
-            t_logits, _ = sasrec_logits(tmod, *batch)
+            t_logits, _ = SASRec.batch_logits(tmod, batch)
         kd = nn.functional.kl_div(torch.log_softmax(logits / temp, -1), torch.log_softmax(t_logits / temp, -1),
                                   reduction="batchmean", log_target=True) * temp * temp
         return (1 - alpha) * ce + alpha * kd
 
-    history = fit_loop(student._module, batches, loss_fn, epochs=epochs, lr=sp_["lr"],
+    history = fit_loop(student.module_, batches, loss_fn, epochs=epochs, lr=sp_["lr"],
                        weight_decay=sp_["weight_decay"], device=device,
                        validate=make_validator(student, train, valid), patience=sp_["patience"],
                        progress=progress, cancel=cancel, seed=sp_["seed"], batches_per_epoch=n_batches)
-    student._module.eval()
+    student.module_.eval()
     finish_fit(student, history, device)
     return student
 

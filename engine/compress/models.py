@@ -8,14 +8,15 @@ so it scores exactly like its loaded copy.
 
 - ``ease_compressed`` / ``itemknn_compressed``: the item–item matrix as int8 (one scale per scored
   item, scored with an exact int8 GEMM), fp16/bf16, top-k rows or magnitude-pruned CSR (values
-  float32 or int8), or a truncated SVD (EASE). Still "additive": ``item_weights`` gives the
-  dequantised weights.
+  float32 or int8), or a truncated SVD (EASE). Still item–item models: contributions, history
+  scores and re-scoring read the dequantised weights.
 - ``mf_compressed``: the user and item factor tables of bpr / ials / twotower / text as int8
   (one scale per row), fp16/bf16, magnitude-pruned CSR, or the best rank-r factorisation of the
-  score matrix. Keeps "embeddings" (``user_factors_`` / ``item_factors_`` dequantised on access).
+  score matrix. Keeps "embeddings" and "factor_tables" (``user_factors_`` / ``item_factors_``
+  dequantised on access).
 - ``sasrec_compressed``: SASRec with int8 embedding tables and dynamic int8 linear layers, or
   fp16/bf16 tables, or magnitude-pruned tables and linear layers (optional fine-tune), or a
-  low-rank item table. Keeps attention; int8 drops "differentiable" (int8 layers have no gradient).
+  low-rank item table. Keeps attention; int8 drops "history_gradients" (int8 layers have no gradient).
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from engine.compress.prune import magnitude_prune, make_permanent, prune_weights
 from engine.compress.quantize import Int8Linear, TableEmbedding, int8_matmul
 from engine.compress.spec import MethodSpec, parse_method
 from engine.compress.tables import Table
-from engine.compress.training import sasrec_batches, sasrec_ce
 from engine.errors import EngineError, ModelError
 from engine.models.base import Recommender, expect_array
+from engine.models.capabilities import supports
+from engine.models.factorization import FactorScoring
 from engine.models.bpr import BPR
 from engine.models.ease import EASE
 from engine.models.itemknn import ItemKNN
-from engine.models.registry import register
+from engine.models.registry import get, register
 from engine.models.sasrec import SASRec
 from engine.progress import check, emit, scaled
 from engine.train.loop import fit_loop, restore_history
@@ -64,10 +66,34 @@ def _adopt(model: Recommender, teacher: Recommender) -> None:
 
 
 # ---- item–item models ------------------------------------------------------------------------------
-class _ItemItemCompressed:
-    """score(u, ·) = x_u · W with W (n_items, n_items) held in a ``Table`` (row = history item)."""
+class _Compressed:
+    """What ``engine.compress.api`` asks a compressed class: does it apply to a fitted model, its
+    default sweep for it, and whether a method spec fits the model."""
 
     kinds: ClassVar[tuple[str, ...]] = ()
+    #: The model class this one is a compressed variant of (it keeps that class's parameters).
+    teacher_class: ClassVar[type | None] = None
+
+    @classmethod
+    def applies_to(cls, model) -> bool:
+        return type(model) is cls.teacher_class
+
+    @classmethod
+    def default_sweep(cls, model) -> list[str]:
+        raise NotImplementedError
+
+    @classmethod
+    def check_spec(cls, model, spec: MethodSpec) -> str | None:
+        """Why ``spec`` does not fit ``model`` (None when it does)."""
+        return "+int8 applies to item–item models only" if spec.int8 else None
+
+
+class _ItemItemCompressed(_Compressed):
+    """score(u, ·) = x_u · W with W (n_items, n_items) held in a ``Table`` (row = history item)."""
+
+    @classmethod
+    def check_spec(cls, model, spec: MethodSpec) -> str | None:
+        return None
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
@@ -96,8 +122,8 @@ class _ItemItemCompressed:
             table = Table.encode(matrix, "lowrank", rank=s.amount)
         self._set_state(table.state("ii"), {"table": table.config()})
 
-    def _score(self, users: np.ndarray) -> np.ndarray:
-        t, x = self._table, self.seen_[users]
+    def item_item_product(self, x: sp.csr_matrix) -> np.ndarray:
+        t = self._table
         if t.kind == "int8":
             xd = torch.from_numpy(x.toarray()).to(torch.int8)
             return (int8_matmul(xd, torch.from_numpy(t.arrays["q"])) * torch.from_numpy(t.arrays["scale"])).numpy()
@@ -106,26 +132,14 @@ class _ItemItemCompressed:
         if t.kind == "lowrank":
             return np.asarray(x @ t.arrays["a"], dtype=np.float32) @ t.arrays["b"]
         xd = torch.from_numpy(x.toarray())
-        out = torch.empty((len(users), self.n_items), dtype=torch.float32)
+        out = torch.empty((x.shape[0], self.n_items), dtype=torch.float32)
         for s in range(0, self.n_items, SCORE_COLUMNS):
             out[:, s:s + SCORE_COLUMNS] = xd @ torch.from_numpy(t.columns(s, s + SCORE_COLUMNS))
         return out.numpy()
 
-    def item_weights(self, user: int, item: int) -> tuple[np.ndarray, np.ndarray]:
-        """History item indices (h,) int64 of ``user`` and their additive (dequantised) weights
-        W[h, item] (h,) float32; they sum to ``score([user])[0, item]`` up to float rounding."""
-        self._check_fitted()
-        if not (0 <= user < self.n_users and 0 <= item < self.n_items):
-            raise ModelError(f"{self.name}: user {user} or item {item} is out of range")
-        hist = self.seen_[user].indices.astype(np.int64)
-        t = self._table
-        if t.kind == "csr":
-            w = t.sparse_float()[hist][:, [item]].toarray().ravel()
-        elif t.kind == "lowrank":
-            w = t.arrays["a"][hist] @ t.arrays["b"][:, item]
-        else:
-            w = t.columns(item, item + 1)[hist, 0]
-        return hist, np.asarray(w, dtype=np.float32)
+    def item_item_rows(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), n_items) float32 dequantised rows W[rows]."""
+        return self._table.rows(np.asarray(rows, np.int64))
 
     def parameter_count(self) -> int:
         """Stored weight values (non-zeros for sparse forms, factors for low rank, plus scales)."""
@@ -147,9 +161,16 @@ class EASECompressed(_ItemItemCompressed, EASE):
     with optional +int8, lowrank:R)."""
 
     name = "ease_compressed"
-    base_model: ClassVar[str] = "ease"
+    title = "EASE, compressed"
+    description = "EASE with its item-to-item weights stored smaller (quantised, pruned or low rank)."
+    teacher_class = EASE
     kinds = ("int8", "fp16", "bf16", "topk", "prune", "lowrank")
     defaults = {**EASE.defaults, "method": "topk:200"}
+
+    @classmethod
+    def default_sweep(cls, model) -> list[str]:
+        return ["int8", "fp16", "bf16", "topk:100", "topk:200", "topk:400+int8", "prune:0.9", "prune:0.95+int8",
+                "lowrank:256", "distill:dim=64"]
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         EASE._fit(self, interactions, catalog=catalog, valid=valid, progress=scaled(progress, 0.0, 0.9), cancel=cancel)
@@ -166,9 +187,15 @@ class ItemKNNCompressed(_ItemItemCompressed, ItemKNN):
     prune:P with optional +int8)."""
 
     name = "itemknn_compressed"
-    base_model: ClassVar[str] = "itemknn"
+    title = "ItemKNN, compressed"
+    description = "Item k-NN with its similarities stored smaller (quantised or pruned)."
+    teacher_class = ItemKNN
     kinds = ("int8", "topk", "prune")
     defaults = {**ItemKNN.defaults, "method": "int8"}
+
+    @classmethod
+    def default_sweep(cls, model) -> list[str]:
+        return ["int8", "topk:50", "topk:20", "prune:0.5", "prune:0.5+int8", "distill:dim=64"]
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         ItemKNN._fit(self, interactions, catalog=catalog, valid=valid, progress=scaled(progress, 0.0, 0.9),
@@ -182,7 +209,7 @@ class ItemKNNCompressed(_ItemItemCompressed, ItemKNN):
 
 # ---- factor models ---------------------------------------------------------------------------------
 @register
-class FactorsCompressed(Recommender):
+class FactorsCompressed(_Compressed, FactorScoring):
     """score(u, ·) = p_u · Qᵀ + b for the factor tables P (n_users, f), Q (n_items, f) and item
     bias b (n_items,) of a ``base`` model (bpr, ials, twotower, text), compressed by ``method``:
     int8 (per-row scale), fp16, bf16, prune:P (magnitude, global or per table; CSR) or lowrank:R
@@ -190,17 +217,18 @@ class FactorsCompressed(Recommender):
     as JSON; ``fit`` trains the base model with them, then compresses."""
 
     name = "mf_compressed"
-    base_model: ClassVar[str] = "bpr"
-    bases: ClassVar[tuple[str, ...]] = ("bpr", "ials", "twotower", "text")
+    title = "Factors, compressed"
+    description = "A factor model's user and item vectors stored smaller (quantised, pruned or low rank)."
     kinds: ClassVar[tuple[str, ...]] = ("int8", "fp16", "bf16", "prune", "lowrank")
-    capabilities = frozenset({"embeddings"})
     defaults: ClassVar[dict[str, Any]] = {"base": "bpr", "base_params": "{}", "method": "int8"}
     fast_params: ClassVar[dict[str, Any]] = {"base_params": json.dumps(BPR.fast_params)}
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        if self.params["base"] not in self.bases:
-            raise ModelError(f"model {self.name}: base must be one of {', '.join(self.bases)}, got {self.params['base']!r}")
+        base = get(self.params["base"])
+        if "factor_tables" not in base.capabilities:
+            raise ModelError(f"model {self.name}: base must be a model with factor tables, "
+                             f"{self.params['base']!r} has none")
         try:
             base_params = json.loads(self.params["base_params"])
         except json.JSONDecodeError as e:
@@ -214,6 +242,24 @@ class FactorsCompressed(Recommender):
         self.item_bias_: np.ndarray | None = None
 
     @classmethod
+    def applies_to(cls, model) -> bool:
+        """Any model with factor tables (except one already compressed this way)."""
+        return supports(model, "factor_tables") and not isinstance(model, FactorsCompressed)
+
+    @classmethod
+    def default_sweep(cls, model) -> list[str]:
+        f = int(np.shape(model.factor_tables()[1])[1])
+        return (["int8", "fp16", "bf16"] + [f"lowrank:{r}" for r in (f // 2, f // 4) if r >= 1]
+                + ["prune:0.5", "prune:0.8", f"distill:dim={max(2, f // 4)}"])
+
+    @classmethod
+    def check_spec(cls, model, spec: MethodSpec) -> str | None:
+        f = int(np.shape(model.factor_tables()[1])[1])
+        if spec.kind == "lowrank" and spec.amount >= f:
+            return f"the rank must be below the model's {f} factors"
+        return super().check_spec(model, spec)
+
+    @classmethod
     def from_teacher(cls, teacher, spec: MethodSpec, **_):
         model = cls(base=teacher.name, base_params=json.dumps(teacher.get_params()), method=str(spec))
         _adopt(model, teacher)
@@ -221,8 +267,7 @@ class FactorsCompressed(Recommender):
         return model
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
-        from engine.models import registry
-        teacher = registry.create(self.params["base"], **self._base_params)
+        teacher = get(self.params["base"])(**self._base_params)
         teacher.fit(interactions, catalog=catalog, valid=valid, progress=scaled(progress, 0.0, 0.95), cancel=cancel)
         check(cancel)
         self._compress(teacher)
@@ -230,10 +275,7 @@ class FactorsCompressed(Recommender):
 
     def _compress(self, teacher) -> None:
         s = self._spec
-        users = np.asarray(teacher.user_factors_, np.float32)
-        items = np.asarray(teacher.item_factors_, np.float32)
-        bias = getattr(teacher, "item_bias_", None)
-        bias = np.zeros(len(items), np.float32) if bias is None else np.asarray(bias, np.float32)
+        users, items, bias = teacher.factor_tables()
         if s.kind in ("int8", "fp16", "bf16"):
             tu, ti = Table.encode(users, s.kind), Table.encode(items, s.kind)
         elif s.kind == "prune":
@@ -291,37 +333,41 @@ def lowrank_factors(users: np.ndarray, items: np.ndarray, rank: int) -> tuple[np
 
 
 # ---- SASRec ------------------------------------------------------------------------------------------
-class _Capabilities:
-    """``capabilities`` of a class whose instances may lose some: class access gives ``full``,
-    instance access asks the instance's ``_capabilities()``."""
-
-    def __init__(self, full: frozenset):
-        self.full = full
-
-    def __get__(self, obj, owner):
-        return self.full if obj is None else obj._capabilities()
-
-
 @register
-class SASRecCompressed(SASRec):
+class SASRecCompressed(_Compressed, SASRec):
     """SASRec compressed by ``method``: int8 (item/position tables int8 per row + dynamic int8
     linear layers), fp16 / bf16 (tables), prune:P[,finetune=E][,scope=layer] (magnitude pruning of
     the item table and every linear layer, optional fine-tune epochs, stored sparse), lowrank:R
     (item table as a rank-R product)."""
 
     name = "sasrec_compressed"
-    base_model: ClassVar[str] = "sasrec"
     kinds: ClassVar[tuple[str, ...]] = ("int8", "fp16", "bf16", "prune", "lowrank")
-    capabilities = _Capabilities(SASRec.capabilities)
+    title = "SASRec, compressed"
+    teacher_class = SASRec
+    description = "SASRec with smaller tables and layers (quantised, pruned or low rank)."
     defaults: ClassVar[dict[str, Any]] = {**SASRec.defaults, "method": "int8"}
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._spec = _spec(self.name, self.params["method"], self.kinds)
 
-    def _capabilities(self) -> frozenset:
-        full = type(self).capabilities
-        return full - {"differentiable"} if self._spec.kind == "int8" else full
+    @property
+    def unavailable(self) -> frozenset[str]:
+        """It was not trained with an objective of its own; dynamic int8 linear layers have no gradients."""
+        return frozenset({"objective", "history_gradients"} if self._spec.kind == "int8" else {"objective"})
+
+    @classmethod
+    def default_sweep(cls, model) -> list[str]:
+        h = model.params["hidden"]
+        return ["int8", "fp16", "bf16", f"lowrank:{max(1, h // 4)}", "prune:0.5", "prune:0.8,finetune=1",
+                f"distill:dim={max(2, h // 4)},layers=1"]
+
+    @classmethod
+    def check_spec(cls, model, spec: MethodSpec) -> str | None:
+        h = model.params["hidden"]
+        if spec.kind == "lowrank" and spec.amount >= h:
+            return f"the rank must be below the model's {h} hidden units"
+        return super().check_spec(model, spec)
 
     @classmethod
     def from_teacher(cls, teacher, spec: MethodSpec, *, train=None, progress=None, cancel=None):
@@ -329,12 +375,12 @@ class SASRecCompressed(SASRec):
         _adopt(model, teacher)
         model.max_len_, model.seq_indptr_, model.seq_items_ = teacher.max_len_, teacher.seq_indptr_, teacher.seq_items_
         model.history_, model.epochs_run_, model.device_ = teacher.history_, teacher.epochs_run_, "cpu"
-        model._compress(copy.deepcopy(teacher._module).cpu().eval(), train, progress, cancel)
+        model._compress(copy.deepcopy(teacher.module_).cpu().eval(), train, progress, cancel)
         return model
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         super()._fit(interactions, catalog=catalog, valid=valid, progress=scaled(progress, 0.0, 0.9), cancel=cancel)
-        self._compress(self._module.cpu().eval(), interactions, scaled(progress, 0.9, 1.0), cancel)
+        self._compress(self.module_.cpu().eval(), interactions, scaled(progress, 0.9, 1.0), cancel)
         self.device_ = "cpu"
 
     # ---- compression --------------------------------------------------------------------------
@@ -350,8 +396,8 @@ class SASRecCompressed(SASRec):
                 if train is None:
                     raise ModelError("sasrec_compressed: fine-tuning after pruning needs the training data")
                 p = self.params
-                batches, n_batches = sasrec_batches(train, self.max_len_, p["batch_size"], torch.device("cpu"))
-                fit_loop(module, batches, sasrec_ce, epochs=epochs, lr=p["lr"], weight_decay=p["weight_decay"],
+                batches, n_batches = self.training_batches(train, p["batch_size"], torch.device("cpu"))
+                fit_loop(module, batches, self.batch_loss, epochs=epochs, lr=p["lr"], weight_decay=p["weight_decay"],
                          device="cpu", patience=0, progress=progress, cancel=cancel, seed=p["seed"],
                          batches_per_epoch=n_batches)
             make_permanent(targets)
@@ -395,14 +441,14 @@ class SASRecCompressed(SASRec):
     # ---- persistence --------------------------------------------------------------------------
     def parameter_count(self) -> int:
         """Stored weight values: table values / non-zeros / factors, linear weights, biases, norms."""
-        return int(sum(v.size for k, v in self._pack(self._module).items()
+        return int(sum(v.size for k, v in self._pack(self.module_).items()
                        if not k.startswith("seq_") and not k.endswith((".indptr", ".indices"))))
 
     def _state(self) -> dict[str, np.ndarray]:
-        return self._pack(self._module)
+        return self._pack(self.module_)
 
     def _extra_config(self) -> dict:
-        return {**self._extra_config_for(self._module), **super()._extra_config()}
+        return {**self._extra_config_for(self.module_), **super()._extra_config()}
 
     def _set_state(self, state: dict[str, np.ndarray], extra: dict) -> None:
         self.max_len_ = self.params["max_len"]
@@ -446,5 +492,9 @@ class SASRecCompressed(SASRec):
                 or (len(items) and (items.min() < 0 or items.max() >= self.n_items))):
             raise ModelError("saved sasrec user sequences are inconsistent with the model's users and items")
         module.eval()
-        self.seq_indptr_, self.seq_items_, self._module = indptr.copy(), items.copy(), module
+        self.seq_indptr_, self.seq_items_, self.module_ = indptr.copy(), items.copy(), module
         restore_history(self, extra)
+
+
+#: Compressed classes in the order ``engine.compress.api.target_for`` tries them.
+COMPRESSED = (EASECompressed, ItemKNNCompressed, SASRecCompressed, FactorsCompressed)

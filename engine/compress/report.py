@@ -113,14 +113,12 @@ class Measurement:
 
 def count_parameters(model: Recommender) -> int:
     """Stored weight values of ``model`` (see the module docstring)."""
-    if hasattr(model, "parameter_count"):
-        return int(model.parameter_count())
-    return int(sum(v.size for v in model._state().values() if np.asarray(v).dtype.kind == "f"))
+    return int(model.parameter_count())
 
 
 def embedding_bytes(model: Recommender) -> int | None:
     """Bytes of the embedding tables among ``model``'s saved arrays; None when it has none."""
-    sizes = [np.asarray(v).nbytes for k, v in model._state().items() if EMBEDDING_KEYS.match(k)]
+    sizes = [np.asarray(v).nbytes for k, v in model.learned_arrays().items() if EMBEDDING_KEYS.match(k)]
     return int(sum(sizes)) if sizes else None
 
 

@@ -1,6 +1,6 @@
 """``Interactions``: user–item events mapped to internal indices, with a CSR view.
 
-Internal ids follow DESIGN.md: users and items are indexed in the sorted order of their external
+Internal ids follow docs/ARCHITECTURE.md: users and items are indexed in the sorted order of their external
 ids (numeric order when every id is an integer, else string order).
 """
 

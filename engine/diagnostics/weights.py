@@ -2,11 +2,12 @@
 
 ``weight_stats(model)``: one ``LayerStats`` per floating-point array the model saves (every model:
 EASE's item-to-item matrix, BPR's factors, each SASRec layer).
-``gradient_stats(model, train)``: the gradients of the model's own training loss on one batch of
-``train`` at the fitted weights, per parameter tensor; for the torch-trained families BPR, SASRec and
-two-tower. Other models raise ``ModelError`` saying in plain words why gradients do not apply.
-``inspect_model`` does both for one worker call. Gradient stats carry the same names as the weight
-stats of the same tensor (BPR's ``user.weight`` is reported as ``user_factors``).
+``gradient_stats(model, train)``: the gradients of the model's own training loss (capability
+"objective": the very ``batch_loss`` and ``training_batches`` its fit uses) on the first batch of
+``train`` at the fitted weights, per parameter tensor. Other models raise ``ModelError`` with their
+``training_note`` (why gradients do not apply, in plain words). ``inspect_model`` does both for one
+worker call. Gradient stats carry the same names as the weight stats of the same tensor
+(``state_name``: BPR's ``user.weight`` is reported as ``user_factors``).
 
 Histograms span the 0.5–99.5 percentiles when the extremes are far out (the end bars then hold
 the clipped values), so a few large weights do not squash the rest into one bar.
@@ -17,29 +18,14 @@ histograms hold only the touched rows (``LayerStats.note`` says how many).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 
 from engine.errors import ModelError
+from engine.models.capabilities import supports
 from engine.progress import CancelToken, ProgressCallback, check, emit
-
-#: Families whose training loss this module reproduces for one batch.
-GRADIENT_MODELS = ("bpr", "sasrec", "twotower")
-#: Why other models have no gradients, in plain words.
-NO_GRADIENTS = {
-    "ease": "EASE is solved in closed form (one matrix inverse): there is no training loop, "
-            "so it has no learning curves and no gradients; its item-to-item weights are shown.",
-    "itemknn": "Item k-NN counts co-purchases: nothing is trained by gradient descent; "
-               "its similarity values are shown.",
-    "pop": "Most popular only counts purchases: there is nothing to train.",
-    "ials": "iALS solves exact least-squares steps (no gradient descent), so there are no gradients; "
-            "its learning curves and factor distributions still apply.",
-    "text": "The text model embeds catalog text with a fixed pretrained encoder: nothing is trained here.",
-    "hybrid": "The hybrid blends two fitted models with a small gate; inspect its collaborative part "
-              "as a run of its own for gradients.",
-}
 
 
 @dataclass(frozen=True)
@@ -106,113 +92,42 @@ def weight_stats(model, *, bins: int = 40) -> list[LayerStats]:
     """Histogram of every floating-point array in the fitted model's saved state."""
     if getattr(model, "item_ids_", None) is None:
         raise ModelError(f"model {model.name} is not fitted yet")
-    state = model._state()
-    return [_stats(_clean(k), v, bins) for k, v in state.items()
+    return [_stats(_clean(k), v, bins) for k, v in model.learned_arrays().items()
             if np.issubdtype(np.asarray(v).dtype, np.floating)]
 
 
-def _bpr_loss(model, train, batch_size: int, gen):
-    import torch
-    from torch import nn
-    from engine.models.bpr import MFModule, sample_negatives
-    p = model.params
-    module = MFModule(model.n_users, model.n_items, model.user_factors_.shape[1], p["item_bias"], p["init_std"])
-    with torch.no_grad():
-        module.user.weight.copy_(torch.from_numpy(model.user_factors_))
-        module.item.weight.copy_(torch.from_numpy(model.item_factors_))
-        if module.bias is not None:
-            module.bias.copy_(torch.from_numpy(model.item_bias_))
-    seen = train.seen.tocoo()
-    users, items = torch.from_numpy(seen.row.astype(np.int64)), torch.from_numpy(seen.col.astype(np.int64))
-    pick = torch.randperm(len(users), generator=gen)[:batch_size]
-    u, i = users[pick], items[pick]
-    j = sample_negatives(u, torch.sort(users * model.n_items + items).values, model.n_items, gen)
-    diff = module.pair_scores(u, i) - module.pair_scores(u, j)
-    loss = -nn.functional.logsigmoid(diff).mean()
-    if p["reg"] > 0:
-        sq = module.user(u).pow(2).sum(-1) + module.item(i).pow(2).sum(-1) + module.item(j).pow(2).sum(-1)
-        loss = loss + p["reg"] * sq.mean()
-    return module, loss, len(u)
-
-
-def _sasrec_loss(model, train, batch_size: int, gen):
-    import torch
-    from torch import nn
-    from engine.models.sasrec import training_windows, user_sequences
-    module = copy.deepcopy(model._module).cpu().train()
-    inputs, targets = training_windows(*user_sequences(train), model.max_len_)
-    pick = torch.randperm(len(inputs), generator=gen)[:batch_size].numpy()
-    x, t = torch.from_numpy(inputs[pick]), torch.from_numpy(targets[pick])
-    real = t > 0
-    h = module.encode(x)[real]
-    if model.params["loss"] == "bce":
-        neg = torch.randint(1, model.n_items + 1, t.shape, generator=gen)
-        pos, negs = (h * module.item(t[real])).sum(-1), (h * module.item(neg[real])).sum(-1)
-        loss = (nn.functional.binary_cross_entropy_with_logits(pos, torch.ones_like(pos))
-                + nn.functional.binary_cross_entropy_with_logits(negs, torch.zeros_like(negs)))
-    else:
-        loss = nn.functional.cross_entropy(h @ module.item_weights().T, t[real] - 1)
-    return module, loss, len(pick)
-
-
-def _twotower_loss(model, train, batch_size: int, gen):
-    import torch
-    from torch import nn
-    from engine.models.twotower import _refs
-    p = model.params
-    m = copy.deepcopy(model.module_).cpu().train()
-    seen = train.seen.tocoo()
-    pick = torch.randperm(seen.nnz, generator=gen)[:batch_size].numpy()
-    u = torch.from_numpy(seen.row[pick].astype(np.int64))
-    i = torch.from_numpy(seen.col[pick].astype(np.int64))
-    uv, iv = m.user(_refs(u, m.user)), m.item(_refs(i, m.item))
-    pos = (uv * iv).sum(-1) + m.bias[i]
-    if p["loss"] == "bpr":
-        neg = torch.randint(0, model.n_items, (len(u),), generator=gen)
-        nv = m.item(_refs(neg, m.item))
-        loss = -nn.functional.logsigmoid(pos - (uv * nv).sum(-1) - m.bias[neg]).mean()
-        sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1) + nv.pow(2).sum(-1)
-    else:
-        neg = torch.randint(0, model.n_items, (min(p["negatives"], model.n_items),), generator=gen)
-        nv = m.item(_refs(neg, m.item))
-        neg_logits = (uv @ nv.T + m.bias[neg]).masked_fill(neg[None, :] == i[:, None], float("-inf"))
-        loss = nn.functional.cross_entropy(torch.cat([pos[:, None], neg_logits], 1), torch.zeros_like(i))
-        sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1)
-    if p["reg"] > 0:
-        loss = loss + p["reg"] * sq.mean()
-    return m, loss, len(u)
-
-
-_LOSSES = {"bpr": _bpr_loss, "sasrec": _sasrec_loss, "twotower": _twotower_loss}
-#: Module parameter name -> the name of the same tensor in the model's saved state.
-_SAVED_NAMES = {"bpr": {"user.weight": "user_factors", "item.weight": "item_factors", "bias": "item_bias"}}
+def training_batch(model, train, batch_size: int, seed: int):
+    """The first batch (on the CPU) of ``model``'s own training batches of ``train`` for ``seed``."""
+    make_batches, _ = model.training_batches(train, batch_size, torch.device("cpu"))
+    return next(iter(make_batches(1, torch.Generator().manual_seed(int(seed)))))
 
 
 def gradient_stats(model, train, *, batch_size: int | None = None, seed: int = 0,
                    bins: int = 40) -> tuple[list[LayerStats], float, int]:
     """(per-parameter gradient stats, batch loss, batch size) of one training batch of ``train``
-    (the split's training part the model was fitted on) at the model's fitted weights, on the CPU.
-    The model itself is not changed."""
-    import torch
-    if model.name not in _LOSSES:
-        raise ModelError(NO_GRADIENTS.get(model.name, f"model {model.name} has no gradients to show"))
+    (the split's training part the model was fitted on) at the model's fitted weights, on the CPU,
+    in training mode (dropout drawn from ``seed``). The model itself is not changed."""
+    if not supports(model, "objective"):
+        raise ModelError(model.training_note)
     if getattr(model, "item_ids_", None) is None:
         raise ModelError(f"model {model.name} is not fitted yet")
     if model.n_items != train.n_items or model.n_users != train.n_users:
         raise ModelError(f"model {model.name} was fitted on other data than this split's training part; "
                          "train it again on the current split")
     bs = int(batch_size or model.params.get("batch_size", 1024))
-    gen = torch.Generator().manual_seed(int(seed))
-    module, loss, n = _LOSSES[model.name](model, train, bs, gen)
+    batch = training_batch(model, train, bs, seed)
+    module = model.training_module()
     module.zero_grad(set_to_none=True)
-    loss.backward()
+    with torch.random.fork_rng(devices=[]):          # dropout draws repeat for the same seed
+        torch.manual_seed(int(seed))
+        loss = model.batch_loss(module, batch)
+        loss.backward()
     sparse = {f"{name}.weight" for name, sub in module.named_modules() if isinstance(sub, torch.nn.Embedding)}
     sparse |= {name for name, prm in module.named_parameters() if prm.dim() == 1 and name.endswith("bias")
                and prm.shape[0] in (model.n_items, model.n_users)}
-    names = _SAVED_NAMES.get(model.name, {})
-    out = [_stats(names.get(name, name), prm.grad.detach().numpy(), bins, sparse_rows=name in sparse)
+    out = [_stats(model.state_name(name), prm.grad.detach().numpy(), bins, sparse_rows=name in sparse)
            for name, prm in module.named_parameters() if prm.grad is not None]
-    return out, float(loss.detach()), n
+    return out, float(loss.detach()), int(len(batch[0]))
 
 
 def inspect_model(model, train, *, bins: int = 40, seed: int = 0, progress: ProgressCallback | None = None,
@@ -221,8 +136,8 @@ def inspect_model(model, train, *, bins: int = 40, seed: int = 0, progress: Prog
     emit(progress, 0.0, "weights", "inspect")
     weights = weight_stats(model, bins=bins)
     check(cancel)
-    if model.name not in _LOSSES:
-        return Inspection(weights, None, NO_GRADIENTS.get(model.name, f"{model.name} has no gradients to show"))
+    if not supports(model, "objective"):
+        return Inspection(weights, None, model.training_note)
     emit(progress, 0.4, "gradients of one batch", "inspect")
     grads, loss, n = gradient_stats(model, train, seed=seed, bins=bins)
     emit(progress, 1.0, "done", "inspect")

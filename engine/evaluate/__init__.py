@@ -1,4 +1,4 @@
-"""Evaluation: the DESIGN.md protocol (``evaluate``), per-group breakdowns, paired significance
+"""Evaluation: the protocol of docs/ARCHITECTURE.md (``evaluate``), per-group breakdowns, paired significance
 tests and ROC/AUC for explicit ratings."""
 
 from engine.evaluate.groups import metrics_by_group

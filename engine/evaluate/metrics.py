@@ -1,4 +1,4 @@
-"""Per-user metric formulas of DESIGN.md's evaluation protocol, vectorised over a batch of users.
+"""Per-user metric formulas of the evaluation protocol of docs/ARCHITECTURE.md, vectorised over a batch of users.
 
 Conventions: ``rec`` (n, K) int64 holds recommended item indices best first, -1 where the user had
 fewer than K candidates; ``hits`` (n, K) bool marks recommended items in the user's relevant set;

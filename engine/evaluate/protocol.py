@@ -1,4 +1,4 @@
-"""The evaluation protocol of DESIGN.md: full ranking over every candidate item, seen items
+"""The evaluation protocol of docs/ARCHITECTURE.md: full ranking over every candidate item, seen items
 excluded, relevant set = all of a user's test items, metrics averaged over evaluated users.
 
 ``evaluate`` scores users in batches through ``model.recommend`` (exact top-K, ties to the lower
@@ -101,7 +101,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
              users=None, sampled_negatives: int | None = None, seed: int = 0, batch_size: int = 1024,
              item_features=None, diversity: bool = True, progress: ProgressCallback | None = None,
              cancel: CancelToken | None = None) -> EvalResult:
-    """Evaluate fitted ``model`` (fitted on ``train``) on ``test`` by the DESIGN.md protocol.
+    """Evaluate fitted ``model`` (fitted on ``train``) on ``test`` by the protocol of docs/ARCHITECTURE.md.
 
     relevant_min: only test events with value >= this are relevant (e.g. ratings >= 4).
     users: optional external user ids to restrict the evaluation to.
@@ -171,7 +171,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         keys = rows[:, None] * n_items + rec
         pos = np.minimum(np.searchsorted(rel_keys, keys), max(len(rel_keys) - 1, 0))
         hits = (rec >= 0) & (rel_keys[pos] == keys) if len(rel_keys) else np.zeros(rec.shape, bool)
-        div = M.diversity(rec, cosines, ks) if diversity else None
+        div = M.diversity(rec, cosines, ks) if diversity and cosines is not None else None
         for k in ks:
             for name, vals in M.accuracy(hits, n_rel[sl], k).items():
                 per_user[f"{name}@{k}"][sl] = vals

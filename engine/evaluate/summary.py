@@ -147,16 +147,16 @@ def item_group_metrics(run, split, k: int = 10, *, batch_size: int = 1024,
     pairs = np.unique(ev.user[ok] * train.n_items + ev.item[ok])
     users = np.asarray(run.evaluation.users, dtype=np.int64)
     rec_slots = np.zeros(len(ITEM_GROUPS))
-    hit_keys = []
+    parts: list[np.ndarray] = []
     for start in range(0, len(users), batch_size):
         check(cancel)
         rows = users[start:start + batch_size]
         rec, _ = model.recommend(rows, k, batch_size=len(rows))
         valid = rec >= 0
         rec_slots += np.bincount(groups[rec[valid]], minlength=len(ITEM_GROUPS))
-        hit_keys.append((np.broadcast_to(rows[:, None], rec.shape) * train.n_items + rec)[valid])
+        parts.append((np.broadcast_to(rows[:, None], rec.shape) * train.n_items + rec)[valid])
         emit(progress, (start + len(rows)) / max(len(users), 1), "recommending", "groups")
-    hit_keys = np.concatenate(hit_keys) if hit_keys else np.empty(0, np.int64)
+    hit_keys = np.concatenate(parts) if parts else np.empty(0, np.int64)
     pair_group = groups[pairs % train.n_items]
     hit = np.isin(pairs, hit_keys)
     n_pairs = np.bincount(pair_group, minlength=len(ITEM_GROUPS)).astype(np.float64)

@@ -11,9 +11,9 @@ import importlib.util
 
 from engine.data.interactions import index_of, normalize_ids
 from engine.errors import EngineError
-from engine.explain.contributions import CONTRIBUTION_MODELS, LATENT_MODELS
-from engine.explain.gradients import FEATURE_GRADIENT_MODELS, HISTORY_GRADIENT_MODELS, SALIENCY_MODELS
-from engine.explain.history import _SCORERS
+from engine.explain.gradients import gradient_methods
+from engine.explain.types import AttentionMap, Attribution, Counterfactual
+from engine.models.capabilities import supports
 from engine.progress import check, emit
 
 #: Every per-recommendation method, in display order.
@@ -26,14 +26,13 @@ def shap_available() -> bool:
 
 
 def methods_for(model) -> list[str]:
-    """The per-recommendation methods ``model`` supports, in ``METHODS`` order."""
-    name = model.name
-    ok = {"contributions": name in CONTRIBUTION_MODELS, "latent": name in LATENT_MODELS,
-          "attention": "attention" in model.capabilities,
-          "saliency": name in SALIENCY_MODELS,
-          "ig": name in HISTORY_GRADIENT_MODELS + FEATURE_GRADIENT_MODELS,
-          "shap": name == "twotower" and shap_available(),
-          "counterfactual": name in _SCORERS and name != "pop"}
+    """The per-recommendation methods ``model`` supports (from its capabilities), in ``METHODS`` order."""
+    gradients = gradient_methods(model)
+    ok = {"contributions": supports(model, "contributions"), "latent": supports(model, "latent"),
+          "attention": supports(model, "attention"),
+          "saliency": "saliency" in gradients, "ig": "ig" in gradients,
+          "shap": supports(model, "features") and shap_available(),
+          "counterfactual": supports(model, "history") and model.personalised}
     return [m for m in METHODS if ok[m]]
 
 
@@ -76,6 +75,7 @@ def explain(model, user, item, method: str, *, k: int = 10, catalog=None, progre
     u, i = resolve_user(model, user), resolve_item(model, item)
     check(cancel)
     emit(progress, 0.0, f"explaining with {method}", "explain")
+    out: Attribution | AttentionMap | Counterfactual
     if method == "contributions":
         from engine.explain.contributions import contributions
         out = contributions(model, u, i, catalog=catalog)

@@ -1,4 +1,5 @@
-"""SASRec attention: every layer's and head's causal position×position weights over the history.
+"""Attention (capability "attention", SASRec): every layer's and head's causal position×position
+weights over the history.
 
 Attention is the same for every candidate item (the last position's state is dotted with each
 item's embedding), so ``item`` only labels the result. As a ranking of history items (for the
@@ -14,18 +15,19 @@ import numpy as np
 from engine.errors import ModelError
 from engine.explain.history import external_ids, item_labels, plain_id
 from engine.explain.types import AttentionMap
+from engine.models.capabilities import supports
 
 
 def _check(model) -> None:
-    if "attention" not in model.capabilities:
-        raise ModelError(f"model {model.name} has no attention weights (only sasrec does)")
+    if not supports(model, "attention"):
+        raise ModelError(f"model {model.name} has no attention weights")
 
 
 def attention(model, user: int, item: int | None = None, *, catalog=None) -> AttentionMap:
     """AttentionMap over ``user``'s last ``max_len`` history items (oldest first): weights
     (layers, heads, L, L) float32, row t = how position t weighs positions 0..t (rows sum to 1)."""
     _check(model)
-    hist = model.history_items(user)
+    hist = model.history_of(user)
     weights = model.attention(user)
     what = "" if item is None else f" (recommending “{item_labels(model, [item], catalog)[0]}”)"
     return AttentionMap(title=f"Attention over the customer's last {len(hist)} items{what}",

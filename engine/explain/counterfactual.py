@@ -16,17 +16,15 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import scipy.sparse as sp
 
-from engine.explain.history import (FOLD_IN_MODELS, fold_in_params, fold_in_systems, history_of, item_bias,
-                                    item_labels, plain_id, score_histories)
+from engine.explain.history import item_labels, plain_id, rescorer
 from engine.explain.types import Counterfactual
 
-#: Pairs of history items tried: cheap re-scoring (additive, fold-in) / a network forward per pair.
+#: Pairs of history items tried: cheap exact re-scoring (capability "rescoring" without a network)
+#: / a network forward per pair.
 PAIR_BUDGET = 1500
 NETWORK_PAIR_BUDGET = 300
 _CHUNK = 500
-ADDITIVE = ("ease", "itemknn")
 
 
 def ranks_and_margins(scores: np.ndarray, item: int, candidates: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -46,98 +44,17 @@ def ranks_and_margins(scores: np.ndarray, item: int, candidates: np.ndarray, k: 
     return ranks, s_i[:, 0] - kth
 
 
-class _Rescorer:
-    """Scores of one history with some positions deleted: additive models subtract the removed
-    rows; fold-in models update the solve of the whole history (Woodbury for a few removed
-    items, running downdates of the normal equations for prefixes); others re-score."""
-
-    def __init__(self, model, hist: np.ndarray):
-        self.model, self.hist = model, hist
-        self.full = score_histories(model, [hist])[0].astype(np.float64)
-        if model.name in FOLD_IN_MODELS:
-            (self.a,), (self.b,) = fold_in_systems(model, [hist])
-            self.alpha = fold_in_params(model)[0]
-            self.e = model.item_factors_[hist].astype(np.float64)                # (h, f)
-            self.y = model.item_factors_.T.astype(np.float64)                    # (f, n_items)
-            self.bias = item_bias(model)[None, :]
-            self.step = max(1, min(_CHUNK, (1 << 22) // self.a.size))      # ~32 MiB of stacked systems
-            q = np.linalg.solve(self.a, self.e.T).T                              # (h, f) rows A⁻¹e_j
-            self.k = self.e @ q.T                                                # (h, h) e_jᵀA⁻¹e_l
-            x0 = np.linalg.solve(self.a, self.b)
-            self.ex = self.e @ x0                                                # (h,) e_j·x
-            self.qy = q @ self.y                                                 # (h, n_items)
-            self.s0 = x0 @ self.y + self.bias[0]
-
-    def _solve(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.linalg.solve(a, b[..., None])[..., 0] @ self.y + self.bias
-
-    def removed(self, removals: list[tuple[int, ...]]) -> np.ndarray:
-        """(n, n_items) scores with the positions of each tuple in ``removals`` (all of one size) deleted."""
-        model, hist = self.model, self.hist
-        if model.name in ADDITIVE:
-            rows = np.repeat(np.arange(len(removals)), [len(r) for r in removals])
-            cols = hist[np.fromiter(itertools.chain.from_iterable(removals), np.int64, count=len(rows))]
-            x = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(removals), model.n_items))
-            sub = x @ (model.weights_ if model.name == "ease" else model.sim_)
-            return self.full[None, :] - (sub.toarray() if sp.issparse(sub) else sub)
-        if model.name in FOLD_IN_MODELS:
-            # A_S = A − alpha·E_SᵀE_S, b_S = b − c·Σ_S e_j. With z = A⁻¹b_S = x − c·Σ_S A⁻¹e_j, Woodbury gives
-            # x_S = z + alpha·Q_Sᵀ v, v = (I − alpha·K_SS)⁻¹ E_S z, so s_S = s + Σ_j (alpha·v_j − c)·(A⁻¹e_j)ᵀY.
-            idx = np.asarray(removals, dtype=np.int64).reshape(len(removals), -1)    # (n, s)
-            c = 1.0 + self.alpha
-            kss = self.k[idx[:, :, None], idx[:, None, :]]                          # (n, s, s)
-            ez = self.ex[idx] - c * kss.sum(-1)
-            v = np.linalg.solve(np.eye(idx.shape[1])[None] - self.alpha * kss, ez[..., None])[..., 0]
-            coef = self.alpha * v - c
-            out = np.repeat(self.s0[None], len(idx), 0)
-            for j in range(idx.shape[1]):
-                out += coef[:, j, None] * self.qy[idx[:, j]]
-            return out
-        keep = np.ones(len(hist), bool)
-        histories = []
-        for r in removals:
-            keep[:] = True
-            keep[list(r)] = False
-            histories.append(hist[keep])
-        return score_histories(model, histories)
-
-    def prefixes(self, order: np.ndarray):
-        """Yield (start, scores (n, n_items)) in chunks: scores after deleting positions
-        order[:start + 1], order[:start + 2], ... (running sums carried over chunks)."""
-        model, hist = self.model, self.hist
-        if model.name in ADDITIVE:
-            done = np.zeros(model.n_items)
-            for start in range(0, len(order), _CHUNK):
-                rows = hist[order[start:start + _CHUNK]]
-                w = model.weights_[rows] if model.name == "ease" else model.sim_[rows].toarray()
-                cum = done[None, :] + np.cumsum(w, axis=0, dtype=np.float64)
-                yield start, self.full[None, :] - cum
-                done = cum[-1]
-        elif model.name in FOLD_IN_MODELS:
-            a, b = self.a, self.b
-            for start in range(0, len(order), self.step):
-                eo = self.e[order[start:start + self.step]]
-                aa = a[None] - self.alpha * np.cumsum(eo[:, :, None] * eo[:, None, :], axis=0)
-                bb = b[None] - (1 + self.alpha) * np.cumsum(eo, axis=0)
-                yield start, self._solve(aa, bb)
-                a, b = aa[-1], bb[-1]
-        else:
-            for start in range(0, len(order), _CHUNK):
-                stop = min(start + _CHUNK, len(order))
-                yield start, self.removed([tuple(order[:m]) for m in range(start + 1, stop + 1)])
-
-
 def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
                    max_removed: int | None = None) -> Counterfactual:
     """Smallest set of ``user``'s history items found whose removal puts ``item`` below rank ``k``
     (internal indices). ``max_removed`` caps the greedy search (default: the whole history)."""
-    hist = history_of(model, user)
+    hist = model.history_of(user)
     h = len(hist)
     limit = h if max_removed is None else max(0, min(int(max_removed), h))
     candidates = np.ones(model.n_items, bool)
     candidates[model.seen_[user].indices] = False
     candidates[item] = True
-    scorer = _Rescorer(model, hist)
+    scorer = rescorer(model, hist)
     rank0, _ = ranks_and_margins(scorer.full[None], item, candidates, k)
     rank0 = int(rank0[0])
     title = item_labels(model, [item], catalog)[0]
@@ -157,7 +74,9 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
                               note=note)
 
     if rank0 > k:
-        how = " (scored through the user vector recomputed from the history)" if model.name in FOLD_IN_MODELS else ""
+        trained = model.score([user])[0].astype(np.float64)
+        recomputed = not np.allclose(scorer.full, trained, rtol=1e-4, atol=1e-6)
+        how = " (scored through the user vector recomputed from the history)" if recomputed else ""
         return result([], rank0, True, True, f"The item ranks {rank0} for this history{how}, outside the top {k}.")
     if limit == 0:
         return result([], rank0, False, False, "Nothing may be removed.")
@@ -175,7 +94,7 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
     order = np.lexsort((np.arange(h), m1))                   # biggest single-removal effect first
     checked = 1
     if limit >= 2:
-        budget = PAIR_BUDGET if model.name in ADDITIVE + FOLD_IN_MODELS else NETWORK_PAIR_BUDGET
+        budget = PAIR_BUDGET if scorer.cheap else NETWORK_PAIR_BUDGET
         top = h
         while top * (top - 1) // 2 > budget:
             top -= 1

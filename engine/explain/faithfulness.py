@@ -37,10 +37,9 @@ from engine.data.interactions import Interactions, index_of
 from engine.errors import EngineError
 from engine.explain.api import methods_for
 from engine.explain.feature_deletion import FEATURE_METHODS, feature_deletion
-from engine.explain.gradients import FEATURE_GRADIENT_MODELS
-from engine.explain.history import (FOLD_IN_MODELS, fold_in_params, fold_in_systems, history_of, item_bias,
-                                    score_histories, score_items)
+from engine.explain.history import rescorer, score_histories
 from engine.explain.types import Faithfulness
+from engine.models.capabilities import supports
 from engine.progress import check, emit, scaled
 
 #: Methods whose attributions rank history items, input features (two-tower) and latent factors.
@@ -54,7 +53,7 @@ _WEIGHT = {"history": 8.0, "feature": 1.0, "shap": 1.0, "factor": 0.1}
 def deletion_tests(model) -> dict[str, list[str]]:
     """The methods of ``methods_for(model)`` by the deletion test that scores them:
     {"history": [...], "feature": [...], "shap": [...], "factor": [...]} (empty lists included)."""
-    features = model.name in FEATURE_GRADIENT_MODELS
+    features = supports(model, "features")
     out = {t: [] for t in TESTS}
     for m in methods_for(model):
         if m in FACTOR_METHODS:
@@ -75,8 +74,8 @@ def deletion_methods(model) -> list[str]:
 
 
 def history_values(model, method: str, user: int, item: int, hist: np.ndarray) -> np.ndarray:
-    """(h,) float64 credit of each position of ``hist`` (= ``history_of`` the user, distinct items
-    except for SASRec) for ``item`` by ``method``."""
+    """(h,) float64 credit of each position of ``hist`` (= ``model.history_of(user)``) for ``item``
+    by ``method``."""
     if method == "contributions":
         from engine.explain.contributions import contribution_values
         return contribution_values(model, item, hist)[0]
@@ -89,39 +88,9 @@ def history_values(model, method: str, user: int, item: int, hist: np.ndarray) -
 
 def deletion_scores(model, hist: np.ndarray, items, orders, cuts: np.ndarray) -> np.ndarray:
     """(n, len(cuts)) float64: the score of ``items[j]`` after deleting the history positions
-    ``orders[j][:c]`` for each c in ``cuts``. Additive models subtract running sums of their
-    weights; fold-in models downdate the least-squares normal equations; the rest re-score."""
-    items = np.asarray(items, dtype=np.int64)
-    if model.name in ("ease", "itemknn"):
-        w = (model.weights_[np.ix_(hist, items)] if model.name == "ease"
-             else model.sim_[hist][:, items].toarray()).astype(np.float64)          # (h, n)
-        out = np.empty((len(items), len(cuts)))
-        for j, order in enumerate(orders):
-            removed = np.concatenate([[0.0], np.cumsum(w[order, j])])
-            out[j] = w[:, j].sum() - removed[cuts]
-        return out
-    if model.name in FOLD_IN_MODELS:
-        (a,), (b,) = fold_in_systems(model, [hist])
-        alpha = fold_in_params(model)[0]
-        e = model.item_factors_[hist].astype(np.float64)
-        f, top = e.shape[1], int(cuts.max())
-        y = model.item_factors_[items].astype(np.float64)
-        out = np.empty((len(items), len(cuts)))
-        for j, order in enumerate(orders):
-            eo = e[order[:top]]
-            da = np.concatenate([np.zeros((1, f, f)), np.cumsum(eo[:, :, None] * eo[:, None, :], axis=0)])
-            db = np.concatenate([np.zeros((1, f)), np.cumsum(eo, axis=0)])
-            x = np.linalg.solve(a - alpha * da[cuts], (b - (1.0 + alpha) * db[cuts])[..., None])[..., 0]
-            out[j] = x @ y[j]
-        return out + item_bias(model)[items][:, None]
-    keep = np.ones(len(hist), bool)
-    histories = []
-    for order in orders:
-        for c in cuts:
-            keep[:] = True
-            keep[order[:c]] = False
-            histories.append(hist[keep])
-    return score_items(model, histories, np.repeat(items, len(cuts))).reshape(len(items), len(cuts))
+    ``orders[j][:c]`` for each c in ``cuts`` — by the model's own re-scorer (item–item: running sums
+    of weights; fold-in: downdates of the normal equations), else by scoring each shortened history."""
+    return rescorer(model, hist).deletion_scores(np.asarray(items, dtype=np.int64), orders, cuts)
 
 
 def _sample_users(model, test: Interactions, users: int, seed: int) -> np.ndarray:
@@ -145,9 +114,7 @@ def _history_drops(model, sample, recs, methods, steps, seed, progress, cancel) 
     skipped = 0
     for row, user in enumerate(sample):
         check(cancel)
-        hist = history_of(model, int(user))
-        if model.name != "sasrec":
-            hist = np.unique(hist)
+        hist = model.history_of(int(user))
         h = len(hist)
         cuts = np.minimum(np.arange(steps + 1), h)
         shared = {m: history_values(model, m, int(user), -1, hist) for m in names if m == "attention"}
@@ -179,10 +146,10 @@ def _history_drops(model, sample, recs, methods, steps, seed, progress, cancel) 
 def factor_drops(model, users: np.ndarray, items: np.ndarray, steps: int, seed: int) -> tuple[dict, int]:
     """Latent-factor deletion over pairs (users[p], items[p]): normalised drops {"latent", "random":
     (n, min(steps, f) + 1)} of the pairs whose terms sum above 0, and the number skipped."""
-    terms = model.user_factors_[users].astype(np.float64) * model.item_factors_[items].astype(np.float64)
+    terms = model.latent_values(users, items)
     p, f = terms.shape
     total = terms.sum(1)                                                   # score − item bias
-    score = total + item_bias(model)[items]
+    score = total + model.item_offsets()[items]
     ok = total > 1e-9 * np.maximum(1.0, np.abs(score))
     cuts = np.arange(min(steps, f) + 1)
     orders = {"latent": np.argsort(-terms, axis=1, kind="stable"),

@@ -1,7 +1,8 @@
-"""Feature deletion for the two-tower model: do the input features that saliency, integrated
-gradients and SHAP credit most lower the item's score fastest when they are deleted?
+"""Feature deletion for feature models (capability "features", the two-tower model): do the input
+features that saliency, integrated gradients and SHAP credit most lower the item's score fastest
+when they are deleted?
 
-The units are the model's readable feature groups (``TwoTower.feature_names``: user id, user
+The units are the model's readable feature groups (``feature_names()``: user id, user
 fields, item id, item fields, text — the bars the Explain pane shows for these methods). A deleted
 feature takes the baseline value its method explains against:
 
@@ -32,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from engine.explain.gradients import IG_STEPS, tower_parts, tower_scores
+from engine.explain.gradients import IG_STEPS, tower_inputs, tower_scores
 from engine.explain.shap_explain import ShapGame, shapley_from_values, threshold_items
 from engine.progress import check, emit
 
@@ -44,30 +45,20 @@ SHAP_BACKGROUND, SHAP_SEED = 50, 0
 CHUNK = 256
 
 
-def tower_inputs(model, users: np.ndarray, items: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """(P, F, d) input vectors of the pairs (users[p], items[p]) in ``feature_names`` order (the
-    inputs of ``gradients._feature_values``) and (P,) their item biases."""
-    m = model.module_
-    m.eval()
-    with torch.no_grad():
-        x = torch.cat([tower_parts(m.user, users), tower_parts(m.item, items)], 1)
-    return x, m.bias.detach()[torch.from_numpy(np.asarray(items, np.int64))]
-
-
-def feature_gradients(model, method: str, x: torch.Tensor, bias: torch.Tensor) -> np.ndarray:
+def feature_gradients(towers, method: str, x: torch.Tensor, bias: torch.Tensor) -> np.ndarray:
     """(P, F) float64 saliency (gradient × input) or integrated gradients from the zero input, per
     pair: ``gradients.saliency_values`` / ``ig_values`` batched over pairs."""
     if method == "saliency":
         e = x.detach().clone().requires_grad_(True)
         with torch.enable_grad():
-            (grad,) = torch.autograd.grad(tower_scores(model, e[:, None], bias).sum(), e)
+            (grad,) = torch.autograd.grad(tower_scores(towers, e[:, None], bias).sum(), e)
         return (grad * e).sum(-1).double().detach().numpy()
     nodes, weights = np.polynomial.legendre.leggauss(IG_STEPS)
     alphas = torch.tensor((nodes + 1) / 2, dtype=x.dtype)
     w = torch.tensor(weights / 2, dtype=x.dtype)
     path = (alphas[None, :, None, None] * x.detach()[:, None]).requires_grad_(True)   # (P, K, F, d)
     with torch.enable_grad():
-        (grad,) = torch.autograd.grad((tower_scores(model, path, bias) * w).sum(), path)
+        (grad,) = torch.autograd.grad((tower_scores(towers, path, bias) * w).sum(), path)
     return (grad.sum(1) * x.detach()).sum(-1).double().numpy()
 
 
@@ -121,7 +112,8 @@ def feature_deletion(model, users: np.ndarray, items: np.ndarray, methods, *, k:
     normalised. ``k``: SHAP's threshold rank."""
     grads = [m for m in methods if m in ("saliency", "ig")]
     shap = "shap" in methods
-    f = len(model.feature_names)
+    f = len(model.feature_names())
+    towers = model.towers()
     n_cuts = min(steps, f) + 1
     rng = np.random.default_rng(seed + 2)
     game = ShapGame(model, SHAP_BACKGROUND, SHAP_SEED) if shap else None
@@ -139,11 +131,11 @@ def feature_deletion(model, users: np.ndarray, items: np.ndarray, methods, *, k:
         values = {}
         if grads:
             x, bias = tower_inputs(model, u, i)
-            orders = [np.argsort(-feature_gradients(model, m, x, bias), axis=1, kind="stable") for m in grads]
+            orders = [np.argsort(-feature_gradients(towers, m, x, bias), axis=1, kind="stable") for m in grads]
             present = present_masks(np.stack(orders + [random], 1), n_cuts)          # (P, O, C + 1, F)
             with torch.no_grad():
                 e = x[:, None] * torch.from_numpy(present.reshape(p, -1, f, 1)).to(x.dtype)
-                values["feature"] = tower_scores(model, e, bias).double().numpy().reshape(present.shape[:3])
+                values["feature"] = tower_scores(towers, e, bias).double().numpy().reshape(present.shape[:3])
         if shap:
             refs = threshold_items(model, u, i, k)
             phi, margins = _shap_part(game, u, i, refs)

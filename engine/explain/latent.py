@@ -2,20 +2,14 @@
 column, with a customer, their history and top-N placed on the map; nearest neighbours; the
 user/item factor heatmap.
 
-Where the vectors come from (``embeddings``):
-- BPR, iALS, two-tower, text model: ``user_factors_`` / ``item_factors_`` (two-tower: the tower
-  outputs, item bias left out; text model: sentence vectors and the users' history profiles).
-- SASRec: the item embedding table (input = output embeddings) and, for users, the last hidden
-  state of their sequence — the vector that scores every item.
-- EASE: no factors, so B (items × items) is factorised by a truncated SVD B ≈ U S Vᵀ (rank
-  ``EASE_RANK``): items are the columns' side V S^½ (the item being scored), users x_u U S^½, so
-  user · item approximates the EASE score.
-- Hybrid: its collaborative part. Most-popular and item-kNN have no latent space: ModelError.
+The vectors are the model's own (capability "embeddings"): factor models their user/item
+factors, SASRec its item table and last hidden states, the text model its sentence vectors and
+profiles, EASE a truncated SVD of its item–item weights, the hybrid its collaborative part. Models
+without a latent space (most-popular, item-kNN) give a ModelError.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,14 +18,12 @@ import pandas as pd
 from engine.data.interactions import index_of, normalize_ids
 from engine.errors import ModelError
 from engine.explain.types import _Dict
+from engine.models.capabilities import supports
 from engine.models.features import MISSING, MULTI_SEP, band_field
 from engine.progress import CancelToken, ProgressCallback, check, emit
 
-#: Rank of the truncated SVD that gives EASE its item/user vectors.
-EASE_RANK = 64
 #: Distinct values of a categorical colour column shown before "other".
 MAX_COLOURS = 9
-_EASE_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 # ---- ids and titles ----------------------------------------------------------------------------
@@ -58,41 +50,9 @@ def item_titles(model, idx, catalog=None) -> list[str]:
 
 
 # ---- embeddings --------------------------------------------------------------------------------
-def _base(model):
-    """The model whose vectors are used (a hybrid's collaborative part, else the model)."""
-    return getattr(model, "cf_model_", None) or model
-
-
 def has_embeddings(model) -> bool:
     """True when ``embeddings`` works for this (fitted) model."""
-    m = _base(model)
-    return (getattr(m, "item_factors_", None) is not None or getattr(m, "seq_items_", None) is not None
-            or (m.name == "ease" and getattr(m, "weights_", None) is not None))
-
-
-def _ease_factors(model) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.utils.extmath import randomized_svd
-    cached = _EASE_CACHE.get(model)
-    if cached is None or cached[0] is not model.weights_:
-        rank = max(2, min(EASE_RANK, model.n_items))
-        u, s, vt = randomized_svd(model.weights_, rank, random_state=0)
-        root = np.sqrt(s)
-        items = (vt.T * root).astype(np.float32)
-        users = np.asarray(model.seen_ @ (u * root), dtype=np.float32)
-        _EASE_CACHE[model] = cached = (model.weights_, items, users)
-    return cached[1], cached[2]
-
-
-def _sasrec_users(model, users: np.ndarray) -> np.ndarray:
-    import torch
-    from engine.models.sasrec import padded_tokens
-    out = []
-    with torch.no_grad():
-        for s in range(0, len(users), 1024):
-            tokens = padded_tokens(model.seq_indptr_, model.seq_items_, users[s:s + 1024], model.max_len_)
-            h = model._module.encode(torch.from_numpy(tokens).to(model._device()))[:, -1]
-            out.append(h.float().cpu().numpy())
-    return np.concatenate(out) if out else np.empty((0, model.params["hidden"]), np.float32)
+    return supports(model, "embeddings")
 
 
 def embeddings(model, kind: str = "item", rows=None) -> np.ndarray:
@@ -101,29 +61,10 @@ def embeddings(model, kind: str = "item", rows=None) -> np.ndarray:
         raise ModelError(f"kind must be 'item' or 'user', got {kind!r}")
     model._check_fitted()
     if not has_embeddings(model):
-        raise ModelError(f"model {model.name} has no latent vectors to map (most-popular and item-kNN score "
-                         "without embeddings); use BPR, iALS, SASRec, two-tower, text or EASE")
-    m = _base(model)
-    n = m.n_items if kind == "item" else m.n_users
-    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64).reshape(-1)
-    if getattr(m, "item_factors_", None) is not None:
-        return np.asarray((m.item_factors_ if kind == "item" else m.user_factors_)[rows], np.float32)
-    if getattr(m, "seq_items_", None) is not None:
-        if kind == "user":
-            return _sasrec_users(m, rows)
-        return m._module.item_weights().detach().float().cpu().numpy()[rows]
-    items, users = _ease_factors(m)
-    return (items if kind == "item" else users)[rows]
-
-
-def _source_note(model) -> str:
-    m = _base(model)
-    part = f"the hybrid's {m.name} part: " if m is not model else ""
-    if m.name == "ease":
-        return part + f"rank-{min(EASE_RANK, m.n_items)} SVD of the EASE item–item weights"
-    if getattr(m, "seq_items_", None) is not None:
-        return part + "SASRec item embeddings; users = last hidden state of their sequence"
-    return part + f"{m.name} factors"
+        raise ModelError(f"model {model.name} has no latent vectors to map (it scores without embeddings); "
+                         "use a factor, sequence, text or EASE model")
+    return np.asarray(model.embeddings(kind, None if rows is None else np.asarray(rows, np.int64).reshape(-1)),
+                      np.float32)
 
 
 # ---- results -----------------------------------------------------------------------------------
@@ -283,7 +224,7 @@ def latent_map(model, *, kind: str = "item", method: str = "pca", catalog=None, 
         title=f"{model.name} {kind} embeddings, {method.upper()}{explained}", kind=kind, method=method,
         ids=ids, index=index, labels=labels, xy=np.asarray(xy, np.float64), colors=colors, legend=legend,
         color_by=color_by, explained_variance=ratio, components=components, mean=mean, model=model.name,
-        note=f"{_source_note(model)}; the {len(index)} most {'interacted items' if kind == 'item' else 'active users'}")
+        note=f"{model.embedding_note()}; the {len(index)} most {'interacted items' if kind == 'item' else 'active users'}")
 
 
 def place_user(model, latent: LatentMap, user, *, k: int = 10) -> Placement:
@@ -338,4 +279,4 @@ def factor_heatmap(model, user, items, *, catalog=None) -> FactorHeatmap:
     return FactorHeatmap(
         title=f"Latent factors of user {user} and {len(idx)} items", matrix=np.vstack([uvec, ivec]),
         row_keys=(user, *items), row_labels=(f"user {user}", *item_titles(model, idx, catalog)),
-        scores=ivec @ uvec[0], note=_source_note(model))
+        scores=ivec @ uvec[0], note=model.embedding_note())

@@ -31,6 +31,7 @@ import torch
 from engine.errors import ModelError
 from engine.explain.latent import item_index, item_titles
 from engine.explain.types import Attribution, _Dict
+from engine.models.capabilities import supports
 from engine.models.ranking import mask_seen, topk
 from engine.progress import CancelToken, ProgressCallback, check, emit
 
@@ -73,8 +74,8 @@ class ShapSummary(_Dict):
 
 # ---- the game --------------------------------------------------------------------------------
 def _check_model(model) -> None:
-    if not hasattr(model, "feature_matrix") or getattr(model, "module_", None) is None:
-        raise ModelError(f"SHAP explains the two-tower feature model; {getattr(model, 'name', model)!r} has no "
+    if not supports(model, "features"):
+        raise ModelError(f"SHAP explains models over input features; {getattr(model, 'name', model)!r} has no "
                          "feature view (use contributions, attention or gradients for it)")
 
 
@@ -106,8 +107,8 @@ class ShapGame:
 
     def __init__(self, model, background: int, seed: int):
         self.model, self.seed = model, seed
-        self.m = model.module_
-        self.nu, self.ni = self.m.user.n_inputs, self.m.item.n_inputs
+        self.user, self.item, self.bias = model.towers()
+        self.nu, self.ni = self.user.n_inputs, self.item.n_inputs
         seen = model.seen_.tocoo()
         rng = np.random.default_rng(seed)
         pick = rng.choice(seen.nnz, size=min(int(background), seen.nnz), replace=False)
@@ -128,7 +129,7 @@ class ShapGame:
         """Pairs per ``explain`` call that keep the tower outputs near ``CHUNK_CELLS`` cells."""
         if not self.exact:
             return 1
-        per_pair = (2 ** self.nu + 2 ** self.ni) * len(self.bg_users) * (self.m.item.ids.embedding_dim + 1)
+        per_pair = (2 ** self.nu + 2 ** self.ni) * len(self.bg_users) * (self.item.dim + 1)
         return max(1, CHUNK_CELLS // per_pair)
 
     def explain(self, users: np.ndarray, items: np.ndarray, refs: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -155,12 +156,12 @@ class ShapGame:
 
     def values(self, users: np.ndarray, items: np.ndarray, refs: np.ndarray) -> np.ndarray:
         """Margin coalition values (P, 2^F) for pairs (users[p], items[p]) against threshold items refs[p]."""
-        u, urefs = self._side(self.m.user, users, self.bg_users, self.umask)          # (P, Su, B, d)
-        v, irefs = self._side(self.m.item, items, self.bg_items, self.imask)          # (P, Si, B, d)
-        bias = self.m.bias.detach().double()
+        u, urefs = self._side(self.user, users, self.bg_users, self.umask)            # (P, Su, B, d)
+        v, irefs = self._side(self.item, items, self.bg_items, self.imask)            # (P, Si, B, d)
+        bias = self.bias.double()
         vb = bias[torch.from_numpy(irefs[..., 0])]                                      # (P, Si, B)
         with torch.no_grad():
-            ref_vec = self.m.item(torch.from_numpy(refs)[:, None].expand(-1, self.ni)).double()   # (P, d)
+            ref_vec = self.item(torch.from_numpy(refs)[:, None].expand(-1, self.ni)).double()     # (P, d)
         ref_b = bias[torch.from_numpy(refs)]                                            # (P,)
         b = u.shape[2]
         pair = torch.einsum("psbd,ptbd->pst", u, v) / b + vb.mean(2)[:, None, :]       # (P, Su, Si)
@@ -181,19 +182,9 @@ def threshold_items(model, users: np.ndarray, items: np.ndarray, k: int) -> np.n
     return top[:, k - 1]
 
 
-def _text_columns(model) -> set[int]:
-    """feature_matrix columns that hold a text vector (no short readable value)."""
-    cols = set()
-    if model.user_features_.text is not None:
-        cols.add(model.module_.user.n_inputs - 1)
-    if model.item_features_.text is not None:
-        cols.add(len(model.feature_names) - 1)
-    return cols
-
-
 def _labels(model, refs: np.ndarray) -> tuple[list[str], list[str]]:
     """Readable names (F,) and "name = value" labels (F,) of one feature_matrix row."""
-    names, text = model.feature_names, _text_columns(model)
+    names, text = model.feature_names(), model.text_columns()
     labels = [n if c in text else f"{n} = {model.feature_value(c, int(refs[c]))}" for c, n in enumerate(names)]
     return names, labels
 
@@ -289,7 +280,7 @@ def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int
         emit(progress, done / len(pu), f"{done}/{len(pu)} recommendations", "shap")
     check(cancel)
     X = model.feature_matrix(pu, pi)
-    names, text, nu = model.feature_names, _text_columns(model), game.nu
+    names, text = model.feature_names(), model.text_columns()
     labels = np.empty((len(pu), f), dtype=object)
     colour = np.full((len(pu), f), np.nan)
     for c, name in enumerate(names):
@@ -298,9 +289,9 @@ def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int
             continue
         uniq, inv = np.unique(X[:, c], return_inverse=True)
         labels[:, c] = np.array([model.feature_value(c, int(r)) for r in uniq], dtype=object)[inv]
-        side, local = (model.user_features_, c - 1) if c < nu else (model.item_features_, c - nu - 1)
-        if 0 <= local < len(side.fields) and name.endswith(" band"):
-            colour[:, c] = side.fields[local].codes[X[:, c], 0]
+        bands = model.feature_bands(c)
+        if bands is not None:
+            colour[:, c] = bands[X[:, c]]
     return ShapSummary(
         title=f"What drives the top {k}: mean |SHAP| over {len(pu)} recommendations",
         features=tuple(names), mean_abs=np.abs(values).mean(0), values=values, feature_values=colour,

@@ -3,7 +3,8 @@
 A model is fitted on ``Interactions``, scores users against every candidate item and saves as
 ``config.json`` + ``weights.safetensors`` (+ ``ids.json`` for string ids). Subclasses implement
 ``_fit``, ``_score``, ``_state`` and ``_set_state``; the base class owns parameters, the id maps,
-the seen-item matrix, top-K and persistence.
+the seen-item matrix, top-K and persistence. What else a model can do (explanations, compression,
+diagnostics) it declares by implementing the protocols of ``engine.models.capabilities``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from safetensors.numpy import load_file, save_file
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
+from engine.models.capabilities import capabilities_of
 from engine.models.ranking import mask_seen, topk
 from engine.progress import CancelToken, ProgressCallback
 
@@ -55,19 +57,45 @@ def coerce_param(name: str, value: Any, default: Any) -> Any:
         raise ModelError(f"parameter {name}: {value!r} is not a valid {type(default).__name__}") from None
 
 
+class _Capabilities:
+    """``capabilities``: the capability names (``engine.models.capabilities``) of a model class, or
+    of an instance (less what it switched off in ``unavailable``)."""
+
+    def __get__(self, obj, owner) -> frozenset[str]:
+        return capabilities_of(owner if obj is None else obj)
+
+
 class Recommender:
     """Base class. Learned attributes end in ``_`` (scikit-learn convention).
 
-    Class attributes: ``name`` (registry key), ``capabilities`` (subset of
-    {"embeddings", "attention", "differentiable", "item_features", "text", "additive"}),
-    ``defaults`` (parameter -> default value; the GUI builds its form from it), ``fast_params``.
+    Class attributes: ``name`` (registry key), ``title`` (display name), ``defaults`` (parameter ->
+    default value; the GUI builds its form from it), ``fast_params``, ``personalised`` (False when
+    every customer gets the same scores), ``needs_catalog``; ``capabilities`` is derived from the
+    protocols the class implements. Instances may switch capabilities off in ``unavailable``.
     """
 
     name: ClassVar[str] = ""
-    capabilities: ClassVar[frozenset[str]] = frozenset()
+    title: ClassVar[str] = ""
+    #: One line a merchandiser reads in the model picker.
+    description: ClassVar[str] = ""
+    capabilities = _Capabilities()
     defaults: ClassVar[dict[str, Any]] = {}
     #: Parameters for a quick fit (contract test, the app's self-test), e.g. {"epochs": 2}.
     fast_params: ClassVar[dict[str, Any]] = {}
+    #: Hyper-parameter search space: name -> ("int"|"float"|"log", low, high) or ("cat", [choices]).
+    search_space: ClassVar[dict[str, tuple]] = {}
+    #: Allowed values of string parameters, and form ranges (low, high[, "log"]) that differ from
+    #: the defaults of ``engine.runs.param_space``.
+    param_choices: ClassVar[dict[str, tuple]] = {}
+    param_ranges: ClassVar[dict[str, tuple]] = {}
+    #: False when the scores are the same for every customer (nothing to explain by history).
+    personalised: ClassVar[bool] = True
+    #: True when ``fit`` needs an item catalog (titles or descriptions).
+    needs_catalog: ClassVar[bool] = False
+    #: How the model learns, in plain words, when it has no training objective to inspect.
+    training_note: ClassVar[str] = "This model is not trained by gradient descent, so it has no gradients."
+    #: Capabilities this instance does not have although its class implements them.
+    unavailable: frozenset[str] = frozenset()
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -75,9 +103,10 @@ class Recommender:
             raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(self.defaults)) or 'none'}")
         self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
-        self.user_ids_: np.ndarray | None = None
-        self.item_ids_: np.ndarray | None = None
-        self.seen_: sp.csr_matrix | None = None
+        # None until fit/load; every public method calls ``_check_fitted`` before reading them.
+        self.user_ids_: np.ndarray = None  # type: ignore[assignment]
+        self.item_ids_: np.ndarray = None  # type: ignore[assignment]
+        self.seen_: sp.csr_matrix = None  # type: ignore[assignment]
 
     # ---- public API -------------------------------------------------------------------------
     def fit(self, interactions: Interactions, *, catalog=None, valid: Interactions | None = None,
@@ -129,6 +158,22 @@ class Recommender:
         if not out_i:
             return np.empty((0, min(k, self.n_items)), np.int64), np.empty((0, min(k, self.n_items)), np.float32)
         return np.concatenate(out_i), np.concatenate(out_s)
+
+    def history_of(self, user: int) -> np.ndarray:
+        """(h,) int64 item indices the model reads for training user index ``user``: the user's
+        distinct training items, ascending (sequence models: their last items in time order)."""
+        self._check_fitted()
+        return np.unique(self.seen_[user].indices).astype(np.int64)
+
+    def learned_arrays(self) -> dict[str, np.ndarray]:
+        """The learned arrays ``save`` writes (name -> array), e.g. for size and weight statistics."""
+        self._check_fitted()
+        return self._state()
+
+    def parameter_count(self) -> int:
+        """Stored weight values: the floating-point numbers in ``learned_arrays`` (compressed forms
+        count their stored values and scales)."""
+        return int(sum(v.size for v in self.learned_arrays().values() if np.asarray(v).dtype.kind == "f"))
 
     def user_index(self, user_id) -> int:
         """Internal index of external ``user_id``; ModelError if the model never saw that user."""

@@ -19,7 +19,8 @@ from torch import nn
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import expect_array
+from engine.models.factorization import FoldInFactorization
 from engine.models.registry import register
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
@@ -65,12 +66,14 @@ def sample_negatives(users: torch.Tensor, pos_keys: torch.Tensor, n_items: int,
 
 
 @register
-class BPR(Recommender):
+class BPR(FoldInFactorization):
     """BPR matrix factorisation; exposes ``user_factors_`` (n_users, f), ``item_factors_`` (n_items, f),
     ``item_bias_`` (n_items,) as numpy, plus ``history_``, ``epochs_run_``, ``device_``."""
 
     name = "bpr"
-    capabilities = frozenset({"embeddings", "differentiable"})
+    title = "BPR"
+    description = "BPR-MF: matrix factorisation trained to rank bought items above the rest (PyTorch)."
+    param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 1.0)}
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 200, "lr": 5e-4, "reg": 0.0, "weight_decay": 0.0,
         "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10,
@@ -84,7 +87,6 @@ class BPR(Recommender):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        p = self.params
         self.check_ranges(at_least_1=("factors", "epochs", "batch_size"), non_negative=("reg", "weight_decay", "init_std"))
         self.user_factors_: np.ndarray | None = None
         self.item_factors_: np.ndarray | None = None
@@ -106,43 +108,63 @@ class BPR(Recommender):
         p = self.params
         device = resolve_device(p["device"])
         seed_everything(p["seed"], device)
-        seen = interactions.seen.tocoo()
-        users_np, items_np = seen.row.astype(np.int64), seen.col.astype(np.int64)
-        n_users, n_items = interactions.n_users, interactions.n_items
-        if len(users_np) >= n_users * n_items:
+        if interactions.seen.nnz >= interactions.n_users * interactions.n_items:
             raise ModelError("model bpr: every user has interacted with every item; no negatives to sample")
-        users = torch.from_numpy(users_np).to(device)
-        items = torch.from_numpy(items_np).to(device)
-        pos_keys = torch.sort(users * n_items + items).values
-        self._module = MFModule(n_users, n_items, p["factors"], p["item_bias"], p["init_std"]).to(device)
-        bs, n = p["batch_size"], len(users_np)
-
-        def batches(epoch: int, gen: torch.Generator):
-            order = torch.randperm(n, generator=gen, device=device)
-            for start in range(0, n, bs):
-                idx = order[start:start + bs]
-                u = users[idx]
-                yield u, items[idx], sample_negatives(u, pos_keys, n_items, gen)
-
-        reg = p["reg"]
-
-        def loss_fn(module: MFModule, batch) -> torch.Tensor:
-            u, i, j = batch
-            diff = module.pair_scores(u, i) - module.pair_scores(u, j)
-            loss = -nn.functional.logsigmoid(diff).mean()
-            if reg > 0:
-                sq = module.user(u).pow(2).sum(-1) + module.item(i).pow(2).sum(-1) + module.item(j).pow(2).sum(-1)
-                loss = loss + reg * sq.mean()
-            return loss
-
-        history = fit_loop(self._module, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
+        self._module = MFModule(interactions.n_users, interactions.n_items, p["factors"], p["item_bias"],
+                                p["init_std"]).to(device)
+        batches, n_batches = self.training_batches(interactions, p["batch_size"], device)
+        history = fit_loop(self._module, batches, self.batch_loss, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
                            validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
                            patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
-                           batches_per_epoch=math.ceil(n / bs))
+                           batches_per_epoch=n_batches)
         self._sync()
         finish_fit(self, history, device)
         self._module = None
+
+    # ---- the training objective (capability "objective") -------------------------------------
+    def training_batches(self, train: Interactions, batch_size: int, device):
+        """Batches of (users, positives, sampled negatives) (b,) int64 over every observed pair, shuffled."""
+        seen = train.seen.tocoo()
+        users = torch.from_numpy(seen.row.astype(np.int64)).to(device)
+        items = torch.from_numpy(seen.col.astype(np.int64)).to(device)
+        n_items, n = train.n_items, len(users)
+        pos_keys = torch.sort(users * n_items + items).values
+
+        def batches(epoch: int, gen: torch.Generator):
+            order = torch.randperm(n, generator=gen, device=device)
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                u = users[idx]
+                yield u, items[idx], sample_negatives(u, pos_keys, n_items, gen)
+
+        return batches, math.ceil(n / batch_size)
+
+    def batch_loss(self, module: MFModule, batch) -> torch.Tensor:
+        """−log σ(s(u,i) − s(u,j)) + reg·(|p_u|² + |q_i|² + |q_j|²), mean over the batch."""
+        u, i, j = batch
+        diff = module.pair_scores(u, i) - module.pair_scores(u, j)
+        loss = -nn.functional.logsigmoid(diff).mean()
+        reg = self.params["reg"]
+        if reg > 0:
+            sq = module.user(u).pow(2).sum(-1) + module.item(i).pow(2).sum(-1) + module.item(j).pow(2).sum(-1)
+            loss = loss + reg * sq.mean()
+        return loss
+
+    def state_name(self, parameter: str) -> str:
+        return {"user.weight": "user_factors", "item.weight": "item_factors", "bias": "item_bias"}.get(parameter,
+                                                                                                      parameter)
+
+    def training_module(self) -> MFModule:
+        """The factor module at the fitted factors (CPU, train mode)."""
+        p = self.params
+        module = MFModule(self.n_users, self.n_items, self.user_factors_.shape[1], p["item_bias"], p["init_std"])
+        with torch.no_grad():
+            module.user.weight.copy_(torch.from_numpy(self.user_factors_))
+            module.item.weight.copy_(torch.from_numpy(self.item_factors_))
+            if module.bias is not None:
+                module.bias.copy_(torch.from_numpy(self.item_bias_))
+        return module.train()
 
     def _score(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors_[users] @ self.item_factors_.T + self.item_bias_[None, :]

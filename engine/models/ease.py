@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import expect_array
+from engine.models.item_item import ItemItemScoring
 from engine.models.registry import register
 from engine.progress import check, emit
 
 #: Dense user block size while building the Gram matrix (floats): block x n_items <= this; one
 #: cancel check per block (4M floats keep it well under a second).
 _BLOCK_FLOATS = 1 << 22
+#: Rank of the truncated SVD that gives EASE its item/user vectors (latent maps).
+EMBEDDING_RANK = 64
+_svd_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _gram(x, progress, cancel) -> torch.Tensor:
@@ -40,7 +47,7 @@ def _gram(x, progress, cancel) -> torch.Tensor:
 
 
 @register
-class EASE(Recommender):
+class EASE(ItemItemScoring):
     """score(u, ·) = x_u · B with x_u the user's binary train row and B (n_items, n_items):
 
     G = XᵀX + l2·I, P = G⁻¹, B_ij = −P_ij / P_jj, B_jj = 0. Fitting needs about three dense
@@ -48,7 +55,10 @@ class EASE(Recommender):
     """
 
     name = "ease"
-    capabilities = frozenset({"additive"})
+    title = "EASE"
+    description = "EASE: a closed-form item-to-item model; strong and fast on up to ~40,000 items."
+    training_note = ("EASE is solved in closed form (one matrix inverse): there is no training loop, so it has no "
+                     "learning curves and no gradients; its item-to-item weights are shown.")
     defaults = {"l2": 500.0, "max_items": 40000}
     search_space = {"l2": ("log", 1.0, 20000.0)}
 
@@ -75,28 +85,45 @@ class EASE(Recommender):
         b = p.div_(-p.diagonal().clone())
         b.fill_diagonal_(0.0)
         #: (n_items, n_items) float32 item–item weights, row = history item, column = scored item.
-        self.weights_ = b.contiguous().numpy()    # row-major like a loaded copy, see _score
+        self.weights_ = b.contiguous().numpy()    # row-major like a loaded copy, see item_item_product
         emit(progress, 1.0, "done", "fit")
 
-    def _score(self, users: np.ndarray) -> np.ndarray:
+    def item_item_rows(self, rows: np.ndarray) -> np.ndarray:
+        return self.weights_[np.asarray(rows, np.int64)]
+
+    def item_item_product(self, x: sp.csr_matrix) -> np.ndarray:
         # Both operands are row-major in torch's 64-byte-aligned allocations: MKL's float32 GEMM
         # may sum in another order for another layout or alignment, and a loaded model must
         # score bit-identically to the one that was saved.
-        xd = torch.from_numpy(self.seen_[users].toarray()).clone()
+        xd = torch.from_numpy(x.toarray()).clone()
         return (xd @ torch.from_numpy(self.weights_)).numpy()
 
-    def item_weights(self, user: int, item: int) -> tuple[np.ndarray, np.ndarray]:
-        """History item indices (h,) int64 of ``user`` and their additive weights B[h, item] (h,)
-        float32; the weights sum to ``score([user])[0, item]``."""
-        self._check_fitted()
-        if not (0 <= user < self.n_users and 0 <= item < self.n_items):
-            raise ModelError(f"ease: user {user} or item {item} is out of range")
-        hist = self.seen_[user].indices.astype(np.int64)
-        return hist, self.weights_[hist, item].astype(np.float32)
+    def embeddings(self, kind: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """EASE has no factors: W is factorised by a truncated SVD W ≈ U S Vᵀ (rank
+        ``EMBEDDING_RANK``); items are V S^½ (the scored side), users x_u U S^½, so user · item
+        approximates the EASE score."""
+        items, users = self._svd_vectors()
+        table = items if kind == "item" else users
+        return table if rows is None else table[np.asarray(rows, np.int64)]
+
+    def embedding_note(self) -> str:
+        return f"rank-{min(EMBEDDING_RANK, self.n_items)} SVD of the EASE item–item weights"
+
+    def _svd_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.utils.extmath import randomized_svd
+        cached = _svd_cache.get(self)
+        if cached is None or cached[0] is not self.seen_:           # a refit gives a new seen-item matrix
+            rank = max(2, min(EMBEDDING_RANK, self.n_items))
+            u, s, vt = randomized_svd(self.item_item_rows(np.arange(self.n_items)), rank, random_state=0)
+            root = np.sqrt(s)
+            items = (vt.T * root).astype(np.float32)
+            users = np.asarray(self.seen_ @ (u * root), dtype=np.float32)
+            _svd_cache[self] = cached = (self.seen_, items, users)
+        return cached[1], cached[2]
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights_}
 
     def _set_state(self, state, extra) -> None:
         weights = expect_array(state, "weights", (self.n_items, self.n_items), np.float32)
-        self.weights_ = torch.from_numpy(weights).clone().numpy()   # aligned copy, see _score
+        self.weights_ = torch.from_numpy(weights).clone().numpy()   # aligned copy, see item_item_product

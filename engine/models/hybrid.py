@@ -23,6 +23,7 @@ import torch
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
+from engine.models.capabilities import supports
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import get, register
 from engine.models.text import TextModel
@@ -82,7 +83,11 @@ class Hybrid(Recommender):
     """
 
     name = "hybrid"
-    capabilities = frozenset({"text"})
+    title = "Hybrid"
+    description = "Hybrid: collaborative model for items with data, text model for new or rare items."
+    param_choices: ClassVar[dict[str, tuple]] = {"collaborative": COLLABORATIVE}
+    training_note = ("The hybrid blends two fitted models with a small gate; inspect its collaborative part as a "
+                     "run of its own for gradients.")
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
         "collaborative": "ials", "cf_factors": 64, "cf_epochs": 0, "half_life_days": 0.0,
@@ -183,7 +188,10 @@ class Hybrid(Recommender):
             zc_neg.append(np.where(bad, -np.inf, zc[pu[:, None], neg]))
             zt_neg.append(np.where(bad, 0.0, zt[pu[:, None], neg]))
             c_pos.append(self.item_counts_[pi]), c_neg.append(self.item_counts_[neg])
-        t = lambda parts: torch.from_numpy(np.concatenate(parts).astype(np.float32))
+
+        def t(parts):
+            return torch.from_numpy(np.concatenate(parts).astype(np.float32))
+
         zcp, ztp, zcn, ztn = t(zc_pos), t(zt_pos), t(zc_neg), t(zt_neg)
         lcp, lcn = torch.log1p(t(c_pos)), torch.log1p(t(c_neg))
         mask = torch.isinf(zcn)
@@ -217,6 +225,26 @@ class Hybrid(Recommender):
         zt = standardize(self.text_model_.score(users))
         g = self.item_gate_[None, :]
         return g * zc + (1.0 - g) * self.text_scale_ * zt
+
+    def score_histories(self, histories: list[np.ndarray]) -> np.ndarray:
+        """Its collaborative and text parts' scores of the histories, standardised and blended by the gate."""
+        zc = standardize(self.cf_model_.score_histories(histories))
+        zt = standardize(self.text_model_.score_histories(histories))
+        g = self.item_gate_[None, :]
+        return g * zc + (1.0 - g) * self.text_scale_ * zt
+
+    @property
+    def unavailable(self) -> frozenset[str]:
+        """Vectors only when the collaborative part has them (item-kNN has none)."""
+        cf = self.cf_model_
+        return frozenset() if cf is None or supports(cf, "embeddings") else frozenset({"embeddings"})
+
+    def embeddings(self, kind: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """The collaborative part's vectors."""
+        return self.cf_model_.embeddings(kind, rows)
+
+    def embedding_note(self) -> str:
+        return f"the hybrid's {self.cf_model_.name} part: {self.cf_model_.embedding_note()}"
 
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:

@@ -28,7 +28,8 @@ import torch
 
 from engine.data.interactions import Interactions
 from engine.errors import Cancelled, ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import expect_array
+from engine.models.factorization import FoldInFactorization
 from engine.models.registry import register
 from engine.progress import Progress, check
 from engine.machine.device import resolve_device
@@ -100,12 +101,16 @@ def _loss(rows: _Rows, X: torch.Tensor, Y: torch.Tensor, reg: float, batch: int)
 
 
 @register
-class IALS(Recommender):
+class IALS(FoldInFactorization):
     """Implicit ALS; exposes ``user_factors_`` (n_users, f) and ``item_factors_`` (n_items, f) as numpy,
     plus ``history_``, ``epochs_run_``, ``device_``. One epoch = one user half-step + one item half-step."""
 
     name = "ials"
-    capabilities = frozenset({"embeddings"})
+    title = "iALS"
+    description = "iALS: matrix factorisation by alternating least squares on implicit feedback."
+    param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 10_000.0)}
+    training_note = ("iALS solves exact least-squares steps (no gradient descent), so there are no gradients; its "
+                     "learning curves and factor distributions still apply.")
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0, "cg_steps": 3, "init_std": 0.01,
         "batch_size": 65536, "patience": 3, "device": "auto", "seed": 0,
@@ -118,7 +123,6 @@ class IALS(Recommender):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        p = self.params
         self.check_ranges(at_least_1=("factors", "epochs", "cg_steps", "batch_size"), non_negative=("reg", "alpha", "init_std"))
         self.user_factors_: np.ndarray | None = None
         self.item_factors_: np.ndarray | None = None
@@ -189,6 +193,13 @@ class IALS(Recommender):
 
     def _score(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors_[users] @ self.item_factors_.T
+
+    def fold_in_params(self) -> tuple[float, float]:
+        """iALS's own confidence and ridge term: the fold-in is its exact user solve."""
+        return float(self.params["alpha"]), float(self.params["reg"])
+
+    def fold_in_description(self) -> str:
+        return "recomputed by the closed-form least-squares solve (as implicit's explain)"
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"user_factors": self.user_factors_, "item_factors": self.item_factors_}

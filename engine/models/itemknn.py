@@ -6,7 +6,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import expect_array
+from engine.models.item_item import ItemItemScoring
 from engine.models.ranking import topk
 from engine.models.registry import register
 from engine.progress import check, emit
@@ -17,7 +18,7 @@ _BLOCK_FLOATS = 1 << 22
 
 
 @register
-class ItemKNN(Recommender):
+class ItemKNN(ItemItemScoring):
     """score(u, j) = Σ_{i in history(u)} S[i, j].
 
     S[i, j] = <x_i, x_j> / (‖x_i‖‖x_j‖ + shrink) for the item columns x of the train matrix
@@ -26,7 +27,10 @@ class ItemKNN(Recommender):
     """
 
     name = "itemknn"
-    capabilities = frozenset({"additive"})
+    title = "ItemKNN"
+    description = "Item k-NN: customers who bought this also bought that (item-to-item cosine similarity)."
+    training_note = ("Item k-NN counts co-purchases: nothing is trained by gradient descent; its similarity values "
+                     "are shown.")
     defaults = {"k": 100, "shrink": 10.0, "use_values": False}
     search_space = {"k": ("int", 10, 500), "shrink": ("float", 0.0, 100.0)}
 
@@ -60,17 +64,11 @@ class ItemKNN(Recommender):
         self.sim_ = sp.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=np.float32)
         self.sim_.sort_indices()
 
-    def _score(self, users: np.ndarray) -> np.ndarray:
-        return (self.seen_[users] @ self.sim_).toarray()
+    def item_item_rows(self, rows: np.ndarray) -> np.ndarray:
+        return self.sim_[np.asarray(rows, np.int64)].toarray()
 
-    def item_weights(self, user: int, item: int) -> tuple[np.ndarray, np.ndarray]:
-        """History item indices (h,) int64 of ``user`` and their additive weights (h,) float32 for
-        ``item``; the weights sum to ``score([user])[0, item]``."""
-        self._check_fitted()
-        if not (0 <= user < self.n_users and 0 <= item < self.n_items):
-            raise ModelError(f"itemknn: user {user} or item {item} is out of range")
-        hist = self.seen_[user].indices.astype(np.int64)
-        return hist, self.sim_[hist][:, [item]].toarray().ravel().astype(np.float32)
+    def item_item_product(self, x: sp.csr_matrix) -> np.ndarray:
+        return (x @ self.sim_).toarray()
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"sim.indptr": self.sim_.indptr.astype(np.int64), "sim.indices": self.sim_.indices.astype(np.int32),

@@ -15,7 +15,10 @@ class MostPopular(Recommender):
     """score(u, i) = number of distinct training users with item i (the same for every user)."""
 
     name = "pop"
-    capabilities = frozenset()
+    title = "Popular"
+    description = "Most popular: recommends the best sellers to everyone (the baseline to beat)."
+    training_note = ("Most popular only counts purchases: there is nothing to train.")
+    personalised = False
     defaults = {}
 
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
@@ -26,6 +29,10 @@ class MostPopular(Recommender):
 
     def _score(self, users: np.ndarray) -> np.ndarray:
         return np.broadcast_to(self.counts_, (len(users), self.n_items)).copy()
+
+    def score_histories(self, histories: list[np.ndarray]) -> np.ndarray:
+        """The same popularity scores (n, n_items) for any history."""
+        return np.broadcast_to(self.counts_, (len(histories), self.n_items)).copy()
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"counts": self.counts_}

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 
+from typing import TYPE_CHECKING
+
 from engine.errors import ModelError
 
-_REGISTRY: dict[str, type] = {}
+if TYPE_CHECKING:
+    from engine.models.base import Recommender
+
+_REGISTRY: dict[str, type[Recommender]] = {}
 
 #: Modules that define models; imported lazily so that ``available()`` is complete and so that
 #: frozen builds can list them explicitly.
@@ -24,7 +29,7 @@ MODEL_MODULES = (
 )
 
 
-def register(cls: type) -> type:
+def register(cls: type[Recommender]) -> type[Recommender]:
     """Class decorator: make ``cls`` available under ``cls.name``."""
     _REGISTRY[cls.name] = cls
     return cls
@@ -41,7 +46,7 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get(name: str) -> type:
+def get(name: str) -> type[Recommender]:
     """The class registered as ``name``; ModelError naming the choices otherwise."""
     _load_all()
     try:
@@ -50,6 +55,6 @@ def get(name: str) -> type:
         raise ModelError(f"unknown model '{name}'; choose one of: {', '.join(sorted(_REGISTRY))}") from None
 
 
-def create(name: str, **params):
+def create(name: str, **params) -> Recommender:
     """A new, unfitted model ``name`` with ``params`` (strings are coerced to the default's type)."""
     return get(name)(**params)

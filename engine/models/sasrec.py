@@ -19,6 +19,7 @@ see bench/RESULTS.md. Early stopping on validation NDCG@10 when ``valid`` is giv
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any, ClassVar
 
@@ -30,6 +31,7 @@ from engine.data.interactions import Interactions
 from engine.errors import ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
+from engine.models.rescoring import Rescorer
 from engine.progress import check
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
@@ -190,7 +192,10 @@ class SASRec(Recommender):
     """
 
     name = "sasrec"
-    capabilities = frozenset({"embeddings", "attention", "differentiable"})
+    title = "SASRec"
+    description = ("SASRec: self-attention over each customer's purchase sequence; predicts the next item "
+                   "(PyTorch).")
+    param_choices: ClassVar[dict[str, tuple]] = {"loss": LOSSES}
     defaults: ClassVar[dict[str, Any]] = {
         "max_len": 50, "hidden": 64, "blocks": 2, "heads": 1, "dropout": 0.2, "loss": "ce",
         "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5,
@@ -218,7 +223,7 @@ class SASRec(Recommender):
         self.history_: History | None = None
         self.epochs_run_ = 0
         self.device_: str | None = None
-        self._module: SASRecModule | None = None
+        self.module_: SASRecModule | None = None
 
     # ---- fitting ----------------------------------------------------------------------------
     def _new_module(self) -> SASRecModule:
@@ -233,48 +238,72 @@ class SASRec(Recommender):
         indptr, items = user_sequences(interactions)
         self.max_len_ = p["max_len"]
         self.seq_indptr_, self.seq_items_ = keep_last(indptr, items, self.max_len_)
-        inputs_np, targets_np = training_windows(indptr, items, self.max_len_)
+        self.module_ = self._new_module().to(device)
+        batches, n_batches = self.training_batches(interactions, p["batch_size"], device)
+        history = fit_loop(self.module_, batches, self.batch_loss, epochs=p["epochs"], lr=p["lr"],
+                           weight_decay=p["weight_decay"], device=device,
+                           validate=make_validator(self, interactions, valid, cancel=cancel),
+                           patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
+                           batches_per_epoch=n_batches)
+        self.module_.eval()
+        finish_fit(self, history, device)
+
+    # ---- the training objective (capability "objective") -------------------------------------
+    def training_batches(self, train: Interactions, batch_size: int, device):
+        """Batches of (inputs, next items, negatives) (b, max_len) int64 tokens: every user's
+        windows, shuffled; negatives are uniform tokens for ``loss="bce"`` (the targets otherwise)."""
+        inputs_np, targets_np = training_windows(*user_sequences(train), self.max_len_)
         if len(inputs_np) == 0:
-            raise ModelError("model sasrec: no user has two or more events, so there is no next item to learn")
+            raise ModelError(f"model {self.name}: no user has two or more events, so there is no next item to learn")
         inputs = torch.from_numpy(inputs_np).to(device)
         targets = torch.from_numpy(targets_np).to(device)
-        self._module = self._new_module().to(device)
-        bs, n, n_items = p["batch_size"], len(inputs_np), self.n_items
-        bce = p["loss"] == "bce"
+        n, n_items, bce = len(inputs), train.n_items, self.params["loss"] == "bce"
 
         def batches(epoch: int, gen: torch.Generator):
             order = torch.randperm(n, generator=gen, device=device)
-            for start in range(0, n, bs):
-                idx = order[start:start + bs]
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
                 t = targets[idx]
                 neg = torch.randint(1, n_items + 1, t.shape, generator=gen, device=device) if bce else t
                 yield inputs[idx], t, neg
 
-        def loss_fn(module: SASRecModule, batch) -> torch.Tensor:
-            x, t, neg = batch
-            real = t > 0
-            h = module.encode(x)[real]                                   # (P, d)
-            if not bce:
-                return nn.functional.cross_entropy(h @ module.item_weights().T, t[real] - 1)
-            pos = (h * module.item(t[real])).sum(-1)
-            negs = (h * module.item(neg[real])).sum(-1)
-            return (nn.functional.binary_cross_entropy_with_logits(pos, torch.ones_like(pos))
-                    + nn.functional.binary_cross_entropy_with_logits(negs, torch.zeros_like(negs)))
+        return batches, math.ceil(n / batch_size)
 
-        history = fit_loop(self._module, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
-                           weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, cancel=cancel),
-                           patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
-                           batches_per_epoch=math.ceil(n / bs))
-        self._module.eval()
-        finish_fit(self, history, device)
+    @staticmethod
+    def batch_logits(module: SASRecModule, batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """(logits (P, n_items) at the P real positions of the batch, their target items (P,))."""
+        x, t = batch[0], batch[1]
+        real = t > 0
+        return module.encode(x)[real] @ module.item_weights().T, t[real] - 1
+
+    def batch_loss(self, module: SASRecModule, batch) -> torch.Tensor:
+        """Softmax cross-entropy over all items at every real position ("ce"), or binary
+        cross-entropy of the next item against one uniform negative ("bce")."""
+        if self.params["loss"] != "bce":
+            return nn.functional.cross_entropy(*self.batch_logits(module, batch))
+        x, t, neg = batch
+        real = t > 0
+        h = module.encode(x)[real]                                   # (P, d)
+        pos = (h * module.item(t[real])).sum(-1)
+        negs = (h * module.item(neg[real])).sum(-1)
+        return (nn.functional.binary_cross_entropy_with_logits(pos, torch.ones_like(pos))
+                + nn.functional.binary_cross_entropy_with_logits(negs, torch.zeros_like(negs)))
+
+    def state_name(self, parameter: str) -> str:
+        return parameter
+
+    def training_module(self) -> SASRecModule:
+        """A CPU copy of the fitted network in train mode."""
+        self._check_fitted()
+        return copy.deepcopy(self.module_).cpu().train()
 
     # ---- scoring and explanation ------------------------------------------------------------
-    def _device(self) -> torch.device:
-        return next(self._module.parameters()).device
+    def network_device(self) -> torch.device:
+        """The device the fitted network is on."""
+        return next(self.module_.parameters()).device
 
     def _score(self, users: np.ndarray) -> np.ndarray:
-        m = self._module
+        m = self.module_
         m.eval()
         out = np.empty((len(users), self.n_items), dtype=np.float32)
         with torch.no_grad():
@@ -282,7 +311,7 @@ class SASRec(Recommender):
             for start in range(0, len(users), SCORE_BATCH):
                 rows = users[start:start + SCORE_BATCH]
                 tokens = padded_tokens(self.seq_indptr_, self.seq_items_, rows, self.max_len_)
-                h = m.encode(torch.from_numpy(tokens).to(self._device()))[:, -1]
+                h = m.encode(torch.from_numpy(tokens).to(self.network_device()))[:, -1]
                 out[start:start + len(rows)] = (h @ w.T).float().cpu().numpy()
         return out
 
@@ -292,17 +321,17 @@ class SASRec(Recommender):
             raise ModelError(f"model sasrec: user index {user} is out of range 0..{self.n_users - 1}")
         return int(user)
 
-    def history_items(self, user: int) -> np.ndarray:
+    def history_of(self, user: int) -> np.ndarray:
         """(L,) int64 item indices the model reads for ``user``: the last ``max_len_`` training
-        items, oldest first (the rows/columns of ``attention``)."""
+        items, oldest first (may repeat; the rows/columns of ``attention``)."""
         u = self._check_user(user)
         return self.seq_items_[self.seq_indptr_[u]:self.seq_indptr_[u + 1]].astype(np.int64)
 
     def history_embeddings(self, user: int) -> torch.Tensor:
-        """(L, d) float32 input item embeddings of ``history_items(user)``, a fresh leaf tensor
+        """(L, d) float32 input item embeddings of ``history_of(user)``, a fresh leaf tensor
         (set ``requires_grad_()`` and pass to ``score_embeddings`` for gradient saliency)."""
-        items = torch.from_numpy(self.history_items(user) + 1).to(self._device())
-        return self._module.item(items).detach().clone()
+        items = torch.from_numpy(self.history_of(user) + 1).to(self.network_device())
+        return self.module_.item(items).detach().clone()
 
     def score_embeddings(self, emb: torch.Tensor) -> torch.Tensor:
         """Differentiable scores: emb (L, d) or (B, L, d) history embeddings, no padding, L <= max_len_
@@ -312,29 +341,95 @@ class SASRec(Recommender):
             emb = emb.unsqueeze(0)
         if emb.dim() != 3 or not 1 <= emb.shape[1] <= self.max_len_:
             raise ModelError(f"model sasrec: embeddings must be (L, d) or (B, L, d) with 1 <= L <= {self.max_len_}")
-        m = self._module
+        m = self.module_
         m.eval()
         real = torch.ones(emb.shape[:2], dtype=torch.bool, device=emb.device)
         h = m.encode_embeddings(emb, real)[0][:, -1]
         return h @ m.item_weights().T
 
     def attention(self, user: int) -> np.ndarray:
-        """(blocks, heads, L, L) float32 causal attention weights over ``history_items(user)``:
+        """(blocks, heads, L, L) float32 causal attention weights over ``history_of(user)``:
         row t is how position t (query) weighs positions 0..t; every row sums to 1."""
         emb = self.history_embeddings(user)
         if len(emb) == 0:
             p = self.params
             return np.zeros((p["blocks"], p["heads"], 0, 0), dtype=np.float32)
-        m = self._module
+        m = self.module_
         m.eval()
         with torch.no_grad():
             _, weights = m.encode_embeddings(emb[None], torch.ones((1, len(emb)), dtype=torch.bool,
                                                                    device=emb.device))
         return torch.stack([w[0] for w in weights]).float().cpu().numpy()
 
+    def history_tokens(self, histories) -> torch.Tensor:
+        """(n, L) int64 tokens (item + 1) of the last ``max_len_`` items of each history, left-padded
+        with 0 to the longest (L >= 1; an empty history is one padding token)."""
+        cut = [h[-self.max_len_:] for h in histories]
+        width = max(1, max(len(h) for h in cut))
+        tokens = np.zeros((len(cut), width), np.int64)
+        for j, h in enumerate(cut):
+            if len(h):
+                tokens[j, width - len(h):] = h + 1
+        return torch.from_numpy(tokens)
+
+    def _history_states(self, histories, items=None) -> np.ndarray:
+        """Scores (n, n_items) float32 of histories, or (n,) float64 of ``items[j]`` per history."""
+        self._check_fitted()
+        histories = [np.asarray(h, np.int64).reshape(-1) for h in histories]
+        m = self.module_
+        m.eval()
+        n = len(histories)
+        out = np.empty((n, self.n_items), np.float32) if items is None else np.empty(n)
+        with torch.no_grad():
+            w = m.item_weights()
+            for start in range(0, n, SCORE_BATCH):
+                h = m.encode(self.history_tokens(histories[start:start + SCORE_BATCH]).to(w.device))[:, -1]
+                if items is None:
+                    out[start:start + len(h)] = (h @ w.T).float().cpu().numpy()
+                else:
+                    wi = w[torch.from_numpy(np.asarray(items[start:start + SCORE_BATCH], np.int64)).to(w.device)]
+                    out[start:start + len(h)] = (h * wi).sum(-1).double().cpu().numpy()
+        return out
+
+    def score_histories(self, histories: list[np.ndarray]) -> np.ndarray:
+        """The sequence (oldest first, last ``max_len`` items) through the network; the empty
+        history is the all-padding sequence."""
+        return self._history_states(histories)
+
+    def history_rescorer(self, history: np.ndarray) -> Rescorer:
+        """Re-scores shortened histories, scoring only the asked items in deletion tests."""
+        return Rescorer(self, history, item_scores=lambda hs, items: self._history_states(hs, items))
+
+    def history_inputs(self, item: int, history: np.ndarray):
+        """Input embeddings (h, d) of the history positions and fn(e (n, h, d)) -> (n,) scores of ``item``."""
+        if not 1 <= len(history) <= self.max_len_:
+            raise ModelError(f"{self.name} gradients need 1..{self.max_len_} history items, got {len(history)}")
+        m = self.module_
+        m.eval()
+        x = m.item(torch.from_numpy(np.asarray(history, np.int64) + 1).to(self.network_device())).detach().clone()
+        return x, lambda e: self.score_embeddings(e)[:, item]
+
+    def embeddings(self, kind: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Items: the item embedding table (input = output embeddings); users: the last hidden
+        state of their sequence — the vector that scores every item."""
+        m = self.module_
+        if kind == "item":
+            table = m.item_weights().detach().float().cpu().numpy()
+            return table if rows is None else table[np.asarray(rows, np.int64)]
+        users = np.arange(self.n_users) if rows is None else np.asarray(rows, np.int64).reshape(-1)
+        out = []
+        with torch.no_grad():
+            for s in range(0, len(users), 1024):
+                tokens = padded_tokens(self.seq_indptr_, self.seq_items_, users[s:s + 1024], self.max_len_)
+                out.append(m.encode(torch.from_numpy(tokens).to(self.network_device()))[:, -1].float().cpu().numpy())
+        return np.concatenate(out) if out else np.empty((0, self.params["hidden"]), np.float32)
+
+    def embedding_note(self) -> str:
+        return "SASRec item embeddings; users = last hidden state of their sequence"
+
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
-        state = {f"net.{k}": v.detach().float().cpu().numpy() for k, v in self._module.state_dict().items()}
+        state = {f"net.{k}": v.detach().float().cpu().numpy() for k, v in self.module_.state_dict().items()}
         state["seq_indptr"] = self.seq_indptr_.astype(np.int64)
         state["seq_items"] = self.seq_items_.astype(np.int32)
         return state
@@ -356,7 +451,7 @@ class SASRec(Recommender):
         if (indptr[0] != 0 or indptr[-1] != len(items) or np.any(lengths < 0) or np.any(lengths > self.max_len_)
                 or (len(items) and (items.min() < 0 or items.max() >= self.n_items))):
             raise ModelError("saved sasrec user sequences are inconsistent with the model's users and items")
-        self.seq_indptr_, self.seq_items_, self._module = indptr.copy(), items.copy(), module
+        self.seq_indptr_, self.seq_items_, self.module_ = indptr.copy(), items.copy(), module
         restore_history(self, extra)
 
     def _extra_config(self) -> dict:

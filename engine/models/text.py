@@ -20,7 +20,8 @@ import scipy.sparse as sp
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import expect_array
+from engine.models.factorization import FactorScoring
 from engine.models.features import item_text_embeddings
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
@@ -52,8 +53,18 @@ def user_profiles(weights: sp.csr_matrix, item_vectors: np.ndarray) -> np.ndarra
     return np.divide(prof, norm, out=np.zeros_like(prof), where=norm > 0)
 
 
+def text_weights(histories, n_items: int) -> sp.csr_matrix:
+    """(n, n_items) float32: log1p(number of times the item occurs in the history)."""
+    rows = np.repeat(np.arange(len(histories)), [len(h) for h in histories])
+    cols = np.concatenate(histories) if len(histories) else np.empty(0, np.int64)
+    m = sp.csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(histories), n_items))
+    m.sum_duplicates()
+    m.data = np.log1p(m.data)
+    return m
+
+
 @register
-class TextModel(Recommender):
+class TextModel(FactorScoring):
     """Text-embedding content model for cold-start items. Needs ``fit(catalog=...)``.
 
     Learned: ``item_factors_`` (n_items, 384) text vectors, ``user_factors_`` (n_users, 384)
@@ -61,7 +72,9 @@ class TextModel(Recommender):
     """
 
     name = "text"
-    capabilities = frozenset({"embeddings", "text"})
+    title = "Text"
+    description = "Text: recommends items whose catalog text resembles the customer's past items (cold start)."
+    training_note = ("The text model embeds catalog text with a fixed pretrained encoder: nothing is trained here.")
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {"half_life_days": 0.0}
     fast_params: ClassVar[dict[str, Any]] = {}
@@ -97,6 +110,26 @@ class TextModel(Recommender):
 
     def _score(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors_[users] @ self.item_factors_.T
+
+    def score_histories(self, histories: list[np.ndarray]) -> np.ndarray:
+        """Cosine to the unit-normalised mean of the history's text vectors, each weighted
+        log1p(count) (the model's own profile without recency decay)."""
+        return user_profiles(text_weights(histories, self.n_items), self.item_factors_) @ self.item_factors_.T
+
+    def contribution_values(self, item: int, history: np.ndarray) -> tuple[np.ndarray, float, float]:
+        """score = Σ_h w_h (v_h·v_i) / ‖Σ_h w_h v_h‖ with w_h = log1p(count): exactly additive."""
+        hist = np.asarray(history, np.int64)
+        v = self.item_factors_.astype(np.float64)
+        w = text_weights([hist], self.n_items)[0].toarray().ravel().astype(np.float64)[hist]
+        norm = np.linalg.norm(w @ v[hist]) if len(hist) else 0.0
+        values = w * (v[hist] @ v[item]) / norm if norm > 0 else np.zeros(len(hist))
+        return values, float(self.score_histories([hist])[0, item]), 0.0
+
+    def contribution_note(self, user: int, item: int, score: float) -> str:
+        return "Each item weighs log1p(number of purchases), without the model's recency decay."
+
+    def embedding_note(self) -> str:
+        return "text vectors of the items; a customer is the weighted mean of their items' vectors"
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"item_factors": self.item_factors_, "user_factors": self.user_factors_}

@@ -20,6 +20,7 @@ are per readable feature (``feature_names``).
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any, ClassVar
 
@@ -30,7 +31,8 @@ from torch import nn
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import expect_array
+from engine.models.factorization import FoldInFactorization
 from engine.models.features import FeatureSet, encode_item_features, encode_user_features
 from engine.models.registry import register
 from engine.progress import check, scaled
@@ -69,6 +71,11 @@ class Tower(nn.Module):
                                     for _ in range(layers))
 
     @property
+    def dim(self) -> int:
+        """Width of the tower's output vectors."""
+        return self.ids.embedding_dim
+
+    @property
     def n_inputs(self) -> int:
         """Number of reference columns: id, one per field, one for the dense vector."""
         return 1 + len(self.fields) + (self.dense is not None)
@@ -82,6 +89,22 @@ class Tower(nn.Module):
             h = h + (emb(codes.clamp(min=0)) * mask).sum(1) / mask.sum(1).clamp(min=1)
         if self.dense is not None:
             h = h + self.dense(self.dense_values[refs[:, -1]])
+        return self.head(h)
+
+    def parts(self, idx) -> torch.Tensor:
+        """(P, n_inputs, d) the input vectors ``forward`` sums for entities ``idx`` (P,), detached."""
+        t = torch.as_tensor(np.asarray(idx, np.int64), device=self.ids.weight.device)
+        parts = [self.ids(t)]
+        for k, emb in enumerate(self.fields):
+            codes = getattr(self, f"codes{k}")[t]                                   # (P, width)
+            mask = (codes >= 0).unsqueeze(-1).to(parts[0].dtype)
+            parts.append((emb(codes.clamp(min=0)) * mask).sum(1) / mask.sum(1).clamp(min=1))
+        if self.dense is not None:
+            parts.append(self.dense(self.dense_values[t]))
+        return torch.stack(parts, 1).detach()
+
+    def head(self, h: torch.Tensor) -> torch.Tensor:
+        """The residual blocks applied to summed input vectors h (..., d)."""
         for block in self.blocks:
             h = h + block(h)
         return h
@@ -117,7 +140,7 @@ def _refs(idx: torch.Tensor, tower: Tower) -> torch.Tensor:
 
 
 @register
-class TwoTower(Recommender):
+class TwoTower(FoldInFactorization):
     """Two-tower / NeuMF-style model with item and user side features.
 
     Learned: ``user_factors_`` (n_users, f), ``item_factors_`` (n_items, f), ``item_bias_``
@@ -126,7 +149,10 @@ class TwoTower(Recommender):
     """
 
     name = "twotower"
-    capabilities = frozenset({"embeddings", "item_features", "differentiable"})
+    title = "TwoTower"
+    description = "Two-tower: neural user and item towers that also use catalog features (PyTorch)."
+    param_choices: ClassVar[dict[str, tuple]] = {"loss": LOSSES}
+    param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 1.0)}
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "layers": 0, "epochs": 40, "lr": 3e-3, "batch_size": 1024, "loss": "softmax",
         "negatives": 4096, "reg": 1e-4, "weight_decay": 0.0, "init_std": 0.05, "features": True,
@@ -181,49 +207,68 @@ class TwoTower(Recommender):
         check(cancel)
         self.module_ = TwoTowerModule(n_users, n_items, p["factors"], self.user_features_, self.item_features_,
                                       p["layers"], p["init_std"]).to(device)
-        seen = interactions.seen.tocoo()
-        users = torch.from_numpy(seen.row.astype(np.int64)).to(device)
-        items = torch.from_numpy(seen.col.astype(np.int64)).to(device)
-        n, bs, n_neg, reg = len(users), p["batch_size"], p["negatives"], p["reg"]
-        full = n_neg >= n_items
-
-        def batches(epoch: int, gen: torch.Generator):
-            order = torch.randperm(n, generator=gen, device=device)
-            for start in range(0, n, bs):
-                idx = order[start:start + bs]
-                k = len(idx) if p["loss"] == "bpr" else (0 if full else n_neg)
-                yield users[idx], items[idx], torch.randint(0, n_items, (k,), generator=gen, device=device)
-
-        def loss_fn(m: TwoTowerModule, batch) -> torch.Tensor:
-            u, i, neg = batch
-            uv = m.user(_refs(u, m.user))
-            iv = m.item(_refs(i, m.item))
-            pos = (uv * iv).sum(-1) + m.bias[i]
-            if p["loss"] == "bpr":
-                nv = m.item(_refs(neg, m.item))
-                loss = -nn.functional.logsigmoid(pos - (uv * nv).sum(-1) - m.bias[neg]).mean()
-                sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1) + nv.pow(2).sum(-1)
-            elif full:
-                logits = uv @ m.item.all().T + m.bias
-                loss = nn.functional.cross_entropy(logits, i)
-                sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1)
-            else:
-                nv = m.item(_refs(neg, m.item))
-                neg_logits = uv @ nv.T + m.bias[neg]
-                neg_logits = neg_logits.masked_fill(neg[None, :] == i[:, None], float("-inf"))
-                logits = torch.cat([pos[:, None], neg_logits], 1)
-                loss = nn.functional.cross_entropy(logits, torch.zeros_like(i))
-                sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1)
-            return loss + reg * sq.mean() if reg > 0 else loss
-
-        history = fit_loop(self.module_, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
+        batches, n_batches = self.training_batches(interactions, p["batch_size"], device)
+        history = fit_loop(self.module_, batches, self.batch_loss, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
                            validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
                            patience=p["patience"], progress=scaled(progress, 0.1, 1.0), cancel=cancel,
-                           seed=p["seed"], batches_per_epoch=math.ceil(n / bs))
+                           seed=p["seed"], batches_per_epoch=n_batches)
         self.module_ = self.module_.cpu().eval()
         self._sync()
         finish_fit(self, history, device)
+
+    # ---- the training objective (capability "objective") -------------------------------------
+    def _full_softmax(self) -> bool:
+        """Softmax over every item when ``negatives`` would sample at least as many."""
+        return self.params["loss"] == "softmax" and self.params["negatives"] >= self.n_items
+
+    def training_batches(self, train: Interactions, batch_size: int, device):
+        """Batches of (users (b,), positives (b,), negatives (k,)) over every observed pair, shuffled:
+        k = b for BPR, ``negatives`` uniform items for the sampled softmax, 0 for the full softmax."""
+        seen = train.seen.tocoo()
+        users = torch.from_numpy(seen.row.astype(np.int64)).to(device)
+        items = torch.from_numpy(seen.col.astype(np.int64)).to(device)
+        n, n_items, p = len(users), train.n_items, self.params
+        bpr, full = p["loss"] == "bpr", self._full_softmax()
+
+        def batches(epoch: int, gen: torch.Generator):
+            order = torch.randperm(n, generator=gen, device=device)
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                k = len(idx) if bpr else (0 if full else p["negatives"])
+                yield users[idx], items[idx], torch.randint(0, n_items, (k,), generator=gen, device=device)
+
+        return batches, math.ceil(n / batch_size)
+
+    def batch_loss(self, m: "TwoTowerModule", batch) -> torch.Tensor:
+        """BPR, full softmax or sampled softmax (the positive against the batch's negatives, a
+        negative equal to the positive masked) plus reg·(squared tower outputs), mean over the batch."""
+        u, i, neg = batch
+        uv = m.user(_refs(u, m.user))
+        iv = m.item(_refs(i, m.item))
+        pos = (uv * iv).sum(-1) + m.bias[i]
+        if self.params["loss"] == "bpr":
+            nv = m.item(_refs(neg, m.item))
+            loss = -nn.functional.logsigmoid(pos - (uv * nv).sum(-1) - m.bias[neg]).mean()
+            sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1) + nv.pow(2).sum(-1)
+        elif self._full_softmax():
+            loss = nn.functional.cross_entropy(uv @ m.item.all().T + m.bias, i)
+            sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1)
+        else:
+            nv = m.item(_refs(neg, m.item))
+            neg_logits = (uv @ nv.T + m.bias[neg]).masked_fill(neg[None, :] == i[:, None], float("-inf"))
+            loss = nn.functional.cross_entropy(torch.cat([pos[:, None], neg_logits], 1), torch.zeros_like(i))
+            sq = uv.pow(2).sum(-1) + iv.pow(2).sum(-1)
+        reg = self.params["reg"]
+        return loss + reg * sq.mean() if reg > 0 else loss
+
+    def state_name(self, parameter: str) -> str:
+        return parameter
+
+    def training_module(self) -> "TwoTowerModule":
+        """A CPU copy of the fitted network in train mode."""
+        self._check_fitted()
+        return copy.deepcopy(self.module_).cpu().train()
 
     def _sync(self) -> None:
         """Recompute the numpy tower outputs used for scoring from ``module_``."""
@@ -236,8 +281,31 @@ class TwoTower(Recommender):
     def _score(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors_[users] @ self.item_factors_.T + self.item_bias_[None, :]
 
-    # ---- feature view for SHAP ----------------------------------------------------------------
-    @property
+    # ---- the feature view (capability "features") -------------------------------------------
+    def towers(self) -> tuple[Tower, Tower, torch.Tensor]:
+        """(user tower, item tower, item bias (n_items,)) of the fitted network, in eval mode."""
+        self._check_fitted()
+        m = self.module_.eval()
+        return m.user, m.item, m.bias.detach()
+
+    def text_columns(self) -> set[int]:
+        """``feature_matrix`` columns that hold a text vector (no short readable value)."""
+        self._check_fitted()
+        cols = set()
+        if self.user_features_.text is not None:
+            cols.add(self.module_.user.n_inputs - 1)
+        if self.item_features_.text is not None:
+            cols.add(len(self.feature_names()) - 1)
+        return cols
+
+    def feature_bands(self, column: int) -> np.ndarray | None:
+        """(n_entities,) band numbers of a "… band" feature column (price band…), else None."""
+        nu = self.module_.user.n_inputs
+        side, local = (self.user_features_, column - 1) if column < nu else (self.item_features_, column - nu - 1)
+        if 0 <= local < len(side.fields) and self.feature_names()[column].endswith(" band"):
+            return side.fields[local].codes[:, 0]
+        return None
+
     def feature_names(self) -> list[str]:
         """(F,) readable names of the ``feature_matrix`` columns: user side first, then item side."""
         self._check_fitted()

@@ -153,7 +153,7 @@ class RulesEvaluation:
 
 def evaluate_rules(model, train, test, rules, catalog=None, ks=(10,), *, group_columns=None,
                    progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> RulesEvaluation:
-    """Evaluate ``model``'s lists before and after ``rules`` by the DESIGN.md protocol.
+    """Evaluate ``model``'s lists before and after ``rules`` by the protocol of docs/ARCHITECTURE.md.
 
     group_columns: catalog columns to report exposure for (default: the columns of max_per,
     min_share and diversity rules).

@@ -3,9 +3,10 @@ parameter, the widget kind, a sensible range, its choices and a tooltip.
 
 ``trainable_models()`` -> the names the Train pane offers; ``model_info(name)`` -> ``ModelInfo``;
 ``param_specs(name)`` -> ``[ParamSpec]`` in the order of the
-model's ``defaults``. Ranges come from the table ``RANGES`` (by parameter name, model-specific
-entries first), widened to contain the model's ``search_space`` and its default; a parameter the
-table does not know gets a range around its default. Plain data, no Qt.
+model's ``defaults``. Ranges come from the model's own ``param_ranges``, else the table ``RANGES``
+(by parameter name), widened to contain the model's ``search_space`` and its default; a parameter
+neither knows gets a range around its default. Choices of string parameters come from the model's
+``param_choices`` (``CHOICES`` for parameters every model shares). Plain data, no Qt.
 """
 
 from __future__ import annotations
@@ -14,28 +15,10 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-#: One line per registered model, in the words a merchandiser reads in the model picker.
-DESCRIPTIONS = {
-    "pop": "Most popular: recommends the best sellers to everyone (the baseline to beat).",
-    "itemknn": "Item k-NN: customers who bought this also bought that (item-to-item cosine similarity).",
-    "ease": "EASE: a closed-form item-to-item model; strong and fast on up to ~40,000 items.",
-    "bpr": "BPR-MF: matrix factorisation trained to rank bought items above the rest (PyTorch).",
-    "ials": "iALS: matrix factorisation by alternating least squares on implicit feedback.",
-    "twotower": "Two-tower: neural user and item towers that also use catalog features (PyTorch).",
-    "sasrec": "SASRec: self-attention over each customer's purchase sequence; predicts the next item (PyTorch).",
-    "text": "Text: recommends items whose catalog text resembles the customer's past items (cold start).",
-    "hybrid": "Hybrid: collaborative model for items with data, text model for new or rare items.",
-}
+#: Choices of string parameters every model shares: name -> (module, constant).
+CHOICES = {"device": ("engine.machine.device", "CHOICES")}
 
-#: Choices of string parameters: (module, constant) the model validates against.
-CHOICES = {
-    ("sasrec", "loss"): ("engine.models.sasrec", "LOSSES"),
-    ("twotower", "loss"): ("engine.models.twotower", "LOSSES"),
-    ("hybrid", "collaborative"): ("engine.models.hybrid", "COLLABORATIVE"),
-    ("*", "device"): ("engine.machine.device", "CHOICES"),
-}
-
-#: (low, high[, "log"]) by parameter name; "model.param" keys override plain names.
+#: (low, high[, "log"]) by parameter name (a model's ``param_ranges`` override these).
 RANGES: dict[str, tuple] = {
     "factors": (2, 1024), "cf_factors": (2, 1024), "hidden": (8, 1024), "epochs": (1, 2000),
     "cf_epochs": (0, 500), "lr": (1e-6, 1.0, "log"), "reg": (0.0, 1000.0), "weight_decay": (0.0, 1.0),
@@ -44,8 +27,7 @@ RANGES: dict[str, tuple] = {
     "alpha": (0.0, 10_000.0), "cg_steps": (1, 50), "max_len": (2, 2000), "blocks": (1, 12),
     "heads": (1, 16), "dropout": (0.0, 0.9), "layers": (0, 8), "negatives": (1, 1_000_000),
     "price_bands": (0, 50), "half_life_days": (0.0, 3650.0), "valid_fraction": (0.01, 0.5),
-    "cold_fraction": (0.0, 0.5), "ials.reg": (0.0, 10_000.0), "bpr.reg": (0.0, 1.0),
-    "twotower.reg": (0.0, 1.0),
+    "cold_fraction": (0.0, 0.5),
 }
 
 #: Tooltips by parameter name.
@@ -108,10 +90,12 @@ class ParamSpec:
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """name; description: one line; torch: trains epochs with curves (has ``epochs`` / ``patience``);
-    needs_catalog: refuses to fit without an item catalog; tunable: declares a search space."""
+    """name; title: display name; description: one line; torch: trains epochs with curves (has
+    ``epochs`` / ``patience``); needs_catalog: refuses to fit without an item catalog; tunable:
+    declares a search space."""
 
     name: str
+    title: str
     description: str
     torch: bool
     needs_catalog: bool
@@ -131,8 +115,8 @@ def _decimals(values) -> int:
     return min(need, 8)
 
 
-def _range(model: str, name: str, default, space: dict) -> tuple[float, float, bool]:
-    spec = RANGES.get(f"{model}.{name}") or RANGES.get(name)
+def _range(cls, name: str, default, space: dict) -> tuple[float, float, bool]:
+    spec = cls.param_ranges.get(name) or RANGES.get(name)
     if spec is None:
         top = max(abs(float(default)) * 10, 100 if isinstance(default, int) else 1.0)
         low, high, log = 0, top, False
@@ -151,19 +135,20 @@ def param_specs(model: str) -> list[ParamSpec]:
     """One ``ParamSpec`` per parameter of registry model ``model``, in ``defaults`` order."""
     from engine.models import registry
     cls = registry.get(model)
-    space = dict(getattr(cls, "search_space", None) or {})
+    space = dict(cls.search_space)
     out = []
     for name, default in cls.defaults.items():
         tip, tunable = HELP.get(name, ""), name in space
-        where = CHOICES.get((model, name)) or CHOICES.get(("*", name))
-        choices = tuple(getattr(importlib.import_module(where[0]), where[1])) if where else ()
+        where = CHOICES.get(name)
+        choices = tuple(cls.param_choices.get(name, ())) or (
+            tuple(getattr(importlib.import_module(where[0]), where[1])) if where else ())
         if isinstance(default, bool):
             out.append(ParamSpec(name, "bool", default, help=tip, tunable=tunable))
         elif isinstance(default, str):
             kind = "choice" if choices else "text"
             out.append(ParamSpec(name, kind, default, choices=choices, help=tip, tunable=tunable))
         else:
-            low, high, log = _range(model, name, default, space)
+            low, high, log = _range(cls, name, default, space)
             if isinstance(default, int):
                 out.append(ParamSpec(name, "int", default, int(low), int(high), help=tip, tunable=tunable))
             else:
@@ -187,9 +172,7 @@ def model_info(model: str) -> ModelInfo:
     from engine.models import registry
     cls = registry.get(model)
     doc = (cls.__doc__ or "").strip().splitlines()
-    description = DESCRIPTIONS.get(model) or (doc[0] if doc else model)
-    return ModelInfo(name=model, description=description,
+    return ModelInfo(name=model, title=cls.title or model, description=cls.description or (doc[0] if doc else model),
                      torch="epochs" in cls.defaults and "patience" in cls.defaults,
-                     needs_catalog=bool(getattr(cls, "needs_catalog", False)),
-                     tunable=bool(getattr(cls, "search_space", None)),
+                     needs_catalog=cls.needs_catalog, tunable=bool(cls.search_space),
                      capabilities=frozenset(cls.capabilities), fast_params=dict(cls.fast_params))

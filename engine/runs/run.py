@@ -2,7 +2,7 @@
 
 ``train_run`` is the one call the Train pane (and the project store) use: fit a model from the
 registry on a split's train part (early-stopping on the split's valid part when it has one),
-evaluate it on the test part by the DESIGN.md protocol, diagnose its curves, return a ``Run``.
+evaluate it on the test part by the protocol of docs/ARCHITECTURE.md, diagnose its curves, return a ``Run``.
 """
 
 from __future__ import annotations

@@ -158,8 +158,8 @@ def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | Non
         if stopped == "cancelled":
             raise Cancelled()
         raise ModelError(f"every tuning trial failed; first error: {trials[0].error if trials else 'none'}")
-    best = max(done, key=lambda t: t.value)
-    return TuneResult(cls.name, metric, dict(best.params), float(best.value), trials, stopped)
+    best = max(done, key=lambda t: t.value if t.value is not None else -math.inf)
+    return TuneResult(cls.name, metric, dict(best.params), float(best.value or 0.0), trials, stopped)
 
 
 class _Stop(Exception):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from engine.data.interactions import Interactions, index_of
 from engine.errors import ValidationError
+from engine.models.capabilities import supports
 from engine.progress import CancelToken, ProgressCallback, check, emit, scaled
 from engine.simulate.policies import FixedPolicy, LinUCB, parse_policy
 from engine.simulate.replay import ReplayResult, replay
@@ -164,15 +165,14 @@ def model_arms(model, log: BanditLog, *, progress: ProgressCallback | None = Non
 
 
 def user_contexts(model, log: BanditLog, dims: int = CONTEXT_DIMS) -> tuple[np.ndarray, int, float]:
-    """LinUCB contexts from the model's user vectors (``engine.explain.latent.embeddings``):
+    """LinUCB contexts from the model's user vectors (capability "embeddings"):
     ((n_events, k + 1) float64, cold events, variance share kept). The vectors of the log's
     customers the model knows are centred, cut to their top k <= ``dims`` principal components,
     scaled to unit RMS norm, and a bias 1 is appended; customers the model never saw get zeros
     (bias only: the arm's plain mean)."""
-    from engine.explain.latent import embeddings, has_embeddings
-    if not has_embeddings(model):
-        raise ValidationError(f"LinUCB needs user vectors, and model {model.name} has none (most-popular and "
-                              "item-kNN score without embeddings); use BPR, iALS, EASE, SASRec, two-tower or text")
+    if not supports(model, "embeddings"):
+        raise ValidationError(f"LinUCB needs user vectors, and model {model.name} has none (it scores without "
+                              "embeddings); use a factor, sequence, text or EASE model")
     m_users = index_of(log.user_ids[log.users], model.user_ids_)     # (n,) model index or -1
     known, pos = np.unique(m_users[m_users >= 0], return_inverse=True)
     k = min(int(dims), len(known) - 1) if len(known) > 1 else 0
@@ -180,7 +180,7 @@ def user_contexts(model, log: BanditLog, dims: int = CONTEXT_DIMS) -> tuple[np.n
     kept = 0.0
     if k > 0:
         from sklearn.decomposition import PCA
-        vectors = embeddings(model, "user", known).astype(np.float64)  # (n_known, d)
+        vectors = model.embeddings("user", known).astype(np.float64)   # (n_known, d)
         k = min(k, vectors.shape[1])
         pca = PCA(n_components=k, svd_solver="full").fit(vectors)
         z = pca.transform(vectors)
@@ -231,7 +231,7 @@ def simulate(log: BanditLog, policies, models: dict | None = None, seed: int = 0
         if name is not None and name not in models:
             raise ValidationError(f"policy {spec!r}: no model named {name!r}")
     out = []
-    for j, (spec, kind, name) in enumerate(specs):
+    for j, (_, kind, name) in enumerate(specs):
         check(cancel)
         part = scaled(progress, j / len(specs), (j + 1) / len(specs))
         extra = {}

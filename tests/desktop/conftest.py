@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from desktop.app import create_app
+from desktop.startup import create_app
 from desktop.paths import DEMO_DATA, resource_path
 
 SETTLE_MS = 60_000

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
-from desktop import app as desktop_app
+from desktop import startup
 from desktop.paths import resource_path
 from desktop.qtmodels.frame_model import FrameModel
 
@@ -21,11 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.qt_no_exception_capture
 def test_exception_hook_logs_shows_dialog_and_keeps_running(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setenv("RECSCOPE_LOG_DIR", str(tmp_path / "logs"))
-    log_path = desktop_app.setup_logging()
+    log_path = startup.setup_logging()
     shown = []
-    monkeypatch.setattr(desktop_app.QMessageBox, "critical",
+    monkeypatch.setattr(startup.QMessageBox, "critical",
                         lambda parent, title, text: shown.append((parent, title, text)))
-    hook = desktop_app.ExceptionHook(log_path)
+    hook = startup.ExceptionHook(log_path)
     hook.window = window
     hook.install()
     try:

@@ -35,7 +35,7 @@ def trained(demo_path):
 @pytest.fixture
 def pane(qapp, qtbot, trained, tmp_path, monkeypatch):
     monkeypatch.setenv("RECSCOPE_LOG_DIR", str(tmp_path / "logs"))
-    from desktop.app import create_app
+    from desktop.startup import create_app
     from desktop.state import AppState
     from desktop.tasks import TaskRunner
     from desktop.views.explain_pane import ExplainPane

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop import app as desktop_app
+from desktop import startup
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def run_app(qapp, tmp_path, monkeypatch, path, script) -> tuple[int, list, str]:
     """
     monkeypatch.setenv("RECSCOPE_LOG_DIR", str(tmp_path / "logs"))
     shown: list = []
-    monkeypatch.setattr(desktop_app.QMessageBox, "critical",
+    monkeypatch.setattr(startup.QMessageBox, "critical",
                         lambda parent, title, text: shown.append((parent, title, text)))
     window_box = {}
 
@@ -132,7 +133,7 @@ def test_errors_while_the_dialog_is_open_are_logged_not_stacked(qapp, tmp_path, 
             after(800, loop.quit)
             loop.exec()
 
-        monkeypatch.setattr(desktop_app.QMessageBox, "critical", modal)
+        monkeypatch.setattr(startup.QMessageBox, "critical", modal)
         after(0, first)
         after(2500, lambda: (state.__setitem__("dialogs", len(shown)),
                              state.__setitem__("alive", window.isVisible()), finish()))
@@ -149,12 +150,12 @@ def test_unwritable_log_folder_does_not_stop_the_app(qapp, tmp_path, monkeypatch
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("RECSCOPE_LOG_DIR", str(blocker / "logs"))
-    monkeypatch.setattr(desktop_app.tempfile, "gettempdir", lambda: str(tmp_path))
-    path = desktop_app.setup_logging()
+    monkeypatch.setattr(startup.tempfile, "gettempdir", lambda: str(tmp_path))
+    path = startup.setup_logging()
     assert path == tmp_path / "recscope-logs" / "recscope.log"
     shown = []
-    monkeypatch.setattr(desktop_app.QMessageBox, "critical", lambda *a: shown.append(a))
-    monkeypatch.setattr(desktop_app, "log_dir", lambda: blocker / "logs")
+    monkeypatch.setattr(startup.QMessageBox, "critical", lambda *a: shown.append(a))
+    monkeypatch.setattr(startup, "log_dir", lambda: blocker / "logs")
 
     def start():
         window = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow"][-1]

@@ -38,14 +38,14 @@ def test_report_fields_are_consistent(ease_int8, teacher, ml_split):
     for key in ("size_bytes_before", "size_bytes_after", "metrics_before", "metrics_after",
                 "latency_ms_per_1k_before", "latency_ms_per_1k_after", "params_before", "peak_memory_after"):
         assert key in d
-    assert d["capabilities_after"] == ["additive"] and d["size_ratio"] == pytest.approx(r.size_ratio)
+    assert d["capabilities_after"] == ["contributions", "embeddings", "history", "rescoring"] and d["size_ratio"] == pytest.approx(r.size_ratio)
 
 
 def test_embedding_tables_shrink_with_int8(teacher, ml_split):
     r = compress(teacher("bpr"), "int8", train=ml_split.train, test=ml_split.test).report
     f = teacher("bpr").params["factors"]
     assert r.embedding_ratio == pytest.approx(4 * f / (f + 4), rel=1e-6)      # float32 -> int8 + a scale per row
-    assert r.model_after == "mf_compressed" and r.capabilities_after == ("embeddings",)
+    assert r.model_after == "mf_compressed" and r.capabilities_after == ("embeddings", "factor_tables")
     d = compress(teacher("bpr"), "distill:dim=4,epochs=1", train=ml_split.train).report
     assert d.model_after == "bpr" and d.params_ratio < 0.5 and d.metrics_after == {} and d.relative_change == {}
 

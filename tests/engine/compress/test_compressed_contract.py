@@ -13,6 +13,7 @@ from engine.compress import parse_method
 from engine.compress.api import apply_method
 from engine.errors import ModelError
 from engine.models.base import Recommender
+from engine.models.capabilities import CAPABILITIES
 
 _spec = importlib.util.spec_from_file_location(
     "_model_contract", Path(__file__).resolve().parents[1] / "models" / "test_contract.py")
@@ -54,7 +55,7 @@ def test_scores_recommend_and_attributes(case, compressed, ml_split):
     scores = model.score(users)
     assert scores.shape == (train.n_users, train.n_items) and scores.dtype == np.float32
     assert np.isfinite(scores).all()
-    assert model.capabilities <= {"embeddings", "attention", "differentiable", "item_features", "text", "additive"}
+    assert model.capabilities <= set(CAPABILITIES)
     public = [a for a in vars(model) if not a.startswith("_") and a != "params"]
     assert all(a.endswith("_") for a in public), public
     idx, val = model.recommend(users, k=20)
@@ -103,19 +104,22 @@ def _nan_bf16(d):
 @pytest.mark.parametrize("case", [c for c in CASES if c[0] in ("ease", "itemknn") and "distill" not in c[1]])
 def test_item_item_weights_still_explain_the_score(case, compressed, ml_split):
     model, _ = compressed(case)
-    assert "additive" in model.capabilities
+    assert {"contributions", "history", "rescoring"} <= model.capabilities
     user = 3
     scores = model.score([user])[0]
+    hist = model.history_of(user)
+    np.testing.assert_array_equal(hist, ml_split.train.seen[user].indices)
     for item in (0, 7, int(np.argmax(scores))):
-        hist, weights = model.item_weights(user, item)
-        np.testing.assert_array_equal(hist, ml_split.train.seen[user].indices)
+        weights, score, _ = model.contribution_values(item, hist)
         assert weights.sum() == pytest.approx(scores[item], rel=1e-4, abs=1e-5)
+        assert score == pytest.approx(scores[item], rel=1e-4, abs=1e-5)
 
 
 def test_int8_ease_weights_are_the_dequantised_matrix(teacher, compressed):
     ease = teacher("ease")
     model, _ = compressed(("ease", "int8"))
-    hist, w = model.item_weights(5, 11)
+    hist = model.history_of(5)
+    w = model.contribution_values(11, hist)[0]
     exact = ease.weights_[hist, 11]
     step = np.abs(ease.weights_[:, 11]).max() / 127
     assert np.all(np.abs(w - exact) <= step / 2 + 1e-7)
@@ -124,8 +128,9 @@ def test_int8_ease_weights_are_the_dequantised_matrix(teacher, compressed):
 def test_sasrec_capabilities_follow_the_method(compressed):
     int8, _ = compressed(("sasrec", "int8"))
     half, _ = compressed(("sasrec", "fp16"))
-    assert "differentiable" not in int8.capabilities and "attention" in int8.capabilities
-    assert {"attention", "differentiable", "embeddings"} <= half.capabilities
+    assert "history_gradients" not in int8.capabilities and "attention" in int8.capabilities
+    assert {"attention", "history_gradients", "embeddings"} <= half.capabilities
+    assert "objective" not in half.capabilities          # it was not trained with an objective of its own
     att = int8.attention(2)
     assert att.ndim == 4 and np.allclose(att.sum(-1), 1.0, atol=1e-5)
     emb = half.history_embeddings(2).requires_grad_()
@@ -149,5 +154,5 @@ def test_pruning_reaches_the_requested_sparsity(compressed, teacher):
     total = model.user_factors_.size + model.item_factors_.size
     assert nz == pytest.approx(0.5 * total, abs=2)
     sas, _ = compressed(("sasrec", "prune:0.6,scope=layer"))
-    w = sas._module.blocks[0].ffn[0].weight
+    w = sas.module_.blocks[0].ffn[0].weight
     assert (w == 0).float().mean().item() == pytest.approx(0.6, abs=0.01)

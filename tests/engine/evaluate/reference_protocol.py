@@ -1,4 +1,4 @@
-"""An independent, deliberately plain reference of the DESIGN.md evaluation protocol.
+"""An independent, deliberately plain reference of the evaluation protocol of docs/ARCHITECTURE.md.
 
 Different code path from engine.evaluate: dicts, sets and Python loops in float64, its own
 popularity and EASE scoring, its own id maps. Only numpy's matrix inverse/product is borrowed

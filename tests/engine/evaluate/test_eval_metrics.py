@@ -1,4 +1,4 @@
-"""Hand-computed cases for every metric formula and every protocol rule of DESIGN.md."""
+"""Hand-computed cases for every metric formula and every protocol rule of docs/ARCHITECTURE.md."""
 
 import math
 

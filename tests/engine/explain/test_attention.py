@@ -6,7 +6,7 @@ import pytest
 from engine.errors import EngineError
 from engine.explain.api import explain
 from engine.explain.attention import attention_values
-from engine.explain.history import history_of
+
 
 
 def test_attention_rows_sum_to_one_and_are_causal(ml_models, ml_catalog, pick_users):
@@ -16,7 +16,7 @@ def test_attention_rows_sum_to_one_and_are_causal(ml_models, ml_catalog, pick_us
         uid = model.user_ids_[u]
         item = model.item_ids_[model.recommend([u], k=1)[0][0, 0]]
         a = explain(model, uid, item, "attention", catalog=ml_catalog)
-        hist = history_of(model, u)
+        hist = model.history_of(u)
         n = len(hist)
         assert a.weights.shape == (p["blocks"], p["heads"], n, n)
         np.testing.assert_allclose(a.weights.sum(-1), 1.0, atol=1e-5)
@@ -30,7 +30,7 @@ def test_rollout_ranks_every_position(ml_models, pick_users):
     model = ml_models["sasrec"]
     u = pick_users(model, 1, seed=2)[0]
     r = attention_values(model, u)
-    assert r.shape == (len(history_of(model, u)),) and np.all(r >= 0)
+    assert r.shape == (len(model.history_of(u)),) and np.all(r >= 0)
     assert r.sum() == pytest.approx(1.0, abs=1e-6)
 
 

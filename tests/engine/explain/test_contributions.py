@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine.explain.api import explain
-from engine.explain.history import history_of, score_history
+from engine.explain.history import score_history
 
 
 def _pairs(model, users):
@@ -24,7 +24,7 @@ def test_additive_contributions_sum_to_the_score(name, ml_models, ml_catalog, pi
         assert a.method == "contributions" and a.baseline == 0.0
         assert abs(a.values.sum() - score) <= 1e-5 * max(1.0, abs(score))
         assert abs(a.target - score) <= 1e-5 * max(1.0, abs(score))
-        hist = history_of(model, u)
+        hist = model.history_of(u)
         assert list(a.keys) == model.item_ids_[hist].tolist()
         assert list(a.labels) == ml_catalog.titles(model.item_ids_[hist])
 
@@ -36,7 +36,7 @@ def test_fold_in_contributions_sum_to_the_history_score(name, ml_models, pick_us
     for uid, iid in _pairs(model, pick_users(model, 6)):
         a = explain(model, uid, iid, "contributions")
         u, i = model.user_index(uid), int(np.searchsorted(model.item_ids_, iid))
-        s = float(score_history(model, model.item_ids_[history_of(model, u)])[i])
+        s = float(score_history(model, model.item_ids_[model.history_of(u)])[i])
         assert abs(a.target - s) <= 1e-5 * max(1.0, abs(s))
         assert abs(a.values.sum() - (a.target - a.baseline)) <= 1e-6 * max(1.0, abs(a.target))
         assert a.baseline == pytest.approx(float(getattr(model, "item_bias_", np.zeros(model.n_items))[i]))

@@ -5,12 +5,12 @@ import pytest
 
 from engine.explain.api import explain
 from engine.explain.counterfactual import counterfactual, ranks_and_margins
-from engine.explain.history import history_of, score_histories
+from engine.explain.history import score_histories
 
 
 def _rank_without(model, u, item, removed_ids):
     """Rank of ``item`` after re-scoring the history without ``removed_ids`` (seen items excluded)."""
-    hist = history_of(model, u)
+    hist = model.history_of(u)
     drop = np.isin(model.item_ids_[hist], np.asarray(removed_ids))
     if model.name == "sasrec":                    # positions: drop exactly as many as were removed
         drop = np.zeros(len(hist), bool)
@@ -41,7 +41,7 @@ def test_removal_drops_the_item_out_of_the_top_k(name, ml_models, ml_catalog, pi
                 assert cf.rank_after > 10
                 assert _rank_without(model, u, item, list(cf.removed)) > 10
             else:
-                assert _rank_without(model, u, item, list(model.item_ids_[history_of(model, u)])) <= 10
+                assert _rank_without(model, u, item, list(model.item_ids_[model.history_of(u)])) <= 10
     assert found >= 3
 
 

@@ -9,8 +9,8 @@ from engine.errors import Cancelled, EngineError
 from engine.explain import shap_explain
 from engine.explain.faithfulness import deletion_methods, deletion_test, deletion_tests
 from engine.explain.feature_deletion import (SHAP_BACKGROUND, SHAP_SEED, _shap_part, background_margins,
-                                             feature_deletion, feature_gradients, present_masks, tower_inputs)
-from engine.explain.gradients import integrated_gradients, saliency
+                                             feature_deletion, feature_gradients, present_masks)
+from engine.explain.gradients import integrated_gradients, saliency, tower_inputs
 from engine.explain.types import Faithfulness
 from engine.progress import CancelToken
 
@@ -53,7 +53,7 @@ def test_every_method_beats_random_deletion(name, ml_models, ml_split):
 def test_curves_end_at_one_when_every_unit_is_deleted(name, steps, methods, ml_models, ml_split):
     model = ml_models[name]
     result = deletion_test(model, ml_split[1], methods=methods, users=25, k=3, steps=steps, seed=1)
-    n_units = {"feature": len(getattr(model, "feature_names", [])), "shap": len(getattr(model, "feature_names", [])),
+    n_units = {"feature": len(model.feature_names() if hasattr(model, "feature_names") else []), "shap": len(model.feature_names() if hasattr(model, "feature_names") else []),
                "factor": getattr(model, "item_factors_", np.empty((0, 0))).shape[1], "history": steps}
     checked = 0
     for test in TESTS:
@@ -79,7 +79,7 @@ def test_shap_curves_end_at_the_sum_of_its_values_over_their_total(ml_models):
             for u, i in zip(users, items)]
     expected = np.array([(a.target - a.baseline) / np.abs(a.values).sum() for a in pane])
     for curve in ("shap", "random"):
-        assert drops[curve].shape == (4, len(model.feature_names) + 1)
+        assert drops[curve].shape == (4, len(model.feature_names()) + 1)
         np.testing.assert_allclose(drops[curve][:, 0], 0.0, atol=1e-12)
         np.testing.assert_allclose(drops[curve][:, -1], expected, rtol=1e-6, atol=1e-9)
 
@@ -89,7 +89,7 @@ def test_feature_attributions_match_the_explain_pane(ml_models):
     users, items = np.array([0, 7, 42]), np.array([49, 180, 99])
     x, bias = tower_inputs(model, users, items)
     for method, explain in (("saliency", saliency), ("ig", integrated_gradients)):
-        batched = feature_gradients(model, method, x, bias)
+        batched = feature_gradients(model.towers(), method, x, bias)
         single = np.stack([explain(model, int(u), int(i)).values for u, i in zip(users, items)])
         np.testing.assert_allclose(batched, single, rtol=1e-4, atol=1e-5)
     game = shap_explain.ShapGame(model, SHAP_BACKGROUND, SHAP_SEED)

@@ -5,7 +5,7 @@ import pytest
 
 from engine.errors import EngineError
 from engine.explain.api import explain
-from engine.explain.history import history_of, score_history
+from engine.explain.history import score_history
 
 
 def _pairs(model, users, k=2):
@@ -31,7 +31,7 @@ def test_sasrec_gradients_explain_the_real_score(ml_models, pick_users):
         for method in ("saliency", "ig"):
             a = explain(model, uid, iid, method)
             assert a.target == pytest.approx(float(model.score([u])[0, i]), rel=1e-4, abs=1e-4)
-            assert list(a.keys) == model.item_ids_[history_of(model, u)].tolist()
+            assert list(a.keys) == model.item_ids_[model.history_of(u)].tolist()
 
 
 def test_fold_in_gradients_explain_the_fold_in_score(ml_models, pick_users):
@@ -40,7 +40,7 @@ def test_fold_in_gradients_explain_the_fold_in_score(ml_models, pick_users):
     for uid, iid in _pairs(model, pick_users(model, 3, seed=6)):
         u, i = model.user_index(uid), int(np.searchsorted(model.item_ids_, iid))
         a = explain(model, uid, iid, "ig")
-        s = float(score_history(model, model.item_ids_[history_of(model, u)])[i])
+        s = float(score_history(model, model.item_ids_[model.history_of(u)])[i])
         assert a.target == pytest.approx(s, rel=1e-6, abs=1e-6) and a.baseline == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(EngineError, match="supports: contributions, latent, ig, counterfactual"):
         explain(model, uid, iid, "saliency")
@@ -53,6 +53,6 @@ def test_two_tower_features_rebuild_the_score(ml_models, ml_catalog, pick_users)
         u, i = model.user_index(uid), int(np.searchsorted(model.item_ids_, iid))
         a = explain(model, uid, iid, "saliency", catalog=ml_catalog)
         assert a.target == pytest.approx(float(model.score([u])[0, i]), rel=1e-4, abs=1e-4)
-        assert list(a.keys) == model.feature_names
+        assert list(a.keys) == model.feature_names()
         assert a.labels[list(a.keys).index("item id")] == f"item id = {ml_catalog.titles([iid])[0]}"
         assert any(label.startswith("item category = ") for label in a.labels)

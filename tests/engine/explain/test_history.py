@@ -5,7 +5,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from engine.errors import ModelError
-from engine.explain.history import history_of, score_histories, score_history
+from engine.explain.history import score_histories, score_history
 
 
 @pytest.mark.parametrize("name", ["ease", "itemknn", "sasrec"])
@@ -14,7 +14,7 @@ def test_own_history_reproduces_the_score_exactly(name, ml_models, pick_users):
     users = pick_users(model, 12)
     trained = model.score(users)
     for row, u in enumerate(users):
-        ids = model.item_ids_[history_of(model, u)]
+        ids = model.item_ids_[model.history_of(u)]
         got = score_history(model, ids)
         assert got.shape == (model.n_items,) and got.dtype == np.float32
         np.testing.assert_allclose(got, trained[row], rtol=1e-5, atol=1e-5 * np.abs(trained[row]).max())
@@ -27,7 +27,7 @@ def test_ials_recomputed_user_factor_is_close(ml_models, pick_users):
     model = ml_models["ials"]
     users = pick_users(model, 20)
     trained = model.score(users)
-    got = score_histories(model, [history_of(model, u) for u in users])
+    got = score_histories(model, [model.history_of(u) for u in users])
     spread = np.abs(trained).max(axis=1, keepdims=True)
     assert np.all(np.abs(got - trained) <= 0.05 * spread)
     assert min(spearmanr(a, b).statistic for a, b in zip(got, trained)) > 0.98
@@ -39,7 +39,7 @@ def test_bpr_fold_in_ranks_like_the_trained_vector(ml_models, pick_users):
     model = ml_models["bpr"]
     users = pick_users(model, 20)
     trained = model.score(users)
-    got = score_histories(model, [history_of(model, u) for u in users])
+    got = score_histories(model, [model.history_of(u) for u in users])
     rho = [spearmanr(a, b).statistic for a, b in zip(got, trained)]
     assert np.mean(rho) > 0.8
 

@@ -7,7 +7,7 @@ from engine.data.dataset import open_dataset
 from engine.data.interactions import Interactions
 from engine.explain.api import explain, methods_for
 from engine.explain.counterfactual import ranks_and_margins
-from engine.explain.history import history_of, score_histories, score_history
+from engine.explain.history import score_histories, score_history
 from engine.models import registry
 
 
@@ -52,7 +52,7 @@ def test_hybrid_scores_histories_and_finds_counterfactuals(text, demo):
     assert methods_for(model) == ["counterfactual"]
     found = 0
     for u in range(0, 40, 5):
-        hist = history_of(model, u)
+        hist = model.history_of(u)
         s = score_histories(model, [hist])[0]
         assert np.isfinite(s).all()
         cand = np.ones(model.n_items, bool)

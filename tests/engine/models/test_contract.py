@@ -17,6 +17,7 @@ from engine.data.interactions import Interactions
 from engine.errors import Cancelled, ModelError
 from engine.models import registry
 from engine.models.base import Recommender
+from engine.models.capabilities import CAPABILITIES
 from engine.progress import CancelToken, Progress
 
 MODELS = registry.available()
@@ -71,8 +72,7 @@ def test_fit_scores_all_items_as_finite_float32(name, fitted, ml_slice):
     assert scores.shape == (ml_slice.n_users, ml_slice.n_items)
     assert scores.dtype == np.float32
     assert np.isfinite(scores).all()
-    assert model.name == name and model.capabilities <= {"embeddings", "attention", "differentiable",
-                                                          "item_features", "text", "additive"}
+    assert model.name == name and model.capabilities <= set(CAPABILITIES)
     public = [a for a in vars(model) if not a.startswith("_") and a != "params"]
     assert all(a.endswith("_") for a in public), public
 

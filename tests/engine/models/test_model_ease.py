@@ -31,11 +31,11 @@ def test_scores_are_sums_of_item_weights(ml_slice):
     model = EASE().fit(ml_slice)
     scores = model.score(np.arange(ml_slice.n_users))
     for user, item in [(0, 0), (42, 7), (299, ml_slice.n_items - 1)]:
-        hist, w = model.item_weights(user, item)
+        hist = model.history_of(user)
         np.testing.assert_array_equal(hist, ml_slice.seen[user].indices)
-        assert w.dtype == np.float32 and w.sum() == pytest.approx(scores[user, item], rel=1e-4, abs=1e-5)
-    with pytest.raises(ModelError):
-        model.item_weights(ml_slice.n_users, 0)
+        w, score, base = model.contribution_values(item, hist)
+        assert base == 0.0 and score == pytest.approx(scores[user, item], rel=1e-4, abs=1e-5)
+        assert w.sum() == pytest.approx(scores[user, item], rel=1e-4, abs=1e-5)
 
 
 def test_too_many_items_is_refused_with_advice(ml_slice):

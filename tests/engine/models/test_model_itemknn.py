@@ -39,11 +39,11 @@ def test_scores_are_sums_of_item_weights(ml_slice):
     scores = model.score(np.arange(ml_slice.n_users))
     np.testing.assert_allclose(scores, ml_slice.seen.toarray() @ model.sim_.toarray(), rtol=1e-5, atol=1e-5)
     for user, item in [(0, 0), (17, 50), (299, ml_slice.n_items - 1)]:
-        hist, w = model.item_weights(user, item)
+        hist = model.history_of(user)
         np.testing.assert_array_equal(hist, ml_slice.seen[user].indices)
-        assert w.dtype == np.float32 and w.sum() == pytest.approx(scores[user, item], rel=1e-5, abs=1e-6)
-    with pytest.raises(ModelError):
-        model.item_weights(0, ml_slice.n_items)
+        w, score, base = model.contribution_values(item, hist)
+        assert base == 0.0 and score == pytest.approx(scores[user, item], rel=1e-5, abs=1e-6)
+        assert w.sum() == pytest.approx(scores[user, item], rel=1e-5, abs=1e-6)
 
 
 @pytest.mark.parametrize("params", [{"k": 0}, {"shrink": -1.0}])

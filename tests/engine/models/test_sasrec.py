@@ -51,7 +51,7 @@ def test_training_windows_cut_long_histories_from_the_end():
 
 def test_attention_rows_sum_to_one_and_ignore_the_future(model):
     user = 5
-    hist = model.history_items(user)
+    hist = model.history_of(user)
     att = model.attention(user)
     n = len(hist)
     assert 1 < n <= model.max_len_ and att.shape == (2, 2, n, n) and att.dtype == np.float32
@@ -71,7 +71,7 @@ def test_embedding_forward_matches_score_and_has_gradients(model):
     best = int(model.recommend([user], k=1)[0][0, 0])
     scores[0, best].backward()
     saliency = emb.grad.norm(dim=-1)
-    assert saliency.shape == (len(model.history_items(user)),) and torch.all(torch.isfinite(saliency))
+    assert saliency.shape == (len(model.history_of(user)),) and torch.all(torch.isfinite(saliency))
     assert saliency.sum() > 0
     with pytest.raises(ModelError):
         model.score_embeddings(torch.zeros(model.max_len_ + 1, 16))
@@ -87,7 +87,7 @@ def test_scores_depend_on_history_order(model):
     clone.seq_items_[start:stop] = clone.seq_items_[start:stop][::-1]
     after = clone.score([user])
     assert not np.allclose(before, after)
-    assert sorted(clone.history_items(user)) == sorted(model.history_items(user))
+    assert sorted(clone.history_of(user)) == sorted(model.history_of(user))
 
 
 def test_learns_a_successor_rule():
@@ -173,4 +173,4 @@ def test_history_is_the_latest_max_len_items_in_time_order(data, model):
     order = np.lexsort((np.flatnonzero(mine), data.timestamps[mine]))
     latest = data.item_idx[mine][order][-model.max_len_:]
     assert mine.sum() > model.max_len_
-    np.testing.assert_array_equal(model.history_items(user), latest)
+    np.testing.assert_array_equal(model.history_of(user), latest)

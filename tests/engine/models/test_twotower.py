@@ -62,7 +62,7 @@ def test_bad_user_file_is_a_data_format_error(tmp_path):
 def test_score_changes_when_an_items_category_changes(fitted, ml):
     inter, _, _ = ml
     model = fitted
-    names = model.feature_names
+    names = model.feature_names()
     assert names == ["user id", "user age band", "user gender", "user occupation", "item id", "item category"]
     users, items = np.array([0, 5, 9]), np.array([0, 1, 49])
     X = model.feature_matrix(users, items)
@@ -96,7 +96,7 @@ def test_catalog_change_changes_scores(fitted, ml):
 def test_without_catalog_it_is_matrix_factorisation(ml):
     inter, _, _ = ml
     model = TwoTower(**FAST, loss="bpr").fit(inter)
-    assert model.feature_names == ["user id", "item id"]
+    assert model.feature_names() == ["user id", "item id"]
     assert model.item_features_.empty and model.user_factors_.shape == (inter.n_users, 16)
 
 
@@ -105,7 +105,7 @@ def test_save_load_keeps_features_and_scores(fitted, ml, tmp_path):
     loaded = Recommender.load(fitted.save(tmp_path / "m"))
     users = np.arange(inter.n_users)
     assert np.array_equal(loaded.score(users), fitted.score(users))
-    assert loaded.feature_names == fitted.feature_names
+    assert loaded.feature_names() == fitted.feature_names()
     assert loaded.user_features_.describe(3) == fitted.user_features_.describe(3)
     X = fitted.feature_matrix([1, 2], [3, 4])
     assert np.array_equal(loaded.feature_forward(X), fitted.feature_forward(X))
