@@ -84,7 +84,7 @@ def catalog_from_frame(frame: pd.DataFrame, items: np.ndarray, mapping, order=No
 def read_catalog(path, id_column: str | None = None, *, progress=None, cancel=None) -> ItemCatalog:
     """ItemCatalog from a separate file (movies, products ...); the id column is inferred unless given."""
     from engine.data.readers import read_table
-    from engine.data.schema import infer_mapping
+    from engine.data.inference import infer_mapping
     table = read_table(path, progress=progress, cancel=cancel)
     frame = table.frame
     mapping = infer_mapping(frame)

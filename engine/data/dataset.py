@@ -15,7 +15,8 @@ import pandas as pd
 from engine.data.catalog import ItemCatalog, catalog_from_frame, read_catalog
 from engine.data.interactions import Interactions, normalize_ids
 from engine.data.readers import Table, read_table
-from engine.data.schema import ColumnMapping, infer_mapping, is_nested
+from engine.data.inference import infer_mapping, is_nested
+from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError
 from engine.progress import check, emit, scaled
 
@@ -126,7 +127,7 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
                               "needs one row per user–item event: explode the lists first", path=name, column=col)
     if dedup not in DEDUP:
         raise SchemaError(f"dedup must be one of {', '.join(DEDUP)}, not {dedup!r}")
-    report = DataReport(rows_read=len(frame))
+    report = DataReport(rows_read=len(frame), warnings=list(table.notes))
     keep = np.ones(len(frame), dtype=bool)
 
     def drop(mask: np.ndarray, reason: str) -> None:
@@ -152,7 +153,7 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
     ts = None
     if mapping.timestamp:
         emit(progress, 0.3, "parsing timestamps", "validate")
-        ts, note = to_epoch_seconds(frame[mapping.timestamp], table, mapping.timestamp, keep)
+        ts, note = to_epoch_seconds(frame[mapping.timestamp], table, mapping.timestamp, keep, mapping.date_order)
         if note:
             report.warnings.append(note)
         drop(np.isnan(ts), f"missing {mapping.timestamp}")
@@ -245,11 +246,14 @@ def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarr
     return num
 
 
-def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> tuple[np.ndarray, str | None]:
+def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
+                     order: str | None = None) -> tuple[np.ndarray, str | None]:
     """((n,) float64 seconds since the epoch, NaN where missing; a note or None).
 
     Accepts datetimes, epoch seconds or milliseconds, Excel serial dates, and date strings (ISO,
-    "12/1/2010 8:26", ...; naive times are taken as UTC). ValidationError names the first bad row.
+    "12/1/2010 8:26", "01.12.2010 08:26", ...; naive times are taken as UTC). ``order`` ("DMY",
+    "MDY", "YMD") says how ambiguous text dates are written (see ``inference.date_order``).
+    ValidationError names the first bad row.
     """
     note = None
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
@@ -267,13 +271,13 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> 
     parsed = _parse_dates(text, "ISO8601")
     failed = parsed.isna().to_numpy() & ~missing & keep
     if failed.any():
-        guess = pd.tseries.api.guess_datetime_format(text[~missing].iloc[0])
-        formats = [guess] if guess else []
-        if guess and "%m" in guess and "%d" in guess:  # 12/1/2010 vs 1/12/2010: try both orders
-            formats.append(guess.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d"))
+        guess = pd.tseries.api.guess_datetime_format(text[~missing].iloc[0], dayfirst=order == "DMY")
+        formats = [_in_order(guess, order)] if guess else []
+        if guess and order is None and "%m" in guess and "%d" in guess:  # 12/1/2010 vs 1/12/2010: try both
+            formats.append(_swap_day_month(guess))
         formats.append("mixed")
         for fmt in formats:
-            alt = _parse_dates(text, fmt)
+            alt = _parse_dates(text, fmt, dayfirst=order == "DMY")
             bad = alt.isna().to_numpy() & ~missing & keep
             if bad.sum() < failed.sum():
                 parsed, failed = alt, bad
@@ -281,14 +285,30 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> 
             if not failed.any():
                 break
     if failed.any():
-        raise _first_bad(failed, s, table, col, "a date or time")
+        raise _first_bad(failed, s, table, col, "a date or time" + (
+            f" written {_ORDER_WORDS[order]}" if order in _ORDER_WORDS else ""))
     return _seconds(parsed), note
 
 
-def _parse_dates(text: pd.Series, fmt: str) -> pd.Series:
+_ORDER_WORDS = {"DMY": "day-first", "MDY": "month-first"}
+
+
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+
+
+def _in_order(fmt: str, order: str | None) -> str:
+    """``fmt`` with day and month in ``order`` ("DMY": %d before %m, "MDY": %m before %d)."""
+    if order not in _ORDER_WORDS or "%m" not in fmt or "%d" not in fmt:
+        return fmt
+    day_first = fmt.index("%d") < fmt.index("%m")
+    return fmt if day_first == (order == "DMY") else _swap_day_month(fmt)
+
+
+def _parse_dates(text: pd.Series, fmt: str, dayfirst: bool = False) -> pd.Series:
     """UTC datetimes of ``text`` in format ``fmt``; NaT where a value does not parse."""
     try:
-        return pd.to_datetime(text, errors="coerce", utc=True, format=fmt)
+        return pd.to_datetime(text, errors="coerce", utc=True, format=fmt, dayfirst=dayfirst)
     except (ValueError, TypeError, OverflowError):
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
 

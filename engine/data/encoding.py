@@ -17,13 +17,12 @@ SNIFF_BYTES = 256 * 1024
 #: Bytes charset-normalizer looks at (the whole file is then decoded strictly with its choice).
 DETECT_BYTES = 2 * 2**20
 UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
-#: Single-byte Latin code pages charset-normalizer confuses on short samples (a German file "is"
-#: cp1250, a Turkish one cp1252): between them the one whose accented letters belong to the
-#: supported languages' alphabets wins, cp1252 (Windows' Western default) on a tie.
-_LATIN = {"cp1250", "cp1252", "cp1254", "latin_1", "iso8859_15", "iso8859_2", "iso8859_9", "mac_roman",
-          "cp850", "cp437", "mac_latin2", "iso8859_16", "cp858", "cp1257", "iso8859_13"}
+#: Single-byte code pages charset-normalizer confuses on short samples (a German file "is" cp1250
+#: or hp_roman8, a Turkish one cp1252): among the detected one and these three, the one whose
+#: accented characters are most often letters of the supported languages wins, cp1252 (Windows'
+#: Western default) on a tie.
 _LATIN_CHOICES = ("cp1252", "cp1250", "cp1254")
-_LETTERS = frozenset("äöüßÄÖÜéèêëàâæçîïôœùûÿÉÈÊËÀÂÆÇÎÏÔŒÙÛŸáíóúñÁÍÓÚÑìòÌÒãõÃÕąćęłńśźżĄĆĘŁŃŚŹŻğıİşĞŞøØåÅ€")
+_LETTERS = frozenset("ºªäöüßÄÖÜéèêëàâæçîïôœùûÿÉÈÊËÀÂÆÇÎÏÔŒÙÛŸáíóúñÁÍÓÚÑìòÌÒãõÃÕąćęłńśźżĄĆĘŁŃŚŹŻğıİşĞŞøØåÅ€")
 _NAMES = {"utf_8": "utf-8", "latin_1": "latin-1", "utf_16": "utf-16", "gb2312": "gb18030", "gbk": "gb18030",
           "cp936": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932"}
 
@@ -143,10 +142,18 @@ def detect(raw: bytes, name: str) -> str:
                           f"{', '.join(tried) or 'every detector guess'}); save it as UTF-8 CSV", path=name)
 
 
+def _single_byte(enc: str) -> bool:
+    """True for a code page with one byte per character (cp1252, hp_roman8, ...), not GB18030 & co."""
+    try:
+        return len(bytes(range(0x80, 0x100)).decode(enc, errors="replace")) == 0x80
+    except LookupError:
+        return False
+
+
 def _western(raw: bytes, enc: str) -> str:
     """Among ``enc`` and cp1252 / cp1250 / cp1254, the Latin code page whose accented characters are
     most often letters of the supported languages (cp1252 first on a tie); ``enc`` when not Latin."""
-    if enc not in _LATIN:
+    if not _single_byte(enc):
         return enc
     sample = raw[:SNIFF_BYTES]
     best, best_score = enc, -1

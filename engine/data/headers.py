@@ -114,7 +114,8 @@ def name_hits(column, prefer: str | None = None) -> list[NameHit]:
         entries = voc.names.get(key)
         if entries:
             role, lang, word = next((e for e in entries if e[1] == prefer), entries[0])
-            return [NameHit(role, score, lang, word)]
+            own = key in (role, role + "id")  # "title", "userid": the role's own name
+            return [NameHit(role, 1.0 if own else score, lang, word)]
     found = {}  # role -> ((end, length), hit)
     for stem, role, lang, word in voc.contains:
         if len(stem) < 3 and not _CJK.search(stem):
