@@ -7,6 +7,7 @@ Validation is all-or-nothing: a bad value raises ``ValidationError`` naming file
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -89,28 +90,39 @@ class Dataset:
 
 def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: str | None = None,
                  catalog_path=None, catalog_mapping: ColumnMapping | dict | None = None,
-                 filters: LoadFilters | dict | None = None, progress=None, cancel=None, **build_kw) -> Dataset:
-    """read_table + infer_mapping (+ overrides) + build_dataset (+ a catalog file joined).
+                 filters: LoadFilters | dict | None = None, recipe=None, drop_proposed: bool = False,
+                 progress=None, cancel=None, **build_kw) -> Dataset:
+    """read_table + infer_mapping (+ a recipe, + overrides) + build_dataset (+ a catalog joined).
 
     mapping: a full ColumnMapping, or a dict of role overrides applied to the inferred one (the
-    same for ``catalog_mapping`` and the catalog file). filters: LoadFilters (or its dict).
-    A MovieLens ratings file joins its sibling movie file (u.item / movies.dat) as the catalog;
-    catalog_path names a separate catalog file explicitly.
+    same for ``catalog_mapping`` and the catalog file). recipe: an ``engine.data.recipe.Recipe``
+    whose mapping, sheet and catalog mapping apply first (its filters are the caller's to merge).
+    filters: LoadFilters (or its dict); drop_proposed: also leave out every proposed non-product
+    code. A MovieLens ratings file joins its sibling movie file (u.item / movies.dat) as the
+    catalog; catalog_path names a separate catalog file explicitly.
     """
     from engine.data import movielens
-    table = read_table(path, sheet=sheet, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
-    if mapping is None:
-        mapping = infer_mapping(table.frame)
-    elif isinstance(mapping, dict):
-        mapping = infer_mapping(table.frame).replace(**mapping)
-    if isinstance(filters, dict):
-        filters = LoadFilters.from_dict(filters)
+    from engine.data.recipe import apply_mapping
+    table = read_table(path, sheet=sheet or (recipe.sheet if recipe else None),
+                       progress=scaled(progress, 0.0, 0.5), cancel=cancel)
+    if not isinstance(mapping, ColumnMapping):
+        inferred = infer_mapping(table.frame)
+        if recipe is not None:
+            inferred = apply_mapping(inferred, recipe.mapping, table.frame.columns, source="the import recipe",
+                                     file=table.name)
+        mapping = inferred.replace(**mapping) if mapping else inferred
+    filters = LoadFilters.from_dict(filters) if isinstance(filters, dict) else (filters or LoadFilters())
+    if drop_proposed:
+        codes = [c.item for c in preview_filters(table, mapping, filters, cancel=cancel).candidates]
+        filters = dataclasses.replace(filters, exclude_items=list(dict.fromkeys(filters.exclude_items + codes)))
     ds = build_dataset(table, mapping, filters=filters, progress=scaled(progress, 0.5, 0.95), cancel=cancel,
                        **build_kw)
     if catalog_path is None and ds.catalog is None:
         catalog_path = movielens.sibling_catalog(path)
     if catalog_path is not None:
-        attach_catalog(ds, read_table(catalog_path, cancel=cancel), catalog_mapping)
+        cat = recipe.catalog if recipe is not None and recipe.catalog else {}
+        attach_catalog(ds, read_table(catalog_path, sheet=cat.get("sheet"), cancel=cancel),
+                       catalog_mapping or cat.get("mapping"))
     emit(progress, 1.0, f"{ds.interactions.n_events:,} events", "load")
     return ds
 

@@ -91,6 +91,7 @@ def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:
     chosen: dict[str, _Choice] = {}
     used: set[str] = set()
     extra: list[str] = []
+    extra_why: list[str] = []
     for score, _, hit, col in sorted(_name_candidates(cols, info, lang), key=lambda c: (c[0], c[1]), reverse=True):
         key = "value" if hit.role in _VALUE_ROLES else hit.role
         if col in used or (key in chosen and key != "extra"):
@@ -98,6 +99,7 @@ def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:
         used.add(col)
         if key == "extra":
             extra.append(col)
+            extra_why.append(hit.describe(col))
         else:
             chosen[key] = _Choice(col, score, hit.describe(col), hit.role if key == "value" else None)
     catalog = _is_catalog(sample, chosen, extra)
@@ -107,6 +109,8 @@ def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:
     if generic and "value" not in chosen:
         _headless_rating(sample, info, chosen, used)
     m = ColumnMapping(extra=[c for c in cols if c in extra], kind="catalog" if catalog else "interactions")
+    if extra_why:
+        m.evidence["extra"] = "; ".join(extra_why)
     for key, c in chosen.items():
         setattr(m, key, c.col)
         m.confidence[key] = round(float(c.score), 2)

@@ -72,6 +72,14 @@ class ColumnMapping:
                 else:
                     conf[k] = 1.0
                     why[k] = USER_CHOICE
+        taken = {v for k, v in changes.items() if k in ROLES and v is not None}
+        for role in ROLES:  # a column the user gives a role leaves the role it had
+            if role not in changes and getattr(self, role) in taken:
+                changes[role] = None
+                conf.pop(role, None)
+                why.pop(role, None)
+        if "extra" not in changes and any(c in taken for c in self.extra):
+            changes["extra"] = [c for c in self.extra if c not in taken]
         if changes.get("user") or changes.get("item"):
             changes.setdefault("kind", "interactions")
         if changes.get("value", self.value) is None and "value_kind" not in changes:
