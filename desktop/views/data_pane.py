@@ -342,7 +342,6 @@ class DataPane(QWidget):
         self.preview_table.verticalHeader().hide()
         self.preview_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.preview_table.setMaximumHeight(150)
         self.preview_table.setToolTip("What loading with this mapping and these filters would leave out")
         lay.addWidget(self.preview_table)
         self.preview_summary = QLabel("")
@@ -604,6 +603,8 @@ class DataPane(QWidget):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.preview_table.setItem(row, 1, cell)
             self.preview_table.resizeRowsToContents()
+            rows = sum(self.preview_table.rowHeight(r) for r in range(self.preview_table.rowCount()))
+            self.preview_table.setFixedHeight(self.preview_table.horizontalHeader().height() + rows + 4)
             self.preview_summary.setText(f"Of {pv.rows_read:,} rows, {pv.rows_left:,} would load: "
                                          f"{pv.users_left:,} customers, {pv.items_left:,} items.")
         finally:
@@ -652,6 +653,13 @@ class DataPane(QWidget):
             f"items have no catalog row · <b>{join['cold']:,}</b> catalog items were never bought "
             f"(cold-start candidates)" if join else "")
         self.recipe_button.setEnabled(True)
+        if prof.time_min and prof.time_max:  # the date filter starts at the data's own span
+            for on, edit, iso in ((self.date_from_on, self.date_from, prof.time_min),
+                                  (self.date_to_on, self.date_to, prof.time_max)):
+                if not on.isChecked():
+                    edit.blockSignals(True)
+                    edit.setDate(QDate.fromString(iso[:10], "yyyy-MM-dd"))
+                    edit.blockSignals(False)
         self.long_tail_plot.setTitle(f"Long tail: top 20% of items hold {prof.top20_share:.0%}", size="10pt")
         self.long_tail_plot.set_curve(prof.tail_x, prof.tail_y, reference=([0.0, 1.0], [0.0, 1.0]),
                                       x_range=(0.0, 1.0), y_range=(0.0, 1.0))
