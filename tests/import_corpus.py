@@ -151,3 +151,12 @@ def catalog_workbook(sample: pd.DataFrame, folder: Path, extra: pd.DataFrame | N
     cat = set(kept["item"])
     return path, {"matched": len(bought & cat), "missing": len(bought - cat), "cold": len(cat - bought),
                   "catalog": len(cat)}
+
+
+def demo_files(folder: Path, names=("de", "fr"), n_invoices: int = 60, seed: int = 5) -> dict:
+    """Exports ``names`` of one demo sample and its catalog workbook, written to ``folder``:
+    {name: path, "book": path, "join": expected join counts, "sample": the rows}."""
+    sample = retail_sample(None, n_invoices=n_invoices, seed=seed)
+    book, join = catalog_workbook(sample, folder)
+    return {**{n: write_variant(sample, VARIANTS[n], folder) for n in names}, "book": book, "join": join,
+            "sample": sample}

@@ -1,13 +1,12 @@
 """The Data pane on a client's German export: evidence under each proposed role, the filter
 preview, the catalog slot with its join report, and the unsaved-work prompt before new data."""
 
-import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 import import_corpus as ic
-from engine.data import LoadFilters, infer_mapping, preview_filters, read_table
+from engine.data import LoadFilters, infer_mapping, preview_filters
 from engine.data.splits import split
 from engine.runs import train_run
 
@@ -16,12 +15,7 @@ SETTLE_MS = 60_000
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gui-import")
-    sample = ic.retail_sample(None, n_invoices=70, seed=13)
-    book, join = ic.catalog_workbook(sample, folder)
-    return {"de": ic.write_variant(sample, ic.VARIANTS["de"], folder),
-            "fr": ic.write_variant(sample, ic.VARIANTS["fr"], folder), "book": book, "join": join,
-            "sample": sample}
+    return ic.demo_files(tmp_path_factory.mktemp("gui-import"), n_invoices=70, seed=13)
 
 
 def _preview(qtbot, window):

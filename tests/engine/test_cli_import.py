@@ -11,11 +11,7 @@ from engine.cli import main
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cli-import")
-    sample = ic.retail_sample(None, n_invoices=60, seed=5)
-    book, _ = ic.catalog_workbook(sample, folder)
-    return {"de": ic.write_variant(sample, ic.VARIANTS["de"], folder),
-            "fr": ic.write_variant(sample, ic.VARIANTS["fr"], folder), "book": book, "dir": folder}
+    return ic.demo_files(tmp_path_factory.mktemp("cli-import"))
 
 
 def _json(capsys, argv):

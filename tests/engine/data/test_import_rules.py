@@ -5,7 +5,6 @@ Every file is made here. Counts are checked against pandas on the same rows.
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
