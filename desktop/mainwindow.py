@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
 
         self.nav.setCurrentRow(0)
         self.projects = ProjectController(self.state, self.runner, self, settings)
+        self.data.guard = self.projects.confirm_discard  # opening data, a catalog or a sheet asks first
         self._build_menus()
         self.dataset_status = QLabel("")
         self.statusBar().addPermanentWidget(self.dataset_status)

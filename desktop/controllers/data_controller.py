@@ -1,19 +1,31 @@
 """DataController: reads files and builds datasets in workers, then writes AppState.
 
-Opening a file reads it and proposes a column mapping; when the proposal names a user and an item
-column the dataset is built right away with it. A failure or a cancel leaves AppState exactly as
-it was (nothing half-loaded).
+Opening a file reads it and proposes a column mapping (with the evidence for each role); when the
+proposal names a user and an item column the dataset is built right away with it. A file that is a
+catalog (one row per item) opened while data is loaded goes to the catalog slot and is joined on
+the item id; a MovieLens ratings file brings its movie file along. Load-time filters are previewed
+in a worker before they are applied. A failure or a cancel leaves AppState exactly as it was
+(nothing half-loaded).
+
+Every request that replaces the data set (open, sheet, apply, catalog) first asks ``guard`` —
+the project controller's unsaved-work prompt — so no unsaved run is lost without a question.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from engine import data as edata
+from engine.data import movielens
+from engine.data.catalog import catalog_mapping
+from engine.data.load_filters import LoadFilters
 from engine.data.profile import profile
+from engine.data.recipe import Recipe
+from engine.errors import EngineError
 from engine.progress import scaled
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner
@@ -22,15 +34,34 @@ log = logging.getLogger("recscope.desktop")
 
 
 def read_and_infer(path: str, sheet: str | None = None, *, progress=None, cancel=None):
-    """Worker body: read ``path`` and propose a mapping -> (Table, ColumnMapping)."""
-    table = edata.read_table(path, sheet=sheet, progress=scaled(progress, 0.0, 0.95), cancel=cancel)
-    return table, edata.infer_mapping(table.frame)
+    """Worker body: read ``path``, propose a mapping, and read a MovieLens movie file lying beside
+    it -> (Table, ColumnMapping, catalog Table or None)."""
+    table = edata.read_table(path, sheet=sheet, progress=scaled(progress, 0.0, 0.9), cancel=cancel)
+    mapping = edata.infer_mapping(table.frame)
+    sibling = movielens.sibling_catalog(path) if mapping.kind != "catalog" else None
+    catalog = edata.read_table(sibling, progress=scaled(progress, 0.9, 1.0), cancel=cancel) if sibling else None
+    return table, mapping, catalog
 
 
-def build_and_profile(table, mapping, *, progress=None, cancel=None):
-    """Worker body: validate + build the dataset and profile it -> (Dataset, Profile)."""
-    dataset = edata.build_dataset(table, mapping, progress=scaled(progress, 0.0, 0.9), cancel=cancel)
+def read_catalog_table(path: str, *, progress=None, cancel=None):
+    """Worker body: read a catalog file -> (Table, its catalog ColumnMapping)."""
+    table = edata.read_table(path, progress=progress, cancel=cancel)
+    return table, catalog_mapping(table.frame)
+
+
+def build_and_profile(table, mapping, filters=None, catalog=None, *, progress=None, cancel=None):
+    """Worker body: validate + build the dataset (filters applied, ``catalog`` = (Table,
+    ColumnMapping) joined) and profile it -> (Dataset, Profile)."""
+    dataset = edata.build_dataset(table, mapping, filters=filters, progress=scaled(progress, 0.0, 0.9),
+                                  cancel=cancel)
+    if catalog is not None:
+        edata.attach_catalog(dataset, *catalog)
     return dataset, profile(dataset.interactions)
+
+
+def preview(table, mapping, filters, *, progress=None, cancel=None):
+    """Worker body: what the filters would remove, and the non-product candidates -> FilterPreview."""
+    return edata.preview_filters(table, mapping, filters, cancel=cancel)
 
 
 class DataController(QObject):
@@ -38,21 +69,33 @@ class DataController(QObject):
     error_changed = Signal(str)   # one-line message, "" when cleared
     message = Signal(str)         # short status-bar text
     settled = Signal()            # an open/apply chain ended (loaded, failed or cancelled)
+    preview_ready = Signal(object)   # FilterPreview of the current table, mapping and filters
+    catalog_changed = Signal()    # the catalog slot got or lost a file
 
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
         self.runner = runner
         self._task: Task | None = None
+        self._preview: Task | None = None
+        #: guard(then, verb) -> True to go ahead; set by the window (asks about unsaved runs)
+        self.guard: Callable[[Callable[[], None], str], bool] | None = None
+        self.filters = LoadFilters()
+        self.catalog = None           # (Table, ColumnMapping) of the catalog slot, or None
 
     @property
     def busy(self) -> bool:
         return self._task is not None
 
+    def _allowed(self, then, verb: str) -> bool:
+        return self.guard is None or self.guard(then, verb)
+
     @Slot(str)
     def open(self, path: str, sheet: str | None = None) -> None:
         """Read ``path`` (``sheet`` of a workbook) in a worker; then auto-apply the proposal."""
         name = Path(path).name
+        if not self._allowed(lambda: self.open(path, sheet), f"open {name}"):
+            return
         self._start(read_and_infer, (str(path), sheet), f"Reading {name}", self._on_read)
 
     @Slot(str)
@@ -61,16 +104,95 @@ class DataController(QObject):
             self.open(str(self.state.table.path), sheet)
 
     @Slot(dict)
-    def apply(self, changes: dict) -> None:
+    def apply(self, changes: dict, filters: LoadFilters | None = None) -> None:
         """Build the dataset from the current table with the proposal updated by ``changes``
-        (field -> column name or None, e.g. {"user": "CustomerID", "price": None})."""
+        (field -> column name or None, e.g. {"user": "CustomerID", "price": None}) and ``filters``."""
         if self.state.table is None:
             self.error_changed.emit("Open a file first.")
             return
-        current = self.state.mapping
-        mapping = current.replace(**{k: v for k, v in changes.items() if getattr(current, k) != v})
-        self._start(build_and_profile, (self.state.table, mapping),
+        if not self._allowed(lambda: self.apply(changes, filters), "load the data again"):
+            return
+        self._apply(changes, filters)
+
+    def _apply(self, changes: dict, filters: LoadFilters | None = None) -> None:
+        if filters is not None:
+            self.filters = filters
+        mapping = self.mapping_with(changes)
+        self._start(build_and_profile, (self.state.table, mapping, self.filters, self.catalog),
                     f"Building dataset from {Path(str(self.state.table.path)).name}", self._on_built)
+
+    def mapping_with(self, changes: dict):
+        current = self.state.mapping
+        return current.replace(**{k: v for k, v in changes.items() if getattr(current, k) != v})
+
+    @Slot(str)
+    def open_catalog(self, path: str) -> None:
+        """Read ``path`` as the catalog and join it to the data (rebuilt in a worker)."""
+        name = Path(path).name
+        if self.state.table is not None and not self._allowed(lambda: self.open_catalog(path),
+                                                              f"join the catalog {name}"):
+            return
+        self._start(read_catalog_table, (str(path),), f"Reading catalog {name}", self._on_catalog_read)
+
+    def set_catalog_mapping(self, changes: dict) -> None:
+        """Change the catalog's roles (field -> column or None) and join again."""
+        if self.catalog is None:
+            return
+        table, mapping = self.catalog
+        if not self._allowed(lambda: self.set_catalog_mapping(changes), "join the catalog again"):
+            return
+        self.catalog = (table, catalog_mapping(table.frame, mapping.replace(**changes)))
+        self.catalog_changed.emit()
+        if self.state.table is not None:
+            self._apply({})
+
+    @Slot()
+    def remove_catalog(self) -> None:
+        if self.catalog is None or not self._allowed(self.remove_catalog, "remove the catalog"):
+            return
+        self.catalog = None
+        self.catalog_changed.emit()
+        if self.state.table is not None:
+            self._apply({})
+
+    def request_preview(self, changes: dict, filters: LoadFilters) -> None:
+        """Preview ``filters`` on the current table with the form's mapping (a newer request
+        replaces a running one); the answer comes as ``preview_ready``."""
+        if self.state.table is None:
+            return
+        try:
+            mapping = self.mapping_with(changes)
+            mapping.validate(self.state.table.frame.columns)
+        except EngineError:  # an incomplete form has nothing to preview yet
+            return
+        if self._preview is not None:
+            self._preview.cancel()
+        task = self.runner.submit(preview, self.state.table, mapping, filters, name="Previewing filters")
+        self._preview = task
+        task.done.connect(lambda result, t=task: self._preview_done(t, result))
+        task.failed.connect(lambda msg, t=task: self._preview_done(t, None, msg))
+
+    def _preview_done(self, task, result, failure: str | None = None) -> None:
+        if task is not self._preview:
+            return
+        self._preview = None
+        if failure:
+            self.error_changed.emit(failure)
+        elif result is not None:
+            self.preview_ready.emit(result)
+
+    def save_recipe(self, path: str) -> Path | None:
+        """Write the loaded data set's mapping and filters as an import recipe (JSON)."""
+        if self.state.dataset is None:
+            self.error_changed.emit("Load the data first: the recipe is its confirmed mapping and filters.")
+            return None
+        try:
+            out = Recipe.from_dataset(self.state.dataset).save(path)
+        except EngineError as e:
+            self.error_changed.emit(str(e))
+            return None
+        self.message.emit(f"Import recipe saved to {out}; reuse it with recscope … --recipe {out.name}")
+        return out
 
     @Slot()
     def cancel(self) -> None:
@@ -104,19 +226,39 @@ class DataController(QObject):
         self.settled.emit()
 
     def _on_read(self, result) -> None:
-        table, mapping = result
+        table, mapping, sibling = result
+        if mapping.kind == "catalog" and self.state.table is not None:
+            self._on_catalog_read((table, catalog_mapping(table.frame, mapping)))
+            return
+        self.filters = LoadFilters()
+        self.catalog = None if sibling is None else (sibling, catalog_mapping(sibling.frame))
+        self.catalog_changed.emit()
         self.state.set_table(table, mapping)
         if mapping.user and mapping.item:
-            self.apply({})
+            self._apply({})
+        elif mapping.kind == "catalog":
+            self._end(f"{Path(str(table.path)).name} is a catalog (one row per {mapping.item}): open the "
+                      "interaction data first, then this file as its catalog.")
         else:
             self._end(f"Read {Path(str(table.path)).name}: choose the user and item columns.")
+
+    def _on_catalog_read(self, result) -> None:
+        self.catalog = result
+        self.catalog_changed.emit()
+        if self.state.table is None:
+            self._end(f"Catalog {Path(str(result[0].path)).name} read: open the interaction data to join it.")
+            return
+        self.state.set_busy(False)
+        self._apply({})
 
     def _on_built(self, result) -> None:
         dataset, profile = result
         self.state.set_dataset(dataset, profile)
         inter = dataset.interactions
+        join = dataset.source.get("catalog_join")
+        tail = (f" Catalog: {join['matched']:,} items matched, {join['cold']:,} never bought." if join else "")
         self._end(f"Loaded {inter.n_events:,} interactions: {inter.n_users:,} users, "
-                  f"{inter.n_items:,} items.")
+                  f"{inter.n_items:,} items.{tail}")
 
     def _on_failed(self, message: str) -> None:
         log.info("data task failed: %s", message)
@@ -125,3 +267,4 @@ class DataController(QObject):
 
     def _on_cancelled(self) -> None:
         self._end("Cancelled.")
+

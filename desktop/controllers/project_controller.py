@@ -199,7 +199,7 @@ class ProjectController(QObject):
     @Slot()
     def new_project(self) -> None:
         """A new project file holding the open data set and split; the runs start afresh."""
-        if not self._confirm_discard(self.new_project):
+        if not self.confirm_discard(self.new_project):
             return
         path = self._ask_save_path("New project")
         if path is None:
@@ -225,7 +225,7 @@ class ProjectController(QObject):
             self.open(path)
 
     def open(self, path: str) -> None:
-        if not self._confirm_discard(lambda: self.open(path)):
+        if not self.confirm_discard(lambda: self.open(path)):
             return
         self._start(open_project, (str(path),), f"Opening {Path(path).name}", self._on_opened)
 
@@ -295,15 +295,17 @@ class ProjectController(QObject):
         if self.busy:
             self.message.emit("Wait for the project task to finish, or cancel it.")
             return False
-        return self._confirm_discard(self.window.close, "close")
+        return self.confirm_discard(self.window.close, "close")
 
     def shutdown(self) -> None:
         """Close the project file (after the runner's workers have finished)."""
         if self.project is not None:
             self.project.close()
 
-    def _confirm_discard(self, then, verb: str = "continue") -> bool:
-        """True to go ahead; False after Cancel, or after Save (which calls ``then`` once saved)."""
+    def confirm_discard(self, then, verb: str = "continue") -> bool:
+        """True to go ahead; False after Cancel, or after Save (which calls ``then`` once saved).
+        Asked before anything replaces the data the runs belong to: quitting, a new or another
+        project, a data file, a catalog, a sheet, a new mapping."""
         answer = self._ask_unsaved(verb)
         if answer == QMessageBox.StandardButton.Save:
             self._after_save = then

@@ -1,4 +1,5 @@
-"""Data pane: open a file, map its columns, load it, read the load report and the profile.
+"""Data pane: open a file, map its columns (each proposal with its evidence), preview and set the
+load-time filters, attach a catalog file and read the join report, load, read the profile.
 
 The pane shows AppState and emits requests; DataController does the work in workers.
 """
@@ -8,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
-                               QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGridLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter,
+                               QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from engine.data.load_filters import LoadFilters
 
 from desktop.controllers.data_controller import DataController
 from desktop.plots.curves import CurvePlot, HistogramPlot
@@ -23,18 +26,38 @@ from desktop.views.split_box import SplitBox
 NONE = "(none)"
 PREVIEW_ROWS = 200
 #: (ColumnMapping field, label) of the interaction columns, then of the catalog columns.
-INTERACTION_FIELDS = (("user", "User *"), ("item", "Item *"), ("value", "Value"),
+INTERACTION_FIELDS = (("user", "Customer *"), ("basket", "Order"), ("item", "Item *"), ("value", "Value"),
                       ("timestamp", "Timestamp"), ("event", "Event type"))
 CATALOG_FIELDS = (("title", "Title"), ("category", "Category"), ("price", "Price"),
                   ("description", "Description"))
+#: Roles of a separate catalog file (its item id first).
+CATALOG_FILE_FIELDS = (("item", "Item id *"),) + CATALOG_FIELDS
+FIELD_TIPS = {
+    "user": "The customer (user, member) each row belongs to.",
+    "basket": "The order, invoice or receipt number: the lines bought together. Used to find non-product "
+              "lines; never the customer.",
+    "item": "The product (article, SKU) each row is about.",
+    "value": "How much: a rating, a quantity (negative = a return) or a weight.",
+    "timestamp": "When it happened; needed for temporal splits and sequence models.",
+    "event": "The kind of event (view, cart, purchase) when one file holds several.",
+    "title": "The product's name, shown instead of its code.",
+    "category": "The product group, used by rules and explanations.",
+    "price": "The unit price, used by rules and reports.",
+    "description": "A longer product text, used by the text model.",
+}
 VALUE_KINDS = (("rating", "a rating"), ("quantity", "a quantity"), ("weight", "a weight"))
+DATE_ORDERS = ((None, "as found"), ("DMY", "day first (31.12.)"), ("MDY", "month first (12/31)"),
+               ("YMD", "year first (2010-12-31)"))
+RETURNS = (("drop", "drop return lines"), ("net", "also drop purchases returned in full"))
+#: Milliseconds the form waits after a change before it previews the filters.
+PREVIEW_DELAY_MS = 300
 FILE_FILTER = ("Data files (*.csv *.tsv *.txt *.gz *.parquet *.pq *.xlsx *.xlsm *.xls *.data *.dat)"
                ";;All files (*)")
 
 
-def choose_data_file(parent: QWidget, start_dir: str = "") -> str | None:
+def choose_data_file(parent: QWidget, start_dir: str = "", caption: str = "Open interaction data") -> str | None:
     """Ask the user for a data file; None when they cancel."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Open interaction data", start_dir, FILE_FILTER)
+    path, _ = QFileDialog.getOpenFileName(parent, caption, start_dir, FILE_FILTER)
     return path or None
 
 
@@ -77,16 +100,24 @@ class DataPane(QWidget):
     def __init__(self, state: AppState, controller: DataController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
+        self.controller = controller
+        self._filling = False   # True while the form is filled from state (no preview requests)
         self.runner = controller.runner
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._request_preview)
         self._build()
         state.table_changed.connect(self._show_table)
         state.dataset_changed.connect(self._show_dataset)
         state.busy_changed.connect(self._set_busy)
         controller.progress.connect(self._show_progress)
         controller.error_changed.connect(self.show_error)
+        controller.preview_ready.connect(self._show_preview)
+        controller.catalog_changed.connect(self._show_catalog)
         self.open_requested.connect(controller.open)
         self.sheet_requested.connect(controller.open_sheet)
-        self.apply_requested.connect(controller.apply)
+        self.apply_requested.connect(lambda changes: controller.apply(changes, self.current_filters()))
         self.cancel_requested.connect(controller.cancel)
         self._set_busy(state.busy)
 
@@ -123,7 +154,7 @@ class DataPane(QWidget):
         split.addWidget(self._build_right())
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 1)
-        split.setSizes([300, 1000])
+        split.setSizes([430, 970])
         root.addWidget(split, 1)
         self._show_sheets([], None)
 
@@ -132,52 +163,92 @@ class DataPane(QWidget):
         box.setMinimumContentsLength(10)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         box.currentIndexChanged.connect(self._update_apply_enabled)
+        box.currentIndexChanged.connect(self._schedule_preview)
         return box
+
+    def _evidence_label(self) -> QLabel:
+        label = QLabel("")
+        label.setObjectName("evidence")
+        label.setWordWrap(True)
+        label.setStyleSheet("color: palette(placeholder-text); font-size: 8.5pt;")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.hide()
+        return label
+
+    def _role_row(self, form: QFormLayout, field: str, label: str, combos: dict, evidence: dict) -> None:
+        combos[field] = self._combo()
+        combos[field].setToolTip(FIELD_TIPS.get(field, ""))
+        evidence[field] = self._evidence_label()
+        cell = QWidget()
+        lay = QVBoxLayout(cell)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        lay.addWidget(combos[field])
+        lay.addWidget(evidence[field])
+        title = QLabel(label)
+        title.setToolTip(FIELD_TIPS.get(field, ""))
+        form.addRow(title, cell)
 
     def _build_mapping_panel(self) -> QWidget:
         panel = QWidget()
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(0, 0, 6, 0)
         self.combos: dict[str, QComboBox] = {}
+        self.evidence: dict[str, QLabel] = {}
 
         inter = QGroupBox("Interactions")
+        inter.setToolTip("Which column plays which role. Each proposal says why under it; change any of them.")
         form = QFormLayout(inter)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for field, label in INTERACTION_FIELDS:
-            self.combos[field] = self._combo()
-            form.addRow(label, self.combos[field])
+            self._role_row(form, field, label, self.combos, self.evidence)
             if field == "value":
                 self.value_kind = QComboBox()
                 for kind, text in VALUE_KINDS:
                     self.value_kind.addItem(text, kind)
                 self.value_kind.setEnabled(False)
                 form.addRow("Value is", self.value_kind)
+            if field == "timestamp":
+                self.date_order = QComboBox()
+                for order, text in DATE_ORDERS:
+                    self.date_order.addItem(text, order)
+                self.date_order.setToolTip("How dates such as 01.02.2010 are written: decided from the values "
+                                           "(a day above 12), else from the header language")
+                form.addRow("Dates are", self.date_order)
         self.combos["value"].currentIndexChanged.connect(
             lambda _i: self.value_kind.setEnabled(self.combos["value"].currentIndex() > 0))
         lay.addWidget(inter)
 
-        cat = QGroupBox("Item catalog")
+        cat = QGroupBox("Item attributes in this file")
+        cat.setToolTip("Product name, group, price and text taken from the interaction rows")
         form = QFormLayout(cat)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for field, label in CATALOG_FIELDS:
-            self.combos[field] = self._combo()
-            form.addRow(label, self.combos[field])
+            self._role_row(form, field, label, self.combos, self.evidence)
         lay.addWidget(cat)
 
         self.hint_label = QLabel("* required")
         self.hint_label.setObjectName("muted")
         self.hint_label.setWordWrap(True)
         lay.addWidget(self.hint_label)
+        lay.addWidget(self._build_filters())
+        lay.addWidget(self._build_catalog_slot())
 
         buttons = QHBoxLayout()
         self.apply_button = QPushButton("Apply mapping")
         self.apply_button.setObjectName("primary")
-        self.apply_button.setToolTip("Validate the file with this mapping and load it")
+        self.apply_button.setToolTip("Validate the file with this mapping and these filters and load it")
         self.apply_button.clicked.connect(self._apply)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.recipe_button = QPushButton("Save recipe…")
+        self.recipe_button.setToolTip("Save the loaded data's mapping and filters as an import recipe (JSON): "
+                                      "next month's export loads the same way, here or with recscope --recipe")
+        self.recipe_button.clicked.connect(self._save_recipe)
+        self.recipe_button.setEnabled(False)
         buttons.addWidget(self.apply_button, 1)
         buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.recipe_button)
         lay.addLayout(buttons)
 
         self.progress_bar = QProgressBar()
@@ -206,8 +277,116 @@ class DataPane(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(260)
+        scroll.setMinimumWidth(300)
         return scroll
+
+    def _build_filters(self) -> QWidget:
+        box = QGroupBox("Load filters")
+        box.setToolTip("Rows left out while loading. The table below shows what each filter removes before "
+                       "you load; the filters are saved with the project and in import recipes.")
+        lay = QVBoxLayout(box)
+        note = QLabel("Non-product codes: tick the lines that are no product (postage, fees, adjustments)")
+        note.setWordWrap(True)
+        note.setToolTip("Proposed because their code is unlike the others, they sit in most orders of the "
+                        "customers who have them, or their title says postage, fee, charge… Hover for why.")
+        lay.addWidget(note)
+        self.candidates = QListWidget()
+        self.candidates.setObjectName("nonProducts")
+        self.candidates.setMaximumHeight(110)
+        self.candidates.itemChanged.connect(self._schedule_preview)
+        lay.addWidget(self.candidates)
+        form = QFormLayout()
+        self.returns = QComboBox()
+        for key, text in RETURNS:
+            self.returns.addItem(text, key)
+        self.returns.setToolTip("Lines with a quantity of 0 or less are returns and never count as purchases; "
+                                "'also drop purchases returned in full' removes what the customer sent back")
+        self.returns.currentIndexChanged.connect(self._schedule_preview)
+        form.addRow("Returns", self.returns)
+        dates = QHBoxLayout()
+        self.date_from_on, self.date_to_on = QCheckBox("from"), QCheckBox("to")
+        self.date_from, self.date_to = QDateEdit(), QDateEdit()
+        for check, edit in ((self.date_from_on, self.date_from), (self.date_to_on, self.date_to)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            check.toggled.connect(edit.setEnabled)
+            check.toggled.connect(self._schedule_preview)
+            edit.dateChanged.connect(self._schedule_preview)
+            dates.addWidget(check)
+            dates.addWidget(edit, 1)
+        date_row = QWidget()
+        date_row.setLayout(dates)
+        date_row.setToolTip("Keep only events on these days (inclusive, UTC)")
+        dates.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Dates", date_row)
+        self.min_user, self.min_item = QSpinBox(), QSpinBox()
+        for spin, who in ((self.min_user, "customers"), (self.min_item, "items")):
+            spin.setRange(1, 1000)
+            spin.setToolTip(f"Leave out {who} with fewer events (repeated until every customer and item left "
+                            "has enough)")
+            spin.valueChanged.connect(self._schedule_preview)
+        mins = QHBoxLayout()
+        mins.setContentsMargins(0, 0, 0, 0)
+        mins.addWidget(QLabel("customer"))
+        mins.addWidget(self.min_user)
+        mins.addWidget(QLabel("item"))
+        mins.addWidget(self.min_item)
+        min_row = QWidget()
+        min_row.setLayout(mins)
+        form.addRow("Least events", min_row)
+        lay.addLayout(form)
+        self.preview_table = QTableWidget(0, 2)
+        self.preview_table.setObjectName("filterPreview")
+        self.preview_table.setHorizontalHeaderLabels(["Left out while loading", "Rows"])
+        self.preview_table.verticalHeader().hide()
+        self.preview_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview_table.setToolTip("What loading with this mapping and these filters would leave out")
+        lay.addWidget(self.preview_table)
+        self.preview_summary = QLabel("")
+        self.preview_summary.setWordWrap(True)
+        lay.addWidget(self.preview_summary)
+        return box
+
+    def _build_catalog_slot(self) -> QWidget:
+        box = QGroupBox("Catalog file")
+        box.setToolTip("A second file with one row per item (product master, u.item): joined on the item id. "
+                       "Open it here or drop it on the window.")
+        lay = QVBoxLayout(box)
+        bar = QHBoxLayout()
+        self.catalog_label = QLabel("No catalog file")
+        self.catalog_label.setWordWrap(True)
+        self.catalog_open = QPushButton("Open catalog…")
+        self.catalog_open.clicked.connect(self._browse_catalog)
+        self.catalog_remove = QPushButton("Remove")
+        self.catalog_remove.clicked.connect(self.controller.remove_catalog)
+        bar.addWidget(self.catalog_label, 1)
+        bar.addWidget(self.catalog_open)
+        bar.addWidget(self.catalog_remove)
+        lay.addLayout(bar)
+        self.catalog_form = QWidget()
+        form = QFormLayout(self.catalog_form)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.catalog_combos: dict[str, QComboBox] = {}
+        self.catalog_evidence: dict[str, QLabel] = {}
+        for field, label in CATALOG_FILE_FIELDS:
+            self._role_row(form, field, label, self.catalog_combos, self.catalog_evidence)
+        self.catalog_apply = QPushButton("Join catalog")
+        self.catalog_apply.setToolTip("Join the catalog with these columns on the item id")
+        self.catalog_apply.clicked.connect(self._apply_catalog)
+        form.addRow("", self.catalog_apply)
+        lay.addWidget(self.catalog_form)
+        self.join_label = QLabel("")
+        self.join_label.setObjectName("joinReport")
+        self.join_label.setWordWrap(True)
+        self.join_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.join_label.setToolTip("Matched: bought items with a catalog row. Without a row: shown by their "
+                                   "code. Never bought: catalog items no one bought, the cold-start candidates "
+                                   "only content-based models can recommend.")
+        lay.addWidget(self.join_label)
+        self._show_catalog()
+        return box
 
     def _build_right(self) -> QWidget:
         split = QSplitter(Qt.Orientation.Vertical)
@@ -279,16 +458,54 @@ class DataPane(QWidget):
         if path:
             self.open_requested.emit(path)
 
+    @Slot()
+    def _browse_catalog(self) -> None:
+        start = str(Path(str(self.state.table.path)).parent) if self.state.table is not None else ""
+        path = choose_data_file(self, start, "Open catalog file")
+        if path:
+            self.controller.open_catalog(path)
+
     def mapping_changes(self) -> dict:
-        """The form as ColumnMapping fields: column name or None, plus value_kind."""
+        """The form as ColumnMapping fields: column name or None, plus value_kind and date_order."""
         out = {f: (None if box.currentIndex() <= 0 else box.currentText())
                for f, box in self.combos.items()}
         out["value_kind"] = self.value_kind.currentData() if out["value"] else "none"
+        out["date_order"] = self.date_order.currentData()
         return out
+
+    def current_filters(self) -> LoadFilters:
+        """The filters the form shows: ticked non-product codes, returns, dates, least events."""
+        codes = [self.candidates.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.candidates.count())
+                 if self.candidates.item(i).checkState() == Qt.CheckState.Checked]
+        day = lambda on, edit: edit.date().toString("yyyy-MM-dd") if on.isChecked() else None  # noqa: E731
+        return LoadFilters(exclude_items=codes, returns=self.returns.currentData(),
+                           date_from=day(self.date_from_on, self.date_from), date_to=day(self.date_to_on, self.date_to),
+                           min_user_events=self.min_user.value(), min_item_events=self.min_item.value())
 
     @Slot()
     def _apply(self) -> None:
         self.apply_requested.emit(self.mapping_changes())
+
+    @Slot()
+    def _apply_catalog(self) -> None:
+        changes = {f: (None if box.currentIndex() <= 0 else box.currentText()) for f, box in self.catalog_combos.items()}
+        self.controller.set_catalog_mapping(changes)
+
+    @Slot()
+    def _save_recipe(self) -> None:
+        start = str(Path(str(self.state.dataset.source.get("path", "recipe"))).with_suffix(".recipe.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save import recipe", start, "Import recipes (*.json)")
+        if path:
+            self.controller.save_recipe(path)
+
+    @Slot()
+    def _schedule_preview(self, *_args) -> None:
+        if self.state.table is not None and not self._filling:
+            self._preview_timer.start()
+
+    @Slot()
+    def _request_preview(self) -> None:
+        self.controller.request_preview(self.mapping_changes(), self.current_filters())
 
     # ---- showing state ------------------------------------------------------------------------
     def _show_sheets(self, sheets, current) -> None:
@@ -319,24 +536,95 @@ class DataPane(QWidget):
         shown = min(len(frame), PREVIEW_ROWS)
         self.preview_label.setText(f"Preview: first {shown:,} of {len(frame):,} rows, "
                                    f"{frame.shape[1]} columns")
-        columns = [str(c) for c in frame.columns]
         mapping = self.state.mapping
-        for field, box in self.combos.items():
+        self._filling = True
+        try:
+            self._fill_roles(self.combos, self.evidence, [str(c) for c in frame.columns], mapping)
+            kind = getattr(mapping, "value_kind", None)
+            self.value_kind.setCurrentIndex(max(self.value_kind.findData(kind), 0))
+            self.value_kind.setEnabled(self.combos["value"].currentIndex() > 0)
+            self.date_order.setCurrentIndex(max(self.date_order.findData(getattr(mapping, "date_order", None)), 0))
+            self._show_filters(self.controller.filters)
+            self.candidates.clear()
+            self.preview_table.setRowCount(0)
+            self.preview_summary.setText("")
+        finally:
+            self._filling = False
+        self._update_apply_enabled()
+        self._schedule_preview()
+
+    def _fill_roles(self, combos: dict, evidence: dict, columns: list[str], mapping) -> None:
+        """Put ``columns`` in every role box, select ``mapping``'s choice, show its evidence."""
+        why = getattr(mapping, "evidence", None) or {}
+        for field, box in combos.items():
             box.blockSignals(True)
             box.clear()
             box.addItem(NONE)
             box.addItems(columns)
             chosen = getattr(mapping, field, None) if mapping is not None else None
             box.setCurrentIndex(columns.index(chosen) + 1 if chosen in columns else 0)
-            confidence = (getattr(mapping, "confidence", None) or {}).get(field)
-            box.setToolTip(f"Proposed from the file's columns ({confidence:.0%} sure)"
-                           if chosen in columns and confidence is not None else "")
+            text = why.get(field, "") if chosen in columns else ""
+            box.setToolTip(f"{FIELD_TIPS.get(field, '')}\nWhy this column: {text}" if text else FIELD_TIPS.get(field, ""))
+            evidence[field].setText(text)
+            evidence[field].setVisible(bool(text))
             box.blockSignals(False)
-        kind = getattr(mapping, "value_kind", None)
-        idx = self.value_kind.findData(kind)
-        self.value_kind.setCurrentIndex(max(idx, 0))
-        self.value_kind.setEnabled(self.combos["value"].currentIndex() > 0)
-        self._update_apply_enabled()
+
+    def _show_filters(self, filters: LoadFilters) -> None:
+        """Set the filter widgets to ``filters`` (the non-product list is filled by the preview)."""
+        self.returns.setCurrentIndex(max(self.returns.findData(filters.returns), 0))
+        for on, edit, value in ((self.date_from_on, self.date_from, filters.date_from),
+                                (self.date_to_on, self.date_to, filters.date_to)):
+            on.setChecked(value is not None)
+            if value is not None:
+                edit.setDate(QDate.fromString(value, "yyyy-MM-dd"))
+        self.min_user.setValue(filters.min_user_events)
+        self.min_item.setValue(filters.min_item_events)
+
+    @Slot(object)
+    def _show_preview(self, pv) -> None:
+        """The filter preview: candidates (ticked where chosen), rows left out per reason, what is left."""
+        chosen = set(self.current_filters().exclude_items) | set(self.controller.filters.exclude_items)
+        self._filling = True
+        try:
+            known = {self.candidates.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.candidates.count())}
+            if known != {c.item for c in pv.candidates}:
+                self.candidates.clear()
+                for c in pv.candidates:
+                    item = QListWidgetItem(f"{c.item}  {c.title or ''}  ({c.rows:,} rows)")
+                    item.setData(Qt.ItemDataRole.UserRole, c.item)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Checked if c.item in chosen else Qt.CheckState.Unchecked)
+                    item.setToolTip("Proposed because: " + "; ".join(c.reasons))
+                    self.candidates.addItem(item)
+            self.preview_table.setRowCount(len(pv.removed))
+            for row, (reason, n) in enumerate(pv.removed.items()):
+                self.preview_table.setItem(row, 0, QTableWidgetItem(reason))
+                cell = QTableWidgetItem(f"{n:,}")
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.preview_table.setItem(row, 1, cell)
+            self.preview_table.resizeRowsToContents()
+            rows = sum(self.preview_table.rowHeight(r) for r in range(self.preview_table.rowCount()))
+            self.preview_table.setFixedHeight(self.preview_table.horizontalHeader().height() + rows + 4)
+            self.preview_summary.setText(f"Of {pv.rows_read:,} rows, {pv.rows_left:,} would load: "
+                                         f"{pv.users_left:,} customers, {pv.items_left:,} items.")
+        finally:
+            self._filling = False
+
+    @Slot()
+    def _show_catalog(self) -> None:
+        """The catalog slot: file name, its role boxes with evidence, the last join report."""
+        cat = self.controller.catalog
+        self.catalog_form.setVisible(cat is not None)
+        self.catalog_remove.setEnabled(cat is not None)
+        if cat is None:
+            self.catalog_label.setText("No catalog file")
+            self.join_label.setText("")
+            return
+        table, mapping = cat
+        self.catalog_label.setText(f"{Path(str(table.path)).name}: {len(table.frame):,} rows"
+                                   + (f", sheet '{table.sheet}'" if table.sheet else ""))
+        self.catalog_label.setToolTip(str(table.path))
+        self._fill_roles(self.catalog_combos, self.catalog_evidence, [str(c) for c in table.frame.columns], mapping)
 
     @Slot(object)
     def _show_dataset(self, dataset) -> None:
@@ -359,6 +647,19 @@ class DataPane(QWidget):
         else:
             self.cards["span"].set("–", "the data has no timestamps")
         self._show_report(dataset.report)
+        join = dataset.source.get("catalog_join")
+        self.join_label.setText(
+            f"Join on the item id: <b>{join['matched']:,}</b> items matched · <b>{join['missing']:,}</b> bought "
+            f"items have no catalog row · <b>{join['cold']:,}</b> catalog items were never bought "
+            f"(cold-start candidates)" if join else "")
+        self.recipe_button.setEnabled(True)
+        if prof.time_min and prof.time_max:  # the date filter starts at the data's own span
+            for on, edit, iso in ((self.date_from_on, self.date_from, prof.time_min),
+                                  (self.date_to_on, self.date_to, prof.time_max)):
+                if not on.isChecked():
+                    edit.blockSignals(True)
+                    edit.setDate(QDate.fromString(iso[:10], "yyyy-MM-dd"))
+                    edit.blockSignals(False)
         self.long_tail_plot.setTitle(f"Long tail: top 20% of items hold {prof.top20_share:.0%}", size="10pt")
         self.long_tail_plot.set_curve(prof.tail_x, prof.tail_y, reference=([0.0, 1.0], [0.0, 1.0]),
                                       x_range=(0.0, 1.0), y_range=(0.0, 1.0))

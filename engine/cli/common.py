@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import EngineError
@@ -89,17 +90,85 @@ def stderr_progress(enabled: bool):
     return cb
 
 
-def load_dataset(path: str, catalog: str | None = None):
-    """Dataset from a file (and an optional separate catalog file)."""
-    from engine.data import open_dataset, read_catalog
+def add_import_args(s, catalog: bool = True) -> None:
+    """The options that say how a data file is read (info, split, train, evaluate, tune)."""
+    g = s.add_argument_group("reading the data file")
+    g.add_argument("--map", action="append", metavar="ROLE=COLUMN",
+                   help="use COLUMN for ROLE where the inference is wrong (repeatable): roles user, basket "
+                        "(order/invoice id), item, value, timestamp, event, title, category, price, description; "
+                        "value_kind=rating|quantity|weight, date_order=DMY|MDY|YMD; ROLE= clears a role")
+    if catalog:
+        g.add_argument("--catalog", metavar="FILE", help="item catalog file joined on the item id "
+                                                         "(titles, categories, prices)")
+    g.add_argument("--filter", action="append", metavar="NAME[=VALUE]",
+                   help="leave rows out while loading (repeatable): non-products (every proposed non-product "
+                        "code), exclude=CODE[,CODE...], returns=drop|net, from=DATE, to=DATE, min-user=N, "
+                        "min-item=N")
+    g.add_argument("--recipe", metavar="FILE", help="import recipe (JSON) saved from the app or with "
+                                                    "info --save-recipe: mapping and filters")
+
+
+@dataclass
+class ImportOptions:
+    """How to read a data file: recipe, --map overrides, filters, and whether to drop every proposed
+    non-product code."""
+
+    recipe: object = None
+    mapping: dict = field(default_factory=dict)
+    filters: object = None
+    drop_proposed: bool = False
+
+
+def import_options(args) -> ImportOptions:
+    """ImportOptions from the parsed --recipe, --map and --filter options (recipe first)."""
+    from engine.data.load_filters import LoadFilters
+    from engine.data.recipe import Recipe
+    recipe = None
+    if getattr(args, "recipe", None):
+        if not Path(args.recipe).exists():
+            raise UsageError(f"{args.recipe}: no such file")
+        recipe = Recipe.load(args.recipe)
+    filters = dict((recipe.filters if recipe else LoadFilters()).to_dict())
+    drop = False
+    for item in getattr(args, "filter", None) or []:
+        name, _, value = item.partition("=")
+        name, value = name.strip().lower(), value.strip()
+        if name in ("non-products", "non-product", "nonproducts"):
+            drop = True
+        elif name == "exclude" and value:
+            filters["exclude_items"] = list(dict.fromkeys(filters["exclude_items"] + [v.strip() for v in value.split(",") if v.strip()]))
+        elif name == "returns" and value:
+            filters["returns"] = value
+        elif name in ("from", "to") and value:
+            filters[f"date_{name}"] = value
+        elif name in ("min-user", "min-item") and value:
+            try:
+                filters[f"min_{name[4:]}_events"] = int(value)
+            except ValueError:
+                raise UsageError(f"--filter {name} expects a whole number, got {value!r}") from None
+        else:
+            raise UsageError(f"--filter {item!r}: expected non-products, exclude=CODE,..., returns=drop|net, "
+                             "from=DATE, to=DATE, min-user=N or min-item=N")
+    mapping = {}
+    for pair in getattr(args, "map", None) or []:
+        role, sep, col = pair.partition("=")
+        if not sep or not role.strip():
+            raise UsageError(f"--map expects ROLE=COLUMN, got {pair!r}")
+        role, col = role.strip().lower(), col.strip()
+        mapping[role] = ([c.strip() for c in col.split(",") if c.strip()] if role == "extra" else col or None)
+    return ImportOptions(recipe, mapping, LoadFilters.from_dict(filters, "--filter"), drop)
+
+
+def load_dataset(path: str, catalog: str | None = None, options: ImportOptions | None = None):
+    """Dataset from a file, read as ``options`` say, with an optional separate catalog file joined."""
+    from engine.data import open_dataset
     if not Path(path).exists():
         raise UsageError(f"{path}: no such file")
-    ds = open_dataset(path)
-    if catalog:
-        if not Path(catalog).exists():
-            raise UsageError(f"{catalog}: no such file")
-        ds.catalog = read_catalog(catalog)
-    return ds
+    if catalog and not Path(catalog).exists():
+        raise UsageError(f"{catalog}: no such file")
+    o = options or ImportOptions()
+    return open_dataset(path, o.mapping or None, catalog_path=catalog or None, filters=o.filters,
+                        recipe=o.recipe, drop_proposed=o.drop_proposed)
 
 
 def train_interactions(ds):

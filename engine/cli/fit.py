@@ -3,15 +3,18 @@ score it, save it, search its settings, list a user's top-K, list the models."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
 
 from engine.cli.common import (
     UsageError,
+    add_import_args,
     build_model,
     fit_model,
     fraction,
+    import_options,
     json_default,
     load_catalog_only,
     load_dataset,
@@ -41,6 +44,7 @@ def add_fit_commands(sub) -> None:
     s.add_argument("--train", required=True)
     s.add_argument("--test", required=True)
     model_args(s)
+    add_import_args(s, catalog=False)
     s.add_argument("--k", type=positive_int, action="append")
     s.add_argument("--save", metavar="MODEL_DIR", help="also save the fitted model")
     s.add_argument("--json", action="store_true")
@@ -49,6 +53,7 @@ def add_fit_commands(sub) -> None:
     s = sub.add_parser("train", help="fit a model and save it (safetensors + JSON)")
     s.add_argument("--train", required=True)
     model_args(s)
+    add_import_args(s, catalog=False)
     s.add_argument("--out", required=True)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_train)
@@ -56,6 +61,7 @@ def add_fit_commands(sub) -> None:
     s = sub.add_parser("tune", help="hyper-parameter search on a validation split; saves the best model")
     s.add_argument("--train", required=True)
     model_args(s)
+    add_import_args(s, catalog=False)
     s.add_argument("--trials", type=positive_int, default=20)
     s.add_argument("--minutes", type=float)
     s.add_argument("--sampler", choices=["tpe", "random"], default="tpe")
@@ -79,8 +85,10 @@ def add_fit_commands(sub) -> None:
 
 def cmd_evaluate(args) -> int:
     from engine.evaluate import evaluate
-    train_ds = load_dataset(args.train, args.catalog)
-    test_ds = load_dataset(args.test)
+    options = import_options(args)
+    train_ds = load_dataset(args.train, args.catalog, options)
+    # the test file is read with the same columns, but no rows are filtered out of it
+    test_ds = load_dataset(args.test, options=dataclasses.replace(options, filters=None, drop_proposed=False))
     train = train_interactions(train_ds)
     model = build_model(args.model, parse_params(args.param), args)
     ks = tuple(sorted(set(args.k or [10])))
@@ -107,7 +115,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_train(args) -> int:
-    ds = load_dataset(args.train, args.catalog)
+    ds = load_dataset(args.train, args.catalog, import_options(args))
     train = train_interactions(ds)
     model = build_model(args.model, parse_params(args.param), args)
     t0 = time.perf_counter()
@@ -125,7 +133,7 @@ def cmd_train(args) -> int:
 def cmd_tune(args) -> int:
     from engine.data.splits import split
     from engine.runs.tune import tune
-    ds = load_dataset(args.train, args.catalog)
+    ds = load_dataset(args.train, args.catalog, import_options(args))
     train = train_interactions(ds)
     parts = split(train, method="random", test_frac=args.valid_frac, seed=args.seed or 0,
                   extra_items=train.item_ids)

@@ -7,15 +7,18 @@ Validation is all-or-nothing: a bad value raises ``ValidationError`` naming file
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from engine.data.catalog import ItemCatalog, catalog_from_frame, read_catalog
+from engine.data.catalog import ItemCatalog, JoinReport, catalog_from_frame, catalog_from_table, join_catalog
 from engine.data.interactions import Interactions, normalize_ids
+from engine.data.load_filters import LoadFilters, apply_filters, propose_non_products
 from engine.data.readers import Table, read_table
-from engine.data.schema import ColumnMapping, infer_mapping, is_nested
+from engine.data.inference import infer_mapping, is_nested
+from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError
 from engine.progress import check, emit, scaled
 
@@ -86,47 +89,84 @@ class Dataset:
 
 
 def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: str | None = None,
-                 catalog_path=None, progress=None, cancel=None, **build_kw) -> Dataset:
-    """read_table + infer_mapping (+ overrides) + build_dataset.
+                 catalog_path=None, catalog_mapping: ColumnMapping | dict | None = None,
+                 filters: LoadFilters | dict | None = None, recipe=None, drop_proposed: bool = False,
+                 progress=None, cancel=None, **build_kw) -> Dataset:
+    """read_table + infer_mapping (+ a recipe, + overrides) + build_dataset (+ a catalog joined).
 
-    mapping: a full ColumnMapping, or a dict of role overrides applied to the inferred one.
-    A MovieLens ratings file joins its sibling movie file (u.item / movies.dat) as the catalog;
-    catalog_path names a separate catalog file explicitly.
+    mapping: a full ColumnMapping, or a dict of role overrides applied to the inferred one (the
+    same for ``catalog_mapping`` and the catalog file). recipe: an ``engine.data.recipe.Recipe``
+    whose mapping, sheet and catalog mapping apply first (its filters are the caller's to merge).
+    filters: LoadFilters (or its dict); drop_proposed: also leave out every proposed non-product
+    code. A MovieLens ratings file joins its sibling movie file (u.item / movies.dat) as the
+    catalog; catalog_path names a separate catalog file explicitly.
     """
     from engine.data import movielens
-    table = read_table(path, sheet=sheet, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
-    if mapping is None:
-        mapping = infer_mapping(table.frame)
-    elif isinstance(mapping, dict):
-        mapping = infer_mapping(table.frame).replace(**mapping)
-    ds = build_dataset(table, mapping, progress=scaled(progress, 0.5, 0.95), cancel=cancel, **build_kw)
+    from engine.data.recipe import apply_mapping
+    table = read_table(path, sheet=sheet or (recipe.sheet if recipe else None),
+                       progress=scaled(progress, 0.0, 0.5), cancel=cancel)
+    if not isinstance(mapping, ColumnMapping):
+        inferred = infer_mapping(table.frame)
+        if recipe is not None:
+            inferred = apply_mapping(inferred, recipe.mapping, table.frame.columns, source="the import recipe",
+                                     file=table.name)
+        mapping = inferred.replace(**mapping) if mapping else inferred
+    filters = LoadFilters.from_dict(filters) if isinstance(filters, dict) else (filters or LoadFilters())
+    if drop_proposed:
+        codes = [c.item for c in preview_filters(table, mapping, filters, cancel=cancel).candidates]
+        filters = dataclasses.replace(filters, exclude_items=list(dict.fromkeys(filters.exclude_items + codes)))
+    ds = build_dataset(table, mapping, filters=filters, progress=scaled(progress, 0.5, 0.95), cancel=cancel,
+                       **build_kw)
     if catalog_path is None and ds.catalog is None:
         catalog_path = movielens.sibling_catalog(path)
     if catalog_path is not None:
-        ds.catalog = read_catalog(catalog_path, cancel=cancel)
-        ds.source["catalog_path"] = str(catalog_path)
+        cat = recipe.catalog if recipe is not None and recipe.catalog else {}
+        attach_catalog(ds, read_table(catalog_path, sheet=cat.get("sheet"), cancel=cancel),
+                       catalog_mapping or cat.get("mapping"))
     emit(progress, 1.0, f"{ds.interactions.n_events:,} events", "load")
     return ds
 
 
-def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict | None = None,
-                  relevant_events=None, dedup: str = "sum", progress=None, cancel=None) -> Dataset:
-    """Validate ``table`` under ``mapping`` and build the Dataset.
+def attach_catalog(ds: Dataset, table: Table, mapping: ColumnMapping | dict | None = None) -> JoinReport:
+    """Join the catalog in ``table`` (read with ``mapping``, see ``catalog.catalog_mapping``) to
+    ``ds`` on the item id; ``ds.catalog`` becomes the joined catalog and ``ds.source`` records the
+    file, its mapping and the join report (matched, missing, cold-start candidates)."""
+    other = catalog_from_table(table, mapping)
+    ds.catalog, report = join_catalog(ds.interactions.item_ids, ds.catalog, other)
+    ds.source["catalog_path"] = str(table.path)
+    ds.source["catalog_sheet"] = table.sheet
+    ds.source["catalog_mapping"] = {k: v for k, v in other.mapping.to_dict().items() if k not in ("confidence",)}
+    ds.source["catalog_join"] = report.to_dict()
+    return report
 
-    dedup: how rows with the same user, item, timestamp (and event) are combined — "sum" / "max"
-    / "first" / "last" their values, or "none" to keep them all. Without timestamps, repeated
-    user–item rows are such duplicates. Rows without a value column simply collapse to one.
-    """
+
+@dataclass
+class _Selection:
+    """Rows chosen for a data set: keep (n,) bool; values (n,) float or None and their kind;
+    ts (n,) epoch seconds or None; events (n,) labels or None; the report so far."""
+
+    keep: np.ndarray
+    values: np.ndarray | None
+    kind: str
+    ts: np.ndarray | None
+    events: np.ndarray | None
+    weights: dict | None
+    relevant: list | None
+    report: DataReport
+
+
+def _select(table: Table, mapping: ColumnMapping, filters: LoadFilters, event_weights, relevant_events,
+            progress=None, cancel=None) -> _Selection:
+    """Validate ``table`` under ``mapping`` and choose its rows: those with a user, an item and a
+    valid value and time, less what ``filters`` remove (each counted in the report)."""
     frame, name = table.frame, table.name
     mapping.validate(frame.columns, name)
-    for role in ("user", "item", "value", "timestamp", "event"):
+    for role in ("user", "basket", "item", "value", "timestamp", "event"):
         col = getattr(mapping, role)
         if col is not None and is_nested(frame[col]):
             raise SchemaError(f"holds lists, not one value per row, so it cannot be the {role} column; RecScope "
                               "needs one row per user–item event: explode the lists first", path=name, column=col)
-    if dedup not in DEDUP:
-        raise SchemaError(f"dedup must be one of {', '.join(DEDUP)}, not {dedup!r}")
-    report = DataReport(rows_read=len(frame))
+    report = DataReport(rows_read=len(frame), warnings=list(table.notes))
     keep = np.ones(len(frame), dtype=bool)
 
     def drop(mask: np.ndarray, reason: str) -> None:
@@ -144,18 +184,21 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
     if kind != "none":
         values = _numbers(frame[mapping.value], table, mapping.value, keep)
         drop(np.isnan(values), f"missing {mapping.value}")
-        if kind == "quantity":
-            drop(values <= 0, "quantity <= 0 (returns/cancellations)")
-        elif kind == "weight":
+        if kind == "weight":
             drop(values < 0, "negative weight")
     check(cancel)
     ts = None
     if mapping.timestamp:
         emit(progress, 0.3, "parsing timestamps", "validate")
-        ts, note = to_epoch_seconds(frame[mapping.timestamp], table, mapping.timestamp, keep)
+        ts, note = to_epoch_seconds(frame[mapping.timestamp], table, mapping.timestamp, keep, mapping.date_order)
         if note:
             report.warnings.append(note)
         drop(np.isnan(ts), f"missing {mapping.timestamp}")
+    check(cancel)
+    removed = apply_filters(keep, filters, users=text_ids(frame[mapping.user]), items=text_ids(frame[mapping.item]),
+                            quantities=values if kind == "quantity" else None, seconds=ts)
+    for reason, n in removed.items():
+        report.dropped[reason] = report.dropped.get(reason, 0) + n
     check(cancel)
 
     events, weights, relevant = None, None, None
@@ -176,6 +219,68 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
         relevant = [e for e in wanted if e in present] or None
         if relevant is None:
             report.warnings.append(f"no {'/'.join(wanted)} events: every event counts as relevant")
+    return _Selection(keep, values, kind, ts, events, weights, relevant, report)
+
+
+@dataclass
+class FilterPreview:
+    """What loading would keep: rows read, rows removed per reason (missing values, each filter),
+    and the rows, customers and items left; candidates: proposed non-product codes."""
+
+    rows_read: int
+    removed: dict[str, int]
+    rows_left: int
+    users_left: int
+    items_left: int
+    candidates: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "candidates": [c.to_dict() for c in self.candidates]}
+
+
+def preview_filters(table: Table, mapping: ColumnMapping, filters: LoadFilters | None = None, *,
+                    propose: bool = True, cancel=None) -> FilterPreview:
+    """The rows each filter would remove from ``table`` under ``mapping``, before loading it, and
+    (``propose``) the non-product candidates (``load_filters.propose_non_products``)."""
+    sel = _select(table, mapping, filters or LoadFilters(), None, None, cancel=cancel)
+    frame, keep = table.frame, sel.keep
+    users, items = text_ids(frame[mapping.user]), text_ids(frame[mapping.item])
+    cands = []
+    if propose:
+        col = mapping.title or mapping.description
+        cands = propose_non_products(
+            items, titles=None if col is None else frame[col].to_numpy(dtype=object),
+            users=users if mapping.basket and mapping.basket != mapping.user else None,
+            baskets=None if mapping.basket is None else text_ids(frame[mapping.basket]),
+            prices=None if mapping.price is None else _numbers(frame[mapping.price], table, mapping.price,
+                                                                  np.zeros(len(frame), dtype=bool)))
+    return FilterPreview(len(frame), dict(sel.report.dropped), int(keep.sum()),
+                         len(set(users[keep].tolist())), len(set(items[keep].tolist())), cands)
+
+
+def text_ids(s: pd.Series) -> np.ndarray:
+    """(n,) object array: each id as the text the user sees ("17850", "85123A"), None where missing."""
+    out = np.full(len(s), None, dtype=object)
+    present = ~_missing(s)
+    if present.any():
+        out[present] = normalize_ids(s[present].to_numpy()).astype(str)
+    return out
+
+
+def build_dataset(table: Table, mapping: ColumnMapping, *, filters: LoadFilters | None = None,
+                  event_weights: dict | None = None, relevant_events=None, dedup: str = "sum",
+                  progress=None, cancel=None) -> Dataset:
+    """Validate ``table`` under ``mapping``, apply the load-time ``filters`` and build the Dataset.
+
+    dedup: how rows with the same user, item, timestamp (and event) are combined — "sum" / "max"
+    / "first" / "last" their values, or "none" to keep them all. Without timestamps, repeated
+    user–item rows are such duplicates. Rows without a value column simply collapse to one.
+    """
+    if dedup not in DEDUP:
+        raise SchemaError(f"dedup must be one of {', '.join(DEDUP)}, not {dedup!r}")
+    filters = filters or LoadFilters()
+    sel = _select(table, mapping, filters, event_weights, relevant_events, progress, cancel)
+    frame, name, keep, report = table.frame, table.name, sel.keep, sel.report
     if not keep.any():
         raise ValidationError("no usable rows (every row lacks a user, an item or a valid value; "
                               f"dropped: {_reasons(report.dropped)})", path=name)
@@ -184,9 +289,9 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
 
     users = normalize_ids(frame[mapping.user].to_numpy()[keep])
     items = normalize_ids(frame[mapping.item].to_numpy()[keep])
-    vals = None if values is None else values[keep]
-    t = None if ts is None else ts[keep].astype(np.int64)
-    ev = None if events is None else events[keep]
+    vals = None if sel.values is None else sel.values[keep]
+    t = None if sel.ts is None else sel.ts[keep].astype(np.int64)
+    ev = None if sel.events is None else sel.events[keep]
     catalog = catalog_from_frame(frame.loc[keep], items, mapping, order=t)
     check(cancel)
     emit(progress, 0.7, "merging duplicate rows", "build")
@@ -195,16 +300,18 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, event_weights: dict |
         report.dropped[f"duplicate rows merged ({dedup})"] = merged
     emit(progress, 0.85, "indexing users and items", "build")
     check(cancel)
-    inter = Interactions.from_arrays(users, items, vals, t, value_kind=kind)
+    inter = Interactions.from_arrays(users, items, vals, t, value_kind=sel.kind)
     report.rows_used = inter.n_events
     if report.dropped:
         report.warnings.insert(0, f"{sum(report.dropped.values()):,} of {report.rows_read:,} rows dropped "
                                   f"or merged: {_reasons(report.dropped)}")
     source = {"path": table.path, "fmt": table.fmt, "sheet": table.sheet, "encoding": table.encoding,
               "delimiter": table.delimiter, "decimal": table.decimal}
+    if filters.active():
+        source["filters"] = filters.to_dict()
     emit(progress, 1.0, f"{inter.n_events:,} events", "build")
     return Dataset(inter, catalog, mapping, source, report, events=ev,
-                   event_weights=weights, relevant_events=relevant)
+                   event_weights=sel.weights, relevant_events=sel.relevant)
 
 
 def _reasons(dropped: dict) -> str:
@@ -245,11 +352,14 @@ def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarr
     return num
 
 
-def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> tuple[np.ndarray, str | None]:
+def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
+                     order: str | None = None) -> tuple[np.ndarray, str | None]:
     """((n,) float64 seconds since the epoch, NaN where missing; a note or None).
 
     Accepts datetimes, epoch seconds or milliseconds, Excel serial dates, and date strings (ISO,
-    "12/1/2010 8:26", ...; naive times are taken as UTC). ValidationError names the first bad row.
+    "12/1/2010 8:26", "01.12.2010 08:26", ...; naive times are taken as UTC). ``order`` ("DMY",
+    "MDY", "YMD") says how ambiguous text dates are written (see ``inference.date_order``).
+    ValidationError names the first bad row.
     """
     note = None
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
@@ -267,13 +377,13 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> 
     parsed = _parse_dates(text, "ISO8601")
     failed = parsed.isna().to_numpy() & ~missing & keep
     if failed.any():
-        guess = pd.tseries.api.guess_datetime_format(text[~missing].iloc[0])
-        formats = [guess] if guess else []
-        if guess and "%m" in guess and "%d" in guess:  # 12/1/2010 vs 1/12/2010: try both orders
-            formats.append(guess.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d"))
+        guess = pd.tseries.api.guess_datetime_format(text[~missing].iloc[0], dayfirst=order == "DMY")
+        formats = [_in_order(guess, order)] if guess else []
+        if guess and order is None and "%m" in guess and "%d" in guess:  # 12/1/2010 vs 1/12/2010: try both
+            formats.append(_swap_day_month(guess))
         formats.append("mixed")
         for fmt in formats:
-            alt = _parse_dates(text, fmt)
+            alt = _parse_dates(text, fmt, dayfirst=order == "DMY")
             bad = alt.isna().to_numpy() & ~missing & keep
             if bad.sum() < failed.sum():
                 parsed, failed = alt, bad
@@ -281,14 +391,30 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> 
             if not failed.any():
                 break
     if failed.any():
-        raise _first_bad(failed, s, table, col, "a date or time")
+        raise _first_bad(failed, s, table, col, "a date or time" + (
+            f" written {_ORDER_WORDS[order]}" if order in _ORDER_WORDS else ""))
     return _seconds(parsed), note
 
 
-def _parse_dates(text: pd.Series, fmt: str) -> pd.Series:
+_ORDER_WORDS = {"DMY": "day-first", "MDY": "month-first"}
+
+
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+
+
+def _in_order(fmt: str, order: str | None) -> str:
+    """``fmt`` with day and month in ``order`` ("DMY": %d before %m, "MDY": %m before %d)."""
+    if order not in _ORDER_WORDS or "%m" not in fmt or "%d" not in fmt:
+        return fmt
+    day_first = fmt.index("%d") < fmt.index("%m")
+    return fmt if day_first == (order == "DMY") else _swap_day_month(fmt)
+
+
+def _parse_dates(text: pd.Series, fmt: str, dayfirst: bool = False) -> pd.Series:
     """UTC datetimes of ``text`` in format ``fmt``; NaT where a value does not parse."""
     try:
-        return pd.to_datetime(text, errors="coerce", utc=True, format=fmt)
+        return pd.to_datetime(text, errors="coerce", utc=True, format=fmt, dayfirst=dayfirst)
     except (ValueError, TypeError, OverflowError):
         return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
 

@@ -35,14 +35,14 @@ def read(p: Path, raw: bytes):
     first = raw[:4096].split(b"\n", 1)[0]
     if _RATINGS_100K.match(name) and first.count(b"\t") == 3:
         cols = ["user_id", "item_id", "rating", "timestamp"]
-        text, enc = decode(raw, p.name, fallback="latin-1")
+        text, enc = decode(raw, p.name)[:2]
         frame = _parse(text, "\t", cols, p.name)
     elif name in ("u.item", "u.user") and b"|" in first:
-        text, enc = decode(raw, p.name, fallback="latin-1")
+        text, enc = decode(raw, p.name)[:2]
         frame = _u_item(text, p) if name == "u.item" else _parse(
             text, "|", ["user_id", "age", "gender", "occupation", "zip_code"], p.name)
     elif name.endswith(".dat") and b"::" in first:
-        text, enc = decode(raw, p.name, fallback="latin-1")
+        text, enc = decode(raw, p.name)[:2]
         n = first.count(b"::") + 1
         cols = _DAT_COLUMNS.get(name[:-4])
         if cols is None or len(cols) != n:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.data.encoding import UTF16_32_BOMS, decode
 from engine.errors import DataFormatError
 from engine.progress import check, emit, scaled
 
@@ -26,7 +27,6 @@ _SNIFF_BYTES = 256 * 1024
 MAX_TEXT_BYTES = 2 * 2**30
 #: Rows parsed between two progress reports and cancel checks.
 CHUNK_ROWS = 250_000
-_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,\d+\s*$")
 _LEADING_ZERO = re.compile(r"^\s*0\d")
@@ -48,6 +48,7 @@ class Table:
     path: str
     fmt: str
     encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
     delimiter: str | None = None
     decimal: str = "."
     sheet: str | None = None
@@ -126,7 +127,7 @@ def _gunzip(raw: bytes, name: str, cancel=None, step: int = 1 << 24) -> bytes:
                 data = d.unconsumed_tail
                 if not part and not data:
                     raise DataFormatError("the gzip file is truncated or corrupt (it ends early)", path=name)
-                if not parts and b"\x00" in part[:_SNIFF_BYTES] and not part.startswith(_UTF16_32_BOMS):
+                if not parts and b"\x00" in part[:_SNIFF_BYTES] and not part.startswith(UTF16_32_BOMS):
                     decode(part[:_SNIFF_BYTES], name)  # binary content fails here, before it expands
                 size += len(part)
                 if size > MAX_TEXT_BYTES:
@@ -144,55 +145,6 @@ def _gunzip(raw: bytes, name: str, cancel=None, step: int = 1 << 24) -> bytes:
 
 def _size(n: int) -> str:
     return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.1f} MB"
-
-
-def decode(raw: bytes, name: str, fallback: str = "cp1252") -> tuple[str, str]:
-    """(text, encoding) of ``raw``: BOM / UTF-8 / ``fallback`` (cp1252 or latin-1).
-
-    Raises DataFormatError for binary data, HTML pages and text in an unknown encoding.
-    """
-    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        text, enc = _strict(raw, "utf-32", name), "utf-32"
-    elif raw.startswith(_UTF16_32_BOMS):
-        text, enc = _strict(raw, "utf-16", name), "utf-16"
-    elif raw.startswith(b"\xef\xbb\xbf"):
-        text, enc = _strict(raw, "utf-8-sig", name), "utf-8-sig"
-    else:
-        nul = raw.find(b"\x00")
-        if nul >= 0:
-            core = raw[:_SNIFF_BYTES].rstrip(b"\x00")
-            if core[1::2].count(0) > len(core) // 4 or core[0::2].count(0) > len(core) // 4:
-                raise DataFormatError("looks like UTF-16 text without a byte-order mark; save it as UTF-8",
-                                      path=name)
-            if nul and len(raw.rstrip(b"\x00")) == nul:
-                raise DataFormatError(f"the text ends in {len(raw) - nul:,} NUL bytes from byte {nul:,} (a damaged "
-                                      "or padded file); cut them off or export the file again", path=name)
-            raise DataFormatError(f"looks like a binary file, not a text table (a NUL byte at byte {nul:,})",
-                                  path=name)
-        try:
-            text, enc = raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            try:
-                text, enc = raw.decode(fallback), fallback
-            except UnicodeDecodeError:
-                text, enc = raw.decode("latin-1"), "latin-1"
-    sample = text[:_SNIFF_BYTES]
-    controls = sum(sample.count(chr(c)) for c in (*range(1, 9), 11, 12, *range(14, 32), *range(127, 160)))
-    if controls > max(2, len(sample) // 100):
-        raise DataFormatError("cannot determine the text encoding (or it is not a text table); "
-                              "save it as UTF-8 CSV", path=name)
-    lead = sample.lstrip().lower()
-    if lead.startswith(("<!doctype html", "<html", "<?xml", "<head", "<body")) or "<html" in lead[:2048]:
-        raise DataFormatError("is an HTML/XML page, not a table (a web page saved under a table's name?)",
-                              path=name)
-    return text, enc
-
-
-def _strict(raw: bytes, enc: str, name: str) -> str:
-    try:
-        return raw.decode(enc)
-    except UnicodeDecodeError as e:
-        raise DataFormatError(f"is not valid {enc} text (byte {e.start})", path=name) from None
 
 
 def sniff_delimiter(lines: list[str]) -> str | None:
@@ -215,7 +167,11 @@ def sniff_delimiter(lines: list[str]) -> str | None:
 def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
     """Parse delimited text in CHUNK_ROWS pieces (progress 0..0.8, then column types 0.8..1)."""
     name = p.name
-    text, enc = decode(raw, name)
+    text, enc, notes = decode(raw, name)
+    if notes:  # odd lines were decoded apart: pandas parses the repaired text
+        raw, parse_enc = text.encode("utf-8"), "utf-8"
+    else:
+        parse_enc = enc
     sample, cut = text[:_SNIFF_BYTES], len(text) > _SNIFF_BYTES
     del text  # pandas parses the bytes: a str copy of a big file would only cost memory
     lines = [ln for ln in sample.splitlines()[:200] if ln.strip()]
@@ -235,7 +191,7 @@ def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
     try:
         for chunk in pd.read_csv(io.BytesIO(raw), sep=delim, header=0 if header else None, dtype=str,
                                  keep_default_na=False, na_values=NA_VALUES, skip_blank_lines=False,
-                                 engine="c", quotechar='"', encoding=enc, chunksize=CHUNK_ROWS,
+                                 engine="c", quotechar='"', encoding=parse_enc, chunksize=CHUNK_ROWS,
                                  skiprows=1 if sep_line else None):
             chunks.append(chunk)
             done += len(chunk)
@@ -258,7 +214,7 @@ def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
     decimal = "," if delim != "," and _has_decimal_commas(frame) else "."
     frame = tidy(frame, decimal=decimal, progress=scaled(progress, 0.8, 1.0), cancel=cancel)
     fmt = "tsv" if delim == "\t" else "csv"
-    return Table(frame, str(p), fmt, encoding=enc, delimiter=delim, decimal=decimal, rows=rows)
+    return Table(frame, str(p), fmt, encoding=enc, delimiter=delim, decimal=decimal, rows=rows, notes=notes)
 
 
 def _parser_error(e: Exception, name: str) -> DataFormatError:

@@ -17,7 +17,7 @@ import pandas as pd
 from engine.data.catalog import ItemCatalog
 from engine.data.dataset import DataReport, Dataset
 from engine.data.interactions import VALUE_KINDS, Interactions
-from engine.data.schema import ROLES, ColumnMapping
+from engine.data.schema import DATE_ORDERS, KINDS, ROLES, ColumnMapping
 from engine.data.splits import METHODS, Split
 from engine.errors import EngineError, ProjectError
 from engine.store.schema import MAX_BLOB_BYTES, MAX_EVENTS
@@ -184,10 +184,12 @@ def decode_mapping(d, what: str) -> ColumnMapping:
     for role in ROLES:
         if d.get(role) is not None and not isinstance(d.get(role), str):
             raise ProjectError(f"{what}: column mapping for {role} is damaged")
-    extra, conf = d.get("extra", []), d.get("confidence", {})
+    extra, conf, why = d.get("extra", []), d.get("confidence", {}), d.get("evidence", {})
     if (not isinstance(extra, list) or not all(isinstance(c, str) for c in extra) or not isinstance(conf, dict)
             or not all(isinstance(k, str) and _is_number(v) for k, v in conf.items())
-            or d.get("value_kind", "none") not in VALUE_KINDS):
+            or not isinstance(why, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in why.items())
+            or d.get("value_kind", "none") not in VALUE_KINDS or d.get("date_order") not in (None, *DATE_ORDERS)
+            or d.get("kind", "interactions") not in KINDS):
         raise ProjectError(f"{what}: column mapping is damaged")
     return ColumnMapping.from_dict(d)
 
@@ -351,4 +353,12 @@ def _num(x):
 
 
 def _plain_value(v):
-    return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
+    """``v`` as JSON: scalars as they are, dicts and lists (filters, a catalog's join report)
+    value by value, anything else as text."""
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if isinstance(v, dict):
+        return {str(k): _plain_value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain_value(x) for x in v]
+    return str(v)

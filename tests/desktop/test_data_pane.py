@@ -73,7 +73,7 @@ def test_cancel_button_stops_loading(qtbot, window, load, small_csv, monkeypatch
     before = state.dataset
     started = threading.Event()
 
-    def never_ends(table, mapping, *, progress=None, cancel=None):
+    def never_ends(table, mapping, *_filters_and_catalog, progress=None, cancel=None):
         started.set()
         while True:
             check(cancel)

@@ -123,7 +123,7 @@ def test_unsaved_work_prompts(qtbot, window, load, demo_path, dialogs, tmp_path)
     dialogs.question = QMessageBox.StandardButton.Save
     dialogs.save = tmp_path / "kept.recscope"
     closed = []
-    window.projects._confirm_discard(lambda: closed.append(True))
+    window.projects.confirm_discard(lambda: closed.append(True))
     qtbot.waitUntil(lambda: bool(closed), timeout=SETTLE_MS)
     assert (tmp_path / "kept.recscope").is_file() and not window.projects.has_unsaved()
 

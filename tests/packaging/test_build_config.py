@@ -79,6 +79,17 @@ def test_spec_uses_build_lists_and_ships_resources():
         assert needle in text, needle
 
 
+def test_header_vocabulary_ships_with_the_package_and_the_bundle():
+    """engine/data/vocabulary/*.json is data the reader needs: package data and a bundle data folder."""
+    import tomllib
+    files = sorted((REPO / "engine" / "data" / "vocabulary").glob("*.json"))
+    assert len(files) == 14
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "vocabulary/*.json" in project["tool"]["setuptools"]["package-data"]["engine.data"]
+    spec = (REPO / "packaging" / "recscope.spec").read_text(encoding="utf-8")
+    assert '"engine/data/vocabulary"' in spec
+
+
 def test_desktop_entry_and_deb_control(build):
     entry = (REPO / "packaging" / "linux" / "recscope.desktop").read_text(encoding="utf-8")
     assert "Exec=/opt/recscope/RecScope" in entry and "Icon=recscope" in entry
