@@ -13,7 +13,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from engine.errors import EngineError
+
+if TYPE_CHECKING:
+    from engine.data.load_filters import LoadFilters
+    from engine.data.recipe import Recipe
 
 
 class UsageError(EngineError):
@@ -113,9 +119,9 @@ class ImportOptions:
     """How to read a data file: recipe, --map overrides, filters, and whether to drop every proposed
     non-product code."""
 
-    recipe: object = None
+    recipe: Recipe | None = None
     mapping: dict = field(default_factory=dict)
-    filters: object = None
+    filters: LoadFilters | None = None
     drop_proposed: bool = False
 
 

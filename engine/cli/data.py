@@ -70,7 +70,6 @@ def _print_roles(mapping) -> None:
 
 def cmd_info(args) -> int:
     from engine.data import preview_filters, read_table
-    from engine.data.catalog import catalog_from_table
     from engine.data.inference import infer_mapping
     from engine.data.profile import profile
     from engine.data.recipe import Recipe

@@ -5,7 +5,8 @@ from engine.data.dataset import (DEFAULT_EVENT_WEIGHTS, DataReport, Dataset, Fil
                                  build_dataset, open_dataset, preview_filters)
 from engine.data.load_filters import LoadFilters
 from engine.data.interactions import Interactions
-from engine.data.readers import Table, read_table
+from engine.data.readers import read_table
+from engine.data.table import Table
 from engine.data.inference import infer_mapping
 from engine.data.schema import ColumnMapping
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from engine.data.interactions import normalize_ids
-from engine.data.schema import CATALOG_ROLES
+from engine.data.schema import CATALOG_ROLES, ColumnMapping
 from engine.errors import SchemaError
 
 
@@ -25,7 +25,7 @@ class ItemCatalog:
     frame: pd.DataFrame
     roles: dict[str, str] = field(default_factory=dict)
     #: the ColumnMapping a catalog file was read with (None for attributes of interaction rows)
-    mapping: object = field(default=None, repr=False, compare=False)
+    mapping: ColumnMapping | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -16,7 +16,8 @@ import pandas as pd
 from engine.data.catalog import ItemCatalog, JoinReport, catalog_from_frame, catalog_from_table, join_catalog
 from engine.data.interactions import Interactions, normalize_ids
 from engine.data.load_filters import LoadFilters, apply_filters, propose_non_products
-from engine.data.readers import Table, read_table
+from engine.data.readers import read_table
+from engine.data.table import Table
 from engine.data.inference import infer_mapping, is_nested
 from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError

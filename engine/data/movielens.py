@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.data.encoding import decode
+from engine.data.table import Table, tidy
 from engine.errors import DataFormatError
 
 #: ml-100k genre order of the 19 flags in u.item (u.genre holds the same list).
@@ -30,7 +32,6 @@ _RATINGS_100K = re.compile(r"^u([a-z0-9]*)\.(data|base|test)$")
 
 def read(p: Path, raw: bytes):
     """Table for a MovieLens file given its (decompressed) bytes, or None if it is not one."""
-    from engine.data.readers import Table, decode, tidy
     name = p.name.lower().removesuffix(".gz")
     first = raw[:4096].split(b"\n", 1)[0]
     if _RATINGS_100K.match(name) and first.count(b"\t") == 3:

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from engine.data import open_dataset, read_table
-from engine.data import readers
+from engine.data import readers, table
 from engine.errors import DataFormatError, EngineError, SchemaError, ValidationError
 
 
@@ -245,10 +245,10 @@ def test_wide_frames_get_the_same_column_types(monkeypatch):
     frame = pd.DataFrame({f"c{j}": pd.Series(rng.choice(np.array(rng.choice(cells, 3), dtype=object), 12),
                                              dtype="str") for j in range(300)})
     for decimal in (".", ","):
-        wide = readers.tidy(frame, decimal)
+        wide = table.tidy(frame, decimal)
         with monkeypatch.context() as m:
-            m.setattr(readers, "_wide_text", lambda f, d: {})
-            narrow = readers.tidy(frame, decimal)
+            m.setattr(table, "_wide_text", lambda f, d: {})
+            narrow = table.tidy(frame, decimal)
         assert all(wide[c].dtype == narrow[c].dtype and wide[c].equals(narrow[c]) for c in frame.columns)
         assert 0 < sum(pd.api.types.is_numeric_dtype(wide[c]) for c in wide) < 300
 
