@@ -68,6 +68,11 @@ class Recommender:
     defaults: ClassVar[dict[str, Any]] = {}
     #: Parameters for a quick fit (contract test, the app's self-test), e.g. {"epochs": 2}.
     fast_params: ClassVar[dict[str, Any]] = {}
+    #: Trains in epochs and chooses their number on validation data (needs params "epochs",
+    #: "patience", "seed", "valid_frac", "refit"); see ``fit``.
+    early_stopping: ClassVar[bool] = False
+    #: How ``fit`` carves its own validation events: "random" share per user or "leave-last".
+    validation_split: ClassVar[str] = "random"
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -75,6 +80,8 @@ class Recommender:
             raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(self.defaults)) or 'none'}")
         self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
+        if self.early_stopping and not 0.0 <= self.params["valid_frac"] < 1.0:
+            raise ModelError(f"model {self.name}: valid_frac must be in [0, 1), got {self.params['valid_frac']}")
         self.user_ids_: np.ndarray | None = None
         self.item_ids_: np.ndarray | None = None
         self.seen_: sp.csr_matrix | None = None
@@ -82,14 +89,31 @@ class Recommender:
     # ---- public API -------------------------------------------------------------------------
     def fit(self, interactions: Interactions, *, catalog=None, valid: Interactions | None = None,
             progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> "Recommender":
-        """Learn from ``interactions``; ``valid`` (same id space) is for early stopping."""
+        """Learn from ``interactions``: everything the user has in training, which the fitted model
+        excludes from each user's rankings (``seen_``).
+
+        ``valid``: validation events (external ids), normally a subset of ``interactions``. Models
+        that stop early (``early_stopping``) fit on ``interactions`` minus ``valid``'s user–item
+        pairs while choosing their epoch count on ``valid``, then (param ``refit``) fit again on all
+        of ``interactions`` for the best epoch count; without ``valid`` they carve their own
+        validation share (param ``valid_frac``; 0 turns validation off). Other models ignore
+        ``valid`` and fit on all of ``interactions``.
+        """
         if interactions.n_events == 0:
             raise ModelError(f"model {self.name}: no interactions to learn from")
+        if self.early_stopping:
+            from engine.train.validated import fit_validated
+            fit_validated(self, interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+        else:
+            self._adopt(interactions)
+            self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+        return self
+
+    def _adopt(self, interactions: Interactions) -> None:
+        """Take the id maps and the seen-item matrix of ``interactions``."""
         self.user_ids_ = interactions.user_ids
         self.item_ids_ = interactions.item_ids
         self.seen_ = interactions.seen
-        self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
-        return self
 
     @property
     def n_users(self) -> int:

@@ -73,10 +73,11 @@ class BPR(Recommender):
     capabilities = frozenset({"embeddings", "differentiable"})
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 200, "lr": 5e-4, "reg": 0.0, "weight_decay": 0.0,
-        "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10,
+        "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10, "valid_frac": 0.1, "refit": True,
         "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
+    early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
         "factors": ("int", 16, 256), "lr": ("log", 1e-4, 1e-2), "reg": ("log", 1e-6, 1e-1),
         "batch_size": ("cat", [512, 1024, 2048, 4096]),

@@ -108,9 +108,10 @@ class IALS(Recommender):
     capabilities = frozenset({"embeddings"})
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0, "cg_steps": 3, "init_std": 0.01,
-        "batch_size": 65536, "patience": 3, "device": "auto", "seed": 0,
+        "batch_size": 65536, "patience": 3, "valid_frac": 0.1, "refit": True, "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
+    early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
         "factors": ("int", 16, 256), "reg": ("log", 1e-4, 10.0), "alpha": ("log", 0.1, 100.0),
         "epochs": ("int", 5, 30),

@@ -97,6 +97,9 @@ class History:
     stopped: str = "max_epochs"
     device: str = "cpu"
     monitor: str = "ndcg@10"
+    #: Epochs of the final fit on all training data after validation chose them (None: the kept
+    #: model is the validated one; ``engine.train.validated``).
+    refit_epochs: int | None = None
 
     @property
     def epochs(self) -> np.ndarray:
@@ -123,7 +126,8 @@ class History:
 
     def to_dict(self) -> dict[str, Any]:
         return {"records": [asdict(r) for r in self.records], "best_epoch": self.best_epoch,
-                "stopped": self.stopped, "device": self.device, "monitor": self.monitor}
+                "stopped": self.stopped, "device": self.device, "monitor": self.monitor,
+                "refit_epochs": self.refit_epochs}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "History":
@@ -136,8 +140,10 @@ class History:
             stopped = str(d.get("stopped", "max_epochs"))
             if stopped not in STOP_REASONS:
                 raise ValueError(stopped)
+            refit = d.get("refit_epochs")
             return cls(records, None if best is None else int(best), stopped,
-                       str(d.get("device", "cpu")), str(d.get("monitor", "ndcg@10")))
+                       str(d.get("device", "cpu")), str(d.get("monitor", "ndcg@10")),
+                       None if refit is None else int(refit))
         except (AttributeError, KeyError, TypeError, ValueError) as e:
             raise ModelError(f"saved training history is malformed ({e})") from None
 
