@@ -69,7 +69,7 @@ class Recommender:
     #: Parameters for a quick fit (contract test, the app's self-test), e.g. {"epochs": 2}.
     fast_params: ClassVar[dict[str, Any]] = {}
     #: Trains in epochs and chooses their number on validation data (needs params "epochs",
-    #: "patience", "seed", "valid_frac", "refit"); see ``fit``.
+    #: "patience", "seed", "valid_frac", "refit", "validate_every", "valid_users"); see ``fit``.
     early_stopping: ClassVar[bool] = False
     #: How ``fit`` carves its own validation events: "random" share per user or "leave-last".
     validation_split: ClassVar[str] = "random"
@@ -80,8 +80,12 @@ class Recommender:
             raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(self.defaults)) or 'none'}")
         self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
-        if self.early_stopping and not 0.0 <= self.params["valid_frac"] < 1.0:
-            raise ModelError(f"model {self.name}: valid_frac must be in [0, 1), got {self.params['valid_frac']}")
+        if self.early_stopping:
+            if not 0.0 <= self.params["valid_frac"] < 1.0:
+                raise ModelError(f"model {self.name}: valid_frac must be in [0, 1), got {self.params['valid_frac']}")
+            self.check_ranges(at_least_1=("validate_every",))
+            if self.params["valid_users"] < 0:
+                raise ModelError(f"model {self.name}: valid_users must be >= 0 (0: all), got {self.params['valid_users']}")
         self.user_ids_: np.ndarray | None = None
         self.item_ids_: np.ndarray | None = None
         self.seen_: sp.csr_matrix | None = None

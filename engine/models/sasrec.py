@@ -193,7 +193,7 @@ class SASRec(Recommender):
     capabilities = frozenset({"embeddings", "attention", "differentiable"})
     defaults: ClassVar[dict[str, Any]] = {
         "max_len": 50, "hidden": 64, "blocks": 2, "heads": 1, "dropout": 0.2, "loss": "ce",
-        "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5, "valid_frac": 0.1, "refit": True,
+        "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5, "valid_frac": 0.1, "refit": True, "validate_every": 1, "valid_users": 2000,
         "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 1, "hidden": 16, "max_len": 20, "blocks": 1}
@@ -265,7 +265,9 @@ class SASRec(Recommender):
 
         history = fit_loop(self._module, batches, loss_fn, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, cancel=cancel),
+                           validate=make_validator(self, interactions, valid, cancel=cancel,
+                                                  max_users=p["valid_users"], seed=p["seed"]),
+                           validate_every=p["validate_every"],
                            patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
                            batches_per_epoch=math.ceil(n / bs))
         self._module.eval()
