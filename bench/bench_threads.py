@@ -1,7 +1,7 @@
 """Thread policy on a busy machine: each model's fit time idle vs with a competing CPU load.
 
 For every model and thread setting, a fresh subprocess fits the model on ml-100k (train part of
-bench/peers.py's split, no validation) with RecScope's thread policy (``engine.train.threads``)
+bench/peers.py's split, no validation) with RecScope's thread policy (``engine.machine.threads``)
 forced to that setting through ``RECSCOPE_THREADS`` ("policy" = the default a user gets). Each fit
 runs twice: alone ("idle": the machine's other work only) and while ``--load`` busy-loop processes
 (bounded: each exits after ``--load-seconds`` at the latest and is ended by this script) spin on
@@ -38,7 +38,7 @@ def child(model: str) -> None:
     sys.path.insert(0, str(REPO / "bench"))
     from peers import load
     from engine.models import registry
-    from engine.train.threads import apply
+    from engine.machine.threads import apply
     n = apply()
     train, _ = load("ml-100k")
     m = registry.create(model, **{**PARAMS[model], **({"device": "cpu"} if "device" in

@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     from engine.data.splits import carve_validation, without
     from engine.evaluate import evaluate
     from engine.models import registry
-    from engine.train.threads import apply
+    from engine.machine.threads import apply
     threads = apply()
     train, test = load("ml-100k")
     lines = ["| model | run | fit s | epochs | test NDCG@10 |", "|---|---|---|---|---|"]

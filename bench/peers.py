@@ -7,7 +7,7 @@ subprocess on the same train matrix (a CSV of internal indices): peers in bench/
 by ``make bench-peers-venv``) through bench/peer_fit.py, RecScope through this file's ``--ours-fit``
 with the shared interpreter and ``--ours-root`` on its path (default this checkout; another
 checkout, e.g. ``main``, gives the "before" rows). Every system gets the same thread count: the
-``--threads`` given, else RecScope's own default policy (``engine.train.threads``), which
+``--threads`` given, else RecScope's own default policy (``engine.machine.threads``), which
 is what a user gets; peers see it as OMP/OPENBLAS/MKL/NUMBA threads and their num_threads. Fit time
 = wall seconds of the fit call alone, best of ``--repeats`` runs alternating between systems (the
 machine is shared: ratios, not seconds, are the result). ``uptime`` is printed with the table.
@@ -187,7 +187,7 @@ def main(argv=None) -> int:
     from engine.evaluate import evaluate
     threads = args.threads
     if not threads:
-        from engine.train.threads import default_threads
+        from engine.machine.threads import default_threads
         threads = default_threads()
     if not (VENV / "bin" / "python").exists():
         print("bench/.venv-peers is missing: run `make bench-peers-venv`", file=sys.stderr)
