@@ -106,7 +106,7 @@ class Recommender:
         if interactions.n_events == 0:
             raise ModelError(f"model {self.name}: no interactions to learn from")
         if self.early_stopping:
-            from engine.train.validated import fit_validated
+            from engine.models.validated import fit_validated
             fit_validated(self, interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
         else:
             self._adopt(interactions)

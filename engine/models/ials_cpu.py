@@ -5,7 +5,7 @@ of X (n, f) given Y (m, f), ``steps`` CG steps on ``(YᵀY + reg·I + Yᵀ diag(
 warm-started from x, over the row's non-zeros only. One row per task over ``numba.prange``: no
 sparse tensors, no temporaries, no per-chunk dispatch, which on a CPU makes an epoch several times
 faster than torch's sparse kernels (bench/peers.py). Compiled once per machine (``cache=True``, in
-RecScope's cache folder, see ``engine.cache``).
+RecScope's cache folder, see ``engine.machine.cache``).
 """
 
 from __future__ import annotations

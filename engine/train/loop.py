@@ -101,7 +101,7 @@ class History:
     device: str = "cpu"
     monitor: str = "ndcg@10"
     #: Epochs of the final fit on all training data after validation chose them (None: the kept
-    #: model is the validated one; ``engine.train.validated``).
+    #: model is the validated one; ``engine.models.validated``).
     refit_epochs: int | None = None
 
     @property

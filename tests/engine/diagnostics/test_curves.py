@@ -37,7 +37,7 @@ def test_synthetic_curves(ndcg, loss, verdict, fragment):
 
 def test_real_bpr_run_overfits_with_a_high_learning_rate(ml_split):
     """BPR without regularisation at lr 0.02 peaks in a few epochs, then validation NDCG falls."""
-    model = BPR(factors=32, lr=0.02, epochs=12, patience=0, device="cpu", refit=False).fit(
+    model = BPR(factors=32, lr=0.02, epochs=12, patience=0, device="cpu", refit=False, validate_every=1).fit(
         ml_split.train, valid=ml_split.valid)
     h = model.history_
     d = diagnose(h)
