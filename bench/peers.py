@@ -6,7 +6,7 @@ per-user random 80/20 split (``engine.data.splits.split``, seed 0). Each system 
 subprocess on the same train matrix (a CSV of internal indices): peers in bench/.venv-peers (made
 by ``make bench-peers-venv``) through bench/peer_fit.py, RecScope through this file's ``--ours-fit``
 with the shared interpreter and ``--ours-root`` on its path (default this checkout; another
-checkout, e.g. ``main``, gives the "before" rows). Every system gets the same thread count: the
+checkout, e.g. ``main``, gives the "before" rows; ``--before-root`` times one in the same run). Every system gets the same thread count: the
 ``--threads`` given, else RecScope's own default policy (``engine.machine.threads``), which
 is what a user gets; peers see it as OMP/OPENBLAS/MKL/NUMBA threads and their num_threads. Fit time
 = wall seconds of the fit call alone, best of ``--repeats`` runs alternating between systems (the
@@ -14,7 +14,7 @@ machine is shared: ratios, not seconds, are the result). ``uptime`` is printed w
 
     make bench-peers-venv
     nice python bench/peers.py [--data ml-100k ml-1m] [--models ease ials itemknn bpr] [--repeats 2]
-                               [--ours-root /path/to/checkout --code before] [--no-write]
+                               [--before-root /path/to/main-checkout] [--no-write]
 
 The table lands between markers in bench/RESULTS.md; rows of another ``--code`` label are kept.
 """
@@ -152,13 +152,13 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write(rows: list[dict], header: str, code: str) -> None:
+def write(rows: list[dict], header: str, codes: set[str]) -> None:
     old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     kept = []
     if START in old and END in old:
         block = old[old.index(START):old.index(END)]
         kept = [line for line in block.splitlines() if line.startswith("| ") and not line.startswith("| code ")
-                and line.split("|")[1].strip() != code]
+                and line.split("|")[1].strip() not in codes]
     lines = table(rows).splitlines()
     body = "\n".join(lines[:2] + sorted(kept + lines[2:], key=lambda s: [c.strip() for c in s.split("|")[2:5]]))
     block = f"{START}\n{header}\n\n{body}\n{END}"
@@ -181,6 +181,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=0, help="0: RecScope's default policy")
     ap.add_argument("--ours-root", default=str(REPO), help="checkout whose engine is timed as 'ours'")
     ap.add_argument("--code", default="after", help="label of the 'ours' code in the table")
+    ap.add_argument("--before-root", help="another checkout timed in the same run as 'before' (e.g. main)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(REPO))
@@ -203,25 +204,30 @@ def main(argv=None) -> int:
             base = {"train": str(work / "train.csv"), "n_users": train.n_users, "n_items": train.n_items}
             for model in args.models:
                 systems = [s for s in args.systems if s in SETTINGS[model]]
+                if args.before_root:
+                    systems.insert(0, "before")
                 best: dict[str, dict] = {}
                 for _ in range(args.repeats):                # alternate: the same load for everyone
                     for system in systems:
-                        info = run_one(system, model, SETTINGS[model][system], base, work, Path(args.ours_root),
+                        root = Path(args.before_root if system == "before" else args.ours_root)
+                        info = run_one("ours" if system == "before" else system, model,
+                                       SETTINGS[model]["ours" if system == "before" else system], base, work, root,
                                        threads)
                         if "error" in info or system not in best or info["seconds"] < best[system]["seconds"]:
                             best[system] = info
-                peer_times = [v["seconds"] for s, v in best.items() if s != "ours" and "error" not in v]
+                peer_times = [v["seconds"] for s, v in best.items() if s not in ("ours", "before") and "error" not in v]
                 for system in systems:
                     info = best[system]
-                    row = {"code": args.code if system == "ours" else "peer", "data": data, "model": model,
-                           "system": "RecScope" if system == "ours" else f"{system} {info.get('version', '')}"}
+                    ours = system in ("ours", "before")
+                    row = {"code": "before" if system == "before" else args.code if ours else "peer", "data": data,
+                           "model": model, "system": "RecScope" if ours else f"{system} {info.get('version', '')}"}
                     if "error" in info:
                         rows.append({**row, "error": info["error"]})
                         continue
                     m = evaluate(Lists(train, info["top"]), train, test, ks=(K,), diversity=False).metrics
-                    row.update(settings=settings_text(SETTINGS[model][system]), seconds=info["seconds"],
-                               ndcg=m[f"ndcg@{K}"], recall=m[f"recall@{K}"],
-                               ratio=info["seconds"] / min(peer_times) if system == "ours" and peer_times else None)
+                    row.update(settings=settings_text(SETTINGS[model]["ours" if ours else system]),
+                               seconds=info["seconds"], ndcg=m[f"ndcg@{K}"], recall=m[f"recall@{K}"],
+                               ratio=info["seconds"] / min(peer_times) if ours and peer_times else None)
                     rows.append(row)
                     print(table([row]).splitlines()[-1], flush=True)
     load_avg = os.getloadavg()
@@ -233,7 +239,7 @@ def main(argv=None) -> int:
               "(shared machine: compare ratios within one run).")
     print(header)
     if not args.no_write:
-        write(rows, header, args.code)
+        write(rows, header, {r["code"] for r in rows})
     return 0
 
 

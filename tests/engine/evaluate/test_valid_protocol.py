@@ -3,22 +3,17 @@ carves or uses one (``recscope evaluate --valid-frac``, ``train_run`` on a split
 part, early stopping inside ``fit``) must rank and score exactly as the plain-loop reference does
 with all of the user's training data excluded, and the kept model must have seen all of it."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from eval_helpers import cli_evaluate
 from reference_protocol import reference_evaluate
 from engine.data.interactions import Interactions, index_of
 from engine.data.splits import split, without
 from engine.evaluate import evaluate
 from engine.runs import train_run
 
-REPO = Path(__file__).resolve().parents[3]
 KS = (10,)
 
 
@@ -57,14 +52,7 @@ def test_cli_evaluate_with_valid_frac_matches_reference_on_all_of_train(ml100k_f
     """EASE does not stop early: --valid-frac must not take data from it nor leave its users'
     held-out training items in their lists."""
     tr, te = ml100k_frames
-    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
-    tr.to_csv(train, index=False)
-    te.to_csv(test, index=False)
-    res = subprocess.run([sys.executable, "-m", "engine.cli", "evaluate", "--train", str(train), "--test",
-                          str(test), "--model", "ease", "--valid-frac", "0.1", "--k", "10", "--json"],
-                         capture_output=True, text=True, cwd=REPO, timeout=300)
-    assert res.returncode == 0, res.stderr
-    out = json.loads(res.stdout.strip().splitlines()[-1])
+    out = cli_evaluate(tr, te, tmp_path, "--model", "ease", "--valid-frac", "0.1", "--k", "10")
     _close(out["metrics"], reference_evaluate(tr, te, "ease", ks=KS), 2e-3)
 
 
