@@ -8,7 +8,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint setup system bench screenshot package package-check clean
+.PHONY: run test lint setup system bench bench-peers-venv bench-peers screenshot package package-check clean
 
 setup: system $(STAMP)
 
@@ -44,6 +44,24 @@ screenshot: setup
 
 bench: setup
 	$(PY) bench/bench_ease.py
+
+# Peer recommender libraries for bench/peers.py, in their own environment (never the app's):
+# implicit, LensKit (2025.8.1: the newest for Python 3.11; needs pandas < 3) and Cornac, with the
+# same CPU-only torch build as the app (LensKit needs torch).
+PEERS_VENV := bench/.venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+$(PEERS_STAMP):
+	@test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	@$(PEERS_VENV)/bin/python -m pip install -q "torch==2.13.0+cpu" 2>&1 | grep -v "is ignored" ; \
+	 $(PEERS_VENV)/bin/python -c "import torch" 2>/dev/null || $(PEERS_VENV)/bin/python -m pip install -q "torch==2.13.0+cpu" --extra-index-url $(TORCH_CPU_INDEX)
+	$(PEERS_VENV)/bin/python -m pip install -q "torch==2.13.0+cpu" "implicit==0.7.3" "lenskit==2025.8.1" "pandas<3" "cornac==3.0.1" 2>&1 | grep -v "is ignored" ; true
+	@$(PEERS_VENV)/bin/python -c "import implicit, lenskit, cornac, torch; assert torch.__version__ == '2.13.0+cpu', torch.__version__" || { echo "peer install failed"; exit 1; }
+	@touch $(PEERS_STAMP)
+
+bench-peers-venv: $(PEERS_STAMP)
+
+bench-peers: setup bench-peers-venv
+	nice -n 5 $(PY) bench/peers.py
 
 package: setup
 	@bash packaging/system-packages.sh --packaging

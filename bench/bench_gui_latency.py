@@ -4,9 +4,11 @@ Opens the real main window offscreen, loads the demo data, applies the default s
 Train in the Train pane for each model; a 10 ms precise QTimer ticks in the GUI thread the whole
 time. A tick's stall is how much later than 10 ms after the previous tick it fired. Prints the
 p50 / p99 / max stall per model, the same for an idle period (the machine's noise floor), and the
-p99 against the 100 ms limit.
+p99 and the max against the 100 ms limit. ``--load N`` runs N busy-loop processes (bounded: each
+exits after an hour at the latest and is ended when the measurement ends) during the whole
+measurement, as other programs on a user's machine would.
 
-    python bench/bench_gui_latency.py [--models bpr sasrec] [--epochs 15]
+    python bench/bench_gui_latency.py [--models bpr sasrec ials] [--epochs 15] [--load 2]
 """
 
 from __future__ import annotations
@@ -66,7 +68,20 @@ def main() -> int:
     ap.add_argument("--models", nargs="+", default=["bpr", "sasrec"])
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--idle", type=float, default=3.0, help="seconds of idle measurement")
+    ap.add_argument("--load", type=int, default=0, help="busy-loop processes competing for the CPU")
     args = ap.parse_args()
+    import subprocess
+    busy = [subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 3600\n"
+                              "while time.time() < end:\n    pass\n"]) for _ in range(args.load)]
+    try:
+        return measure(args)
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait()
+
+
+def measure(args) -> int:
 
     from desktop.startup import create_app
     from desktop.paths import DEMO_DATA, resource_path
@@ -87,7 +102,8 @@ def main() -> int:
     win.show_pane(pane)
     ticker = Ticker()
     print(f"GUI event-loop stall with a {TICK_MS} ms timer (demo data, {win.state.split.train.n_events:,} "
-          f"training interactions, offscreen, {os.cpu_count()} CPUs)")
+          f"training interactions, offscreen, {os.cpu_count()} CPUs, {args.load} busy-loop process(es), "
+          f"load average {os.getloadavg()[0]:.2f})")
 
     ticker.start()
     loop = QEventLoop()
@@ -95,7 +111,7 @@ def main() -> int:
     loop.exec()
     print(f"  {'idle':8s} {summary(ticker.stop())}")
 
-    worst = 0.0
+    worst = worst_max = 0.0
     for model in args.models:
         pane.set_model(model)
         pane.quick_button.click()
@@ -109,7 +125,9 @@ def main() -> int:
         print(f"  {model:8s} {summary(stalls)}  ({time.perf_counter() - t0:.1f} s, "
               f"{len(run.history.records) if run.history else 0} epochs)")
         worst = max(worst, float(np.percentile(stalls, 99)))
-    print(f"worst p99 {worst:.1f} ms vs limit {LIMIT_MS:.0f} ms: {'OK' if worst < LIMIT_MS else 'OVER'}")
+        worst_max = max(worst_max, float(stalls.max()))
+    print(f"worst p99 {worst:.1f} ms, worst single stall {worst_max:.1f} ms vs limit {LIMIT_MS:.0f} ms: "
+          f"{'OK' if worst_max < LIMIT_MS else 'OVER'}")
     win.runner.cancel_all()
     win.runner.wait(10_000)
     app.processEvents()

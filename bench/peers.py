@@ -1,20 +1,22 @@
-"""Our iALS and BPR against implicit 0.7.3 on the same ml-100k split, accuracy and time side by side.
+"""RecScope's EASE, iALS, ItemKNN and BPR against implicit, LensKit and Cornac at equal settings:
+fit time and accuracy side by side, every system's top-10 lists scored by ``engine.evaluate``.
 
-implicit runs in its own virtual environment (bench/.venv-peers, created on first use with
-``pip install implicit==0.7.3``) in a subprocess, with OPENBLAS_NUM_THREADS=1 and
-``num_threads=--threads``; ours run in this process with ``torch.set_num_threads(--threads)``.
-Both see the training split as a CSV of internal indices, so their factors score in the same
-index space and go through the same ``engine.evaluate.evaluate`` (split and metrics as in
-bench/recbole_protocol.py).
+Data: ml-100k (u.data) and ml-1m (rating pairs) from ../shared/data, all ratings as binary events,
+per-user random 80/20 split (``engine.data.splits.split``, seed 0). Each system fits in its own
+subprocess on the same train matrix (a CSV of internal indices): peers in bench/.venv-peers (made
+by ``make bench-peers-venv``) through bench/peer_fit.py, RecScope through this file's ``--ours-fit``
+with the shared interpreter and ``--ours-root`` on its path (default this checkout; another
+checkout, e.g. ``main``, gives the "before" rows; ``--before-root`` times one in the same run). Every system gets the same thread count: the
+``--threads`` given, else RecScope's own default policy (``engine.machine.threads``), which
+is what a user gets; peers see it as OMP/OPENBLAS/MKL/NUMBA threads and their num_threads. Fit time
+= wall seconds of the fit call alone, best of ``--repeats`` runs alternating between systems (the
+machine is shared: ratios, not seconds, are the result). ``uptime`` is printed with the table.
 
-Matched settings: iALS with equal factors, iterations, regularisation, CG steps (3) and
-confidence (implicit's confidence is ``alpha * r``, ours ``1 + alpha * r``: implicit gets
-``alpha + 1`` on binary data); our iALS runs its full epochs without early stopping for the
-timing. BPR: ours with its defaults (early stopping on valid) vs implicit's BPR at equal factors
-with its default learning rate / regularisation and --bpr-iterations. Time = fit wall seconds,
-best of --repeats alternating runs (the machine is shared).
+    make bench-peers-venv
+    nice python bench/peers.py [--data ml-100k ml-1m] [--models ease ials itemknn bpr] [--repeats 2]
+                               [--before-root /path/to/main-checkout] [--no-write]
 
-    nice python bench/peers.py [--threads 1] [--repeats 3] [--no-write]
+The table lands between markers in bench/RESULTS.md; rows of another ``--code`` label are kept.
 """
 
 from __future__ import annotations
@@ -32,152 +34,212 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-from recbole_protocol import load_split, test_metrics  # noqa: E402
-
 VENV = REPO / "bench" / ".venv-peers"
 RESULTS = REPO / "bench" / "RESULTS.md"
-START, END = "<!-- peers-implicit:start -->", "<!-- peers-implicit:end -->"
+DATA = REPO.parent / "shared" / "data"
+START, END = "<!-- peers:start -->", "<!-- peers:end -->"
+K = 10
 
-PEER_SCRIPT = r"""
-import json, os, sys, time
-import numpy as np, scipy.sparse as sp
-import implicit
-from implicit.cpu.als import AlternatingLeastSquares
-from implicit.cpu.bpr import BayesianPersonalizedRanking
-cfg = json.load(open(sys.argv[1]))
-u, i = np.loadtxt(cfg["train"], delimiter=",", dtype=np.int64, skiprows=1, ndmin=2).T
-m = sp.csr_matrix((np.ones(len(u), np.float32), (u, i)), shape=(cfg["n_users"], cfg["n_items"]))
-if cfg["kind"] == "als":
-    model = AlternatingLeastSquares(factors=cfg["factors"], regularization=cfg["reg"], alpha=cfg["alpha"],
-                                    iterations=cfg["iterations"], random_state=0, num_threads=cfg["threads"])
-else:
-    model = BayesianPersonalizedRanking(factors=cfg["factors"], iterations=cfg["iterations"], random_state=0,
-                                        num_threads=cfg["threads"])
-t = time.perf_counter()
-model.fit(m, show_progress=False)
-seconds = time.perf_counter() - t
-np.save(cfg["out"] + "_users.npy", np.asarray(model.user_factors, np.float32))
-np.save(cfg["out"] + "_items.npy", np.asarray(model.item_factors, np.float32))
-print(json.dumps({"seconds": seconds, "version": implicit.__version__}))
-"""
+#: Equal settings per model: RecScope's parameters and each peer's translation of them.
+#: iALS: RecScope's confidence is 1 + alpha*r, implicit's alpha*r and LensKit's 1 + weight*r.
+SETTINGS = {
+    "ease": {"ours": {"l2": 500.0}, "lenskit": {"l2": 500.0}, "cornac": {"l2": 500.0}},
+    "ials": {"ours": {"factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0, "valid_frac": 0.0},
+             "implicit": {"factors": 64, "epochs": 15, "reg": 50.0, "alpha": 6.0},
+             "lenskit": {"factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0}},
+    "itemknn": {"ours": {"k": 100, "shrink": 10.0}, "implicit": {"k": 100}},
+    # BPR: RecScope and LensKit train mini-batches with Adam (equal batch, lr and epochs); implicit
+    # and Cornac run per-sample SGD, which needs many more epochs: their own 100 / lr 0.01.
+    "bpr": {"ours": {"factors": 64, "epochs": 20, "batch_size": 8192, "lr": 0.01, "valid_frac": 0.0},
+            "implicit": {"factors": 64, "epochs": 100, "lr": 0.01, "reg": 0.01},
+            "lenskit": {"factors": 64, "epochs": 20, "lr": 0.01, "reg": 0.01, "batch_size": 8192},
+            "cornac": {"factors": 64, "epochs": 100, "lr": 0.01, "reg": 0.01}},
+}
 
 
-def ensure_venv() -> Path:
-    """bench/.venv-peers/bin/python with implicit==0.7.3, created on first use."""
-    py = VENV / "bin" / "python"
-    if py.exists() and subprocess.run([str(py), "-c", "import implicit"], capture_output=True).returncode == 0:
-        return py
-    subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "implicit==0.7.3"], check=True)
-    return py
+def load(name: str):
+    """(train, test) Interactions of ml-100k or ml-1m, per-user random 80/20 (seed 0)."""
+    import pandas as pd
+    from engine.data.interactions import Interactions
+    from engine.data.splits import split
+    if name == "ml-100k":
+        df = pd.read_csv(DATA / "ml-100k" / "u.data", sep="\t", names=["user", "item", "r", "t"])
+        users, items = df["user"].to_numpy(), df["item"].to_numpy()
+    else:
+        df = pd.read_parquet(DATA / "ml-1m" / "ratings_implicit_pairs.parquet")
+        users, items = df["userID"].astype(int).to_numpy(), df["movieID"].astype(int).to_numpy()
+    s = split(Interactions.from_arrays(users, items), "random", test_frac=0.2, seed=0)
+    return s.train, s.test
 
 
-def run_peer(py: Path, workdir: Path, cfg: dict) -> tuple[dict, np.ndarray, np.ndarray]:
-    cfg_path = workdir / f"{cfg['kind']}.json"
-    cfg["out"] = str(workdir / cfg["kind"])
-    cfg_path.write_text(json.dumps(cfg))
-    script = workdir / "peer.py"
-    script.write_text(PEER_SCRIPT)
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    res = subprocess.run([str(py), str(script), str(cfg_path)], capture_output=True, text=True, env=env, check=True)
-    info = json.loads(res.stdout.strip().splitlines()[-1])
-    return info, np.load(cfg["out"] + "_users.npy"), np.load(cfg["out"] + "_items.npy")
+class Lists:
+    """Precomputed top-K lists (n_users, K) of one system, scored through ``engine.evaluate``."""
+
+    name = "lists"
+
+    def __init__(self, train, top: np.ndarray):
+        self.user_ids_, self.item_ids_, self.top = train.user_ids, train.item_ids, top
+        self.n_users, self.n_items = train.n_users, train.n_items
+
+    def recommend(self, users, k=K, batch_size=0, exclude_seen=True):
+        return self.top[users, :k], np.zeros((len(users), k), np.float32)
 
 
-def as_model(train, users: np.ndarray, items: np.ndarray):
-    """A fitted-looking IALS carrying foreign factors, so it scores through our evaluate."""
-    from engine.models.ials import IALS
-    m = IALS(factors=users.shape[1])
-    m.user_ids_, m.item_ids_, m.seen_ = train.user_ids, train.item_ids, train.seen
-    m.user_factors_, m.item_factors_ = users, items
-    return m
-
-
-def timed_fit(model, train, valid=None) -> float:
+def ours_fit(cfg: dict) -> None:
+    """Subprocess body: fit RecScope's model from ``cfg`` with the code on sys.path, write its lists."""
+    import torch
+    from threadpoolctl import threadpool_limits
+    from engine.data.interactions import Interactions
+    from engine.models import registry
+    torch.set_num_threads(cfg["threads"])            # an older checkout has no thread policy of its own
+    threadpool_limits(cfg["threads"])
+    u, i = np.loadtxt(cfg["train"], delimiter=",", dtype=np.int64, skiprows=1, ndmin=2).T
+    train = Interactions.from_arrays(u, i, user_ids=np.arange(cfg["n_users"]), item_ids=np.arange(cfg["n_items"]))
+    cls = registry.get(cfg["model"])
+    params = {k: v for k, v in cfg["params"].items() if k in cls.defaults}   # an older checkout lacks some
+    if "device" in cls.defaults:
+        params["device"] = "cpu"
+    model = cls(**params)
     t = time.perf_counter()
-    model.fit(train, valid=valid)
-    return time.perf_counter() - t
+    model.fit(train)
+    seconds = time.perf_counter() - t
+    top, _ = model.recommend(np.arange(cfg["n_users"]), k=K)
+    np.save(cfg["out"], np.asarray(top, np.int64))
+    print(json.dumps({"seconds": seconds, "version": "ours", "torch_threads": torch.get_num_threads(),
+                      "epochs": getattr(model, "epochs_run_", None)}))
 
 
-def fmt_row(r: dict) -> str:
-    return (f"| {r['name']} | {r['rb_ndcg']:.4f} | {r['rb_recall']:.4f} | {r['ndcg']:.4f} | {r['recall']:.4f} | "
-            f"{r['seconds']:.2f} | {r['note']} |")
+def run_one(system: str, model: str, params: dict, base: dict, work: Path, ours_root: Path, threads: int) -> dict:
+    cfg = {**base, "system": system, "model": model, "threads": threads, "out": str(work / f"{system}-{model}.npy")}
+    env = dict(os.environ)
+    if system == "ours":
+        cfg["params"] = params
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--ours-fit"]
+        env["PYTHONPATH"] = str(ours_root)
+        env["RECSCOPE_THREADS"] = str(threads)
+    else:
+        cfg.update(params)
+        cmd = [str(VENV / "bin" / "python"), str(REPO / "bench" / "peer_fit.py")]
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+                    "LK_NUM_THREADS", "LK_NUM_BACKEND_THREADS"):
+            env[var] = str(threads)
+    path = work / f"{system}-{model}.json"
+    path.write_text(json.dumps(cfg))
+    res = subprocess.run(cmd + [str(path)], capture_output=True, text=True, env=env, cwd=str(ours_root))
+    if res.returncode != 0:
+        return {"error": (res.stderr.strip().splitlines() or ["failed"])[-1][:160]}
+    info = json.loads(res.stdout.strip().splitlines()[-1])
+    info["top"] = np.load(cfg["out"])
+    return info
+
+
+def settings_text(params: dict) -> str:
+    return ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in params.items()
+                     if k != "valid_frac")
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| code | data | model | system | settings | fit s | fit ÷ fastest peer | NDCG@10 | Recall@10 |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['code']} | {r['data']} | {r['model']} | {r['system']} | — | — | — | — | "
+                         f"failed: {r['error']} |")
+            continue
+        ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}"
+        lines.append(f"| {r['code']} | {r['data']} | {r['model']} | {r['system']} | {r['settings']} | "
+                     f"{r['seconds']:.2f} | {ratio} | {r['ndcg']:.4f} | {r['recall']:.4f} |")
+    return "\n".join(lines)
+
+
+def write(rows: list[dict], header: str, codes: set[str]) -> None:
+    old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    kept = []
+    if START in old and END in old:
+        block = old[old.index(START):old.index(END)]
+        kept = [line for line in block.splitlines() if line.startswith("| ") and not line.startswith("| code ")
+                and line.split("|")[1].strip() not in codes]
+    lines = table(rows).splitlines()
+    body = "\n".join(lines[:2] + sorted(kept + lines[2:], key=lambda s: [c.strip() for c in s.split("|")[2:5]]))
+    block = f"{START}\n{header}\n\n{body}\n{END}"
+    if START in old and END in old:
+        new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, old, flags=re.S)
+    else:
+        new = old.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(new)
 
 
 def main(argv=None) -> int:
+    if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--ours-fit":
+        ours_fit(json.loads(Path(sys.argv[2]).read_text()))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--factors", type=int, default=64)
-    ap.add_argument("--bpr-iterations", type=int, default=100)
+    ap.add_argument("--data", nargs="*", default=["ml-100k", "ml-1m"], choices=["ml-100k", "ml-1m"])
+    ap.add_argument("--models", nargs="*", default=list(SETTINGS), choices=list(SETTINGS))
+    ap.add_argument("--systems", nargs="*", default=["ours", "implicit", "lenskit", "cornac"])
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=0, help="0: RecScope's default policy")
+    ap.add_argument("--ours-root", default=str(REPO), help="checkout whose engine is timed as 'ours'")
+    ap.add_argument("--code", default="after", help="label of the 'ours' code in the table")
+    ap.add_argument("--before-root", help="another checkout timed in the same run as 'before' (e.g. main)")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
-    import torch
-    from engine.models.bpr import BPR
-    from engine.models.ials import IALS
-    torch.set_num_threads(args.threads)
-    py = ensure_venv()
-    train, valid, test = load_split()
-    ours_ials = IALS(factors=args.factors, device="cpu")
-    p = ours_ials.params
+    sys.path.insert(0, str(REPO))
+    from engine.evaluate import evaluate
+    threads = args.threads
+    if not threads:
+        from engine.machine.threads import default_threads
+        threads = default_threads()
+    if not (VENV / "bin" / "python").exists():
+        print("bench/.venv-peers is missing: run `make bench-peers-venv`", file=sys.stderr)
+        return 2
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        seen = train.seen.tocoo()
-        np.savetxt(tmp / "train.csv", np.c_[seen.row, seen.col], fmt="%d", delimiter=",", header="user,item",
-                   comments="")
-        base = {"train": str(tmp / "train.csv"), "n_users": train.n_users, "n_items": train.n_items,
-                "factors": args.factors, "threads": args.threads}
-        als_cfg = {**base, "kind": "als", "reg": p["reg"], "alpha": p["alpha"] + 1.0, "iterations": p["epochs"]}
-        peer_t, ours_t = [], []
-        for _ in range(args.repeats):                      # alternate: same load for both
-            info, pu, pi = run_peer(py, tmp, dict(als_cfg))
-            peer_t.append(info["seconds"])
-            ours_t.append(timed_fit(ours_ials, train))
-        peer = as_model(train, pu, pi)
-        rows.append({"name": f"implicit {info['version']} ALS", "seconds": min(peer_t),
-                     "note": f"factors {args.factors}, {p['epochs']} it, reg {p['reg']}, alpha {p['alpha'] + 1}",
-                     **test_metrics(peer, train, valid, test)})
-        rows.append({"name": "ours ials (same settings, no early stop)", "seconds": min(ours_t),
-                     "note": f"factors {args.factors}, {p['epochs']} epochs, reg {p['reg']}, alpha {p['alpha']}",
-                     **test_metrics(ours_ials, train, valid, test)})
-        es = IALS(factors=args.factors, device="cpu")
-        es_t = timed_fit(es, train, valid)
-        rows.append({"name": "ours ials (defaults, early stop on valid)", "seconds": es_t,
-                     "note": f"{es.epochs_run_} epochs incl. validation", **test_metrics(es, train, valid, test)})
-        bpr_cfg = {**base, "kind": "bpr", "iterations": args.bpr_iterations}
-        peer_t = []
-        for _ in range(args.repeats):
-            info, pu, pi = run_peer(py, tmp, dict(bpr_cfg))
-            peer_t.append(info["seconds"])
-        rows.append({"name": f"implicit {info['version']} BPR", "seconds": min(peer_t),
-                     "note": f"factors {args.factors} (incl. bias), {args.bpr_iterations} it, lr 0.01, reg 0.01",
-                     **test_metrics(as_model(train, pu, pi), train, valid, test)})
-        bpr = BPR(factors=args.factors, device="cpu")
-        bpr_t = timed_fit(bpr, train, valid)
-        rows.append({"name": "ours bpr (defaults, early stop on valid)", "seconds": bpr_t,
-                     "note": f"{bpr.epochs_run_} epochs incl. per-epoch validation", **test_metrics(bpr, train, valid, test)})
-    header = ["| run | NDCG@10 (recbole mask) | Recall@10 (recbole mask) | NDCG@10 (ours) | Recall@10 (ours) "
-              "| fit s | settings |", "|---|---|---|---|---|---|---|"]
-    table = "\n".join(header + [fmt_row(r) for r in rows])
-    ratio_acc = rows[1]["ndcg"] / rows[0]["ndcg"]
-    ratio_time = rows[1]["seconds"] / rows[0]["seconds"]
-    summary = (f"iALS ours/implicit at equal settings: NDCG@10 ratio {ratio_acc:.3f}, time ratio {ratio_time:.2f} "
-               f"(threads {args.threads}, best of {args.repeats}).")
-    print(table)
-    print(summary)
+    for data in args.data:
+        train, test = load(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            coo = train.seen.tocoo()
+            np.savetxt(work / "train.csv", np.c_[coo.row, coo.col], fmt="%d", delimiter=",",
+                       header="user,item", comments="")
+            base = {"train": str(work / "train.csv"), "n_users": train.n_users, "n_items": train.n_items}
+            for model in args.models:
+                systems = [s for s in args.systems if s in SETTINGS[model]]
+                if args.before_root:
+                    systems.insert(0, "before")
+                best: dict[str, dict] = {}
+                for _ in range(args.repeats):                # alternate: the same load for everyone
+                    for system in systems:
+                        root = Path(args.before_root if system == "before" else args.ours_root)
+                        info = run_one("ours" if system == "before" else system, model,
+                                       SETTINGS[model]["ours" if system == "before" else system], base, work, root,
+                                       threads)
+                        if "error" in info or system not in best or info["seconds"] < best[system]["seconds"]:
+                            best[system] = info
+                peer_times = [v["seconds"] for s, v in best.items() if s not in ("ours", "before") and "error" not in v]
+                for system in systems:
+                    info = best[system]
+                    ours = system in ("ours", "before")
+                    row = {"code": "before" if system == "before" else args.code if ours else "peer", "data": data,
+                           "model": model, "system": "RecScope" if ours else f"{system} {info.get('version', '')}"}
+                    if "error" in info:
+                        rows.append({**row, "error": info["error"]})
+                        continue
+                    m = evaluate(Lists(train, info["top"]), train, test, ks=(K,), diversity=False).metrics
+                    row.update(settings=settings_text(SETTINGS[model]["ours" if ours else system]),
+                               seconds=info["seconds"], ndcg=m[f"ndcg@{K}"], recall=m[f"recall@{K}"],
+                               ratio=info["seconds"] / min(peer_times) if ours and peer_times else None)
+                    rows.append(row)
+                    print(table([row]).splitlines()[-1], flush=True)
+    load_avg = os.getloadavg()
+    text = table(rows)
+    print(text)
+    header = (f"Last run {time.strftime('%Y-%m-%d')}: `nice python bench/peers.py "
+              f"{' '.join(argv if argv is not None else sys.argv[1:])}`; {threads} thread(s) for every system; "
+              f"best of {args.repeats}; load average during the run {load_avg[0]:.2f} on {os.cpu_count()} cores "
+              "(shared machine: compare ratios within one run).")
+    print(header)
     if not args.no_write:
-        block = (f"{START}\nLast run {time.strftime('%Y-%m-%d')}: `nice python bench/peers.py "
-                 f"{' '.join(argv if argv is not None else sys.argv[1:])}`\n\n{table}\n\n{summary}\n{END}")
-        old = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-        if START in old:
-            new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, old, flags=re.S)
-        else:
-            new = old.rstrip() + "\n\n" + block + "\n"
-        RESULTS.write_text(new)
+        write(rows, header, {r["code"] for r in rows})
     return 0
 
 

@@ -17,6 +17,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 # tests never write into the user's real cache or log folders
 os.environ.setdefault("RECSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="recscope-test-cache-"))
 os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test-logs-"))
+# numba's compiled kernels persist between test runs (compiling them takes seconds per process)
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / "build" / "numba-cache"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

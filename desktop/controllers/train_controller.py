@@ -142,7 +142,7 @@ class SplitController(_Worker):
     def _done(self, parts) -> None:
         self.state.set_split(parts)
         valid = 0 if parts.valid is None else parts.valid.n_events
-        self.message.emit(f"Split: {parts.train.n_events:,} training, {valid:,} validation and "
+        self.message.emit(f"Split: {parts.train.n_events:,} training (of which {valid:,} validation) and "
                           f"{parts.test.n_events:,} test interactions.")
 
 

@@ -18,6 +18,10 @@ from desktop.state import AppState
 from desktop.tasks import TaskRunner
 
 #: (engine method, label, tooltip)
+#: What the validation share does (its tooltip).
+VALID_TIP = ("Share of the training interactions held out while a model chooses its number of "
+             "epochs and while tuning; the kept model is then trained again on all training interactions, "
+             "validation included (0: none)")
 METHODS = (
     ("temporal", "Temporal",
      "One cut in time: everything after it is the test. No future leakage; the default for dated data."),
@@ -56,8 +60,7 @@ class SplitBox(QGroupBox):
             self.method.setItemData(self.method.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.method.currentIndexChanged.connect(self._method_changed)
         self.test = self._percent(20, "Share of interactions held out to test every model")
-        self.valid = self._percent(10, "Share held out to stop training at the best epoch and to "
-                                       "tune hyper-parameters (0: none)")
+        self.valid = self._percent(10, VALID_TIP)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("The same seed gives the same random split")
@@ -125,7 +128,7 @@ class SplitBox(QGroupBox):
         self.seed.setEnabled(self.method.currentData() == "random")
         self.valid.setToolTip("Leave last out: any share above 0 % holds out each customer's second-to-last "
                               "purchase for validation" if leave_last else
-                              "Share held out to stop training at the best epoch and to tune hyper-parameters (0: none)")
+                              VALID_TIP)
 
     # ---- relevant event types -------------------------------------------------------------------
     def _show_event_types(self, dataset) -> None:
@@ -195,8 +198,8 @@ class SplitBox(QGroupBox):
         self.valid.setValue(round(100 * parts.valid_frac))
         valid = 0 if parts.valid is None else parts.valid.n_events
         label = dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method)
-        self._applied = (f"Applied: {label.lower()} — {parts.train.n_events:,} training, "
-                         f"{valid:,} validation, {parts.test.n_events:,} test interactions "
+        self._applied = (f"Applied: {label.lower()} — {parts.train.n_events:,} training (of which {valid:,} "
+                         f"validation), {parts.test.n_events:,} test interactions "
                          f"({parts.test.n_users:,} test customers).")
         self.summary.setText(self._applied)
         self.warnings.setText("\n".join(f"⚠ {w[0].upper()}{w[1:]}." for w in parts.warnings))

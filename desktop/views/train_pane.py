@@ -554,8 +554,8 @@ class TrainPane(QWidget):
         else:
             s = self.state.split
             valid = 0 if s.valid is None else s.valid.n_events
-            self.split_label.setText(f"Split: {s.method} — trains on {s.train.n_events:,} interactions, "
-                                     f"validates on {valid:,}, tests on {s.test.n_events:,}.")
+            self.split_label.setText(f"Split: {s.method} — trains on {s.train.n_events:,} interactions "
+                                     f"(validates on {valid:,} of them first), tests on {s.test.n_events:,}.")
         self.split_label.setProperty("ready", has_split)
         self.split_label.style().unpolish(self.split_label)
         self.split_label.style().polish(self.split_label)

@@ -199,13 +199,12 @@ def build_model(name: str, params: dict, args):
 
 
 def fit_model(model, train, catalog, args):
-    """Fit ``model`` on ``train``; with --valid-frac carve a validation split for early stopping."""
+    """Fit ``model`` on all of ``train``; with --valid-frac, early-stopping models choose their epoch
+    count on that share of each user's events first (``Recommender.fit``)."""
     valid = None
     if getattr(args, "valid_frac", 0.0):
-        from engine.data.splits import split
-        parts = split(train, method="random", test_frac=args.valid_frac, seed=args.seed or 0,
-                      extra_items=train.item_ids)
-        train, valid = parts.train, parts.test
+        from engine.data.splits import carve_validation
+        valid = carve_validation(train, args.valid_frac, args.seed or 0)
     model.fit(train, catalog=catalog, valid=valid, progress=stderr_progress(args.verbose))
     return model
 

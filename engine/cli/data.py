@@ -24,7 +24,8 @@ def add_data_commands(sub) -> None:
     add_import_args(s)
     s.add_argument("--method", choices=["random", "temporal", "leave-last"], default="random")
     s.add_argument("--test-frac", type=fraction, default=0.2)
-    s.add_argument("--valid-frac", type=fraction, default=0.0)
+    s.add_argument("--valid-frac", type=fraction, default=0.0,
+                   help="validation share, held out of train while choosing epoch counts (valid.csv is a subset of train.csv)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--relevant", metavar="TYPE[,TYPE...]",
                    help="event types kept in the test part (default: purchase when the data has an "

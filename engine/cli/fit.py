@@ -34,7 +34,10 @@ def model_args(s, need_model=True) -> None:
     s.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"])
     s.add_argument("--epochs", type=positive_int)
     s.add_argument("--seed", type=int)
-    s.add_argument("--valid-frac", type=fraction, default=0.0)
+    s.add_argument("--valid-frac", type=fraction, default=0.0,
+                   help="share of each user's training events held out while an early-stopping model "
+                        "chooses its epoch count; the kept model is refit on all of TRAIN (default: "
+                        "the model's valid_frac parameter)")
     s.add_argument("--catalog", help="item catalog file (titles, categories, prices)")
 
 
@@ -131,22 +134,21 @@ def cmd_train(args) -> int:
 
 
 def cmd_tune(args) -> int:
-    from engine.data.splits import split
+    from engine.data.splits import carve_validation
     from engine.runs.tune import tune
     ds = load_dataset(args.train, args.catalog, import_options(args))
     train = train_interactions(ds)
-    parts = split(train, method="random", test_frac=args.valid_frac, seed=args.seed or 0,
-                  extra_items=train.item_ids)
+    valid = carve_validation(train, args.valid_frac, args.seed or 0)
     fixed = parse_params(args.param)
     for flag in ("device", "epochs"):
         if getattr(args, flag) is not None:
             fixed.setdefault(flag, getattr(args, flag))
-    result = tune(args.model, parts.train, parts.test, n_trials=args.trials, minutes=args.minutes,
+    result = tune(args.model, train, valid, n_trials=args.trials, minutes=args.minutes,
                   sampler=args.sampler, seed=args.seed or 0, fixed=fixed, catalog=ds.catalog,
                   progress=stderr_progress(args.verbose))
     best = {**fixed, **result.best_params}
     model = build_model(args.model, dict(best), args)
-    model.fit(parts.train, catalog=ds.catalog, valid=parts.test)
+    model.fit(train, catalog=ds.catalog, valid=valid)       # the kept model knows all of train
     out_dir = Path(args.out)
     model.save(out_dir)
     trials = [{"number": t.number, "params": t.params, "value": t.value, "seconds": round(t.seconds, 3),

@@ -24,6 +24,7 @@ from torch import nn
 
 from engine.compress.spec import MethodSpec
 from engine.data.interactions import Interactions
+from engine.data.splits import without
 from engine.models.base import Recommender
 from engine.models.bpr import BPR, MFModule
 from engine.models.sasrec import SASRec, keep_last, user_sequences
@@ -38,7 +39,13 @@ ALPHA, TEMPERATURE, TOPN, MF_EPOCHS, MF_LR, USER_BATCH = 0.5, 1.0, 50, 40, 5e-3,
 
 def distill(teacher: Recommender, spec: MethodSpec, train: Interactions, *, valid: Interactions | None = None,
             progress=None, cancel=None) -> Recommender:
-    """A student of ``teacher`` (fitted on ``train``) by ``spec`` (kind "distill")."""
+    """A student of ``teacher`` (fitted on ``train``) by ``spec`` (kind "distill").
+
+    ``valid`` early-stops the student only when its events lie outside ``train``: validation
+    events inside ``train`` (``Split.valid``) are items the student learns from and its teacher
+    already excludes, so they cannot validate it; the student then trains its epoch count."""
+    if valid is not None and without(train, valid).n_events < train.n_events:
+        valid = None
     if type(teacher) is SASRec:
         return _distill_sasrec(teacher, spec.options, train, valid, progress, cancel)
     return _distill_mf(teacher, spec.options, train, valid, progress, cancel)

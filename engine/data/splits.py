@@ -3,6 +3,11 @@
 ``train`` is re-indexed over its own users and items (+ extra_items), because the protocol's
 candidates are the training items; ``test``/``valid`` are Interactions over their own ids (the
 evaluator maps them by external id).
+
+Validation events are TRAINING events: ``valid`` is a subset of ``train``, held out only while a
+model chooses its epoch count (``Recommender.fit`` fits on ``without(train, valid)``, then refits
+on all of ``train``). Every user's validation items are therefore excluded from that user's
+rankings, as DESIGN.md's protocol requires for the items a user has in training.
 """
 
 from __future__ import annotations
@@ -21,7 +26,11 @@ METHODS = ("random", "temporal", "leave-last")
 
 @dataclass
 class Split:
-    """train / test / valid parts and how they were made (method, seed, fractions, relevant types)."""
+    """train / test / valid parts and how they were made (method, seed, fractions, relevant types).
+
+    ``valid`` is a subset of ``train`` (projects saved before 2026-11 stored it apart from train;
+    ``without(train, valid)`` serves both).
+    """
 
     train: Interactions
     test: Interactions
@@ -108,8 +117,9 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
       valid_frac > 0 the second-to-last goes to valid (users with >= 3 events).
     extra_items: ids added to the training item universe (e.g. catalog items).
     relevant: (n_events,) bool over ``inter``'s events, which count as relevant in a test set (e.g.
-      purchases, not views). Held-out events that are not relevant are LEFT OUT of test and valid —
-      not moved to train (in a temporal split they lie after the cut) — and a warning counts them.
+      purchases, not views). Test events that are not relevant are LEFT OUT of test — not moved to
+      train (in a temporal split they lie after the cut) — and a warning counts them; validation
+      events that are not relevant stay in train and are no validation targets.
     events: (n_events,) event-type labels, used only to name the left-out types in that warning.
     progress / cancel: reported and checked between steps and between chunks of events.
     """
@@ -156,9 +166,9 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
         from_end = counts[inter.user_idx] - 1 - rank
         test = (from_end == 0) & (counts[inter.user_idx] >= 2)
         valid = (from_end == 1) & (counts[inter.user_idx] >= 3) if valid_frac > 0 else np.zeros(n, dtype=bool)
-    train_mask = ~test & ~valid
-    if not train_mask.any():
+    if not (~test & ~valid).any():
         raise SchemaError("the split leaves no training events")
+    train_mask = ~test                   # validation events are training events (module docstring)
     if relevant is not None:
         test, valid = _keep_relevant(test, valid, np.asarray(relevant, dtype=bool), events, warnings)
     emit(progress, 0.3, "checking leakage", "split")
@@ -180,20 +190,19 @@ def split(inter: Interactions, method: str = "random", test_frac: float = 0.2, s
 
 
 def _keep_relevant(test: np.ndarray, valid: np.ndarray, relevant: np.ndarray, events, warnings: list[str]):
-    """(test & relevant, valid & relevant); a warning counts (and names) the events left out."""
-    out = (test | valid) & ~relevant
-    if not out.any():
-        return test, valid
+    """(test & relevant, valid & relevant); a warning counts (and names) the events taken out of each."""
     if test.any() and not (test & relevant).any():
         raise SchemaError("no relevant event falls in the test part: choose more event types as relevant")
-    hit = [name for name, part in (("test", test), ("validation", valid)) if (part & out).any()]
-    parts = " and ".join(hit) + (" parts" if len(hit) == 2 else " part")
-    types = ""
-    if events is not None:
-        names, counts = np.unique(np.asarray(events, dtype=object)[out].astype(str), return_counts=True)
-        types = f" ({', '.join(names[np.argsort(-counts, kind='stable')].tolist())})"
-    warnings.append(f"{int(out.sum()):,} non-relevant events{types} left out of the {parts} "
-                    "(they are not used for training either)")
+    for part, tail in ((test, "left out of the test part (they are not used for training either)"),
+                       (valid, "kept for training but not used as validation targets")):
+        out = part & ~relevant
+        if not out.any():
+            continue
+        types = ""
+        if events is not None:
+            names, counts = np.unique(np.asarray(events, dtype=object)[out].astype(str), return_counts=True)
+            types = f" ({', '.join(names[np.argsort(-counts, kind='stable')].tolist())})"
+        warnings.append(f"{int(out.sum()):,} non-relevant events{types} {tail}")
     return test & relevant, valid & relevant
 
 
@@ -216,8 +225,31 @@ def _leakage(inter: Interactions, train: np.ndarray, test: np.ndarray, method: s
     return out
 
 
+def without(inter: Interactions, part: Interactions | None) -> Interactions:
+    """``inter``'s events minus every event of a user–item pair that occurs in ``part`` (matched by
+    external id), in ``inter``'s id universe: what a model fits on while ``part`` validates it."""
+    if part is None or part.n_events == 0:
+        return inter
+    from engine.data.interactions import index_of
+    n_items = np.int64(inter.n_items)
+    u = index_of(part.user_ids, inter.user_ids)[part.user_idx]
+    i = index_of(part.item_ids, inter.item_ids)[part.item_idx]
+    held = np.unique(u[(u >= 0) & (i >= 0)] * n_items + i[(u >= 0) & (i >= 0)])
+    if not len(held):
+        return inter
+    keys = inter.user_idx.astype(np.int64) * n_items + inter.item_idx
+    at = np.minimum(np.searchsorted(held, keys), len(held) - 1)
+    return inter.subset(held[at] != keys)
+
+
+def carve_validation(inter: Interactions, frac: float, seed: int, method: str = "random") -> Interactions:
+    """Validation events held out of ``inter`` by ``split`` (``method``: random share ``frac`` of each
+    user's events, or each user's last event for leave-last); fit on ``without(inter, valid)``."""
+    return split(inter, method, test_frac=frac, seed=seed, extra_items=inter.item_ids).test
+
+
 def write_split(parts: Split, out_dir) -> Path:
-    """Write train.csv, test.csv (+ valid.csv): columns user, item, rating[, timestamp]."""
+    """Write train.csv, test.csv (+ valid.csv, a subset of train.csv): columns user, item, rating[, timestamp]."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, inter in (("train", parts.train), ("test", parts.test), ("valid", parts.valid)):

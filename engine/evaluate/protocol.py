@@ -99,8 +99,8 @@ def _normalize_ks(ks) -> tuple[int, ...]:
 
 def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, relevant_min: float | None = None,
              users=None, sampled_negatives: int | None = None, seed: int = 0, batch_size: int = 1024,
-             item_features=None, diversity: bool = True, progress: ProgressCallback | None = None,
-             cancel: CancelToken | None = None) -> EvalResult:
+             item_features=None, diversity: bool = True, beyond: bool = True,
+             progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> EvalResult:
     """Evaluate fitted ``model`` (fitted on ``train``) on ``test`` by the protocol of docs/ARCHITECTURE.md.
 
     relevant_min: only test events with value >= this are relevant (e.g. ratings >= 4).
@@ -109,7 +109,9 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         negatives sampled uniformly from the user's unseen, non-relevant items (deterministic in
         ``seed``, independent of ``batch_size``).
     item_features: (n_items, d) vectors for intra-list diversity instead of the train columns.
-    diversity: False skips intra-list diversity (the costliest metric; training loops validate without it).
+    diversity: False skips intra-list diversity (the costliest metric).
+    beyond: False computes the accuracy metrics only (no novelty, ARP, coverage, diversity): what
+        a training loop's validation needs, at a fraction of the cost.
     """
     _check_model(model, train)
     ks = _normalize_ks(ks)
@@ -145,11 +147,13 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
     known = rel[:, :n_items].tocoo()
     rel_keys = np.sort(known.row.astype(np.int64) * n_items + known.col)   # (n_known_pairs,)
 
-    names = M.ACCURACY + tuple(m for m in M.BEYOND if diversity or m != "diversity")
+    diversity = diversity and beyond
+    names = M.ACCURACY + (tuple(m for m in M.BEYOND if diversity or m != "diversity") if beyond else ())
     per_user = {f"{m}@{k}": np.empty(n_eval) for k in ks for m in names}
     covered = {k: np.zeros(n_items, dtype=bool) for k in ks}
-    self_info = M.self_information(train.seen)
-    counts = np.bincount(train.item_idx, minlength=n_items).astype(np.float64)
+    if beyond:
+        self_info = M.self_information(train.seen)
+        counts = np.bincount(train.item_idx, minlength=n_items).astype(np.float64)
     cosines = M.Cosines(M.unit_item_vectors(train.seen, item_features)) if diversity else None
     if sampled_negatives:
         for name in SAMPLED:
@@ -175,6 +179,8 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         for k in ks:
             for name, vals in M.accuracy(hits, n_rel[sl], k).items():
                 per_user[f"{name}@{k}"][sl] = vals
+            if not beyond:
+                continue
             top = rec[:, :k]
             per_user[f"novelty@{k}"][sl] = M.list_mean(top, self_info)
             per_user[f"arp@{k}"][sl] = M.list_mean(top, counts)
@@ -192,7 +198,8 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
             key = f"{name}@{k}"
             vals = per_user[key]
             metrics[key] = float(np.nanmean(vals)) if np.any(~np.isnan(vals)) else float("nan")
-        metrics[f"coverage@{k}"] = M.coverage(covered[k], n_items)
+        if beyond:
+            metrics[f"coverage@{k}"] = M.coverage(covered[k], n_items)
     for key in per_user:
         if key.startswith("sampled_"):
             metrics[key] = float(per_user[key].mean()) if n_eval else float("nan")

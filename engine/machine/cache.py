@@ -3,8 +3,8 @@
 ``user_cache_dir()``: ``$RECSCOPE_CACHE_DIR`` or the platform's user cache + ``recscope``.
 Importing ``engine`` points torch's inductor cache (``TORCHINDUCTOR_CACHE_DIR``, which torch
 creates as ``/tmp/torchinductor_<user>`` as soon as ``torch.use_deterministic_algorithms`` loads
-it) at ``user_cache_dir()/torchinductor`` unless the user set it, so the app writes only its own
-folders.
+it) at ``user_cache_dir()/torchinductor`` and numba's (``NUMBA_CACHE_DIR``) at
+``user_cache_dir()/numba`` unless the user set them, so the app writes only its own folders.
 """
 
 from __future__ import annotations
@@ -29,3 +29,6 @@ def user_cache_dir() -> Path:
 
 def keep_torch_cache_here() -> None:
     os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", str(user_cache_dir() / "torchinductor"))
+    # numba's compiled kernels (cache=True, e.g. engine.models.ials_cpu) go here too, not next to
+    # the installed sources (read-only in a bundle)
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(user_cache_dir() / "numba"))

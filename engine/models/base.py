@@ -88,6 +88,8 @@ class Recommender:
     #: the defaults of ``engine.runs.param_space``.
     param_choices: ClassVar[dict[str, tuple]] = {}
     param_ranges: ClassVar[dict[str, tuple]] = {}
+    #: Tooltips of parameters that mean something else for this model than ``param_space.HELP`` says.
+    param_help: ClassVar[dict[str, str]] = {}
     #: False when the scores are the same for every customer (nothing to explain by history).
     personalised: ClassVar[bool] = True
     #: True when ``fit`` needs an item catalog (titles or descriptions).
@@ -96,6 +98,11 @@ class Recommender:
     training_note: ClassVar[str] = "This model is not trained by gradient descent, so it has no gradients."
     #: Capabilities this instance does not have although its class implements them.
     unavailable: frozenset[str] = frozenset()
+    #: Trains in epochs and chooses their number on validation data (needs params "epochs",
+    #: "patience", "seed", "valid_frac", "refit", "validate_every", "valid_users"); see ``fit``.
+    early_stopping: ClassVar[bool] = False
+    #: How ``fit`` carves its own validation events: "random" share per user or "leave-last".
+    validation_split: ClassVar[str] = "random"
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -103,6 +110,12 @@ class Recommender:
             raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(self.defaults)) or 'none'}")
         self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
+        if self.early_stopping:
+            if not 0.0 <= self.params["valid_frac"] < 1.0:
+                raise ModelError(f"model {self.name}: valid_frac must be in [0, 1), got {self.params['valid_frac']}")
+            self.check_ranges(at_least_1=("validate_every",))
+            if self.params["valid_users"] < 0:
+                raise ModelError(f"model {self.name}: valid_users must be >= 0 (0: all), got {self.params['valid_users']}")
         # None until fit/load; every public method calls ``_check_fitted`` before reading them.
         self.user_ids_: np.ndarray = None  # type: ignore[assignment]
         self.item_ids_: np.ndarray = None  # type: ignore[assignment]
@@ -111,14 +124,31 @@ class Recommender:
     # ---- public API -------------------------------------------------------------------------
     def fit(self, interactions: Interactions, *, catalog=None, valid: Interactions | None = None,
             progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> "Recommender":
-        """Learn from ``interactions``; ``valid`` (same id space) is for early stopping."""
+        """Learn from ``interactions``: everything the user has in training, which the fitted model
+        excludes from each user's rankings (``seen_``).
+
+        ``valid``: validation events (external ids), normally a subset of ``interactions``. Models
+        that stop early (``early_stopping``) fit on ``interactions`` minus ``valid``'s user–item
+        pairs while choosing their epoch count on ``valid``, then (param ``refit``) fit again on all
+        of ``interactions`` for the best epoch count; without ``valid`` they carve their own
+        validation share (param ``valid_frac``; 0 turns validation off). Other models ignore
+        ``valid`` and fit on all of ``interactions``.
+        """
         if interactions.n_events == 0:
             raise ModelError(f"model {self.name}: no interactions to learn from")
+        if self.early_stopping:
+            from engine.models.validated import fit_validated
+            fit_validated(self, interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+        else:
+            self._adopt(interactions)
+            self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+        return self
+
+    def _adopt(self, interactions: Interactions) -> None:
+        """Take the id maps and the seen-item matrix of ``interactions``."""
         self.user_ids_ = interactions.user_ids
         self.item_ids_ = interactions.item_ids
         self.seen_ = interactions.seen
-        self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
-        return self
 
     @property
     def n_users(self) -> int:

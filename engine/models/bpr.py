@@ -47,17 +47,40 @@ class MFModule(nn.Module):
         return s if self.bias is None else s + self.bias[items]
 
 
-def sample_negatives(users: torch.Tensor, pos_keys: torch.Tensor, n_items: int,
-                     generator: torch.Generator) -> torch.Tensor:
-    """(b,) uniform item indices, re-drawn while ``user * n_items + item`` is in ``pos_keys``.
+#: Below this many user–item cells, positives are looked up in a dense bool table (one gather)
+#: instead of a binary search over the sorted keys (several times slower per draw).
+DENSE_LOOKUP_CELLS = 1 << 26
 
-    pos_keys: sorted (n_pos,) int64 keys of observed pairs, on the same device as ``users``.
+
+class PositiveSet:
+    """Observed (user, item) pairs for rejection sampling: ``contains(keys)`` with keys = user *
+    n_items + item, by a dense bool table on small data, else a binary search of sorted keys."""
+
+    def __init__(self, pos_keys: torch.Tensor, n_cells: int):
+        self.keys = pos_keys
+        self.table = None
+        if n_cells <= DENSE_LOOKUP_CELLS:
+            self.table = torch.zeros(n_cells, dtype=torch.bool, device=pos_keys.device)
+            self.table[pos_keys] = True
+
+    def contains(self, keys: torch.Tensor) -> torch.Tensor:
+        if self.table is not None:
+            return self.table[keys]
+        pos = torch.searchsorted(self.keys, keys).clamp_(max=len(self.keys) - 1)
+        return self.keys[pos] == keys
+
+
+def sample_negatives(users: torch.Tensor, pos_keys: torch.Tensor | PositiveSet, n_items: int,
+                     generator: torch.Generator) -> torch.Tensor:
+    """(b,) uniform item indices, re-drawn while ``user * n_items + item`` is a positive.
+
+    pos_keys: a ``PositiveSet``, or sorted (n_pos,) int64 keys of observed pairs, on the same
+    device as ``users``.
     """
+    positives = pos_keys if isinstance(pos_keys, PositiveSet) else PositiveSet(pos_keys, 1 << 62)
     neg = torch.randint(0, n_items, users.shape, generator=generator, device=users.device)
     for _ in range(NEGATIVE_ROUNDS):
-        keys = users * n_items + neg
-        pos = torch.searchsorted(pos_keys, keys).clamp_(max=len(pos_keys) - 1)
-        hit = pos_keys[pos] == keys
+        hit = positives.contains(users * n_items + neg)
         n_hit = int(hit.sum())
         if n_hit == 0:
             break
@@ -76,10 +99,11 @@ class BPR(FoldInFactorization):
     param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 1.0)}
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 200, "lr": 5e-4, "reg": 0.0, "weight_decay": 0.0,
-        "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10,
+        "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10, "valid_frac": 0.1, "refit": True, "validate_every": 5, "valid_users": 2000,
         "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
+    early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
         "factors": ("int", 16, 256), "lr": ("log", 1e-4, 1e-2), "reg": ("log", 1e-6, 1e-1),
         "batch_size": ("cat", [512, 1024, 2048, 4096]),
@@ -115,7 +139,9 @@ class BPR(FoldInFactorization):
         batches, n_batches = self.training_batches(interactions, p["batch_size"], device)
         history = fit_loop(self._module, batches, self.batch_loss, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
+                           validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel,
+                                                  max_users=p["valid_users"], seed=p["seed"]),
+                           validate_every=p["validate_every"],
                            patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
                            batches_per_epoch=n_batches)
         self._sync()
@@ -124,31 +150,37 @@ class BPR(FoldInFactorization):
 
     # ---- the training objective (capability "objective") -------------------------------------
     def training_batches(self, train: Interactions, batch_size: int, device):
-        """Batches of (users, positives, sampled negatives) (b,) int64 over every observed pair, shuffled."""
+        """Batches of (users, positives, sampled negatives) (b,) int64 over every observed pair: the
+        whole epoch's shuffled pairs and negatives are drawn at once, then sliced."""
         seen = train.seen.tocoo()
         users = torch.from_numpy(seen.row.astype(np.int64)).to(device)
         items = torch.from_numpy(seen.col.astype(np.int64)).to(device)
         n_items, n = train.n_items, len(users)
-        pos_keys = torch.sort(users * n_items + items).values
+        positives = PositiveSet(torch.sort(users * n_items + items).values, train.n_users * n_items)
 
         def batches(epoch: int, gen: torch.Generator):
             order = torch.randperm(n, generator=gen, device=device)
+            u_all, i_all = users[order], items[order]
+            j_all = sample_negatives(u_all, positives, n_items, gen)
             for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                u = users[idx]
-                yield u, items[idx], sample_negatives(u, pos_keys, n_items, gen)
+                yield u_all[start:start + batch_size], i_all[start:start + batch_size], j_all[start:start + batch_size]
 
         return batches, math.ceil(n / batch_size)
 
     def batch_loss(self, module: MFModule, batch) -> torch.Tensor:
-        """−log σ(s(u,i) − s(u,j)) + reg·(|p_u|² + |q_i|² + |q_j|²), mean over the batch."""
+        """−log σ(s(u,i) − s(u,j)) + reg·(|p_u|² + |q_i|² + |q_j|²), mean over the batch (one item
+        gather, and one scatter of its gradient, for positives and negatives together)."""
         u, i, j = batch
-        diff = module.pair_scores(u, i) - module.pair_scores(u, j)
+        pu = module.user(u)
+        qi, qj = module.item(torch.cat([i, j])).chunk(2)
+        diff = (pu * (qi - qj)).sum(-1)
+        if module.bias is not None:
+            bi, bj = module.bias[torch.cat([i, j])].chunk(2)
+            diff = diff + bi - bj
         loss = -nn.functional.logsigmoid(diff).mean()
         reg = self.params["reg"]
         if reg > 0:
-            sq = module.user(u).pow(2).sum(-1) + module.item(i).pow(2).sum(-1) + module.item(j).pow(2).sum(-1)
-            loss = loss + reg * sq.mean()
+            loss = loss + reg * (pu.pow(2).sum(-1) + qi.pow(2).sum(-1) + qj.pow(2).sum(-1)).mean()
         return loss
 
     def state_name(self, parameter: str) -> str:

@@ -9,8 +9,10 @@ Each epoch alternates two half-steps. A half-step solves, for every user at once
 ``batch_size`` rows), ``(Y^T Y + reg I + Y^T diag(c_u - 1) Y) x_u = Y^T c_u`` by ``cg_steps``
 conjugate-gradient steps warm-started from the current factors (as implicit does): the
 ``Y^T diag(c_u - 1) Y x`` products use a sampled dense-dense matmul over the non-zeros only, so a
-step costs O(nnz * f + n * f^2). Then the same for items. With ``valid`` the best epoch by
-validation NDCG@10 is kept (early stopping after ``patience`` epochs without improvement).
+step costs O(nnz * f + n * f^2). Then the same for items. On the CPU the half-steps are numba
+kernels (``engine.models.ials_cpu``), on CUDA torch sparse kernels. With ``valid`` the best epoch
+by validation NDCG@10 (every ``validate_every`` epochs, on at most ``valid_users`` validation
+users) is kept (early stopping after ``patience`` epochs without improvement).
 Defaults (alpha 5, reg 50) were picked on the ml-100k validation split (bench/RESULTS.md); ``reg``
 is not scaled by counts, so larger data sets need relatively less of it. On Apple MPS it runs on the CPU: torch has no sparse CSR kernels there.
 """
@@ -28,6 +30,7 @@ import torch
 
 from engine.data.interactions import Interactions
 from engine.errors import Cancelled, ModelError
+from engine.models import ials_cpu
 from engine.models.base import expect_array
 from engine.models.factorization import FoldInFactorization
 from engine.models.registry import register
@@ -100,6 +103,60 @@ def _loss(rows: _Rows, X: torch.Tensor, Y: torch.Tensor, reg: float, batch: int)
     return float(total) / max(1, len(rows.col))
 
 
+class _TorchSteps:
+    """Half-steps and objective with torch sparse kernels (CUDA)."""
+
+    def __init__(self, r: sp.csr_matrix, X: torch.Tensor, Y: torch.Tensor, p: dict):
+        self.users_, self.items_ = _Rows(r, p["alpha"], X.device), _Rows(r.T.tocsr(), p["alpha"], X.device)
+        self.X, self.Y, self.p = X, Y, p
+
+    def users(self) -> None:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support is in beta.*")
+            _solve(self.users_, self.X, self.Y, self.p["reg"], self.p["cg_steps"], self.p["batch_size"])
+
+    def items(self) -> None:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support is in beta.*")
+            _solve(self.items_, self.Y, self.X, self.p["reg"], self.p["cg_steps"], self.p["batch_size"])
+
+    def loss(self) -> float:
+        return _loss(self.users_, self.X, self.Y, self.p["reg"], self.p["batch_size"])
+
+    def factors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(user factors, item factors) as numpy copies."""
+        return self.X.cpu().numpy().copy(), self.Y.cpu().numpy().copy()
+
+
+class _CpuSteps:
+    """Half-steps and objective with the numba kernels of ``engine.models.ials_cpu`` (CPU)."""
+
+    def __init__(self, r: sp.csr_matrix, X: torch.Tensor, Y: torch.Tensor, p: dict):
+        rt = r.T.tocsr()
+        alpha = np.float32(p["alpha"])
+        self.u = (r.indptr.astype(np.int64), r.indices.astype(np.int32), alpha * r.data.astype(np.float32))
+        self.i = (rt.indptr.astype(np.int64), rt.indices.astype(np.int32), alpha * rt.data.astype(np.float32))
+        self.X, self.Y, self.p, self.nnz = X.numpy(), Y.numpy(), p, r.nnz
+
+    def _half(self, rows, X: np.ndarray, Y: np.ndarray) -> None:
+        indptr, indices, weight = rows
+        gram = (Y.T @ Y + np.float32(self.p["reg"]) * np.eye(Y.shape[1], dtype=np.float32)).astype(np.float32)
+        ials_cpu.cg_half_step(indptr, indices, weight, weight + np.float32(1.0), X, Y, gram, self.p["cg_steps"])
+
+    def users(self) -> None:
+        self._half(self.u, self.X, self.Y)
+
+    def items(self) -> None:
+        self._half(self.i, self.Y, self.X)
+
+    def loss(self) -> float:
+        indptr, indices, weight = self.u
+        return ials_cpu.objective(indptr, indices, weight + np.float32(1.0), self.X, self.Y, self.p["reg"], self.nnz)
+
+    def factors(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.X.copy(), self.Y.copy()
+
+
 @register
 class IALS(FoldInFactorization):
     """Implicit ALS; exposes ``user_factors_`` (n_users, f) and ``item_factors_`` (n_items, f) as numpy,
@@ -113,9 +170,11 @@ class IALS(FoldInFactorization):
                      "learning curves and factor distributions still apply.")
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0, "cg_steps": 3, "init_std": 0.01,
-        "batch_size": 65536, "patience": 3, "device": "auto", "seed": 0,
+        "batch_size": 65536, "patience": 3, "valid_frac": 0.1, "refit": True, "validate_every": 1,
+        "valid_users": 2000, "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
+    early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
         "factors": ("int", 16, 256), "reg": ("log", 1e-4, 10.0), "alpha": ("log", 0.1, 100.0),
         "epochs": ("int", 5, 30),
@@ -140,55 +199,52 @@ class IALS(FoldInFactorization):
         r = interactions.csr if interactions.value_kind in ("quantity", "weight") else interactions.seen
         if r.nnz and r.data.min() < 0:
             raise ModelError("model ials: event values must be >= 0 to act as confidence weights")
-        users, items = _Rows(r, p["alpha"], device), _Rows(r.T.tocsr(), p["alpha"], device)
-        f, epochs, bs = p["factors"], p["epochs"], p["batch_size"]
+        f, epochs = p["factors"], p["epochs"]
         X = torch.randn(interactions.n_users, f, device=device) * p["init_std"]
         Y = torch.randn(interactions.n_items, f, device=device) * p["init_std"]
+        step = (_CpuSteps if device.type == "cpu" else _TorchSteps)(r, X, Y, p)
 
         def sync() -> None:
-            self.user_factors_ = X.cpu().numpy().copy()
-            self.item_factors_ = Y.cpu().numpy().copy()
+            self.user_factors_, self.item_factors_ = step.factors()
 
-        validate = make_validator(self, interactions, valid, before=sync, cancel=cancel)
+        validate = make_validator(self, interactions, valid, before=sync, cancel=cancel,
+                                  max_users=p["valid_users"], seed=p["seed"])
         history = History(device=str(device))
         best, best_value = None, -math.inf
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support is in beta.*")
-            for epoch in range(1, epochs + 1):
-                start = time.perf_counter()
-                if cancel is not None and cancel.cancelled:
-                    history.stopped = "cancelled"
-                    break
-                _solve(users, X, Y, p["reg"], p["cg_steps"], bs)
-                if progress is not None:
-                    progress(Progress((epoch - 0.5) / epochs, f"epoch {epoch}/{epochs}", "train", {"epoch": epoch}))
-                if cancel is not None and cancel.cancelled:
-                    history.stopped = "cancelled"
-                    break
-                _solve(items, Y, X, p["reg"], p["cg_steps"], bs)
-                loss = _loss(users, X, Y, p["reg"], bs)
-                if not math.isfinite(loss):
-                    raise ModelError(f"model ials diverged at epoch {epoch}; raise reg")
-                try:
-                    metrics = validate() if validate is not None else {}
-                except Cancelled:  # cancelled while validating: stop as between half-steps
-                    history.stopped = "cancelled"
-                    break
-                seconds = time.perf_counter() - start
-                history.records.append(EpochRecord(epoch, loss, metrics, seconds))
-                if progress is not None:
-                    progress(Progress(epoch / epochs, f"epoch {epoch}/{epochs}", "train",
-                                      {"epoch": epoch, "loss": loss, "seconds": seconds, **metrics}))
-                if validate is None:
-                    continue
-                if metrics["ndcg@10"] > best_value or best is None:
-                    best_value, best, history.best_epoch = metrics["ndcg@10"], (X.cpu().clone(), Y.cpu().clone()), epoch
-                elif p["patience"] > 0 and epoch - history.best_epoch >= p["patience"]:
-                    history.stopped = "early_stop"
-                    break
-        if best is not None:
-            X, Y = best[0].to(device), best[1].to(device)
-        sync()
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            if cancel is not None and cancel.cancelled:
+                history.stopped = "cancelled"
+                break
+            step.users()
+            if progress is not None:
+                progress(Progress((epoch - 0.5) / epochs, f"epoch {epoch}/{epochs}", "train", {"epoch": epoch}))
+            if cancel is not None and cancel.cancelled:
+                history.stopped = "cancelled"
+                break
+            step.items()
+            loss = step.loss()
+            if not math.isfinite(loss):
+                raise ModelError(f"model ials diverged at epoch {epoch}; raise reg")
+            try:
+                due = validate is not None and (epoch % p["validate_every"] == 0 or epoch == epochs)
+                metrics = validate() if due else {}
+            except Cancelled:  # cancelled while validating: stop as between half-steps
+                history.stopped = "cancelled"
+                break
+            seconds = time.perf_counter() - start
+            history.records.append(EpochRecord(epoch, loss, metrics, seconds))
+            if progress is not None:
+                progress(Progress(epoch / epochs, f"epoch {epoch}/{epochs}", "train",
+                                  {"epoch": epoch, "loss": loss, "seconds": seconds, **metrics}))
+            if not metrics:
+                continue
+            if metrics["ndcg@10"] > best_value or best is None:
+                best_value, best, history.best_epoch = metrics["ndcg@10"], step.factors(), epoch
+            elif p["patience"] > 0 and epoch - history.best_epoch >= p["patience"]:
+                history.stopped = "early_stop"
+                break
+        self.user_factors_, self.item_factors_ = best if best is not None else step.factors()
         finish_fit(self, history, device)
 
     def _score(self, users: np.ndarray) -> np.ndarray:

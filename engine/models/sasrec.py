@@ -198,10 +198,12 @@ class SASRec(Recommender):
     param_choices: ClassVar[dict[str, tuple]] = {"loss": LOSSES}
     defaults: ClassVar[dict[str, Any]] = {
         "max_len": 50, "hidden": 64, "blocks": 2, "heads": 1, "dropout": 0.2, "loss": "ce",
-        "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5,
+        "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5, "valid_frac": 0.1, "refit": True, "validate_every": 1, "valid_users": 2000,
         "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 1, "hidden": 16, "max_len": 20, "blocks": 1}
+    early_stopping: ClassVar[bool] = True
+    validation_split: ClassVar[str] = "leave-last"
     search_space: ClassVar[dict[str, tuple]] = {
         "hidden": ("cat", [32, 64, 128]), "blocks": ("int", 1, 3), "dropout": ("float", 0.0, 0.6),
         "lr": ("log", 1e-4, 1e-2), "max_len": ("cat", [50, 100, 200]),
@@ -242,7 +244,9 @@ class SASRec(Recommender):
         batches, n_batches = self.training_batches(interactions, p["batch_size"], device)
         history = fit_loop(self.module_, batches, self.batch_loss, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, cancel=cancel),
+                           validate=make_validator(self, interactions, valid, cancel=cancel,
+                                                  max_users=p["valid_users"], seed=p["seed"]),
+                           validate_every=p["validate_every"],
                            patience=p["patience"], progress=progress, cancel=cancel, seed=p["seed"],
                            batches_per_epoch=n_batches)
         self.module_.eval()

@@ -156,9 +156,10 @@ class TwoTower(FoldInFactorization):
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "layers": 0, "epochs": 40, "lr": 3e-3, "batch_size": 1024, "loss": "softmax",
         "negatives": 4096, "reg": 1e-4, "weight_decay": 0.0, "init_std": 0.05, "features": True,
-        "text": True, "price_bands": 5, "patience": 3, "device": "auto", "seed": 0,
+        "text": True, "price_bands": 5, "patience": 3, "valid_frac": 0.1, "refit": True, "validate_every": 1, "valid_users": 2000, "device": "auto", "seed": 0,
     }
     fast_params: ClassVar[dict[str, Any]] = {"factors": 16, "epochs": 2, "negatives": 256, "text": False}
+    early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
         "factors": ("int", 16, 256), "lr": ("log", 1e-4, 1e-2), "reg": ("log", 1e-7, 1e-2),
         "layers": ("int", 0, 2), "negatives": ("cat", [256, 1024, 4096]),
@@ -210,7 +211,9 @@ class TwoTower(FoldInFactorization):
         batches, n_batches = self.training_batches(interactions, p["batch_size"], device)
         history = fit_loop(self.module_, batches, self.batch_loss, epochs=p["epochs"], lr=p["lr"],
                            weight_decay=p["weight_decay"], device=device,
-                           validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel),
+                           validate=make_validator(self, interactions, valid, before=self._sync, cancel=cancel,
+                                                  max_users=p["valid_users"], seed=p["seed"]),
+                           validate_every=p["validate_every"],
                            patience=p["patience"], progress=scaled(progress, 0.1, 1.0), cancel=cancel,
                            seed=p["seed"], batches_per_epoch=n_batches)
         self.module_ = self.module_.cpu().eval()

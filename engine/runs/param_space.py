@@ -27,6 +27,7 @@ RANGES: dict[str, tuple] = {
     "alpha": (0.0, 10_000.0), "cg_steps": (1, 50), "max_len": (2, 2000), "blocks": (1, 12),
     "heads": (1, 16), "dropout": (0.0, 0.9), "layers": (0, 8), "negatives": (1, 1_000_000),
     "price_bands": (0, 50), "half_life_days": (0.0, 3650.0), "valid_fraction": (0.01, 0.5),
+    "valid_frac": (0.0, 0.5), "validate_every": (1, 100), "valid_users": (0, 1_000_000),
     "cold_fraction": (0.0, 0.5),
 }
 
@@ -67,7 +68,12 @@ HELP = {
     "collaborative": "The collaborative model blended with the text model.",
     "valid_fraction": "Share of each customer's events held out to fit the blend.",
     "cold_fraction": "Share of items treated as new while fitting the blend.",
-    "refit": "Refit the parts on all the data after fitting the blend.",
+    "refit": "After early stopping chose the epoch count, train again on all training data "
+             "(validation events included) for that many epochs, so the kept model has seen everything.",
+    "valid_frac": "Share of each customer's training events held out to choose the epoch count when the "
+                  "split has no validation part (0: no validation, train every epoch).",
+    "validate_every": "Score the validation customers every this many epochs (validation costs time).",
+    "valid_users": "Validation customers scored at each check, a fixed random sample (0: all of them).",
 }
 
 
@@ -138,7 +144,7 @@ def param_specs(model: str) -> list[ParamSpec]:
     space = dict(cls.search_space)
     out = []
     for name, default in cls.defaults.items():
-        tip, tunable = HELP.get(name, ""), name in space
+        tip, tunable = cls.param_help.get(name) or HELP.get(name, ""), name in space
         where = CHOICES.get(name)
         choices = tuple(cls.param_choices.get(name, ())) or (
             tuple(getattr(importlib.import_module(where[0]), where[1])) if where else ())

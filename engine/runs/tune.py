@@ -2,8 +2,10 @@
 
 A model class declares ``search_space: ClassVar[dict]``: parameter -> ``("int", low, high)``,
 ``("float", low, high)``, ``("log", low, high)`` (float, log-uniform) or ``("cat", [choices])``.
-``tune`` fits one model per trial on ``train`` (with ``valid`` for early stopping), scores it with
-``engine.evaluate.evaluate`` on ``valid`` and keeps the best ``metric``. The budget is
+``tune`` fits one model per trial on ``train`` minus ``valid``'s user–item pairs (``valid`` is
+normally a subset of ``train``, as ``Split.valid``; early stopping uses it too), scores it with
+``engine.evaluate.evaluate`` on ``valid`` and keeps the best ``metric``; refitting the best on all
+of ``train`` is the caller's (``Recommender.fit(train, valid=valid)``). The budget is
 ``n_trials`` and/or ``minutes``; ``cancel`` stops after the running trial (which is discarded) and
 returns what was found so far.
 """
@@ -90,6 +92,7 @@ def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | Non
     class's ``search_space``; catalog: passed to every fit. At least one of ``n_trials`` / ``minutes`` must be given.
     """
     import optuna
+    from engine.data.splits import without
     from engine.evaluate import evaluate
     from engine.models import registry
 
@@ -106,6 +109,7 @@ def tune(model, train, valid, *, n_trials: int | None = 20, minutes: float | Non
         raise ModelError("tuning needs a non-empty validation split")
     if sampler not in ("tpe", "random"):
         raise ModelError(f"unknown sampler '{sampler}'; choose tpe or random")
+    train = without(train, valid)     # trials never see the validation events
     samp = (optuna.samplers.TPESampler(seed=seed) if sampler == "tpe"
             else optuna.samplers.RandomSampler(seed=seed))
     optuna.logging.set_verbosity(optuna.logging.WARNING)

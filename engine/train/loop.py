@@ -14,8 +14,9 @@ batches_per_epoch=None, monitor="ndcg@10") -> History``
   ``batches_per_epoch`` is given.
 - ``loss_fn(module, batch) -> scalar tensor`` (mean over the batch). Regularisation terms go
   into the loss or into ``weight_decay``.
-- ``validate() -> dict[str, float]``, called after every epoch with the module in eval mode under
-  ``torch.no_grad()``; must contain ``monitor`` (higher is better). ``make_validator`` builds
+- ``validate() -> dict[str, float]``, called after every ``validate_every``-th epoch and the last
+  one, with the module in eval mode under ``torch.no_grad()``; must contain ``monitor`` (higher is
+  better). Epochs in between have no metrics; ``patience`` still counts epochs. ``make_validator`` builds
   it from ``engine.evaluate.evaluate`` on the validation split.
 - Early stopping: training stops when ``monitor`` has not improved for ``patience`` epochs
   (``patience <= 0``: never stops early). With validation the best ``state_dict`` (copied to
@@ -74,6 +75,8 @@ from engine.errors import Cancelled, ModelError
 from engine.progress import CancelToken, Progress, ProgressCallback, check
 
 STOP_REASONS = ("max_epochs", "early_stop", "cancelled")
+#: Validation users scored at each check by default (a fixed sample; ``make_validator``).
+VALID_USERS = 2000
 #: Seconds between two within-epoch progress reports.
 PROGRESS_INTERVAL = 0.25
 
@@ -97,6 +100,9 @@ class History:
     stopped: str = "max_epochs"
     device: str = "cpu"
     monitor: str = "ndcg@10"
+    #: Epochs of the final fit on all training data after validation chose them (None: the kept
+    #: model is the validated one; ``engine.models.validated``).
+    refit_epochs: int | None = None
 
     @property
     def epochs(self) -> np.ndarray:
@@ -123,7 +129,8 @@ class History:
 
     def to_dict(self) -> dict[str, Any]:
         return {"records": [asdict(r) for r in self.records], "best_epoch": self.best_epoch,
-                "stopped": self.stopped, "device": self.device, "monitor": self.monitor}
+                "stopped": self.stopped, "device": self.device, "monitor": self.monitor,
+                "refit_epochs": self.refit_epochs}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "History":
@@ -136,8 +143,10 @@ class History:
             stopped = str(d.get("stopped", "max_epochs"))
             if stopped not in STOP_REASONS:
                 raise ValueError(stopped)
+            refit = d.get("refit_epochs")
             return cls(records, None if best is None else int(best), stopped,
-                       str(d.get("device", "cpu")), str(d.get("monitor", "ndcg@10")))
+                       str(d.get("device", "cpu")), str(d.get("monitor", "ndcg@10")),
+                       None if refit is None else int(refit))
         except (AttributeError, KeyError, TypeError, ValueError) as e:
             raise ModelError(f"saved training history is malformed ({e})") from None
 
@@ -180,7 +189,7 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
              amp: bool = True, progress: ProgressCallback | None = None,
              cancel: CancelToken | None = None, seed: int = 0, optimizer: str = "adam",
              clip_norm: float | None = None, batches_per_epoch: int | None = None,
-             monitor: str = "ndcg@10") -> History:
+             monitor: str = "ndcg@10", validate_every: int = 1) -> History:
     """Train ``module`` for up to ``epochs`` epochs; see the module docstring for the contract."""
     if epochs < 1:
         raise ModelError(f"epochs must be at least 1, got {epochs}")
@@ -246,7 +255,7 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
             raise ModelError(f"training diverged at epoch {epoch} (loss {mean_loss}); "
                              "lower the learning rate or raise regularisation")
         metrics: dict[str, float] = {}
-        if validate is not None:
+        if validate is not None and (epoch % max(1, validate_every) == 0 or epoch == epochs):
             module.eval()
             try:
                 with torch.no_grad():
@@ -259,7 +268,7 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
         seconds = time.perf_counter() - start
         history.records.append(EpochRecord(epoch, mean_loss, metrics, seconds))
         report(epoch / epochs, f"epoch {epoch}/{epochs}", epoch=epoch, loss=mean_loss, seconds=seconds, **metrics)
-        if validate is None:
+        if not metrics:
             continue
         if metrics[monitor] > best_value or best_state is None:
             best_value, best_state, history.best_epoch = metrics[monitor], _cpu_state(module), epoch
@@ -273,22 +282,29 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
 
 
 def make_validator(model, train, valid, *, ks: tuple[int, ...] = (10,),
-                   before: Callable[[], None] | None = None,
-                   cancel: CancelToken | None = None) -> Callable[[], dict[str, float]] | None:
+                   before: Callable[[], None] | None = None, cancel: CancelToken | None = None,
+                   max_users: int = VALID_USERS, seed: int = 0) -> Callable[[], dict[str, float]] | None:
     """A ``validate`` callable scoring ``model`` on ``valid`` (None when there is nothing to validate).
 
-    train / valid: ``Interactions`` in the same id space; ``before`` runs first (sync weights);
-    ``cancel`` is checked between user batches (``fit_loop`` treats the ``Cancelled`` it raises
-    like a cancel between batches), so a long validation pass does not delay a cancel.
+    train / valid: ``Interactions``; ``valid`` is mapped by external id into ``train``'s space.
+    ``before`` runs first (sync weights); ``cancel`` is checked between user batches
+    (``fit_loop`` treats the ``Cancelled`` it raises like a cancel between batches), so a long
+    validation pass does not delay a cancel. ``max_users`` > 0: a fixed random sample (``seed``) of
+    that many validation users is scored at every call, so validation costs the same small share
+    of an epoch on any data size (0: every validation user).
     """
     if valid is None or valid.n_events == 0:
         return None
     from engine.evaluate import evaluate
+    users = np.unique(valid.user_idx)
+    if 0 < max_users < len(users):
+        users = np.sort(np.random.default_rng(seed).choice(users, max_users, replace=False))
+        valid = valid.subset(np.isin(valid.user_idx, users))
 
     def run() -> dict[str, float]:
         if before is not None:
             before()
-        return dict(evaluate(model, train, valid, ks=ks, diversity=False, cancel=cancel).metrics)
+        return dict(evaluate(model, train, valid, ks=ks, diversity=False, beyond=False, cancel=cancel).metrics)
 
     return run
 

@@ -51,7 +51,8 @@ def test_event_checkboxes_choose_the_test_events(qtbot, window, load, events_csv
     purchases = _apply(window, qtbot)                      # default: temporal, purchases only
     assert purchases.method == "temporal" and purchases.test.n_events > 0
     assert _test_types(window) == {"purchase"}
-    assert "non-relevant events (view, cart) left out of the test and validation parts" in box.warnings.text()
+    assert "non-relevant events (view, cart) left out of the test part" in box.warnings.text()
+    assert "kept for training but not used as validation targets" in box.warnings.text()
 
     box.relevant_boxes["cart"].setChecked(True)           # a changed choice marks the split stale
     assert ds.relevant_events == ["cart", "purchase"]

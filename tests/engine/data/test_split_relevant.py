@@ -1,5 +1,6 @@
-"""Relevant event types in a split: non-relevant held-out events leave test/valid (not moved to
-train), a warning counts and names them; Dataset.event_types / set_relevant_events."""
+"""Relevant event types in a split: non-relevant test events leave test (not moved to train),
+non-relevant validation events stay training events but are no validation targets; a warning
+counts and names them; Dataset.event_types / set_relevant_events."""
 
 import numpy as np
 import pytest
@@ -75,8 +76,9 @@ def test_validation_part_is_filtered_too(data):
     relevant = _of_type(inter, ev, ["cart", "purchase"])
     assert _triples(kept.valid) == _triples(plain.valid) & relevant and kept.valid.n_events < plain.valid.n_events
     assert _triples(kept.test) == _triples(plain.test) & relevant
-    assert _triples(kept.train) == _triples(plain.train)
-    assert any("(view) left out of the test and validation parts" in w for w in kept.warnings)
+    assert _triples(kept.train) == _triples(plain.train) and _triples(plain.valid) <= _triples(kept.train)
+    assert any("(view) left out of the test part" in w for w in kept.warnings)
+    assert any("(view) kept for training but not used as validation targets" in w for w in kept.warnings)
 
 
 def test_none_or_all_relevant_changes_nothing(data):
