@@ -22,7 +22,9 @@ UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 #: accented characters are most often letters of the supported languages wins, cp1252 (Windows'
 #: Western default) on a tie.
 _LATIN_CHOICES = ("cp1252", "cp1250", "cp1254")
-_LETTERS = frozenset("ºªäöüßÄÖÜéèêëàâæçîïôœùûÿÉÈÊËÀÂÆÇÎÏÔŒÙÛŸáíóúñÁÍÓÚÑìòÌÒãõÃÕąćęłńśźżĄĆĘŁŃŚŹŻğıİşĞŞøØåÅ€")
+_LETTERS = frozenset("ºªäöüßÄÖÜéèêëàâæçîïôœùûÿÉÈÊËÀÂÆÇÎÏÔŒÙÛŸáíóúñÁÍÓÚÑìòÌÒãõÃÕąćęłńśźżĄĆĘŁŃŚŹŻğıİşĞŞøØåÅ€"
+                     # symbols shop exports are full of: a pound sign must not turn a file Polish (£ = Ł)
+                     "£¥°²³½¼¾×©®™–—‘’“”•…")
 _NAMES = {"utf_8": "utf-8", "latin_1": "latin-1", "utf_16": "utf-16", "gb2312": "gb18030", "gbk": "gb18030",
           "cp936": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932"}
 

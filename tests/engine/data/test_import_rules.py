@@ -82,6 +82,17 @@ def test_mostly_utf8_file_keeps_utf8_and_names_the_odd_line(tmp_path):
     assert ds.interactions.n_users == 39                   # no second "MÃ¼ller"-like customer appears
 
 
+def test_a_pound_sign_does_not_make_a_german_export_polish(tmp_path):
+    """cp1252 0xA3 is £ and cp1250's Ł: a German file with prices in pounds stays cp1252."""
+    lines = ["Kundennr;Artikelnr;Bezeichnung"] + [f"{u};A{u % 7};Schöne Tasse {u}" for u in range(1, 60)]
+    lines[5] = "5;A5;Geschenkkarte £10"
+    p = tmp_path / "export.csv"
+    p.write_bytes("\r\n".join(lines).encode("cp1252"))
+    t = read_table(p)
+    assert t.encoding == "cp1252"
+    assert t.frame["Bezeichnung"].iloc[4] == "Geschenkkarte £10"
+
+
 def test_text_in_no_encoding_is_one_line_naming_file(tmp_path):
     p = tmp_path / "junk.csv"
     p.write_bytes(b"a,b\n" + bytes(range(0x80, 0x100)) * 40)
