@@ -1,0 +1,38 @@
+"""Read-only tables of engine frames: one look for every pane's lists."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from desktop.qtmodels.marked_frame_model import MarkedFrameModel
+
+#: Column headings that share a table's spare width (long text); other columns fit their contents.
+WIDE_COLUMNS = ("Title", "Why it moved", "Policy", "Group", "Metric")
+
+
+def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setAlternatingRowColors(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setWordWrap(False)
+    view.setProperty("stretch_title", stretch_title)
+    view.setMinimumWidth(200)
+    return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Titles and reasons share the spare width; other columns fit their contents."""
+    header = view.horizontalHeader()
+    model = view.model()
+    for c in range(model.columnCount()):
+        wide = model.headerData(c, Qt.Orientation.Horizontal) in WIDE_COLUMNS
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+
