@@ -28,7 +28,7 @@ from engine.data.recipe import Recipe
 from engine.errors import EngineError
 from engine.progress import scaled
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
 
 log = logging.getLogger("recscope.desktop")
 
@@ -65,8 +65,8 @@ def preview(table, mapping, filters, *, progress=None, cancel=None):
 
 
 class DataController(QObject):
-    progress = Signal(object)     # Progress of the running step
-    error_changed = Signal(str)   # one-line message, "" when cleared
+    """Its ``slot`` reports each step (progress, failed, …); ``settled`` ends an open/apply chain."""
+
     message = Signal(str)         # short status-bar text
     settled = Signal()            # an open/apply chain ended (loaded, failed or cancelled)
     preview_ready = Signal(object)   # FilterPreview of the current table, mapping and filters
@@ -76,16 +76,13 @@ class DataController(QObject):
         super().__init__(parent)
         self.state = state
         self.runner = runner
-        self._task: Task | None = None
-        self._preview: Task | None = None
-        #: guard(then, verb) -> True to go ahead; set by the window (asks about unsaved runs)
-        self.guard: Callable[[Callable[[], None], str], bool] | None = None
-        self.filters = LoadFilters()
-        self.catalog = None           # (Table, ColumnMapping) of the catalog slot, or None
+        self.slot = TaskSlot(runner, self)
+        self.slot.failed.connect(self._on_failed)
+        self.slot.cancelled.connect(lambda _tag: self._end("Cancelled."))
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
+        return self.slot.busy
 
     def _allowed(self, then, verb: str) -> bool:
         return self.guard is None or self.guard(then, verb)
@@ -108,7 +105,7 @@ class DataController(QObject):
         """Build the dataset from the current table with the proposal updated by ``changes``
         (field -> column name or None, e.g. {"user": "CustomerID", "price": None}) and ``filters``."""
         if self.state.table is None:
-            self.error_changed.emit("Open a file first.")
+            self.slot.fail("Open a file first.")
             return
         if not self._allowed(lambda: self.apply(changes, filters), "load the data again"):
             return
@@ -196,29 +193,13 @@ class DataController(QObject):
 
     @Slot()
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self.slot.cancel()
 
     # ---- internals ----------------------------------------------------------------------------
     def _start(self, fn, args: tuple, name: str, on_done) -> None:
-        if self._task is not None:
-            self._task.cancel()
-        self.error_changed.emit("")
-        task = self.runner.submit(fn, *args, name=name)
-        self._task = task
         self.state.set_busy(True)
         self.message.emit(name + "…")
-        task.progress.connect(self.progress)
-        task.done.connect(lambda result, t=task: self._if_current(t, on_done, result))
-        task.failed.connect(lambda msg, t=task: self._if_current(t, self._on_failed, msg))
-        task.cancelled.connect(lambda t=task: self._if_current(t, self._on_cancelled))
-
-    def _if_current(self, task: Task, handler, *args) -> None:
-        """Handle the outcome only of the latest task; a superseded one is ignored."""
-        if task is not self._task:
-            return
-        self._task = None
-        handler(*args)
+        self.slot.start(fn, *args, name=name, on_done=on_done)
 
     def _end(self, text: str) -> None:
         self.state.set_busy(False)
@@ -260,11 +241,8 @@ class DataController(QObject):
         self._end(f"Loaded {inter.n_events:,} interactions: {inter.n_users:,} users, "
                   f"{inter.n_items:,} items.{tail}")
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: str, _tag=None) -> None:
+        if not self.state.busy:
+            return                    # a request refused before it started: nothing to settle
         log.info("data task failed: %s", message)
-        self.error_changed.emit(message)
         self._end("Failed: " + message)
-
-    def _on_cancelled(self) -> None:
-        self._end("Cancelled.")
-

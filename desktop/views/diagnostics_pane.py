@@ -19,8 +19,8 @@ from desktop.controllers.train_controller import DiagnosticsController, model_ti
 from desktop.plots.histogram import ValueHistogramPlot
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.train_pane import set_style_name, verdict_text
+from desktop.widgets.style import set_style_name
+from desktop.widgets.verdict import verdict_text
 
 #: Diagnosis evidence key -> (label, format: "int" | "num" | "pct")
 EVIDENCE = (("epochs", "Validated epochs", "int"), ("best_epoch", "Best epoch", "int"),
@@ -53,18 +53,18 @@ def _item(text: str, right: bool = False, tip: str = "") -> QTableWidgetItem:
 class DiagnosticsPane(QWidget):
     inspect_requested = Signal(str)
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: DiagnosticsController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = controller = DiagnosticsController(state, runner, self)
+        self.controller = controller
         self.inspection = None
         self._note = ""
         self._shown_run: str | None = None
         self._build()
         self.inspect_requested.connect(controller.inspect)
         controller.inspected.connect(self._show_inspection)
-        controller.error_changed.connect(self._show_error)
-        controller.busy_changed.connect(self._set_busy)
+        controller.slot.failed.connect(lambda message, _tag: self._show_error(message))
+        controller.slot.running_changed.connect(self._set_busy)
         state.runs_changed.connect(self._fill_runs)
         state.selection_changed.connect(self._follow_selection)
         self._fill_runs()
@@ -316,4 +316,5 @@ class DiagnosticsPane(QWidget):
     @Slot(bool)
     def _set_busy(self, busy: bool) -> None:
         if busy:
+            self._show_error("")
             self.grad_note.setText("Computing histograms…")

@@ -1,6 +1,6 @@
 """Train pane: pick a model, set its hyper-parameters, train or search, watch the curves live.
 
-The form is generated from the engine's ``param_specs`` (kinds and ranges); the pane emits
+The form is generated from the model's parameter specs (kinds and ranges); the pane emits
 ``train_requested`` / ``tune_requested`` and TrainController does the work in a worker.
 """
 
@@ -16,39 +16,18 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QSpinBox, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from engine.runs.param_space import model_info, param_specs, trainable_models
-from desktop.controllers.train_controller import TrainController, model_title
+from desktop.controllers.train_controller import TITLES, TrainController
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
+from desktop.widgets.style import set_style_name
+from desktop.widgets.verdict import verdict_text
 
 #: Model picker order: baselines first, then the trained families.
 ORDER = ("pop", "itemknn", "ease", "ials", "bpr", "sasrec", "twotower", "text", "hybrid")
-#: Verdict -> style object name of the verdict banner.
-VERDICT_STYLE = {"good fit": "verdictGood", "over-fitting": "verdictBad", "under-fitting": "verdictWarn",
-                 "too short to tell": "verdictInfo"}
 MONITOR = "ndcg@10"
 EMPTY_NOTE = ("Live curves appear here while a model that trains in epochs (iALS, BPR, SASRec, "
               "two-tower) is training: the training loss and the validation NDCG@10 after every epoch.\n\n"
               "Pick a model on the left and press Train.")
-
-
-def set_style_name(widget: QWidget, name: str) -> None:
-    """Change ``widget``'s object name and re-apply the style sheet rules that match it."""
-    widget.setObjectName(name)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def verdict_text(run) -> tuple[str, str]:
-    """(banner text, style name) for a finished run: the engine's diagnosis sentence, or why none."""
-    d = run.diagnosis
-    if d is not None:
-        return f"{d.verdict[0].upper()}{d.verdict[1:]}: {d.sentence.split(': ', 1)[-1]}", VERDICT_STYLE.get(d.verdict, "verdictInfo")
-    if run.history is None:
-        return (f"{model_title(run.model_name)} is fitted in one step: there are no epochs, "
-                "so no learning curve and no over/under-fitting verdict.", "verdictInfo")
-    return "No verdict: the run recorded no epochs.", "verdictInfo"
 
 
 class ParamForm(QWidget):
@@ -63,10 +42,11 @@ class ParamForm(QWidget):
         self.specs = []
         self.devices: list[dict] | None = None
 
-    def set_model(self, model: str) -> None:
+    def set_specs(self, specs: list) -> None:
+        """One row per engine ``ParamSpec`` (kind, range, default, help), set to the defaults."""
         while self.form.rowCount():
             self.form.removeRow(0)
-        self.widgets, self.specs = {}, param_specs(model)
+        self.widgets, self.specs = {}, list(specs)
         if not self.specs:
             note = QLabel("This model has no settings.")
             note.setObjectName("muted")
@@ -167,18 +147,18 @@ class TrainPane(QWidget):
     tune_requested = Signal(str, dict, int, float)
     cancel_requested = Signal()
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: TrainController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = controller = TrainController(state, runner, self)
+        self.controller = controller
         self._build()
         self.train_requested.connect(controller.train)
         self.tune_requested.connect(controller.tune)
         self.cancel_requested.connect(controller.cancel)
-        controller.progress.connect(self._show_progress)
+        controller.slot.progress.connect(self._show_progress)
         controller.metrics.connect(self._on_metrics)
-        controller.error_changed.connect(self.show_error)
-        controller.busy_changed.connect(self._set_busy)
+        controller.slot.failed.connect(lambda message, _tag: self.show_error(message))
+        controller.slot.running_changed.connect(self._set_busy)
         controller.run_finished.connect(self._show_run)
         controller.devices_found.connect(self.form.set_devices)
         state.split_changed.connect(lambda _s: self._update_enabled())
@@ -217,10 +197,10 @@ class TrainPane(QWidget):
         ml = QVBoxLayout(model_box)
         self.model_combo = QComboBox()
         _narrow(self.model_combo)
-        names = trainable_models()
+        names = self.controller.models()
         for name in sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
-            info = model_info(name)
-            self.model_combo.addItem(model_title(name), name)
+            info = self.controller.info(name)
+            self.model_combo.addItem(TITLES.get(name, name), name)
             self.model_combo.setItemData(self.model_combo.count() - 1, info.description,
                                          Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentIndex(max(self.model_combo.findData("ease"), 0))
@@ -377,23 +357,23 @@ class TrainPane(QWidget):
 
     @Slot()
     def _model_changed(self, *_a) -> None:
-        info = model_info(self.model)
+        info = self.controller.info(self.model)
         extra = []
         if info.torch:
             extra.append("Trains in epochs with live curves; stops early at the best validation score.")
         if info.needs_catalog:
             extra.append("Needs an item catalog with text.")
         self.model_desc.setText(" ".join([info.description, *extra]))
-        self.form.set_model(self.model)
+        self.form.set_specs(self.controller.specs(self.model))
         self.search_radio.setEnabled(info.tunable)
         if not info.tunable:
             self.once_radio.setChecked(True)
         self._update_enabled()
 
     def _reset(self, fast: bool) -> None:
-        self.form.set_model(self.model)
+        self.form.set_specs(self.controller.specs(self.model))
         if fast:
-            self.form.set_values(model_info(self.model).fast_params)
+            self.form.set_values(self.controller.info(self.model).fast_params)
 
     def set_params(self, values: dict) -> None:
         self.form.set_values(values)
@@ -410,8 +390,8 @@ class TrainPane(QWidget):
         search = self.search_radio.isChecked()
         self._show_trials(search)
         self.trials_table.setRowCount(0)
-        title = model_title(self.model)
-        info = model_info(self.model)
+        title = TITLES.get(self.model, self.model)
+        info = self.controller.info(self.model)
         if search or info.torch:
             self.plot_stack.setCurrentIndex(0)
             if not search and params.get("epochs"):
@@ -524,6 +504,8 @@ class TrainPane(QWidget):
 
     @Slot(bool)
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self.show_error("")
         self._busy = busy
         self.cancel_button.setEnabled(busy)
         self.progress_bar.setVisible(busy)
@@ -540,7 +522,7 @@ class TrainPane(QWidget):
         has_split = self.state.split is not None
         for w in (self.model_combo, self.form, self.defaults_button, self.quick_button, self.once_radio,
                   self.search_radio):
-            w.setEnabled(not self._busy and (w is not self.search_radio or model_info(self.model).tunable))
+            w.setEnabled(not self._busy and (w is not self.search_radio or self.controller.info(self.model).tunable))
         searching = self.search_radio.isChecked()
         self.trials.setEnabled(searching and not self._busy)
         self.minutes.setEnabled(searching and not self._busy)
