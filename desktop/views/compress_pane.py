@@ -22,8 +22,7 @@ from engine.runs import RUN_KS
 from desktop.controllers.compress_controller import SWEEP_KEY, CompressController
 from desktop.plots.pareto import ParetoPlot, size_text
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.inspector_pane import ProgressStrip
+from desktop.widgets.progress import ProgressStrip
 
 #: (kind, check-box text, settings field caption or None, tooltip), in display order.
 KINDS = (
@@ -212,21 +211,21 @@ class MethodRow:
 
 
 class CompressPane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: CompressController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = c = CompressController(state, runner, self)
+        self.controller = c = controller
         self.kinds: list[str] = []
         self.sweep: dict | None = None
         self._shown: str | None = None     # id of the run whose sweep the table shows
         self._build()
         c.options_ready.connect(self._show_options)
-        c.progress.connect(self.strip.show_progress)
-        c.running_changed.connect(self._running)
+        c.slot.progress.connect(self.strip.show_progress)
+        c.slot.running_changed.connect(self._running)
         c.swept.connect(self._swept)
         c.kept.connect(lambda _run: self._show_sweep())
-        c.failed.connect(self._failed)
-        c.cancelled.connect(lambda: self._failed("Cancelled: nothing was changed."))
+        c.slot.failed.connect(lambda message, _tag: self._failed(message))
+        c.slot.cancelled.connect(lambda _tag: self._failed("Cancelled: nothing was changed."))
         c.message.connect(self._message)
         state.runs_changed.connect(self._fill_runs)
         state.selection_changed.connect(self._follow_selection)

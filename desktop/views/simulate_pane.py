@@ -16,8 +16,9 @@ from desktop.controllers.simulate_controller import SimulateController
 from desktop.plots.curves import LabelledPlot
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.runs import fill_run_combo
+from desktop.widgets.tables import fit_columns, make_table
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
 ARM_KINDS = (("category", "Top categories"), ("item", "Top items"))
@@ -61,19 +62,19 @@ class CurvesPlot(LabelledPlot):
 
 
 class SimulatePane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: SimulateController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = SimulateController(state, runner, self)
+        self.controller = controller
         self.log = None
         self.results: list = []
         self._build()
         c = self.controller
-        c.progress.connect(self.strip.show_progress)
-        c.running_changed.connect(self._running)
-        c.finished.connect(self._show_results)
-        c.failed.connect(self._failed)
-        c.cancelled.connect(lambda: self._failed("Simulation cancelled."))
+        c.slot.progress.connect(self.strip.show_progress)
+        c.slot.running_changed.connect(self._running)
+        c.slot.done.connect(lambda result, runs: self._show_results((*result, runs)))
+        c.slot.failed.connect(lambda message, _tag: self._failed(message))
+        c.slot.cancelled.connect(lambda _tag: self._failed("Simulation cancelled."))
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(self._on_dataset)
         self._fill_runs()

@@ -153,13 +153,13 @@ def test_errors_and_cancel(qtbot, window, pane, trained):
     pane.sweep_button.click()
     assert "Tick at least one method" in pane.error_label.text()
     only(pane, lowrank="abc")          # the engine validates the spec and says what is valid
-    with qtbot.waitSignal(pane.controller.failed, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.failed, timeout=WAIT_MS):
         pane.sweep_button.click()
     assert "lowrank:64" in pane.error_label.text() and "Traceback" not in pane.error_label.text()
     assert pane.sweep_button.isEnabled()
 
     only(pane, int8=None, distill="8")
-    with qtbot.waitSignal(pane.controller.cancelled, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.cancelled, timeout=WAIT_MS):
         pane.sweep_button.click()
         assert pane.strip.isVisibleTo(pane) and not pane.sweep_button.isEnabled()
         pane.strip.cancel_button.click()

@@ -24,7 +24,7 @@ def test_policies_curves_and_matched_counts(qtbot, window, trained):
     pane.linucb_alpha.setValue(0.5)
     pane.n_arms.setValue(8)
     pane.seed_spin.setValue(3)
-    with qtbot.waitSignal(pane.controller.finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.done, timeout=WAIT_MS):
         pane.run_button.click()
     specs = ["egreedy:0.1", "ucb:1", "thompson", f"model:{run.id}", f"linucb:0.5@{run.id}"]
     log = basket_log(ds.interactions, ds.catalog, "category", 8, 3)
@@ -76,7 +76,7 @@ def test_no_policy_and_cancel(qtbot, window, trained):
     pane.run_button.click()
     assert pane.error_label.isVisible() and "at least one policy" in pane.error_label.text()
     pane.thompson_check.setChecked(True)
-    with qtbot.waitSignal(pane.controller.cancelled, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.cancelled, timeout=WAIT_MS):
         pane.run_button.click()
         pane.strip.cancel_button.click()
     assert "cancelled" in pane.error_label.text() and pane.run_button.isEnabled()
