@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from desktop.state import AppState
-from engine import inspect as einspect
+from engine.lists import inspector as einspect
 from engine.data.interactions import index_of, normalize_ids
 
 

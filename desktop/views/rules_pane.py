@@ -2,7 +2,7 @@
 what the rules cost: raw vs re-ranked metrics, exposure by item group and the long-tail trade-off.
 
 The edited rule set, while valid, is the active one the Inspector applies ("before / after").
-Validation and evaluation are engine calls (``engine.rerank``, ``engine.lists.inspector``).
+Validation and evaluation are engine calls made by RulesController.
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from desktop.controllers.rules_controller import DEFAULT_NAME, RulesController
+from desktop.controllers.rules_controller import DEFAULT_NAME, OPS, SCHEMA, RulesController
 from desktop.plots.curves import ACCENT, LabelledPlot
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
-from engine.lists import inspector as einspect
-from engine.errors import EngineError
-from engine.rerank.rules import OPS, SCHEMA, parse_rules
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.runs import fill_run_combo
+from desktop.widgets.tables import fit_columns, make_table
 
 #: rule type -> menu label
 RULE_LABELS = {"long_tail": "Long-tail boost", "boost_where": "Boost where …", "exclude_where": "Exclude where …",
@@ -267,10 +265,10 @@ class RuleForm(QWidget):
 
 
 class RulesPane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: RulesController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = RulesController(state, runner, self)
+        self.controller = controller
         self.book = self.controller.book
         self.evaluation = None
         self.sweep: list[dict] = []
@@ -282,10 +280,11 @@ class RulesPane(QWidget):
         self._validate_timer.timeout.connect(self._json_edited)
         self._build()
         c = self.controller
-        c.progress.connect(self.strip.show_progress)
-        c.running_changed.connect(self._running)
-        c.evaluated.connect(self._show_evaluation)
-        c.failed.connect(self._evaluation_failed)
+        c.slot.progress.connect(self.strip.show_progress)
+        c.slot.running_changed.connect(self._running)
+        c.slot.done.connect(lambda result, k: self._show_evaluation((*result, k)))
+        c.slot.failed.connect(lambda message, _tag: self._evaluation_failed(message))
+        c.slot.cancelled.connect(lambda _tag: self._evaluation_failed("Evaluation cancelled."))
         self.book.changed.connect(self._fill_sets)
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(lambda _d: self._load_set(self.set_combo.currentText()))
@@ -479,10 +478,9 @@ class RulesPane(QWidget):
         if self.valid_spec is None:
             self.valid_label.setText(self.valid_label.text() + "<br>Fix the rule set before saving it.")
             return
-        try:
-            self.book.save(name, self.valid_spec)
-        except EngineError as e:
-            self._set_valid_text(f"Could not save the rule set: {e}", ok=False)
+        error = self.book.save(name, self.valid_spec)
+        if error:
+            self._set_valid_text(f"Could not save the rule set: {error}", ok=False)
             return
         self.set_combo.setCurrentText(name)
         self._publish()
@@ -501,8 +499,7 @@ class RulesPane(QWidget):
 
     # ---- editing and validation ---------------------------------------------------------------
     def _columns(self) -> list[str]:
-        ds = self.state.dataset
-        return einspect.rule_columns(ds.catalog) if ds is not None else []
+        return self.controller.columns()
 
     def _write_json(self, rules: list[dict]) -> None:
         self.json_edit.blockSignals(True)
@@ -531,31 +528,19 @@ class RulesPane(QWidget):
         self._validate()
 
     def _validate(self) -> None:
-        """Check the edited rules with the engine (against the chosen model's items and the
-        catalog when there is a model); publish them to the Inspector when valid."""
-        try:
-            if self._json_error is not None:
-                parse_rules(self._json_error or "null")
-                spec = None
-            else:
-                spec = {"rules": [dict(r) for r in self.form.rules]}
-            run = self.state.run(self.run_combo.currentData())
-            catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-            if spec is None:
-                raise EngineError("the JSON must be {\"rules\": [ {\"type\": …}, … ]}")
-            if run is not None:
-                rules, warnings = einspect.validate_rules(spec, run.model, catalog)
-            else:
-                rules, warnings = parse_rules(spec), []
-        except EngineError as e:
-            self.valid_spec = None
-            self._set_valid_text(str(e), ok=False)
+        """Check the edited rules (against the chosen model's items and the catalog when there is
+        a model); publish them to the Inspector when valid."""
+        spec = self._json_error if self._json_error is not None else {"rules": [dict(r) for r in self.form.rules]}
+        check = self.controller.check(spec, self.run_combo.currentData())
+        self.valid_spec = check.spec
+        if check.spec is None:
+            self._set_valid_text(check.error, ok=False)
             return
-        self.valid_spec = rules.to_dict()
-        text = f"✓ {len(rules)} rule{'s' if len(rules) != 1 else ''}, valid"
-        if run is None:
+        n = check.n_rules
+        text = f"✓ {n} rule{'s' if n != 1 else ''}, valid"
+        if not check.bound:
             text += " (columns are checked once a model is trained)"
-        self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in warnings), ok=True)
+        self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in check.warnings), ok=True)
         self._publish()
 
     def _set_valid_text(self, text: str, ok: bool) -> None:

@@ -46,7 +46,8 @@ def test_max_two_per_category_and_excluded_items_hold_in_inspector(qtbot, window
     users = run.model.user_ids_[::max(1, run.model.n_users // 15)][:15]
     reasons = []
     for user in users:
-        with qtbot.waitSignal(inspector.controller.shown, timeout=WAIT_MS):
+        with qtbot.waitSignal(inspector.controller.customer.done, timeout=WAIT_MS,
+                              check_params_cb=lambda view, _tag: str(view.user) == str(int(user))):
             inspector.show_user(int(user))
         after = inspector.after_box.model
         assert after.rowCount() == 10
@@ -96,9 +97,9 @@ def test_evaluate_shows_metrics_and_sweep(qtbot, window, rules):
     pane, ds, run = rules
     set_json(qtbot, pane, {"rules": [{"type": "max_per", "column": "category", "n": 2}]})
     pane.weights_edit.setText("0, 0.5, 1")
-    with qtbot.waitSignal(pane.controller.evaluated, timeout=WAIT_MS) as done:
+    with qtbot.waitSignal(pane.controller.slot.done, timeout=WAIT_MS) as done:
         pane.evaluate_button.click()
-    ev, sweep, k = done.args[0]
+    (ev, sweep), k = done.args
     model = pane.metrics_model
     names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert names[:3] == ["NDCG@10", "Precision@10", "Recall@10"] and "Coverage@10" in names
@@ -137,5 +138,5 @@ def test_rule_sets_persist_in_the_project(qtbot, window, rules, tmp_path):
     from desktop.state import AppState
     other = AppState()
     other.set_project(Project.open(tmp_path / "shop.recscope"))
-    assert RuleBook.of(other).sets["Three per category"] == spec
+    assert RuleBook(other).sets["Three per category"] == spec
     other.project.close()
