@@ -1,4 +1,4 @@
-"""CustomerFinder: finds customers for the Inspector and Explain panes (``engine.inspect``)."""
+"""CustomerFinder: finds customers for the Inspector and Explain panes (``engine.lists.inspector``)."""
 
 from __future__ import annotations
 

@@ -15,15 +15,8 @@ from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.beeswarm import BeeswarmPlot
 from desktop.plots.hbars import HBarPlot
 from desktop.views.explain_cards import titled
-from desktop.views.inspector_pane import ProgressStrip
-
-
-def _message(label: QLabel, text: str, kind: str = "error") -> None:
-    label.setObjectName(kind)
-    label.style().unpolish(label)
-    label.style().polish(label)
-    label.setText(text)
-    label.setVisible(bool(text))
+from desktop.widgets.style import show_message as _message
+from desktop.widgets.progress import ProgressStrip
 
 
 class _GlobalTab(QWidget):
@@ -63,7 +56,7 @@ class _GlobalTab(QWidget):
         lay.addLayout(self.body, 1)
         lay.addWidget(self.note)
         channel.progress.connect(self.strip.show_progress)
-        channel.running.connect(self._running)
+        channel.running_changed.connect(self._running)
         channel.done.connect(self._done)
         channel.failed.connect(lambda msg, _tag: _message(self.message, msg))
         channel.cancelled.connect(lambda _tag: _message(self.message, "Cancelled; nothing was changed.", "info"))

@@ -13,8 +13,8 @@ from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.heatmap import HeatmapPlot
 from desktop.plots.latent_scatter import LatentScatter
 from desktop.views.explain_cards import titled
-from desktop.views.explain_global import _message
-from desktop.views.inspector_pane import ProgressStrip
+from desktop.widgets.style import show_message as _message
+from desktop.widgets.progress import ProgressStrip
 
 PROJECTIONS = (("PCA", "pca"), ("t-SNE (slower)", "tsne"))
 #: Catalog roles that name items rather than group them (not offered as colours).
@@ -55,7 +55,7 @@ class LatentTab(QWidget):
         self._build()
         c = controller
         c.latent.progress.connect(self.strip.show_progress)
-        c.latent.running.connect(lambda busy: None if busy else self.strip.hide())
+        c.latent.running_changed.connect(lambda busy: None if busy else self.strip.hide())
         c.latent.done.connect(self._show_view)
         c.latent.failed.connect(lambda msg, _t: _message(self.message, msg))
         c.latent.cancelled.connect(lambda _t: _message(self.message, "Map cancelled.", "info"))

@@ -38,10 +38,12 @@ def pane(qapp, qtbot, trained, tmp_path, monkeypatch):
     from desktop.startup import create_app
     from desktop.state import AppState
     from desktop.tasks import TaskRunner
+    from desktop.controllers.customer_finder import CustomerFinder
+    from desktop.controllers.explain_controller import ExplainController
     from desktop.views.explain_pane import ExplainPane
     create_app([])
     state, runner = AppState(), TaskRunner()
-    view = ExplainPane(state, runner)
+    view = ExplainPane(state, ExplainController(state, runner), CustomerFinder(state))
 
     def stop(_widget):                   # before pytest-qt closes the pane: let every task finish
         runner.cancel_all()
@@ -281,7 +283,8 @@ def test_why_this_item_in_the_inspector_opens_its_explanation(qtbot, window, tra
     inspector, explain_pane = window.inspector_pane, window.explain_pane
     window.show_pane(inspector)
     user = int(ease.model.user_ids_[4])
-    with qtbot.waitSignal(inspector.controller.shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(inspector.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: str(view.user) == str(user)):
         inspector.show_user(user)
     inspector.list_a.table.clicked.emit(inspector.list_a.model.index(3, 0))
     item = inspector.list_a.model.value(3, "item")

@@ -34,7 +34,9 @@ def put(state, ds, prof, parts, runs):
 
 
 def show(qtbot, pane, user):
-    with qtbot.waitSignal(pane.controller.shown, timeout=WAIT_MS):
+    """Show ``user`` and wait for their view (a view still on its way for an earlier customer does not count)."""
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: str(view.user) == str(user)):
         pane.show_user(user)
 
 
@@ -88,7 +90,8 @@ def test_two_models_side_by_side_mark_common_items(qtbot, window, inspector):
     pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
     user = int(ease.model.user_ids_[3])
     show(qtbot, pane, user)
-    with qtbot.waitSignal(pane.controller.shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: view.top_b is not None):
         pane.run_b.setCurrentIndex(pane.run_b.findData(knn.id))
     assert pane.list_b.isVisible() and pane.list_b.model.rowCount() == 10
     a = {str(pane.list_a.model.value(r, "item")) for r in range(10)}
@@ -117,7 +120,7 @@ def test_click_selects_item_and_why_opens_explain(qtbot, window, inspector):
 def test_unknown_customer_message(qtbot, window, inspector):
     pane, *_ = inspector
     pane.user_edit.setText("99999999")
-    pane._choose_user("99999999")
+    pane.choose_user("99999999")
     assert pane.message_label.isVisible() and "No customer with id '99999999'" in pane.message_label.text()
 
 
@@ -154,7 +157,7 @@ def test_new_customer_from_chosen_items(qtbot, window, inspector):
     chosen = [pane.found_list.item(r).data(0x0100) for r in range(3)]
     for r in range(3):
         pane.found_list.item(r).setSelected(True)
-    with qtbot.waitSignal(pane.controller.cold_shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.cold.done, timeout=WAIT_MS):
         pane.add_button.click()
     assert pane.chosen_list.count() == 3
     box = pane.cold_box
