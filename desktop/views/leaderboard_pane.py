@@ -21,8 +21,7 @@ from desktop.plots.bars import PALETTE, BarPlot, GroupedBarPlot
 from desktop.plots.curves import CurvePlot
 from desktop.plots.scatter import LabelledScatter
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.train_pane import set_style_name
+from desktop.widgets.style import set_style_name
 
 #: (metric name without @K, column title, tooltip), in column order.
 METRICS = (
@@ -101,10 +100,10 @@ class RunTableModel(QAbstractTableModel):
 class LeaderboardPane(QWidget):
     comparison_requested = Signal(str, str, str)
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: LeaderboardController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = controller = LeaderboardController(state, runner, self)
+        self.controller = controller
         self.picked: list[str] = []
         self._dirty = True
         self._cis: dict = {}
