@@ -12,14 +12,16 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QScrollArea,
+                               QLabel, QLineEdit, QPushButton, QRadioButton, QScrollArea,
                                QSpinBox, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from desktop.controllers.train_controller import TITLES, TrainController
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
+from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.style import set_style_name
+from desktop.widgets.tables import NumberItem
 from desktop.widgets.verdict import verdict_text
 
 #: Model picker order: baselines first, then the trained families.
@@ -28,6 +30,41 @@ MONITOR = "ndcg@10"
 EMPTY_NOTE = ("Live curves appear here while a model that trains in epochs (iALS, BPR, SASRec, "
               "two-tower) is training: the training loss and the validation NDCG@10 after every epoch.\n\n"
               "Pick a model on the left and press Train.")
+
+
+class EpochWatch:
+    """What a run trained in epochs has done so far, for the progress line: the epoch, the best
+    validation epoch, and when early stopping can end it."""
+
+    def __init__(self, budget: int | None, patience: int, validated: bool):
+        self.budget, self.patience, self.validated = budget, int(patience or 0), validated
+        self.epoch = 0
+        self.best_epoch: int | None = None
+        self.best = -math.inf
+
+    @property
+    def can_stop_early(self) -> bool:
+        return self.validated and self.patience > 0
+
+    def add(self, epoch: int, value: float | None) -> None:
+        self.epoch = epoch
+        if value is not None and value > self.best:
+            self.best, self.best_epoch = float(value), epoch
+
+    def text(self) -> str:
+        """E.g. "Epoch 6 of at most 200 · best so far: epoch 5 · stops when validation has not
+        improved for 3 epochs (after epoch 8 at the earliest)"."""
+        if not self.can_stop_early:
+            return f"Epoch {self.epoch} of {self.budget}"
+        parts = [f"Epoch {self.epoch} of at most {self.budget}"]
+        if self.best_epoch is not None:
+            parts.append(f"best so far: epoch {self.best_epoch}")
+            stop = self.best_epoch + self.patience
+            parts.append(f"stops when validation has not improved for {self.patience} epochs "
+                         f"(after epoch {max(stop, self.epoch + 1)} at the earliest)")
+        else:
+            parts.append(f"stops when validation has not improved for {self.patience} epochs")
+        return " · ".join(parts)
 
 
 class ParamForm(QWidget):
@@ -166,6 +203,7 @@ class TrainPane(QWidget):
         if controller.devices is not None:
             self.form.set_devices(controller.devices)
         self._busy = False
+        self._epochs = EpochWatch(None, 0, False)
         self._model_changed()
         self._set_busy(False)
 
@@ -281,18 +319,13 @@ class TrainPane(QWidget):
         buttons.addWidget(self.train_button, 1)
         buttons.addWidget(self.cancel_button)
         lay.addLayout(buttons)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setTextVisible(False)
-        self.progress_label = QLabel("")
-        self.progress_label.setObjectName("muted")
+        self.progress = ProgressStrip(cancellable=False)
         self.error_label = QLabel("")
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
-        lay.addWidget(self.progress_bar)
-        lay.addWidget(self.progress_label)
+        lay.addWidget(self.progress)
         lay.addWidget(self.error_label)
         left.setMinimumWidth(340)
         return left
@@ -333,7 +366,8 @@ class TrainPane(QWidget):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.result_label)
-        self.trials_title = QLabel("Search trials (validation NDCG@10, best first when finished)")
+        self.trials_title = QLabel("Search trials (validation NDCG@10, best first when finished; click a "
+                                   "heading to sort)")
         self.trials_title.setObjectName("sectionTitle")
         self.trials_table = QTableWidget(0, 4)
         self.trials_table.setHorizontalHeaderLabels(["Trial", MONITOR.upper(), "Best so far", "Settings tried"])
@@ -392,11 +426,13 @@ class TrainPane(QWidget):
         self.trials_table.setRowCount(0)
         title = TITLES.get(self.model, self.model)
         info = self.controller.info(self.model)
+        self._epochs = EpochWatch(params.get("epochs") if info.torch and not search else None,
+                                  params.get("patience", 0), self.state.split.valid is not None)
         if search or info.torch:
             self.plot_stack.setCurrentIndex(0)
-            if not search and params.get("epochs"):
+            if self._epochs.budget:
                 for plot in (self.loss_plot, self.valid_plot):
-                    plot.set_x_extent(params["epochs"])
+                    plot.set_x_budget(self._epochs.budget)
         else:
             self.no_curves.setText(f"{title} is fitted in one step, without epochs: there is no learning "
                                    "curve to watch. Its test results appear below when it is done.")
@@ -429,6 +465,7 @@ class TrainPane(QWidget):
                 self.loss_plot.append("loss", m["epoch"], m["loss"])
                 if MONITOR in m and not self.search_radio.isChecked():
                     self.valid_plot.append(MONITOR.upper(), m["epoch"], m[MONITOR])
+                self._epochs.add(int(m["epoch"]), m.get(MONITOR))
 
     def _add_trial(self, m) -> None:
         self.valid_plot.append("trial", m["trial"], m["value"])
@@ -437,10 +474,10 @@ class TrainPane(QWidget):
         self.trials_table.insertRow(row)
         settings = ", ".join(f"{k.removeprefix('param.').replace('_', ' ')} = {v:g}" for k, v in m.items()
                              if k.startswith("param."))
-        for col, text in enumerate((f"{int(m['trial'])}", f"{m['value']:.4f}", f"{m['best']:.4f}", settings)):
-            item = QTableWidgetItem(text)
-            if col < 3:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.trials_table.setSortingEnabled(False)          # rows arrive in trial order
+        cells = (NumberItem(f"{int(m['trial'])}", m["trial"]), NumberItem(f"{m['value']:.4f}", m["value"]),
+                 NumberItem(f"{m['best']:.4f}", m["best"]), QTableWidgetItem(settings))
+        for col, item in enumerate(cells):
             self.trials_table.setItem(row, col, item)
         self.trials_table.resizeColumnsToContents()
         self.trials_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -448,12 +485,10 @@ class TrainPane(QWidget):
 
     @Slot(object)
     def _show_progress(self, p) -> None:
-        if p.fraction is None:
-            self.progress_bar.setRange(0, 0)
-        else:
-            self.progress_bar.setRange(0, 1000)
-            self.progress_bar.setValue(int(p.fraction * 1000))
-        self.progress_label.setText(p.message)
+        self.progress.show_progress(p)
+        if self._epochs.epoch:                   # epochs in words, not "epoch 6/200"
+            self.progress.bound = self._epochs.can_stop_early
+            self.progress.set_text(self._epochs.text())
 
     @Slot(object)
     def _show_run(self, run) -> None:
@@ -479,6 +514,10 @@ class TrainPane(QWidget):
                        "early_stop": f" — stopped early, best epoch {h.best_epoch}",
                        "max_epochs": ""}.get(h.stopped, "")
         tuning = run.info.get("tuning")
+        if tuning and self.trials_table.rowCount():
+            self.trials_table.setSortingEnabled(True)          # best first, as the title says
+            self.trials_table.sortItems(1, Qt.SortOrder.DescendingOrder)
+            self.trials_table.scrollToTop()
         if tuning:
             done = sum(t["state"] == "complete" for t in tuning["trials"])
             best = ", ".join(f"{k.replace('_', ' ')} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
@@ -508,13 +547,11 @@ class TrainPane(QWidget):
             self.show_error("")
         self._busy = busy
         self.cancel_button.setEnabled(busy)
-        self.progress_bar.setVisible(busy)
-        self.progress_label.setVisible(busy)
         if busy:
-            self.progress_bar.setRange(0, 1000)
-            self.progress_bar.setValue(0)
-            self.progress_label.setText("Starting…")
-        elif not self.verdict_label.isVisible():
+            self.progress.start("Starting…")
+        else:
+            self.progress.hide()
+        if not busy and not self.verdict_label.isVisible():
             self.title_label.setText("Choose a model and press Train")
         self._update_enabled()
 

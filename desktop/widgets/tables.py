@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidgetItem
 
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 
@@ -12,8 +12,12 @@ WIDE_COLUMNS = ("Title", "Why it moved", "Policy", "Group", "Metric")
 
 
 def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableView:
+    """A read-only table of ``model``; a header click sorts by that column (the list's own order until
+    then)."""
     view = QTableView()
     view.setModel(model)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
     view.setAlternatingRowColors(False)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -36,3 +40,17 @@ def fit_columns(view: QTableView) -> None:
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
                                     else QHeaderView.ResizeMode.ResizeToContents)
 
+
+class NumberItem(QTableWidgetItem):
+    """A table-widget cell that shows ``text`` and sorts by ``value`` (right-aligned)."""
+
+    def __init__(self, text: str, value: float):
+        super().__init__(text)
+        self.setData(Qt.ItemDataRole.UserRole, float(value))
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(Qt.ItemDataRole.UserRole), other.data(Qt.ItemDataRole.UserRole)
+        if mine is None or theirs is None:
+            return super().__lt__(other)
+        return float(mine) < float(theirs)
