@@ -72,6 +72,38 @@ class LeaderboardController(QObject):
         state.dataset_changed.connect(lambda _d: self._forget())
         state.split_changed.connect(lambda _s: (self.item_cache.clear(), self.roc_cache.clear()))
 
+    # ---- the runs themselves -----------------------------------------------------------------------
+    def rename(self, run_id: str, name: str) -> str:
+        """Rename a run; "" when done, else why not (empty, or another run has that name)."""
+        name = " ".join(str(name).split())
+        if not name:
+            return "A run needs a name."
+        if any(r.name == name and r.id != run_id for r in self.state.runs):
+            return f"Another run is already called “{name}”."
+        self.state.rename_run(run_id, name)
+        return ""
+
+    def annotate(self, run_id: str, note: str) -> None:
+        """Keep a note with the run (``info["note"]``; "" removes it); the project stores it."""
+        run = self.state.run(run_id)
+        if run is None or run.info.get("note", "") == note.strip():
+            return
+        if note.strip():
+            run.info["note"] = note.strip()
+        else:
+            run.info.pop("note", None)
+        self.state.touch_run(run)
+
+    def delete(self, run_id: str) -> None:
+        """Remove a run from the session (and from the open project)."""
+        self._forget_run(run_id)
+        self.state.remove_run(run_id)
+
+    def _forget_run(self, run_id: str) -> None:
+        self.ci_cache = {k: v for k, v in self.ci_cache.items() if k[0] != run_id}
+        self.item_cache = {k: v for k, v in self.item_cache.items() if k[0] != run_id}
+        self.roc_cache.pop(run_id, None)
+
     def _forget(self) -> None:
         self.ci_cache.clear()
         self.item_cache.clear()

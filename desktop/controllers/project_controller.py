@@ -95,6 +95,7 @@ class ProjectController(QObject):
         state.split_changed.connect(self._on_split)
         state.run_added.connect(self._on_run_added)
         state.runs_changed.connect(self._on_runs_changed)
+        state.run_changed.connect(self._on_run_changed)
         self.error.connect(self._on_error)
 
     @property
@@ -330,6 +331,15 @@ class ProjectController(QObject):
         task.failed.connect(self._autosave_failed)
         task.finished.connect(lambda rid=run.id, t=task: self._pending.pop(rid, None) if self._pending.get(rid) is t
                               else None)
+
+    def _on_run_changed(self, run) -> None:
+        """A stored run whose info changed (its note) is stored again."""
+        if self._restoring or self.project is None or not self.in_sync or run.id not in self._saved:
+            return
+        task = self.runner.submit(autosave_run, self.project, run, name=f"Saving run {run.name}")
+        project = self.project
+        task.done.connect(lambda rid, p=project: self._run_saved(p, rid))
+        task.failed.connect(self._autosave_failed)
 
     def _run_saved(self, project: Project, run_id: str) -> None:
         if project is not self.project:
