@@ -112,7 +112,7 @@ class MainWindow(QMainWindow):
         st, runner = self.state, self.runner
         self.data = DataController(st, runner, self)
         self.projects = ProjectController(st, runner, settings, self)
-        self.customers = CustomerFinder(st, self)
+        self.customers = CustomerFinder(st, runner, self)
         self.rule_book = RuleBook(st)
         self.controllers: dict[str, QObject] = {
             "data": self.data, "project": self.projects, "split": SplitController(st, runner, self),

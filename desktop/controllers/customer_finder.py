@@ -1,11 +1,13 @@
-"""CustomerFinder: finds customers for the Inspector and Explain panes (``engine.lists.inspector``)."""
+"""CustomerFinder: finds customers for the Inspector and Explain panes (``engine.lists.inspector``):
+by id, or by anything in the catalog (title, category, any attribute) of the items they bought."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from desktop.state import AppState
+from desktop.tasks import TaskRunner, TaskSlot
 from engine.lists import inspector as einspect
 from engine.data.interactions import index_of, normalize_ids
 
@@ -15,33 +17,55 @@ def _py(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-class CustomerFinder(QObject):
-    """Looks customers of the open dataset up by id: suggestions while typing, the customer a typed
-    id names, and the customer before / after one."""
+def find(interactions, catalog, text: str, limit: int, *, progress=None, cancel=None):
+    """Worker body: ``engine.lists.inspector.find_customers`` (frame of user, why)."""
+    return einspect.find_customers(interactions, catalog, text, limit)
 
-    def __init__(self, state: AppState, parent: QObject | None = None):
+
+#: Separates a suggestion's id from why it is suggested ("13853 — 12 of their items match …").
+SEPARATOR = " — "
+
+
+class CustomerFinder(QObject):
+    """Looks customers of the open dataset up: suggestions while typing (``found``: by id, then by
+    catalog fields of what they bought; in a worker, the newest text wins), the customer a typed id
+    names, and the customer before / after one."""
+
+    found = Signal(str, list)       # the text searched, [(user, why)]
+
+    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
+        self.slot = TaskSlot(runner, self)
+        self.slot.done.connect(self._found)
+
+    def search(self, text: str, limit: int = 50) -> None:
+        """Find customers for ``text`` (``found`` follows)."""
+        ds = self.state.dataset
+        if ds is None:
+            return
+        self.slot.start(find, ds.interactions, ds.catalog, str(text), int(limit),
+                        name="Find customers", tag=str(text))
+
+    def _found(self, frame, text: str) -> None:
+        self.found.emit(text, list(zip(frame["user"].tolist(), frame["why"].tolist())))
 
     def _ids(self):
         ds = self.state.dataset
         return None if ds is None else ds.interactions.user_ids
-
-    def suggest(self, text: str, limit: int = 50) -> list[str]:
-        """Ids (as text) that start with ``text``, exact match first."""
-        ids = self._ids()
-        return [] if ids is None else [str(v) for v in einspect.search_users(ids, text, limit)]
 
     def resolve(self, text: str) -> tuple[object | None, str]:
         """(the customer whose id is ``text``, "") or (None, why not in one line)."""
         ids = self._ids()
         if ids is None:
             return None, ""
-        text = str(text).strip()
+        text = str(text).split(SEPARATOR)[0].strip()
         found = einspect.search_users(ids, text, 1)
         if not found or str(found[0]).lower() != text.lower():
             n = len(einspect.search_users(ids, text, 1000)) if text else 0
-            return None, f"No customer with id '{text}'" + (f"; {n} ids start with it." if n else ".")
+            return None, (f"No customer with id '{text}'" + (f"; {n} ids start with it." if n else "") +
+                          " Pick one of the suggestions: customers are also found by what they bought "
+                          "(title, category or any catalog field).")
         return found[0], ""
 
     def step(self, user, delta: int):

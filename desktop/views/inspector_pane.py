@@ -33,8 +33,21 @@ MOVED_DOWN = "#fee2e2"
 #: engine column -> table heading (columns not listed are not shown)
 HEADINGS = {"rank": "#", "was": "Was", "move": "Move", "date": "Date", "title": "Title",
             "category": "Category", "price": "Price", "quantity": "Qty", "rating": "Rating",
-            "weight": "Weight", "score": "Score", "item": "Item",
+            "weight": "Weight", "score": "Score", "strength": "Strength", "item": "Item",
             "reasons": "Why it moved"}
+#: heading -> what it means, in one sentence (header tooltips)
+HEADING_TIPS = {
+    "#": "Rank in the model's list (1 = its first choice). Ranks of two models can be compared directly.",
+    "Strength": "How far the model rates this item above the customer's average item, in standard deviations "
+                "of its scores (σ). Comparable between models, unlike their raw scores, which live on unrelated "
+                "scales; the raw score is in each row's tooltip.",
+    "Was": "Rank before the rules (empty: the item was not in the model's list)",
+    "Move": "How many places the rules moved the item (▲ up, ▼ down, new)",
+    "Why it moved": "The rule that moved, added or removed the item",
+    "Qty": "Quantity bought", "Rating": "The customer's rating", "Weight": "The event's weight",
+}
+#: the columns of a recommendation list
+REC_COLUMNS = ["rank", "title", "category", "price", "strength"]
 EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 
 
@@ -51,8 +64,8 @@ def display_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             continue
         elif col == "date":
             out[HEADINGS[col]] = frame[col].dt.strftime("%Y-%m-%d").fillna("")
-        elif col == "score":
-            out[HEADINGS[col]] = frame[col].round(4)
+        elif col in ("score", "strength"):
+            out[HEADINGS[col]] = frame[col].astype("float64").round(2 if col == "strength" else 4)
         elif col == "was":
             out[HEADINGS[col]] = frame[col].astype("float64")
         else:
@@ -81,9 +94,13 @@ class ListBox(QGroupBox):
         tips = {}
         if "item" in data.columns and "title" in data.columns:
             tips = {r: f"{t}  (item {i})" for r, (t, i) in enumerate(zip(data["title"], data["item"]))}
+        if "score" in data.columns:
+            for r, score in enumerate(data["score"].tolist()):
+                tips[r] = f"{tips.get(r, '')}\nraw score {score:.4g} (this model's own scale)".strip()
         for r, note in (notes or {}).items():
             tips[r] = f"{tips[r]}\n{note}" if r in tips else note
         self.model.show(frame, data, marks=marks, notes=tips)
+        self.model.header_tips = HEADING_TIPS
         fit_columns(self.table)
 
 
@@ -362,7 +379,7 @@ class InspectorPane(QWidget):
                                     marks={r: HELD_OUT for r in held},
                                     notes={r: "Held out: the model did not see this purchase; it tests the lists"
                                            for r in held})
-        rec_cols = ["rank", "title", "category", "price", "score"]
+        rec_cols = REC_COLUMNS
         for box, top, combo in ((self.list_a, view.top_a, self.run_a), (self.list_b, view.top_b, self.run_b)):
             box.setVisible(top is not None or (box is self.list_a))
             if top is None:
@@ -402,7 +419,7 @@ class InspectorPane(QWidget):
                 box.model.clear()
                 box.caption.setText("")
             return
-        self.before_box.show_frame(display_frame(rv.before, ["rank", "title", "category", "price", "score"]),
+        self.before_box.show_frame(display_frame(rv.before, REC_COLUMNS),
                                    rv.before)
         self.before_box.caption.setText(f"The model's own top {len(rv.before)}")
         up = {r for r, m in enumerate(rv.after["move"].tolist()) if m == "new" or m.startswith("▲")}
@@ -485,7 +502,7 @@ class InspectorPane(QWidget):
     @Slot(object)
     def _show_cold(self, top) -> None:
         self.cold_box.caption.setText(f"From {len(self.cold_items)} chosen items · {self.run_a.currentText()}")
-        self.cold_box.show_frame(display_frame(top, ["rank", "title", "category", "price", "score"]), top)
+        self.cold_box.show_frame(display_frame(top, REC_COLUMNS), top)
 
     @Slot(str)
     def _show_cold_error(self, message: str) -> None:

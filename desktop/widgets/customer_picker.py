@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Signal, Slot
+from PySide6.QtCore import QStringListModel, QTimer, Signal, Slot
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from desktop.controllers.customer_finder import CustomerFinder
+from desktop.controllers.customer_finder import SEPARATOR, CustomerFinder
 
 
 class CustomerPicker(QWidget):
-    """A customer id field with suggestions and previous / next buttons. Emits ``chosen(user)``
-    (external id) for a known customer, ``not_found(message)`` for an unknown one; it never
-    changes the selection itself."""
+    """A customer field with suggestions (by id, or by what they bought: type "regency" or a
+    category) and previous / next buttons. Emits ``chosen(user)`` (external id) for a known
+    customer, ``not_found(message)`` for an unknown one; it never changes the selection itself."""
 
     chosen = Signal(object)
     not_found = Signal(str)
@@ -27,17 +27,25 @@ class CustomerPicker(QWidget):
         self.prev_button.setFixedWidth(34)
         self.prev_button.clicked.connect(lambda: self.step(-1))
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("customer id…")
+        self.edit.setPlaceholderText("customer id or what they bought…")
+        self.edit.setToolTip("Type a customer id, or a word from the catalog (a title, a category, any "
+                             "attribute): customers who bought matching items are suggested")
         self.edit.setClearButtonEnabled(True)
-        self.edit.setMinimumWidth(110)
-        self.edit.setMaximumWidth(170)
+        self.edit.setMinimumWidth(150)
+        self.edit.setMaximumWidth(240)
         self._suggestions = QStringListModel(self)
         completer = QCompleter(self._suggestions, self)
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         completer.setMaxVisibleItems(12)
         completer.activated.connect(self.choose)
+        self.completer = completer
         self.edit.setCompleter(completer)
-        self.edit.textEdited.connect(self._suggest)
+        self._typed = QTimer(self)                 # ask once typing pauses
+        self._typed.setSingleShot(True)
+        self._typed.setInterval(150)
+        self._typed.timeout.connect(lambda: self.finder.search(self.edit.text()))
+        self.edit.textEdited.connect(lambda _t: self._typed.start())
+        finder.found.connect(self._show_suggestions)
         self.edit.returnPressed.connect(lambda: self.choose(self.edit.text()))
         self.next_button = QPushButton("▶")
         self.next_button.setToolTip("Next customer")
@@ -51,9 +59,16 @@ class CustomerPicker(QWidget):
         self.user = user
         self.edit.setText("" if user is None else str(user))
 
-    @Slot(str)
-    def _suggest(self, text: str) -> None:
-        self._suggestions.setStringList(self.finder.suggest(text, 50))
+    @Slot(str, list)
+    def _show_suggestions(self, text: str, found: list) -> None:
+        if text != self.edit.text():
+            return                                   # typed on since, or another picker asked
+        self._suggestions.setStringList([str(u) if why == "id" else f"{u}{SEPARATOR}{why}" for u, why in found])
+        if found and self.edit.hasFocus():
+            self.completer.complete()
+
+    def suggestions(self) -> list[str]:
+        return self._suggestions.stringList()
 
     @Slot(str)
     def choose(self, text: str) -> None:

@@ -43,7 +43,7 @@ def pane(qapp, qtbot, trained, tmp_path, monkeypatch):
     from desktop.views.explain_pane import ExplainPane
     create_app([])
     state, runner = AppState(), TaskRunner()
-    view = ExplainPane(state, ExplainController(state, runner), CustomerFinder(state))
+    view = ExplainPane(state, ExplainController(state, runner), CustomerFinder(state, runner))
 
     def stop(_widget):                   # before pytest-qt closes the pane: let every task finish
         runner.cancel_all()

@@ -169,3 +169,56 @@ def test_new_customer_from_chosen_items(qtbot, window, inspector):
     best = [box.model.value(r, "score") for r in range(10)]
     assert best == sorted(best, reverse=True) and abs(best[0] - float(np.max(np.delete(
         scores, [int(np.flatnonzero(ease.model.item_ids_.astype(str) == str(c))[0]) for c in chosen])))) < 1e-5
+
+
+def test_lists_show_rank_and_a_comparable_strength_and_sort(qtbot, window, inspector):
+    """Two models side by side: rank and a strength comparable between models instead of raw scores
+    (0.03 vs 5.7); a heading click sorts a table and a click on a sorted row still picks its item."""
+    from PySide6.QtCore import Qt
+    pane, ds, (ease, knn) = inspector
+    pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
+    user = int(ease.model.user_ids_[5])
+    show(qtbot, pane, user)
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: view.top_b is not None):
+        pane.run_b.setCurrentIndex(pane.run_b.findData(knn.id))
+    for box, top in ((pane.list_a, pane.view.top_a), (pane.list_b, pane.view.top_b)):
+        columns = box.model.columns
+        assert "Score" not in columns and "#" in columns and "Strength" in columns
+        strength = [float(v) for v in shown_column(box, "Strength")]
+        assert strength == sorted(strength, reverse=True) and strength[-1] > 0     # the list's best items
+        assert "σ" in box.model.headerData(columns.index("Strength"), Qt.Orientation.Horizontal,
+                                           Qt.ItemDataRole.ToolTipRole)
+        assert "raw score" in box.model.data(box.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    firsts = [float(shown_column(b, "Strength")[0]) for b in (pane.list_a, pane.list_b)]
+    assert all(f > 1 for f in firsts)               # each model's first choice stands well above its average item
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    table, model = pane.history_box.table, pane.history_box.model
+    title = model.columns.index("Title")
+    header = table.horizontalHeader()
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(title) + 8, header.height() // 2))
+    shown = shown_column(pane.history_box, "Title")
+    assert shown == sorted(shown, key=str.casefold) and table.horizontalHeader().sortIndicatorSection() == title
+    pane.list_a.table.sortByColumn(pane.list_a.model.columns.index("#"), Qt.SortOrder.DescendingOrder)
+    pane.list_a.table.clicked.emit(pane.list_a.model.index(0, 0))
+    assert str(window.state.item) == str(pane.view.top_a["item"].iloc[-1])    # the row shown, not row 0 of the data
+
+
+def test_find_a_customer_by_what_they_bought(qtbot, window, inspector):
+    pane, ds, (ease, knn) = inspector
+    picker = pane.picker
+    picker.edit.setText("regency")
+    with qtbot.waitSignal(window.customers.found, timeout=WAIT_MS):
+        picker.edit.textEdited.emit("regency")
+    found = picker.suggestions()
+    assert found and all("match 'regency'" in s for s in found)
+    first = found[0]
+    user = first.split(" — ")[0]
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: str(view.user) == user):
+        picker.completer.activated.emit(first)
+    titles = " ".join(shown_column(pane.history_box, "Title")).upper()
+    assert "REGENCY" in titles and window.state.user is not None and str(window.state.user) == user
