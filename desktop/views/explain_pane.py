@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QStackedWidget,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from desktop.controllers.customer_finder import CustomerFinder
+from desktop.controllers.finder import Finder
 from desktop.controllers.explain_controller import FAITH_USERS, METHOD_TITLES, ExplainController
 from desktop.state import AppState
 from desktop.views.explain_cards import Context, make_card
@@ -25,6 +25,9 @@ from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.runs import fill_run_combo
 from desktop.widgets.style import show_message as _message
 
+#: AOPC in one sentence, under the faithfulness scores.
+AOPC_MEANING = ("AOPC: delete what a method calls most important, first, and measure how fast the item's score "
+                "falls; a method well above random deletion points at what really drives the score.")
 #: Why a method gets no deletion score.
 NOT_TESTED = {"counterfactual": "is itself a deletion"}
 
@@ -55,7 +58,7 @@ def faith_summary(result) -> str:
              + ", ".join(f"{METHOD_TITLES.get(m, m).lower()} {_aopc(v)}" for m, v in aopc.items())
              for key, (pairs, _, aopc) in result.tests().items()]
     return "\n".join(["Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
-                      "random deletion):"] + lines)
+                      "random deletion):"] + lines + [AOPC_MEANING])
 
 
 class MethodBar(QWidget):
@@ -110,7 +113,7 @@ class MethodBar(QWidget):
 
 
 class ExplainPane(QWidget):
-    def __init__(self, state: AppState, controller: ExplainController, finder: CustomerFinder,
+    def __init__(self, state: AppState, controller: ExplainController, finder: Finder,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
@@ -125,6 +128,7 @@ class ExplainPane(QWidget):
         self.explanations = None        # Explanations shown in the cards
         self._top_key = None            # (run id, str(user), k) of the list requested
         self._explain_key = None        # (run id, str(user), str(item), k) of the explanations requested
+        self._new_model = False         # the model changed: keep the item only if the new one recommends it
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -339,6 +343,8 @@ class ExplainPane(QWidget):
             st.select(user=user)          # comes back here through selection_changed
             return
         k = self.k_spin.value()
+        if self.run_id is not None and run.id != self.run_id:
+            self._new_model = True        # the item chosen for the old model may not be in this one's list
         self.run_id, self.user = run.id, user
         self.picker.set_user(user)
         self.summary_tab.bind(run.id, k)
@@ -358,7 +364,10 @@ class ExplainPane(QWidget):
         st = self.state
         if self.top is None:
             return                        # _show_top comes back here
-        if st.item is None:
+        listed = {str(i) for i in self.top.frame["item"].tolist()}
+        stale = self._new_model and str(st.item) not in listed   # the old model's item: not recommended here
+        self._new_model = False
+        if st.item is None or stale:
             if len(self.top.frame):
                 st.select(item=_py(self.top.frame["item"].iloc[0]))
             return
@@ -470,6 +479,14 @@ class ExplainPane(QWidget):
                      if str(self.top_list.item(r).data(Qt.ItemDataRole.UserRole)) == str(self.item)), None)
         where = f" (rank {rank + 1})" if rank is not None else " (not in their top list)"
         return f"Why “{title}”{where} for customer {self.user}?"
+
+    def report_context(self) -> str:
+        """Whom and what the plots are about, for the report's captions."""
+        run = self.state.run(self.run_id)
+        if run is None or self.user is None:
+            return ""
+        item = f" · item “{self.item_title(self.item)}”" if self.item is not None else ""
+        return f"customer {self.user}{item} · model {run.name}"
 
     def item_title(self, item) -> str:
         ds = self.state.dataset
