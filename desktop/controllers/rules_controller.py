@@ -134,6 +134,11 @@ class RulesController(QObject):
         ds = self.state.dataset
         return einspect.rule_columns(ds.catalog) if ds is not None else []
 
+    def default_condition(self) -> dict:
+        """A valid condition ({"column", "op", "value"}) for a new "… where" rule; {} without a catalog."""
+        ds = self.state.dataset
+        return einspect.default_condition(ds.catalog) if ds is not None and ds.catalog is not None else {}
+
     def check(self, spec, run_id: str | None) -> RuleCheck:
         """Check ``spec`` (a rule-set dict, or JSON text that is not one) with the engine: against
         run ``run_id``'s items and the catalog when that run exists, else on its own."""

@@ -12,14 +12,16 @@ import json
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox,
                                QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QMenu,
                                QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
+from desktop import glossary
 from desktop.controllers.rules_controller import DEFAULT_NAME, OPS, SCHEMA, RulesController
 from desktop.plots.curves import ACCENT, LabelledPlot
+from desktop.plots.labels import LabelPlacer
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
@@ -92,6 +94,7 @@ class RuleForm(QWidget):
         super().__init__(parent)
         self.rules: list[dict] = []
         self.columns: list[str] = []
+        self.condition: dict = {}          # a valid "column op value" for new "… where" rules
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         self.rule_list = QListWidget()
@@ -157,10 +160,11 @@ class RuleForm(QWidget):
         self.edited.emit([dict(r) for r in self.rules])
 
     def add_rule(self, kind: str) -> None:
-        col = "category" if "category" in self.columns else (self.columns[0] if self.columns else "category")
-        defaults = {"long_tail": {"weight": 0.5}, "boost_where": {"column": col, "op": ">", "value": 0, "amount": 1.0},
-                    "exclude_where": {"column": col, "op": "=", "value": ""},
-                    "only": {"column": col, "op": "=", "value": ""}, "exclude_items": {"items": []},
+        """Append a rule of ``kind`` that is valid as it starts (a condition on a real value of the catalog)."""
+        cond = dict(self.condition) or {"column": "category", "op": "=", "value": ""}
+        col = "category" if "category" in self.columns else cond["column"]
+        defaults = {"long_tail": {"weight": 0.5}, "boost_where": {**cond, "amount": 1.0},
+                    "exclude_where": dict(cond), "only": dict(cond), "exclude_items": {"items": []},
                     "bury_items": {"items": []}, "pin_items": {"items": []}, "max_per": {"column": col, "n": 2},
                     "diversity": {"lambda": 0.7, "column": col}, "min_share": {"column": col, "share": 0.2}}
         self.rules.append({"type": kind, **defaults[kind]})
@@ -264,6 +268,24 @@ class RuleForm(QWidget):
         self._changed()
 
 
+class RuleEdit(QUndoCommand):
+    """One edit of the rules (form or JSON): undo shows the rules before it, redo after it."""
+
+    def __init__(self, pane: "RulesPane", before: str, after: str):
+        super().__init__(pane.tr("Edit rules"))
+        self.pane, self.before, self.after = pane, before, after
+        self._done = True                    # pushed after the edit happened: the first redo is a no-op
+
+    def undo(self) -> None:
+        self.pane.restore_rules(self.before)
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.pane.restore_rules(self.after)
+
+
 class RulesPane(QWidget):
     def __init__(self, state: AppState, controller: RulesController, parent: QWidget | None = None):
         super().__init__(parent)
@@ -277,7 +299,9 @@ class RulesPane(QWidget):
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(250)
-        self._validate_timer.timeout.connect(self._json_edited)
+        self._validate_timer.timeout.connect(self._json_typed)
+        self._spec_text: str | None = None   # the rules as last remembered for undo (sorted JSON)
+        self._restoring = False
         self._build()
         c = self.controller
         c.slot.progress.connect(self.strip.show_progress)
@@ -349,6 +373,21 @@ class RulesPane(QWidget):
         self.editor_tabs.addTab(self.form, "Form")
         self.editor_tabs.addTab(self.json_edit, "JSON")
         lay.addWidget(self.editor_tabs, 1)
+        history = QHBoxLayout()
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        for act, keys in ((self.undo_action, QKeySequence.StandardKey.Undo),
+                          (self.redo_action, QKeySequence.StandardKey.Redo)):
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setToolTip(f"{act.text()} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            self.addAction(act)
+            button = QToolButton()
+            button.setDefaultAction(act)
+            history.addWidget(button)
+        history.addStretch(1)
+        lay.addLayout(history)
         self.valid_label = QLabel("")
         self.valid_label.setWordWrap(True)
         self.valid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -427,6 +466,7 @@ class RulesPane(QWidget):
                                        "Coverage@10 (share of items recommended)", "NDCG@10")
         for side in ("bottom", "left"):
             self.sweep_plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+        self.sweep_labels = LabelPlacer(self.sweep_plot)
         split.addWidget(self.sweep_plot)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
@@ -456,6 +496,7 @@ class RulesPane(QWidget):
         self.set_combo.setCurrentText(name)
         self.set_combo.setToolTip(name)
         self.set_spec(spec)
+        self._remember()
 
     def set_spec(self, spec) -> None:
         """Load a rule spec (dict, list or JSON text) into the form and the JSON editor."""
@@ -499,6 +540,7 @@ class RulesPane(QWidget):
 
     # ---- editing and validation ---------------------------------------------------------------
     def _columns(self) -> list[str]:
+        self.form.condition = self.controller.default_condition()
         return self.controller.columns()
 
     def _write_json(self, rules: list[dict]) -> None:
@@ -511,6 +553,12 @@ class RulesPane(QWidget):
     def _form_edited(self, rules: list) -> None:
         self._write_json(rules)
         self._validate()
+        self._remember()
+
+    @Slot()
+    def _json_typed(self) -> None:
+        self._json_edited()
+        self._remember()
 
     @Slot()
     def _json_edited(self) -> None:
@@ -526,6 +574,26 @@ class RulesPane(QWidget):
         else:
             self._json_error = text
         self._validate()
+
+    def _remember(self) -> None:
+        """Put the edit just made on the undo stack (the rules before → after it)."""
+        if self._json_error is not None:
+            return                                  # JSON being typed: not a rule set yet
+        now = json.dumps([dict(r) for r in self.form.rules], sort_keys=True)
+        if self._restoring or now == self._spec_text:
+            return
+        before, self._spec_text = self._spec_text, now
+        if before is not None:
+            self.undo_stack.push(RuleEdit(self, before, now))
+
+    def restore_rules(self, text: str) -> None:
+        """Show the rules of an undo step (not itself an edit to remember)."""
+        self._restoring = True
+        try:
+            self.set_spec({"rules": json.loads(text)})
+        finally:
+            self._restoring = False
+        self._spec_text = text
 
     def _validate(self) -> None:
         """Check the edited rules (against the chosen model's items and the catalog when there is
@@ -599,7 +667,7 @@ class RulesPane(QWidget):
         run = self.state.run(self.run_combo.currentData())
         self.result_title.setText(f"{run.name if run else 'Model'} with {len(ev.rules['rules'])} rule(s), top {k}: "
                                   f"{ev.users_evaluated:,} customers of the test split")
-        rows, marks = [], {}
+        rows, marks, tips = [], {}, {}
         for key, label in METRICS:
             name = f"{key}@{k}"
             if name not in ev.metrics:
@@ -608,25 +676,26 @@ class RulesPane(QWidget):
             change = (after - before) / before if before else float("nan")
             rows.append({"Metric": f"{label}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
                          "Change": "" if change != change else f"{change:+.1%}"})
+            tips[len(rows) - 1] = glossary.tip(key)
             if change == change and abs(change) >= 0.005:
                 better = change > 0 if key != "arp" else change < 0
                 marks[len(rows) - 1] = "#dcfce7" if better else "#fee2e2"
-        self.metrics_model.show(pd.DataFrame(rows), marks=marks)
+        self.metrics_model.show(pd.DataFrame(rows), marks=marks, notes=tips)
         fit_columns(self.metrics_table)
         exp = ev.exposure
-        groups = next(iter(exp["groups"].items()), None)
-        text = (f"Slots going to the head items (those holding the top 20% of purchases): "
-                f"<b>{exp['raw_head_share']:.1%}</b> → <b>{exp['head_share']:.1%}</b>")
-        if groups is not None:
-            col, entries = groups
-            text += f"<br>Exposure by {col} (share of list slots):"
-            frame = pd.DataFrame([{"Group": e["group"], "Catalog": f"{e['catalog']:.1%}", "Model": f"{e['raw']:.1%}",
-                                   "With rules": f"{e['reranked']:.1%}"} for e in entries])
-        else:
-            frame = pd.DataFrame(columns=["Group", "Catalog", "Model", "With rules"])
-            text += "<br>Add a max-per, min-share or diversity rule on a column to see exposure by group."
+        col, entries = next(iter(exp["groups"].items()), ("item popularity", exp.get("popularity", [])))
+        text = (f"Slots going to the bestsellers (the items holding the top 20% of purchases): "
+                f"<b>{exp['raw_head_share']:.1%}</b> → <b>{exp['head_share']:.1%}</b>"
+                f"<br>Exposure by {col}: the share of all list places each group gets"
+                + ("" if exp["groups"] else " (a rule on a column shows exposure by that column)") + ":")
+        frame = pd.DataFrame([{"Group": e["group"], "Catalog": e["catalog"], "Model": e["raw"],
+                               "With rules": e["reranked"]} for e in entries],
+                             columns=["Group", "Catalog", "Model", "With rules"])
         self.exposure_label.setText(text)
-        self.exposure_model.show(frame)
+        self.exposure_model.show(frame, formats={c: "{:.1%}" for c in frame.columns[1:]})
+        self.exposure_model.header_tips = {
+            "Catalog": "Share of the catalog's items in the group", "Model": "Share of list places the model "
+            "alone gives the group", "With rules": "Share of list places with the rules applied"}
         fit_columns(self.exposure_table)
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in ev.warnings))
         self.warnings_label.setVisible(bool(ev.warnings))
@@ -638,6 +707,7 @@ class RulesPane(QWidget):
         item = plot.getPlotItem()
         item.setLabel("bottom", f"Coverage@{k} (share of items recommended)")
         item.setLabel("left", f"NDCG@{k}")
+        self.sweep_labels.set([], (0, 1), (0, 1))
         if not sweep:
             item.setTitle("Long-tail sweep: give sweep weights to draw the trade-off", size="10pt")
             return
@@ -652,12 +722,9 @@ class RulesPane(QWidget):
             if idx:
                 plot._add(pg.ScatterPlotItem([x[j] for j in idx], [y[j] for j in idx], size=9,
                                              brush=pg.mkBrush(brush), pen=pen))
-        for j, (p, xi, yi) in enumerate(zip(sweep, x, y)):
-            label = pg.TextItem(f"w={p['weight']:g}", color="#1f2937" if p.get("efficient", True) else "#6b7280",
-                                anchor=(-0.15, 1.1) if j % 2 == 0 else (-0.15, -0.1))   # neighbours above / below
-            label.setPos(xi, yi)
-            plot._add(label)
-        item.enableAutoRange()
         dx, dy = (max(x) - min(x)) or max(x) or 1.0, (max(y) - min(y)) or max(y) or 1.0
-        item.setXRange(min(x) - 0.05 * dx, max(x) + 0.25 * dx, padding=0)
-        item.setYRange(min(y) - 0.1 * dy, max(y) + 0.2 * dy, padding=0)
+        x_range, y_range = (min(x) - 0.08 * dx, max(x) + 0.3 * dx), (min(y) - 0.15 * dy, max(y) + 0.2 * dy)
+        item.setXRange(*x_range, padding=0)
+        item.setYRange(*y_range, padding=0)
+        self.sweep_labels.set([(f"w={p['weight']:g}", xi, yi, "#1f2937" if p.get("efficient", True) else "#6b7280",
+                                p.get("efficient", True)) for p, xi, yi in zip(sweep, x, y)], x_range, y_range)

@@ -263,6 +263,29 @@ def rule_columns(catalog) -> list[str]:
                     and c not in catalog.roles.values()]
 
 
+def default_condition(catalog) -> dict:
+    """A valid starting condition for a new "… where" rule: {"column", "op", "value"} — the catalog's
+    category (else its text column with the fewest distinct values) equal to its most common value,
+    or a numeric column above its median; {} without a catalog."""
+    columns = rule_columns(catalog)
+    if not columns:
+        return {}
+
+    def values(name: str) -> pd.Series:
+        return catalog.frame[catalog.column(name) or name].dropna()
+
+    numeric = {c: pd.api.types.is_numeric_dtype(values(c)) and not pd.api.types.is_bool_dtype(values(c))
+               for c in columns}
+    text = sorted((c for c in columns if not numeric[c] and len(values(c))), key=lambda c: values(c).nunique())
+    name = "category" if "category" in text else (text[0] if text else columns[0])
+    s = values(name)
+    if not len(s):
+        return {"column": name, "op": "=", "value": ""}
+    if numeric[name]:
+        return {"column": name, "op": ">", "value": float(s.median())}
+    return {"column": name, "op": "=", "value": str(s.astype(str).value_counts().index[0])}
+
+
 def search_users(user_ids: np.ndarray, prefix: str, limit: int = 50) -> list:
     """External ids (up to ``limit``) whose text starts with ``prefix`` (case-insensitive), in
     id order; exact match first."""
