@@ -62,8 +62,16 @@ def test_sweep_table_pareto_and_keep(qtbot, window, pane, trained, tmp_path):
     assert not pane.rows["distill"].check.isChecked()
     only(pane, int8=None, topk="100")
     assert pane.method_specs() == ["int8", "topk:100"]
+    said = []
+    pane.controller.slot.progress.connect(lambda p: said.append(p.message))
     with qtbot.waitSignals([pane.controller.swept, pane.controller.stored], timeout=WAIT_MS):
         pane.sweep_button.click()
+        assert "Tick the methods" not in pane.empty_note.text() and "in 2 ways" in pane.empty_note.text()
+    assert "timing" not in said
+    # every step the strip can show is in words
+    steps = []
+    compress(ease.model, "int8", train=parts.train, test=parts.test, ks=(10,), progress=lambda p: steps.append(p.message))
+    assert "timing" not in steps and "measuring how fast it scores 1,000 customers" in steps
     sweep = ease.info["compression_sweep"]
     assert project.load_run(ease.id).info["compression_sweep"]["reports"] == json.loads(json.dumps(sweep["reports"]))
     reports = sweep["reports"]
