@@ -20,7 +20,7 @@ from engine.data.splits import split as split_interactions
 from engine.evaluate.summary import split_key
 from engine.progress import CancelToken
 from engine.runs import train_run
-from engine.diagnostics.weights import inspect_model
+from engine.diagnostics.weights import gradient_reading, inspect_model
 from engine.runs.param_space import model_info, param_specs, trainable_models
 from engine.runs.tuned import tune_run
 from desktop.state import AppState
@@ -238,6 +238,11 @@ class DiagnosticsController(QObject):
             return
         self.slot.start(inspect_model, run.model, self.state.split.train, name=f"Inspecting {run.name}",
                         on_done=lambda result, rid=run_id: self._done(rid, result))
+
+    @staticmethod
+    def reading(result) -> tuple[str, str]:
+        """(status, plain sentence) about an inspection's gradients (``gradient_reading``)."""
+        return gradient_reading(result)
 
     def _done(self, run_id: str, result) -> None:
         self.cache[run_id] = result
