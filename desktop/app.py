@@ -22,6 +22,115 @@ from desktop.startup import ExceptionHook, create_app, setup_logging
 log = logging.getLogger("recscope.desktop")
 
 
+def log_dir() -> Path:
+    """$RECSCOPE_LOG_DIR, else <AppDataLocation>/logs (needs the app and org names set)."""
+    env = os.environ.get("RECSCOPE_LOG_DIR")
+    if env:
+        return Path(env)
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".recscope") / "logs"
+
+
+def setup_logging() -> Path:
+    """Send the ``recscope`` loggers to a rotating log file (1 MB × 3) and return its path.
+
+    When the log folder cannot be written (read-only profile, a file in the way), the log goes to
+    the temporary folder instead: the app must start, and its crash dialog must name a real file.
+    """
+    root = logging.getLogger("recscope")
+    for handler in list(root.handlers):
+        if getattr(handler, "_recscope", False):
+            root.removeHandler(handler)
+            handler.close()
+    for folder in (log_dir(), Path(tempfile.gettempdir()) / "recscope-logs"):
+        path = folder / "recscope.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                           encoding="utf-8")
+            break
+        except OSError:
+            continue
+    else:  # nowhere writable: stderr only
+        handler, path = logging.StreamHandler(), Path(os.devnull)
+    handler._recscope = True
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] "
+                                           "%(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class ExceptionHook(QObject):
+    """Logs any uncaught exception (GUI thread, Qt slots, other threads) with its traceback and
+    shows a dialog naming the log file; the app keeps running.
+
+    With ``dialogs=False`` (screenshot/CI runs) the summary goes to stderr instead.
+    """
+
+    _report = Signal(str)
+
+    def __init__(self, log_path: Path, *, dialogs: bool = True, parent: QObject | None = None):
+        super().__init__(parent)
+        self.log_path = log_path
+        self.dialogs = dialogs
+        self.window: QWidget | None = None
+        self._showing = False
+        self._previous = None
+        self._report.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def install(self) -> None:
+        self._previous = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self.handle
+        threading.excepthook = self._handle_thread
+
+    def uninstall(self) -> None:
+        if self._previous is not None:
+            sys.excepthook, threading.excepthook = self._previous
+            self._previous = None
+
+    def handle(self, etype, value, tb) -> None:
+        if issubclass(etype, KeyboardInterrupt):
+            sys.__excepthook__(etype, value, tb)
+            return
+        log.error("Unhandled exception", exc_info=(etype, value, tb))
+        self._report.emit(f"{etype.__name__}: {value}")  # queued: shown from the GUI thread
+
+    def _handle_thread(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        self.handle(args.exc_type, args.exc_value, args.exc_traceback)
+
+    @Slot(str)
+    def _show(self, summary: str) -> None:
+        text = (f"An unexpected error occurred:\n\n{summary}\n\nThe details were written to\n"
+                f"{self.log_path}\n\nRecScope keeps running; if something looks wrong, save your "
+                "work and restart it.")
+        if not self.dialogs:
+            print(f"RecScope: unexpected error: {summary} (log: {self.log_path})", file=sys.stderr)
+            return
+        if self._showing:  # one dialog at a time; the rest are in the log
+            return
+        self._showing = True
+        try:
+            QMessageBox.critical(self.window, "RecScope: unexpected error", text)
+        finally:
+            self._showing = False
+
+
+NO_DISPLAY = ("RecScope is a desktop app, and no display was found (neither DISPLAY nor WAYLAND_DISPLAY is "
+              "set): log in to a desktop session or use ssh -X. For a picture of the start screen instead, run "
+              "'make screenshot' or 'python -m desktop --screenshot start.png'.")
+
+
+def has_display() -> bool:
+    """Whether the app can be seen: always on Windows and macOS; on Linux a display server, or a Qt
+    platform chosen on purpose (QT_QPA_PLATFORM, e.g. offscreen for tests)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="recscope gui", description="Open the RecScope desktop app.")
     p.add_argument("path", nargs="?", help="data file to open (default: the bundled demo data)")
@@ -46,8 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from desktop.selftest import run as run_self_test
         return run_self_test(args.self_test)
-    if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if args.screenshot and not has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     app = create_app([sys.argv[0]] + argv)
     log_path = setup_logging()
     hook = ExceptionHook(log_path, dialogs=not args.screenshot)
