@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QStackedWidget, QWidget)
 
 from desktop.controllers.compress_controller import CompressController
-from desktop.controllers.customer_finder import CustomerFinder
+from desktop.controllers.finder import Finder
 from desktop.controllers.data_controller import DataController
 from desktop.controllers.explain_controller import ExplainController
 from desktop.controllers.inspector_controller import InspectorController
@@ -33,6 +33,8 @@ from desktop.views.project_menu import ProjectMenu
 from desktop.views.train_pane import TrainPane
 from desktop.views.inspector_pane import InspectorPane
 from desktop.views.explain_pane import ExplainPane
+from desktop.views.find_dialog import FindDialog
+from desktop.views.glossary_dialog import GlossaryDialog
 from desktop.views.rules_pane import RulesPane
 from desktop.views.simulate_pane import SimulatePane
 from desktop.views.compress_pane import CompressPane
@@ -87,8 +89,8 @@ class MainWindow(QMainWindow):
         self.train_pane = self.add_pane("Train", "train", TrainPane(st, c["train"]))
         self.leaderboard_pane = self.add_pane("Leaderboard", "leaderboard", LeaderboardPane(st, c["leaderboard"]))
         self.inspector_pane = self.add_pane("Inspector", "inspector",
-                                            InspectorPane(st, c["inspector"], self.customers))
-        self.explain_pane = self.add_pane("Explain", "explain", ExplainPane(st, c["explain"], self.customers))
+                                            InspectorPane(st, c["inspector"], self.finder))
+        self.explain_pane = self.add_pane("Explain", "explain", ExplainPane(st, c["explain"], self.finder))
         self.rules_pane = self.add_pane("Rules", "rules", RulesPane(st, c["rules"]))
         self.simulate_pane = self.add_pane("Simulate", "simulate", SimulatePane(st, c["simulate"]))
         self.compress_pane = self.add_pane("Compress", "compress", CompressPane(st, c["compress"]))
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         self.inspector_pane.explain_requested.connect(lambda: self.show_pane(self.explain_pane))
 
         self.nav.setCurrentRow(0)
+        self.find_dialog: FindDialog | None = None
+        self.glossary_dialog: GlossaryDialog | None = None
         self.project_menu = ProjectMenu(self.projects, self)
         self._build_menus()
         self.dataset_status = QLabel("")
@@ -106,13 +110,15 @@ class MainWindow(QMainWindow):
         self.state.table_changed.connect(lambda table: self.add_recent(str(table.path)))
         self.state.dataset_changed.connect(self._show_dataset_status)
         self._restore_geometry()
+        for source in (self.data.settled, self.projects.settled):   # the first load brings the session back
+            source.connect(self._restore_session)
 
     def _build_controllers(self, settings: QSettings) -> None:
         """Every controller, built once here and handed to the panes (``controllers[name]``)."""
         st, runner = self.state, self.runner
         self.data = DataController(st, runner, self)
         self.projects = ProjectController(st, runner, settings, self)
-        self.customers = CustomerFinder(st, runner, self)
+        self.finder = Finder(st, runner, self)
         self.rule_book = RuleBook(st)
         self.controllers: dict[str, QObject] = {
             "data": self.data, "project": self.projects, "split": SplitController(st, runner, self),
@@ -155,7 +161,18 @@ class MainWindow(QMainWindow):
         act.setShortcut(QKeySequence("Ctrl+Q"))
         act.triggered.connect(lambda: self.project_menu.confirm_close() and self.close())
         file_menu.addAction(act)
+        find = QAction(self.tr("&Find customer or item…"), self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        find.triggered.connect(self.find)
+        self.find_action = find
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(find)
         help_menu = self.menuBar().addMenu("&Help")
+        act = QAction(self.tr("&Glossary"), self)
+        act.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        act.triggered.connect(self.show_glossary)
+        help_menu.addAction(act)
         act = QAction("&About RecScope", self)
         act.triggered.connect(self.about)
         help_menu.addAction(act)
@@ -205,6 +222,30 @@ class MainWindow(QMainWindow):
         self.data.open(str(path))
 
     @Slot()
+    def find(self) -> None:
+        """Ctrl+F: find a customer (opens the Inspector) or an item (opens Explain) from any pane."""
+        if self.find_dialog is None:
+            self.find_dialog = FindDialog(self.finder, self)
+            self.find_dialog.customer_chosen.connect(self._customer_found)
+            self.find_dialog.item_chosen.connect(self._item_found)
+        self.find_dialog.open_empty()
+
+    def _customer_found(self, user) -> None:
+        self.inspector_pane.show_user(user)
+        self.show_pane(self.inspector_pane)
+
+    def _item_found(self, item) -> None:
+        self.state.select(item=item)
+        self.show_pane(self.explain_pane)
+
+    @Slot()
+    def show_glossary(self) -> None:
+        if self.glossary_dialog is None:
+            self.glossary_dialog = GlossaryDialog(self)
+        self.glossary_dialog.show()
+        self.glossary_dialog.raise_()
+
+    @Slot()
     def about(self) -> None:
         QMessageBox.about(self, "About RecScope", ABOUT_HTML)
 
@@ -241,10 +282,38 @@ class MainWindow(QMainWindow):
         if isinstance(window_state, QByteArray) and not window_state.isEmpty():
             self.restoreState(window_state)
 
+    def _save_session(self) -> None:
+        """The pane and the selection (customer, item, run) for the next start."""
+        st = self.state
+        self.settings.setValue("window/pane", self.nav.currentRow())
+        for key, value in (("user", st.user), ("item", st.item), ("run", st.run_id)):
+            self.settings.setValue(f"selection/{key}", "" if value is None else str(value))
+
+    @Slot()
+    def _restore_session(self) -> None:
+        """After the first data or project load: the pane and the selection of the last session, where
+        they still exist (once)."""
+        for source in (self.data.settled, self.projects.settled):
+            try:
+                source.disconnect(self._restore_session)
+            except (RuntimeError, TypeError):
+                pass
+        pane = self.settings.value("window/pane")
+        if pane is not None and str(pane).lstrip("-").isdigit() and 0 <= int(pane) < self.nav.count():
+            self.nav.setCurrentRow(int(pane))
+        if self.state.dataset is None:
+            return
+        value = lambda key: str(self.settings.value(f"selection/{key}", "") or "")  # noqa: E731
+        user = self.finder.resolve(value("user"))[0] if value("user") else None
+        item = self.finder.resolve_item(value("item")) if value("item") else None
+        run = value("run") if self.state.run(value("run")) is not None else None
+        self.state.select(**{k: v for k, v in (("user", user), ("item", item), ("run_id", run)) if v is not None})
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if event.spontaneous() and not self.project_menu.confirm_close():  # programmatic close() never asks
             event.ignore()
             return
+        self._save_session()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

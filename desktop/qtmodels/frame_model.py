@@ -61,12 +61,16 @@ class FrameModel(QAbstractTableModel):
         self.header_tips: dict[str, str] = {}    # column heading -> its tooltip
         self.set_frame(frame if frame is not None else pd.DataFrame(), row_labels)
 
-    def set_frame(self, frame: pd.DataFrame, row_labels=None) -> None:
+    def set_frame(self, frame: pd.DataFrame, row_labels=None, formats: dict | None = None) -> None:
+        """Show ``frame``; ``formats``: column -> format string (e.g. "{:.1%}") for its numbers (they
+        still sort by value)."""
         self.beginResetModel()
         labels = range(1, len(frame) + 1) if row_labels is None else list(row_labels)[:len(frame)]
         self._row_labels = [str(v) for v in labels]
         self._columns = [str(c) for c in frame.columns]
-        self._cells = [[format_cell(v) for v in frame.iloc[:, j].tolist()]
+        formats = formats or {}
+        self._cells = [[format_cell(v) if str(frame.columns[j]) not in formats or not isinstance(v, (int, float))
+                        else formats[str(frame.columns[j])].format(v) for v in frame.iloc[:, j].tolist()]
                        for j in range(frame.shape[1])]
         self._numeric = [pd.api.types.is_numeric_dtype(frame.dtypes.iloc[j])
                          for j in range(frame.shape[1])]

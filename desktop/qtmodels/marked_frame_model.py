@@ -23,12 +23,12 @@ class MarkedFrameModel(FrameModel):
         self._bold: set[int] = set()
 
     def show(self, frame: pd.DataFrame, data: pd.DataFrame | None = None, *, marks: dict | None = None,
-             notes: dict | None = None, bold=()) -> None:
+             notes: dict | None = None, bold=(), formats: dict | None = None) -> None:
         self.data_frame = (data if data is not None else frame).reset_index(drop=True)
         self._marks = {int(r): QBrush(QColor(c)) for r, c in (marks or {}).items()}
         self._notes = {int(r): str(t) for r, t in (notes or {}).items()}
         self._bold = {int(r) for r in bold}
-        self.set_frame(frame.reset_index(drop=True))
+        self.set_frame(frame.reset_index(drop=True), formats=formats)
 
     def clear(self) -> None:
         self.show(pd.DataFrame())

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGroup
                                QListWidgetItem, QPushButton, QSpinBox,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
-from desktop.controllers.customer_finder import CustomerFinder
+from desktop.controllers.finder import Finder
 from desktop.controllers.inspector_controller import InspectorController, cold_start_available
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
@@ -107,7 +107,7 @@ class ListBox(QGroupBox):
 class InspectorPane(QWidget):
     explain_requested = Signal()      # "Why this item?": show the Explain pane for the selected item
 
-    def __init__(self, state: AppState, controller: InspectorController, finder: CustomerFinder,
+    def __init__(self, state: AppState, controller: InspectorController, finder: Finder,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from engine.evaluate.significance import metric_label
 from engine.runs import RUN_KS
+from desktop import glossary
 from desktop.controllers.leaderboard_controller import LeaderboardController
 from desktop.plots.bars import PALETTE, BarPlot, GroupedBarPlot
 from desktop.plots.curves import CurvePlot
@@ -106,7 +107,7 @@ class RunTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return FIXED[section] if section < len(FIXED) else f"{METRICS[section - len(FIXED)][1]}\n@{self.k}"
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED):
-            return METRICS[section - len(FIXED)][2]
+            return glossary.tip(METRICS[section - len(FIXED)][0]) or METRICS[section - len(FIXED)][2]
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -193,7 +194,8 @@ class LeaderboardPane(QWidget):
         self.metric_combo = QComboBox()
         for key, title, tip in METRICS:
             self.metric_combo.addItem(title, key)
-            self.metric_combo.setItemData(self.metric_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            self.metric_combo.setItemData(self.metric_combo.count() - 1, glossary.tip(key) or tip,
+                                          Qt.ItemDataRole.ToolTipRole)
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
         bar.addWidget(self.metric_combo)
         bar.addSpacing(16)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QSpinBox, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from desktop import glossary
 from desktop.controllers.train_controller import TITLES, TrainController
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
@@ -506,6 +507,7 @@ class TrainPane(QWidget):
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)
+        self.verdict_label.setToolTip(glossary.tip(run.diagnosis.verdict) if run.diagnosis is not None else "")
         self.verdict_label.show()
         m = run.metrics
         stopped = ""

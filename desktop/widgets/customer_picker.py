@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QStringListModel, QTimer, Signal, Slot
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from desktop.controllers.customer_finder import SEPARATOR, CustomerFinder
+from desktop.controllers.finder import SEPARATOR, Finder
 
 
 class CustomerPicker(QWidget):
@@ -16,7 +16,7 @@ class CustomerPicker(QWidget):
     chosen = Signal(object)
     not_found = Signal(str)
 
-    def __init__(self, finder: CustomerFinder, parent: QWidget | None = None):
+    def __init__(self, finder: Finder, parent: QWidget | None = None):
         super().__init__(parent)
         self.finder = finder
         self.user = None

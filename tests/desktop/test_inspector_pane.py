@@ -211,7 +211,7 @@ def test_find_a_customer_by_what_they_bought(qtbot, window, inspector):
     pane, ds, (ease, knn) = inspector
     picker = pane.picker
     picker.edit.setText("regency")
-    with qtbot.waitSignal(window.customers.found, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.finder.found, timeout=WAIT_MS):
         picker.edit.textEdited.emit("regency")
     found = picker.suggestions()
     assert found and all("match 'regency'" in s for s in found)
