@@ -40,6 +40,15 @@ def show(qtbot, pane, user):
         pane.show_user(user)
 
 
+def side_by_side(qtbot, pane, run_a, run_b, user):
+    """Show ``user`` with ``run_a``, then compare with ``run_b`` and wait for both lists."""
+    pane.run_a.setCurrentIndex(pane.run_a.findData(run_a.id))
+    show(qtbot, pane, user)
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: view.top_b is not None):
+        pane.run_b.setCurrentIndex(pane.run_b.findData(run_b.id))
+
+
 def shown_column(box, heading):
     model = box.model
     col = model.columns.index(heading)
@@ -87,12 +96,7 @@ def test_history_and_top10_with_catalog_titles(qtbot, window, inspector):
 
 def test_two_models_side_by_side_mark_common_items(qtbot, window, inspector):
     pane, ds, (ease, knn) = inspector
-    pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
-    user = int(ease.model.user_ids_[3])
-    show(qtbot, pane, user)
-    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
-                          check_params_cb=lambda view, _tag: view.top_b is not None):
-        pane.run_b.setCurrentIndex(pane.run_b.findData(knn.id))
+    side_by_side(qtbot, pane, ease, knn, int(ease.model.user_ids_[3]))
     assert pane.list_b.isVisible() and pane.list_b.model.rowCount() == 10
     a = {str(pane.list_a.model.value(r, "item")) for r in range(10)}
     b = {str(pane.list_b.model.value(r, "item")) for r in range(10)}
@@ -176,12 +180,7 @@ def test_lists_show_rank_and_a_comparable_strength_and_sort(qtbot, window, inspe
     (0.03 vs 5.7); a heading click sorts a table and a click on a sorted row still picks its item."""
     from PySide6.QtCore import Qt
     pane, ds, (ease, knn) = inspector
-    pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
-    user = int(ease.model.user_ids_[5])
-    show(qtbot, pane, user)
-    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
-                          check_params_cb=lambda view, _tag: view.top_b is not None):
-        pane.run_b.setCurrentIndex(pane.run_b.findData(knn.id))
+    side_by_side(qtbot, pane, ease, knn, int(ease.model.user_ids_[5]))
     for box, top in ((pane.list_a, pane.view.top_a), (pane.list_b, pane.view.top_b)):
         columns = box.model.columns
         assert "Score" not in columns and "#" in columns and "Strength" in columns

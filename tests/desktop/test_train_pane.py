@@ -8,6 +8,19 @@ from engine.runs.param_space import model_info, trainable_models
 from _train_helpers import TRAIN_MS, split_demo, train
 
 
+def start_bpr(window, qtbot, load, demo_path, **params):
+    """Split the demo, start BPR (fast settings, then ``params``) and wait for two epochs; the Train pane."""
+    split_demo(window, qtbot, load, demo_path)
+    pane = window.train_pane
+    window.show_pane(pane)
+    pane.set_model("bpr")
+    pane.quick_button.click()
+    pane.set_params(params)
+    pane.train_button.click()
+    qtbot.waitUntil(lambda: len(pane.loss_plot.points("loss")[0]) >= 2, timeout=TRAIN_MS)
+    return pane
+
+
 def test_training_waits_for_a_split(qtbot, window, load, demo_path):
     pane, box = window.train_pane, window.data_pane.split_box
     load(window, demo_path)
@@ -42,14 +55,7 @@ def test_train_ease_then_bpr(qtbot, window, load, demo_path):
 
 
 def test_cancel_keeps_the_best_bpr_model(qtbot, window, load, demo_path):
-    split_demo(window, qtbot, load, demo_path)
-    pane = window.train_pane
-    window.show_pane(pane)
-    pane.set_model("bpr")
-    pane.quick_button.click()
-    pane.set_params({"epochs": 2000, "patience": 0})
-    pane.train_button.click()
-    qtbot.waitUntil(lambda: len(pane.loss_plot.points("loss")[0]) >= 2, timeout=TRAIN_MS)
+    pane = start_bpr(window, qtbot, load, demo_path, epochs=2000, patience=0)
     assert pane.cancel_button.isEnabled()
     pane.cancel_button.click()
     qtbot.waitUntil(lambda: len(window.state.runs) == 1, timeout=TRAIN_MS)
@@ -97,14 +103,7 @@ def test_form_offers_each_model_with_working_defaults(qtbot, window):
 def test_live_curves_fit_their_epochs_and_say_when_training_stops(qtbot, window, load, demo_path):
     """A 200-epoch budget with early stopping: the axis fits the epochs drawn so far, the progress line
     says in words when training stops and how long it has run; a cancelled run is marked in the Leaderboard."""
-    split_demo(window, qtbot, load, demo_path)
-    pane = window.train_pane
-    window.show_pane(pane)
-    pane.set_model("bpr")
-    pane.quick_button.click()
-    pane.set_params({"epochs": 200, "patience": 50})
-    pane.train_button.click()
-    qtbot.waitUntil(lambda: len(pane.loss_plot.points("loss")[0]) >= 2, timeout=TRAIN_MS)
+    pane = start_bpr(window, qtbot, load, demo_path, epochs=200, patience=50)
     low, high = pane.loss_plot.x_range()
     assert high <= 10 < 200                                       # not a fixed 1..200 axis
     text = pane.progress.label.text()
