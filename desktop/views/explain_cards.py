@@ -31,9 +31,8 @@ INFO_TERMS = {"contributions": ("contributions", "score"), "latent": ("latent", 
 
 
 def info_text(method: str) -> str:
-    """"ⓘ <b>Contributions</b> (…): … <b>Score</b> (…): …" — the plain meaning of a card's terms."""
-    tips = [glossary.tip(key) for key in INFO_TERMS.get(method, ())]
-    return "ⓘ " + " ".join(t for t in tips if t) if any(tips) else ""
+    """"<b>Contributions</b> (…): … <b>Score</b> (…): …" — the plain meaning of a card's terms."""
+    return " ".join(t for t in (glossary.tip(key) for key in INFO_TERMS.get(method, ())) if t)
 
 
 @dataclass
@@ -187,9 +186,12 @@ class AttributionCard(MethodCard):
         total = float(np.sum(att.values))
         self.because.setVisible(history)
         if history:
-            top = [att.labels[i] for i in att.order() if att.values[i] > 0][:3]
-            self.because.setText(f"Because this customer bought {join_titles(top)}." if top else
-                                 "No item of this customer's history raises this item's score.")
+            top = [i for i in att.order() if att.values[i] > 0][:3]
+            share = float(np.sum(att.values[top])) / total if total > 0 else 0.0
+            words = (f"; together they make {share:.0%} of what the history adds" if 0 < share <= 1.0 and
+                     self.method == "contributions" else "")
+            self.because.setText(f"Because this customer bought {join_titles([att.labels[i] for i in top])}{words}."
+                                 if top else "No item of this customer's history raises this item's score.")
         self.caption.setText(self._caption(att, total, len(att.values), unit))
 
     def _caption(self, att, total: float, n: int, unit: str) -> str:

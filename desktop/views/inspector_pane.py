@@ -46,6 +46,8 @@ HEADING_TIPS = {
     "Why it moved": "The rule that moved, added or removed the item",
     "Qty": "Quantity bought", "Rating": "The customer's rating", "Weight": "The event's weight",
 }
+#: heading -> how its numbers are written (they sort by value)
+FORMATS = {"Strength": "{:.2f} σ", "Price": "{:,.2f}"}
 #: the columns of a recommendation list
 REC_COLUMNS = ["rank", "title", "category", "price", "strength"]
 EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
@@ -99,7 +101,7 @@ class ListBox(QGroupBox):
                 tips[r] = f"{tips.get(r, '')}\nraw score {score:.4g} (this model's own scale)".strip()
         for r, note in (notes or {}).items():
             tips[r] = f"{tips[r]}\n{note}" if r in tips else note
-        self.model.show(frame, data, marks=marks, notes=tips)
+        self.model.show(frame, data, marks=marks, notes=tips, formats=FORMATS)
         self.model.header_tips = HEADING_TIPS
         fit_columns(self.table)
 

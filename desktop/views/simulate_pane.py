@@ -22,6 +22,8 @@ from desktop.widgets.runs import fill_run_combo
 from desktop.widgets.tables import fit_columns, make_table
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
+#: The caveats' box grows with its text up to this height (pixels), then scrolls: the results stay in view.
+CAVEAT_HEIGHT = 96
 #: What an arm is, in plain words (beside the arm choice).
 ARM_MEANING = ("An arm is one thing a policy can suggest at each visit: here one product category or one item. "
                "The policy scores a point when the customer's next basket holds it.")
@@ -265,7 +267,10 @@ class SimulatePane(QWidget):
         self.caveats.setWidgetResizable(True)
         self.caveats.setFrameShape(QFrame.Shape.NoFrame)
         self.caveats.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.caveats.setMaximumHeight(96)
+        self.caveats.setMaximumHeight(CAVEAT_HEIGHT)
+        self.caveats.viewport().setAutoFillBackground(False)
+        self.caveats.setStyleSheet("QScrollArea { background: transparent; }")
+        self.caveat_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.caveats.hide()
         lay.addWidget(self.caveats)
         return w
@@ -406,3 +411,5 @@ class SimulatePane(QWidget):
                          "frequent arm for them, LinUCB has only the bias (each arm's plain mean).")
         self.caveat_label.setText("\n".join(["⚠ " + c for c in caveats] + notes))
         self.caveats.setVisible(bool(caveats or notes))
+        width = max(self.caveats.viewport().width(), 300)
+        self.caveats.setFixedHeight(min(CAVEAT_HEIGHT, self.caveat_label.heightForWidth(width) + 6))

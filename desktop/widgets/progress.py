@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 #: No estimate before this share of the work is done, or this many seconds have passed.
 ESTIMATE_AFTER = (0.02, 3.0)
@@ -38,8 +38,9 @@ class ProgressStrip(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, compact: bool = False, cancellable: bool = True):
         super().__init__(parent)
-        lay = QHBoxLayout(self)
+        lay = QGridLayout(self)                  # bar and Cancel, the words under them (narrow panels too)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setVerticalSpacing(2)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
@@ -50,9 +51,10 @@ class ProgressStrip(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.cancel_button.setVisible(cancellable)
-        lay.addWidget(self.bar, 1)
-        lay.addWidget(self.label, 2)
-        lay.addWidget(self.cancel_button)
+        lay.addWidget(self.bar, 0, 0)
+        lay.addWidget(self.cancel_button, 0, 1)
+        lay.addWidget(self.label, 1, 0, 1, 2)
+        lay.setColumnStretch(0, 1)
         if compact:
             self.bar.setFixedWidth(160)
             self.label.hide()

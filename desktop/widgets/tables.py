@@ -8,7 +8,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTable
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 
 #: Column headings that share a table's spare width (long text); other columns fit their contents.
-WIDE_COLUMNS = ("Title", "Why it moved", "Policy", "Group", "Metric")
+WIDE_COLUMNS = ("Title", "Category", "Why it moved", "Policy", "Group", "Metric")
+#: The narrowest a wide column gets when the table cannot show everything (pixels).
+MIN_WIDE = 160
 
 
 def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableView:
@@ -32,13 +34,22 @@ def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableVie
 
 
 def fit_columns(view: QTableView) -> None:
-    """Titles and reasons share the spare width; other columns fit their contents."""
+    """Columns fit their contents; titles, policies and reasons take the spare width. When the table is
+    too narrow for everything, those wide columns keep a readable width (at least ``MIN_WIDE`` pixels or
+    40 % of the table, elided beyond) and the table scrolls sideways."""
     header = view.horizontalHeader()
     model = view.model()
-    for c in range(model.columnCount()):
+    n = model.columnCount()
+    width = view.viewport().width()
+    fits = sum(max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(n)) <= width
+    for c in range(n):
         wide = model.headerData(c, Qt.Orientation.Horizontal) in WIDE_COLUMNS
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
-                                    else QHeaderView.ResizeMode.ResizeToContents)
+        if wide and not fits:
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(c, min(view.sizeHintForColumn(c), max(MIN_WIDE, int(0.4 * width))))
+        else:
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
+                                        else QHeaderView.ResizeMode.ResizeToContents)
 
 
 class NumberItem(QTableWidgetItem):

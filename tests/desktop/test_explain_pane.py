@@ -130,6 +130,17 @@ def test_sasrec_attention_heatmap_is_labelled_with_the_history(qtbot, pane, trai
     np.testing.assert_allclose(card.heatmap.matrix.sum(axis=1), 1.0, atol=1e-4)   # causal rows sum to 1
     assert sum(card.bars.values) == pytest.approx(1.0, abs=1e-4)                 # last row, every position
     assert "saliency" in ex.results and "ig" in ex.results
+    # the slanted column labels fit the axis' drawn (and cached) area: the first ones reach left of it
+    import math
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QFontMetrics
+    from desktop.plots.axes import tick_font
+    pane.method_bar.set_current("attention")
+    qtbot.wait(50)
+    axis, view = card.heatmap.bottom_axis, card.heatmap.getPlotItem().vb
+    x0 = axis.mapFromScene(view.mapViewToScene(QPointF(0.5, 0))).x()
+    reach = QFontMetrics(tick_font()).horizontalAdvance(labels[0]) * math.cos(math.radians(axis.angle))
+    assert x0 - reach >= axis.boundingRect().left()
 
 
 def test_twotower_shap_waterfall_adds_up_to_the_margin(qtbot, pane, trained):

@@ -184,12 +184,12 @@ def test_lists_show_rank_and_a_comparable_strength_and_sort(qtbot, window, inspe
     for box, top in ((pane.list_a, pane.view.top_a), (pane.list_b, pane.view.top_b)):
         columns = box.model.columns
         assert "Score" not in columns and "#" in columns and "Strength" in columns
-        strength = [float(v) for v in shown_column(box, "Strength")]
+        strength = [float(v.removesuffix(" σ")) for v in shown_column(box, "Strength")]
         assert strength == sorted(strength, reverse=True) and strength[-1] > 0     # the list's best items
         assert "σ" in box.model.headerData(columns.index("Strength"), Qt.Orientation.Horizontal,
                                            Qt.ItemDataRole.ToolTipRole)
         assert "raw score" in box.model.data(box.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
-    firsts = [float(shown_column(b, "Strength")[0]) for b in (pane.list_a, pane.list_b)]
+    firsts = [float(shown_column(b, "Strength")[0].removesuffix(" σ")) for b in (pane.list_a, pane.list_b)]
     assert all(f > 1 for f in firsts)               # each model's first choice stands well above its average item
 
     from PySide6.QtCore import QPoint
