@@ -36,6 +36,13 @@ run: setup
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
+# The house rules (docs/ARCHITECTURE.md): ruff, the import contracts (layers, no engine->Qt,
+# no desktop->compute libraries) and mypy on the engine's public API.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
+
 # A picture of the start screen on the demo data (under build/: never a tracked file).
 screenshot: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot $(SCREENSHOT)

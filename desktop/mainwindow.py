@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.find_dialog: FindDialog | None = None
         self.glossary_dialog: GlossaryDialog | None = None
         self.project_menu = ProjectMenu(self.projects, self)
+        self.data.guard = self.project_menu.confirm_discard  # opening data, a catalog or a sheet asks first
         self._build_menus()
         self.dataset_status = QLabel("")
         self.statusBar().addPermanentWidget(self.dataset_status)

@@ -18,6 +18,9 @@ from engine.runs import RUN_KS
 from desktop.state import AppState
 from desktop.tasks import TaskRunner, TaskSlot
 
+#: The cut-offs every run is measured at (the pane offers them).
+KS = RUN_KS
+
 #: Key of the sweep in ``Run.info``.
 SWEEP_KEY = "compression_sweep"
 

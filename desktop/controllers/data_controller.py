@@ -65,7 +65,8 @@ def preview(table, mapping, filters, *, progress=None, cancel=None):
 
 
 class DataController(QObject):
-    """Its ``slot`` reports each step (progress, failed, …); ``settled`` ends an open/apply chain."""
+    """``slot`` runs each open / apply / catalog step (progress, failed, …); ``previews`` the filter
+    previews; ``settled`` ends an open/apply chain."""
 
     message = Signal(str)         # short status-bar text
     settled = Signal()            # an open/apply chain ended (loaded, failed or cancelled)
@@ -79,6 +80,12 @@ class DataController(QObject):
         self.slot = TaskSlot(runner, self)
         self.slot.failed.connect(self._on_failed)
         self.slot.cancelled.connect(lambda _tag: self._end("Cancelled."))
+        self.previews = TaskSlot(runner, self)
+        self.previews.done.connect(lambda result, _tag: self.preview_ready.emit(result))
+        #: guard(then, verb) -> True to go ahead; set by the window (asks about unsaved runs)
+        self.guard: Callable[[Callable[[], None], str], bool] | None = None
+        self.filters = LoadFilters()
+        self.catalog = None           # (Table, ColumnMapping) of the catalog slot, or None
 
     @property
     def busy(self) -> bool:
@@ -162,31 +169,17 @@ class DataController(QObject):
             mapping.validate(self.state.table.frame.columns)
         except EngineError:  # an incomplete form has nothing to preview yet
             return
-        if self._preview is not None:
-            self._preview.cancel()
-        task = self.runner.submit(preview, self.state.table, mapping, filters, name="Previewing filters")
-        self._preview = task
-        task.done.connect(lambda result, t=task: self._preview_done(t, result))
-        task.failed.connect(lambda msg, t=task: self._preview_done(t, None, msg))
-
-    def _preview_done(self, task, result, failure: str | None = None) -> None:
-        if task is not self._preview:
-            return
-        self._preview = None
-        if failure:
-            self.error_changed.emit(failure)
-        elif result is not None:
-            self.preview_ready.emit(result)
+        self.previews.start(preview, self.state.table, mapping, filters, name="Previewing filters")
 
     def save_recipe(self, path: str) -> Path | None:
         """Write the loaded data set's mapping and filters as an import recipe (JSON)."""
         if self.state.dataset is None:
-            self.error_changed.emit("Load the data first: the recipe is its confirmed mapping and filters.")
+            self.slot.fail("Load the data first: the recipe is its confirmed mapping and filters.")
             return None
         try:
             out = Recipe.from_dataset(self.state.dataset).save(path)
         except EngineError as e:
-            self.error_changed.emit(str(e))
+            self.slot.fail(str(e))
             return None
         self.message.emit(f"Import recipe saved to {out}; reuse it with recscope … --recipe {out.name}")
         return out
@@ -246,3 +239,4 @@ class DataController(QObject):
             return                    # a request refused before it started: nothing to settle
         log.info("data task failed: %s", message)
         self._end("Failed: " + message)
+

@@ -11,8 +11,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.evaluate.summary import compare_runs, group_metrics, item_group_metrics, metric_ci, run_roc
 from engine.progress import check
+from engine.runs import RUN_KS
 from desktop.state import AppState
 from desktop.tasks import TaskRunner, TaskSlot
+
+#: The cut-offs every run is measured at (the pane offers them).
+KS = RUN_KS
 
 
 def intervals(runs, metric: str, *, progress=None, cancel=None) -> dict:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Slot
 
 from desktop.state import AppState
 from desktop.tasks import TaskRunner, TaskSlot
-from engine.explain.latent import has_embeddings
+from engine.models.capabilities import supports
 from engine.progress import scaled
 from engine.simulate.basket_log import basket_log, simulate
 

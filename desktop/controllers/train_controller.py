@@ -21,6 +21,7 @@ from engine.evaluate.summary import split_key
 from engine.progress import CancelToken
 from engine.runs import train_run
 from engine.diagnostics.weights import gradient_reading, inspect_model
+from engine.errors import EngineError
 from engine.runs.param_space import model_info, param_specs, trainable_models
 from engine.runs.tuned import tune_run
 from desktop.state import AppState
@@ -97,6 +98,14 @@ class SplitController(QObject):
         self.slot.start(make_split, self.state.dataset, method, test_frac, valid_frac, seed,
                         name=f"Splitting ({method})", on_done=self._done)
 
+    def set_relevant(self, types: list[str]) -> str:
+        """Make ``types`` the dataset's relevant event types; "" when done, else why not (one line)."""
+        try:
+            self.state.dataset.set_relevant_events(types)
+        except EngineError as e:
+            return str(e)
+        return ""
+
     def _done(self, parts) -> None:
         self.state.set_split(parts)
         valid = 0 if parts.valid is None else parts.valid.n_events
@@ -161,7 +170,7 @@ class TrainController(QObject):
             self.slot.fail("Apply a split in the Data pane first (Train tests on its held-out part).")
             return False
         if model_info(model).needs_catalog and (self.state.dataset is None or self.state.dataset.catalog is None):
-            self.slot.fail(f"{TITLES.get(model, model)} needs an item catalog with titles or "
+            self.slot.fail(f"{model_title(model)} needs an item catalog with titles or "
                                     "descriptions: map a Title or Description column in the Data pane.")
             return False
         return True

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, 
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
                                QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
-from engine.runs import RUN_KS
 from desktop import glossary
-from desktop.controllers.compress_controller import SWEEP_KEY, CompressController
+from desktop.controllers.compress_controller import KS, SWEEP_KEY, CompressController
 from desktop.plots.pareto import ParetoPlot, size_text
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
@@ -342,7 +341,7 @@ class CompressPane(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Metrics at top K:"))
         self.k_combo = QComboBox()
-        for k in RUN_KS:
+        for k in KS:
             self.k_combo.addItem(f"top {k}", k)
         self.k_combo.setCurrentIndex(self.k_combo.findData(10))
         self.k_combo.currentIndexChanged.connect(lambda _i: self._show_sweep())

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.data.load_filters import LoadFilters
 
-from desktop.controllers.data_controller import DataController
+from desktop.controllers.data_controller import DataController, LoadFilters
 from desktop.controllers.train_controller import SplitController
 from desktop.plots.curves import CurvePlot, HistogramPlot
 from desktop.qtmodels.frame_model import FrameModel
@@ -102,7 +101,13 @@ class DataPane(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
+        self.controller = controller
+        self._filling = False   # True while the form is filled from state (no preview requests)
         self.split_controller = split
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._request_preview)
         self._build()
         state.table_changed.connect(self._show_table)
         state.dataset_changed.connect(self._show_dataset)
@@ -110,6 +115,9 @@ class DataPane(QWidget):
         controller.slot.progress.connect(self._show_progress)
         controller.slot.failed.connect(lambda message, _tag: self.show_error(message))
         controller.slot.running_changed.connect(lambda running: self.show_error("") if running else None)
+        controller.previews.failed.connect(lambda message, _tag: self.show_error(message))
+        controller.preview_ready.connect(self._show_preview)
+        controller.catalog_changed.connect(self._show_catalog)
         self.open_requested.connect(controller.open)
         self.sheet_requested.connect(controller.open_sheet)
         self.apply_requested.connect(lambda changes: controller.apply(changes, self.current_filters()))

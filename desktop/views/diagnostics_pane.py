@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QVBoxLayout, QWidget)
 
 from desktop import glossary
-from desktop.controllers.train_controller import TITLES, DiagnosticsController
+from desktop.controllers.train_controller import DiagnosticsController, model_title
 from desktop.plots.histogram import ValueHistogramPlot
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState

@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QMenu, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTableView,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from engine.evaluate.significance import metric_label
-from engine.runs import RUN_KS
 from desktop import glossary
-from desktop.controllers.leaderboard_controller import LeaderboardController
+from desktop.controllers.leaderboard_controller import KS, LeaderboardController
 from desktop.plots.bars import PALETTE, BarPlot, GroupedBarPlot
 from desktop.plots.curves import CurvePlot
 from desktop.plots.scatter import LabelledScatter
@@ -183,7 +181,7 @@ class LeaderboardPane(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Cut-off K:"))
         self.k_combo = QComboBox()
-        for k in RUN_KS:
+        for k in KS:
             self.k_combo.addItem(f"top {k}", k)
         self.k_combo.setCurrentIndex(self.k_combo.findData(10))
         self.k_combo.setToolTip("Length of the recommendation list the metrics look at")
@@ -454,7 +452,7 @@ class LeaderboardPane(QWidget):
         if self._per_customer(a) and self._per_customer(b):
             self.comparison_requested.emit(a.id, b.id, self.metric)
             return
-        label = metric_label(self.metric)
+        label = glossary.metric_name(self.metric)
         values = "; ".join(f"{r.name} {r.metrics.get(self.metric, math.nan):.4g}" for r in (a, b))
         set_style_name(self.compare_label, "compareResult")
         self.compare_label.setText(
@@ -518,7 +516,7 @@ class LeaderboardPane(QWidget):
     def _draw_bars(self) -> None:
         runs = self.state.runs
         metric = self.metric
-        label = metric_label(metric)
+        label = glossary.metric_name(metric)
         values = [r.metrics.get(metric, math.nan) for r in runs]
         cis = [self._cis.get(r.id) for r in runs]
         low = [c.low if c is not None else math.nan for c in cis]
@@ -557,7 +555,7 @@ class LeaderboardPane(QWidget):
     def _show_groups(self, metric: str, frame) -> None:
         if metric != self.metric or frame is None:
             return
-        label = metric_label(metric)
+        label = glossary.metric_name(metric)
         groups = list(dict.fromkeys(frame["group"]))
         names = [r.name for r in self.state.runs if r.name in set(frame["run"])]
         table = frame.pivot_table(index="run", columns="group", values="value", observed=True)

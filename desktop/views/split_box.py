@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from engine.errors import EngineError
 from desktop.controllers.train_controller import SplitController
 from desktop.state import AppState
 
@@ -156,10 +155,9 @@ class SplitBox(QGroupBox):
             self.relevant_note.setText("Keep at least one event type relevant: the test part needs events to hit.")
             self.relevant_note.show()
             return
-        try:
-            self.state.dataset.set_relevant_events(chosen)
-        except EngineError as e:
-            self.relevant_note.setText(str(e))
+        error = self.controller.set_relevant(chosen)
+        if error:
+            self.relevant_note.setText(error)
             self.relevant_note.show()
             return
         self.relevant_note.hide()

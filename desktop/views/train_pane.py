@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QVBoxLayout, QWidget)
 
 from desktop import glossary
-from desktop.controllers.train_controller import TITLES, TrainController
+from desktop.controllers.train_controller import TrainController, model_title
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
@@ -239,7 +239,7 @@ class TrainPane(QWidget):
         names = self.controller.models()
         for name in sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
             info = self.controller.info(name)
-            self.model_combo.addItem(TITLES.get(name, name), name)
+            self.model_combo.addItem(model_title(name), name)
             self.model_combo.setItemData(self.model_combo.count() - 1, info.description,
                                          Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentIndex(max(self.model_combo.findData("ease"), 0))
@@ -425,7 +425,7 @@ class TrainPane(QWidget):
         search = self.search_radio.isChecked()
         self._show_trials(search)
         self.trials_table.setRowCount(0)
-        title = TITLES.get(self.model, self.model)
+        title = model_title(self.model)
         info = self.controller.info(self.model)
         self._epochs = EpochWatch(params.get("epochs") if info.torch and not search else None,
                                   params.get("patience", 0), self.state.split.valid is not None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.controllers.train_controller import TITLES
+from desktop.controllers.train_controller import model_title
 
 #: Verdict -> style object name of the verdict banner.
 VERDICT_STYLE = {"good fit": "verdictGood", "over-fitting": "verdictBad", "under-fitting": "verdictWarn",
@@ -15,6 +15,6 @@ def verdict_text(run) -> tuple[str, str]:
     if d is not None:
         return f"{d.verdict[0].upper()}{d.verdict[1:]}: {d.sentence.split(': ', 1)[-1]}", VERDICT_STYLE.get(d.verdict, "verdictInfo")
     if run.history is None:
-        return (f"{TITLES.get(run.model_name, run.model_name)} is fitted in one step: there are no epochs, "
+        return (f"{model_title(run.model_name)} is fitted in one step: there are no epochs, "
                 "so no learning curve and no over/under-fitting verdict.", "verdictInfo")
     return "No verdict: the run recorded no epochs.", "verdictInfo"

@@ -181,7 +181,7 @@ def test_lists_show_rank_and_a_comparable_strength_and_sort(qtbot, window, inspe
     from PySide6.QtCore import Qt
     pane, ds, (ease, knn) = inspector
     side_by_side(qtbot, pane, ease, knn, int(ease.model.user_ids_[5]))
-    for box, top in ((pane.list_a, pane.view.top_a), (pane.list_b, pane.view.top_b)):
+    for box in (pane.list_a, pane.list_b):
         columns = box.model.columns
         assert "Score" not in columns and "#" in columns and "Strength" in columns
         strength = [float(v.removesuffix(" σ")) for v in shown_column(box, "Strength")]
