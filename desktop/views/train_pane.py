@@ -487,7 +487,7 @@ class TrainPane(QWidget):
     @Slot(object)
     def _show_progress(self, p) -> None:
         self.progress.show_progress(p)
-        if self._epochs.epoch:                   # epochs in words, not "epoch 6/200"
+        if self._epochs.epoch and p.stage == "train":     # epochs in words, not "epoch 6/200"
             self.progress.bound = self._epochs.can_stop_early
             self.progress.set_text(self._epochs.text())
 

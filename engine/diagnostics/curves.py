@@ -69,9 +69,11 @@ def diagnose(history: History) -> Diagnosis:
             how = ("training stopped early" if history.stopped == "early_stop" else
                    "they were discarded")
             evidence.update(kept_epoch=int(epochs[b]), tail="over-fitting")
+            kept = (f"the kept model is trained for {int(epochs[b])} epochs, where validation {label} peaked at "
+                    f"{peak:.4f} (then again on all training data)" if history.refit_epochs else
+                    f"the kept model is epoch {int(epochs[b])}, where validation {label} peaked at {peak:.4f}")
             return Diagnosis("good fit",
-                             f"good fit: the kept model is epoch {int(epochs[b])}, where validation {label} "
-                             f"peaked at {peak:.4f}; the {after} epoch(s) after it over-fitted (validation fell to "
+                             f"good fit: {kept}; the {after} epoch(s) after it over-fitted (validation fell to "
                              f"{last:.4f} while training loss kept dropping), so {how} and the best epoch "
                              "was kept", evidence)
         if loss[-1] <= loss[b]:
