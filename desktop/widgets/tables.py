@@ -9,8 +9,10 @@ from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 
 #: Column headings that share a table's spare width (long text); other columns fit their contents.
 WIDE_COLUMNS = ("Title", "Category", "Why it moved", "Policy", "Group", "Metric")
-#: The narrowest a wide column gets when the table cannot show everything (pixels).
-MIN_WIDE = 160
+#: A wide column stretches while it gets at least this width (pixels) ...
+MIN_WIDE = 120
+#: ... and the narrowest it gets before the table scrolls sideways instead.
+MIN_ELIDED = 80
 
 
 def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableView:
@@ -34,21 +36,22 @@ def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableVie
 
 
 def fit_columns(view: QTableView) -> None:
-    """Columns fit their contents; titles, policies and reasons take the spare width. When the table is
-    too narrow for everything, those wide columns keep a readable width (at least ``MIN_WIDE`` pixels or
-    40 % of the table, elided beyond) and the table scrolls sideways."""
+    """Columns fit their contents; titles, policies and reasons share the spare width. When that leaves
+    a wide column narrower than ``MIN_WIDE`` pixels it gets what is left, elided, but never less than
+    ``MIN_ELIDED``: then the table scrolls sideways."""
     header = view.horizontalHeader()
     model = view.model()
     n = model.columnCount()
-    width = view.viewport().width()
-    fits = sum(max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(n)) <= width
+    wide = [model.headerData(c, Qt.Orientation.Horizontal) in WIDE_COLUMNS for c in range(n)]
+    narrow = sum(max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(n) if not wide[c])
+    share = (view.viewport().width() - narrow) // max(sum(wide), 1)      # spare width per wide column
+    roomy = share >= MIN_WIDE
     for c in range(n):
-        wide = model.headerData(c, Qt.Orientation.Horizontal) in WIDE_COLUMNS
-        if wide and not fits:
+        if wide[c] and not roomy:
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(c, min(view.sizeHintForColumn(c), max(MIN_WIDE, int(0.4 * width))))
+            header.resizeSection(c, min(view.sizeHintForColumn(c), max(share, MIN_ELIDED)))
         else:
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide[c]
                                         else QHeaderView.ResizeMode.ResizeToContents)
 
 
