@@ -24,10 +24,14 @@ $(STAMP): pyproject.toml constraints.txt
 	 $(PY) -c "import engine, desktop, PySide6, pyqtgraph, shap, safetensors" || { echo "dependency install failed"; exit 1; }
 	@touch $(STAMP)
 
+SCREENSHOT := build/screenshots/start.png
+
+# Without a display the app cannot be seen: say so and write a picture of the start screen instead.
 run: setup
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(PY) -m desktop; \
-	 else echo "No display found: starting under Xvfb (invisible). Use 'make screenshot' for a picture."; \
-	      xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m desktop; fi
+	 else echo "No display found: RecScope is a desktop app and needs one (log in to a desktop, or use ssh -X)."; \
+	      echo "Writing a picture of the start screen instead: $(SCREENSHOT)"; \
+	      QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot $(SCREENSHOT); fi
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
@@ -39,8 +43,9 @@ lint: setup
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
 
+# A picture of the start screen on the demo data (under build/: never a tracked file).
 screenshot: setup
-	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot docs/screenshots/data-pane.png
+	QT_QPA_PLATFORM=offscreen $(PY) -m desktop --screenshot $(SCREENSHOT)
 
 bench: setup
 	$(PY) bench/bench_ease.py

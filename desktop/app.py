@@ -22,6 +22,19 @@ from desktop.startup import ExceptionHook, create_app, setup_logging
 log = logging.getLogger("recscope.desktop")
 
 
+NO_DISPLAY = ("RecScope is a desktop app, and no display was found (neither DISPLAY nor WAYLAND_DISPLAY is "
+              "set): log in to a desktop session or use ssh -X. For a picture of the start screen instead, run "
+              "'make screenshot' or 'python -m desktop --screenshot start.png'.")
+
+
+def has_display() -> bool:
+    """Whether the app can be seen: always on Windows and macOS; on Linux a display server, or a Qt
+    platform chosen on purpose (QT_QPA_PLATFORM, e.g. offscreen for tests)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="recscope gui", description="Open the RecScope desktop app.")
     p.add_argument("path", nargs="?", help="data file to open (default: the bundled demo data)")
@@ -46,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test:
         from desktop.selftest import run as run_self_test
         return run_self_test(args.self_test)
-    if args.screenshot and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if args.screenshot and not has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     app = create_app([sys.argv[0]] + argv)
     log_path = setup_logging()
     hook = ExceptionHook(log_path, dialogs=not args.screenshot)

@@ -1,29 +1,40 @@
-"""MainWindow: navigation between panes, menus, recent files, status bar, drag-and-drop.
+"""MainWindow: builds the controllers and hands them to the panes; navigation between panes,
+menus, recent files, status bar, drag-and-drop.
 
-Adding a pane is one ``self.add_pane(...)`` line in ``__init__``.
+Adding a pane is its controller (``_build_controllers``) and one ``self.add_pane(...)`` line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QStackedWidget, QWidget)
 
-from engine.store import SUFFIX
+from desktop.controllers.compress_controller import CompressController
+from desktop.controllers.finder import Finder
 from desktop.controllers.data_controller import DataController
-from desktop.controllers.project_controller import ProjectController
+from desktop.controllers.explain_controller import ExplainController
+from desktop.controllers.inspector_controller import InspectorController
+from desktop.controllers.leaderboard_controller import LeaderboardController
+from desktop.controllers.project_controller import SUFFIX, ProjectController
+from desktop.controllers.rules_controller import RuleBook, RulesController
+from desktop.controllers.simulate_controller import SimulateController
+from desktop.controllers.train_controller import DiagnosticsController, SplitController, TrainController
 from desktop.paths import resource_path
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
 from desktop.views.data_pane import DataPane, choose_data_file
 from desktop.views.diagnostics_pane import DiagnosticsPane
 from desktop.views.leaderboard_pane import LeaderboardPane
+from desktop.views.project_menu import ProjectMenu
 from desktop.views.train_pane import TrainPane
 from desktop.views.inspector_pane import InspectorPane
 from desktop.views.explain_pane import ExplainPane
+from desktop.views.find_dialog import FindDialog
+from desktop.views.glossary_dialog import GlossaryDialog
 from desktop.views.rules_pane import RulesPane
 from desktop.views.simulate_pane import SimulatePane
 from desktop.views.compress_pane import CompressPane
@@ -54,7 +65,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.state = AppState(self)
         self.runner = TaskRunner(self)
-        self.data = DataController(self.state, self.runner, self)
+        self._build_controllers(settings)
 
         self.setWindowTitle("RecScope")
         self.setWindowIcon(icon("recscope"))
@@ -73,28 +84,50 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.data_pane = self.add_pane("Data", "data", DataPane(self.state, self.data))
-        self.train_pane = self.add_pane("Train", "train", TrainPane(self.state, self.runner))
-        self.leaderboard_pane = self.add_pane("Leaderboard", "leaderboard", LeaderboardPane(self.state, self.runner))
-        self.inspector_pane = self.add_pane("Inspector", "inspector", InspectorPane(self.state, self.runner))
-        self.explain_pane = self.add_pane("Explain", "explain", ExplainPane(self.state, self.runner))
-        self.rules_pane = self.add_pane("Rules", "rules", RulesPane(self.state, self.runner))
-        self.simulate_pane = self.add_pane("Simulate", "simulate", SimulatePane(self.state, self.runner))
-        self.compress_pane = self.add_pane("Compress", "compress", CompressPane(self.state, self.runner))
-        self.diagnostics_pane = self.add_pane("Diagnostics", "diagnostics", DiagnosticsPane(self.state, self.runner))
+        c, st = self.controllers, self.state
+        self.data_pane = self.add_pane("Data", "data", DataPane(st, self.data, c["split"]))
+        self.train_pane = self.add_pane("Train", "train", TrainPane(st, c["train"]))
+        self.leaderboard_pane = self.add_pane("Leaderboard", "leaderboard", LeaderboardPane(st, c["leaderboard"]))
+        self.inspector_pane = self.add_pane("Inspector", "inspector",
+                                            InspectorPane(st, c["inspector"], self.finder))
+        self.explain_pane = self.add_pane("Explain", "explain", ExplainPane(st, c["explain"], self.finder))
+        self.rules_pane = self.add_pane("Rules", "rules", RulesPane(st, c["rules"]))
+        self.simulate_pane = self.add_pane("Simulate", "simulate", SimulatePane(st, c["simulate"]))
+        self.compress_pane = self.add_pane("Compress", "compress", CompressPane(st, c["compress"]))
+        self.diagnostics_pane = self.add_pane("Diagnostics", "diagnostics", DiagnosticsPane(st, c["diagnostics"]))
+        self.inspector_pane.explain_requested.connect(lambda: self.show_pane(self.explain_pane))
 
         self.nav.setCurrentRow(0)
-        self.projects = ProjectController(self.state, self.runner, self, settings)
-        self.data.guard = self.projects.confirm_discard  # opening data, a catalog or a sheet asks first
+        self.find_dialog: FindDialog | None = None
+        self.glossary_dialog: GlossaryDialog | None = None
+        self.project_menu = ProjectMenu(self.projects, self)
+        self.data.guard = self.project_menu.confirm_discard  # opening data, a catalog or a sheet asks first
         self._build_menus()
         self.dataset_status = QLabel("")
         self.statusBar().addPermanentWidget(self.dataset_status)
-        self.statusBar().addPermanentWidget(self.projects.status)
+        self.statusBar().addPermanentWidget(self.project_menu.status)
         for source in self._message_sources():
             source.message.connect(self._status_message)
         self.state.table_changed.connect(lambda table: self.add_recent(str(table.path)))
         self.state.dataset_changed.connect(self._show_dataset_status)
         self._restore_geometry()
+        for source in (self.data.settled, self.projects.settled):   # the first load brings the session back
+            source.connect(self._restore_session)
+
+    def _build_controllers(self, settings: QSettings) -> None:
+        """Every controller, built once here and handed to the panes (``controllers[name]``)."""
+        st, runner = self.state, self.runner
+        self.data = DataController(st, runner, self)
+        self.projects = ProjectController(st, runner, settings, self)
+        self.finder = Finder(st, runner, self)
+        self.rule_book = RuleBook(st)
+        self.controllers: dict[str, QObject] = {
+            "data": self.data, "project": self.projects, "split": SplitController(st, runner, self),
+            "train": TrainController(st, runner, self), "leaderboard": LeaderboardController(st, runner, self),
+            "inspector": InspectorController(st, runner, self.rule_book, self),
+            "explain": ExplainController(st, runner, self), "rules": RulesController(st, runner, self.rule_book, self),
+            "simulate": SimulateController(st, runner, self), "compress": CompressController(st, runner, self),
+            "diagnostics": DiagnosticsController(st, runner, self)}
 
     def _message_sources(self) -> list[QObject]:
         """Every controller with a ``message(str)`` status signal (data, project, pane controllers)."""
@@ -118,7 +151,7 @@ class MainWindow(QMainWindow):
     # ---- menus and recent files ---------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.projects.add_actions(file_menu)
+        self.project_menu.add_actions(file_menu)
         act = QAction(icon("data"), "Open &data file…", self)
         act.setShortcut(QKeySequence("Ctrl+Shift+O"))
         act.triggered.connect(self.browse)
@@ -127,9 +160,20 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         act = QAction("&Quit", self)
         act.setShortcut(QKeySequence("Ctrl+Q"))
-        act.triggered.connect(lambda: self.projects.confirm_close() and self.close())
+        act.triggered.connect(lambda: self.project_menu.confirm_close() and self.close())
         file_menu.addAction(act)
+        find = QAction(self.tr("&Find customer or item…"), self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        find.triggered.connect(self.find)
+        self.find_action = find
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(find)
         help_menu = self.menuBar().addMenu("&Help")
+        act = QAction(self.tr("&Glossary"), self)
+        act.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        act.triggered.connect(self.show_glossary)
+        help_menu.addAction(act)
         act = QAction("&About RecScope", self)
         act.triggered.connect(self.about)
         help_menu.addAction(act)
@@ -173,10 +217,34 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str) -> None:
         if Path(path).suffix.lower() == SUFFIX:
-            self.projects.open(str(path))
+            self.project_menu.open(str(path))
             return
         self.show_pane(self.data_pane)
         self.data.open(str(path))
+
+    @Slot()
+    def find(self) -> None:
+        """Ctrl+F: find a customer (opens the Inspector) or an item (opens Explain) from any pane."""
+        if self.find_dialog is None:
+            self.find_dialog = FindDialog(self.finder, self)
+            self.find_dialog.customer_chosen.connect(self._customer_found)
+            self.find_dialog.item_chosen.connect(self._item_found)
+        self.find_dialog.open_empty()
+
+    def _customer_found(self, user) -> None:
+        self.inspector_pane.show_user(user)
+        self.show_pane(self.inspector_pane)
+
+    def _item_found(self, item) -> None:
+        self.state.select(item=item)
+        self.show_pane(self.explain_pane)
+
+    @Slot()
+    def show_glossary(self) -> None:
+        if self.glossary_dialog is None:
+            self.glossary_dialog = GlossaryDialog(self)
+        self.glossary_dialog.show()
+        self.glossary_dialog.raise_()
 
     @Slot()
     def about(self) -> None:
@@ -215,10 +283,38 @@ class MainWindow(QMainWindow):
         if isinstance(window_state, QByteArray) and not window_state.isEmpty():
             self.restoreState(window_state)
 
+    def _save_session(self) -> None:
+        """The pane and the selection (customer, item, run) for the next start."""
+        st = self.state
+        self.settings.setValue("window/pane", self.nav.currentRow())
+        for key, value in (("user", st.user), ("item", st.item), ("run", st.run_id)):
+            self.settings.setValue(f"selection/{key}", "" if value is None else str(value))
+
+    @Slot()
+    def _restore_session(self) -> None:
+        """After the first data or project load: the pane and the selection of the last session, where
+        they still exist (once)."""
+        for source in (self.data.settled, self.projects.settled):
+            try:
+                source.disconnect(self._restore_session)
+            except (RuntimeError, TypeError):
+                pass
+        pane = self.settings.value("window/pane")
+        if pane is not None and str(pane).lstrip("-").isdigit() and 0 <= int(pane) < self.nav.count():
+            self.nav.setCurrentRow(int(pane))
+        if self.state.dataset is None:
+            return
+        value = lambda key: str(self.settings.value(f"selection/{key}", "") or "")  # noqa: E731
+        user = self.finder.resolve(value("user"))[0] if value("user") else None
+        item = self.finder.resolve_item(value("item")) if value("item") else None
+        run = value("run") if self.state.run(value("run")) is not None else None
+        self.state.select(**{k: v for k, v in (("user", user), ("item", item), ("run_id", run)) if v is not None})
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if event.spontaneous() and not self.projects.confirm_close():  # programmatic close() never asks
+        if event.spontaneous() and not self.project_menu.confirm_close():  # programmatic close() never asks
             event.ignore()
             return
+        self._save_session()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
+from desktop import glossary
+
 #: Size (px) of plots rendered while not on screen.
 PLOT_WIDTH, PLOT_HEIGHT = 760, 420
 
@@ -27,14 +29,19 @@ h1{font-size:1.6em;margin-bottom:.1em}h2{font-size:1.2em;margin-top:1.8em;border
 .sub{color:#6b7280;margin-top:0}table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
 th,td{border:1px solid #e5e7eb;padding:.3em .6em;text-align:right}th{background:#f3f4f6}
 td:first-child,th:first-child{text-align:left}.warn{color:#92400e}
+th{font-weight:600;vertical-align:bottom}th small,td small{font-weight:normal;color:#6b7280}
+td.name{max-width:18em;overflow-wrap:anywhere}
 table.plots td{border:none;padding:0 1em 1em 0;vertical-align:top;text-align:left}
-img{max-width:100%;border:1px solid #e5e7eb}
+img{max-width:100%;border:1px solid #e5e7eb}figcaption{font-size:.85em;color:#374151;margin:.2em 0 0}
 """
+#: Leaderboard tables: (heading, metrics in column order); metrics in neither go to the second.
+METRIC_TABLES = (("How accurate", ("ndcg", "recall", "precision", "hit", "map", "mrr", "f1")),
+                 ("Beyond accuracy", ("coverage", "novelty", "diversity", "arp")))
 
 
 @dataclass(frozen=True)
 class Plot:
-    """One rendered plot: pane name, plot title, PNG bytes."""
+    """One rendered plot: pane name, its caption (what it shows, for whom, by which model), PNG bytes."""
 
     pane: str
     title: str
@@ -60,13 +67,31 @@ def collect_plots(stack: QStackedWidget, pane_names: list[str]) -> list[Plot]:
                 stack.setCurrentIndex(index)
                 QApplication.processEvents()  # lay the page out at the window's size
             pane = pane_names[index] if index < len(pane_names) else page.objectName()
+            context = page.report_context() if hasattr(page, "report_context") else ""
             for widget in widgets:
                 png = render_png(widget)
                 if png:
-                    plots.append(Plot(pane, _plain(widget.getPlotItem().titleLabel.text), png))
+                    caption = " — ".join(filter(None, [plot_title(widget), context]))
+                    plots.append(Plot(pane, caption, png))
     finally:
         stack.setCurrentIndex(current)
     return plots
+
+
+def plot_title(widget: pg.PlotWidget) -> str:
+    """The plot's own title, else the captions around it: the ``title_label`` of a box it sits in and
+    the ``header`` of the card holding it (Explain cards draw their titles outside the plot)."""
+    own = _plain(widget.getPlotItem().titleLabel.text)
+    if own:
+        return own
+    parts, parent = [], widget.parentWidget()
+    while parent is not None and len(parts) < 2:
+        for name in ("title_label", "header"):
+            label = getattr(parent, name, None)
+            if label is not None and hasattr(label, "text") and _plain(label.text()):
+                parts.insert(0, _plain(label.text()))
+        parent = parent.parentWidget()
+    return ": ".join(dict.fromkeys(parts))
 
 
 def _has_data(widget: pg.PlotWidget) -> bool:
@@ -116,8 +141,9 @@ def build_html(*, title: str, dataset=None, profile=None, runs=(), metric_names=
     if plots:
         parts.append("<h2>Plots</h2>")
         for pane in dict.fromkeys(p.pane for p in plots):
-            cells = [f"<td><img src=\"data:image/png;base64,{base64.b64encode(p.png).decode('ascii')}\" "
-                     f"alt=\"{_e(p.title or pane)}\"></td>" for p in plots if p.pane == pane]
+            cells = [f"<td><figure><img src=\"data:image/png;base64,{base64.b64encode(p.png).decode('ascii')}\" "
+                     f"alt=\"{_e(p.title or pane)}\"><figcaption>{_e(p.title)}</figcaption></figure></td>"
+                     for p in plots if p.pane == pane]
             rows = "".join("<tr>" + "".join(cells[i:i + 2]) + "</tr>" for i in range(0, len(cells), 2))
             parts.append(f"<h3>{_e(pane)}</h3><table class='plots'>{rows}</table>")
     parts.append("</body></html>")
@@ -148,25 +174,34 @@ def _data_section(dataset, profile) -> str:
 
 
 def _leaderboard(runs, names, values, k: int) -> str:
+    """Two tables that fit a page: accuracy, then beyond-accuracy metrics; plain names over the keys."""
     if not runs:
         return "<h2>Leaderboard</h2><p>No runs yet.</p>"
-    order = sorted(range(len(names)), key=lambda j: (_rank(names[j]), names[j]))
-    head = "".join(f"<th>{_e(n)}</th>" for n in ("Run", "Model", "Kind", *(names[j] for j in order)))
-    body = []
-    for run, row in zip(runs, np.asarray(values).reshape(len(runs), len(names))):
-        cells = [run.name, run.model_name, run.kind] + [_num(row[j]) for j in order]
-        body.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
-    return (f"<h2>Leaderboard (K = {k})</h2><p class='sub'>Full ranking over every candidate item, seen "
-            f"items excluded, averaged over test customers.</p><table><tr>{head}</tr>{''.join(body)}</table>")
+    values = np.asarray(values).reshape(len(runs), len(names))
+    column = {n: j for j, n in enumerate(names)}
+    placed = [m for _, group in METRIC_TABLES for m in group]
+    parts = [f"<h2>Leaderboard (K = {k})</h2><p class='sub'>Full ranking over every candidate item, seen items "
+             "excluded, averaged over test customers.</p>"]
+    for j, (heading, group) in enumerate(METRIC_TABLES):
+        keys = [f"{m}@{k}" for m in group if f"{m}@{k}" in column]
+        if j == len(METRIC_TABLES) - 1:
+            keys += sorted(n for n in names if n.split("@")[0] not in placed)
+        if not keys:
+            continue
+        head = "<th>Run<br><small>model · kind</small></th>" + "".join(
+            f"<th title=\"{_e(glossary.term(key).sentence if glossary.term(key) else key)}\">"
+            f"{_e(_plain_name(key))}<br><small>{_e(glossary.metric_name(key))}</small></th>" for key in keys)
+        body = "".join(
+            f"<tr><td class='name'>{_e(run.name)}<br><small>{_e(run.model_name)} · {_e(run.kind)}</small></td>"
+            + "".join(f"<td>{_num(row[column[key]])}</td>" for key in keys) + "</tr>"
+            for run, row in zip(runs, values))
+        parts.append(f"<h3>{_e(heading)}</h3><table><tr>{head}</tr>{body}</table>")
+    return "".join(parts)
 
 
-#: Leaderboard column order (accuracy first, then beyond-accuracy); others follow alphabetically.
-_ORDER = ("ndcg", "recall", "precision", "hit", "map", "mrr", "f1", "coverage", "novelty", "diversity", "arp")
-
-
-def _rank(name: str) -> int:
-    base = name.split("@")[0]
-    return _ORDER.index(base) if base in _ORDER else len(_ORDER)
+def _plain_name(key: str) -> str:
+    t = glossary.term(key.split("@")[0])
+    return f"{t.plain[:1].upper()}{t.plain[1:]}" if t is not None else key
 
 
 def _e(text) -> str:

@@ -23,6 +23,7 @@ class AppState(QObject):
     split_changed = Signal(object)            # Split
     runs_changed = Signal()                   # a run was added, removed or renamed
     run_added = Signal(object)                # Run
+    run_changed = Signal(object)              # Run whose info (e.g. its note) changed
     project_changed = Signal(object)          # project store or None
     selection_changed = Signal()              # user / item / run selection changed
     busy_changed = Signal(bool)               # a task that replaces table/dataset is running
@@ -71,6 +72,17 @@ class AppState(QObject):
         if self.run_id == run_id:
             self.run_id = None
             self.selection_changed.emit()
+        self.runs_changed.emit()
+
+    def rename_run(self, run_id: str, name: str) -> None:
+        run = self.run(run_id)
+        if run is not None and run.name != name:
+            run.name = name
+            self.runs_changed.emit()
+
+    def touch_run(self, run: Any) -> None:
+        """Say that ``run``'s info changed (the project stores it again)."""
+        self.run_changed.emit(run)
         self.runs_changed.emit()
 
     def run(self, run_id: str | None) -> Any:

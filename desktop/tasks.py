@@ -9,6 +9,9 @@ The one pattern every pane uses::
     task.cancelled.connect(...)
     cancel_button.clicked.connect(task.cancel)
 
+Controllers run their work through ``TaskSlot``s: one engine call at a time per slot, the newest
+request wins (the one before is cancelled and its outcome dropped), with one set of signals.
+
 The callable is invoked as ``fn(*args, progress=<callback>, cancel=<CancelToken>, **kwargs)`` in a
 ``QThreadPool`` thread. Connecting right after ``submit`` is safe: every signal is delivered
 through the GUI event loop, never directly from the worker.
@@ -230,3 +233,77 @@ class TaskRunner(QObject):
         self._tasks.pop(task.id, None)
         task.deleteLater()  # in the GUI thread; its Python attributes stay readable
         self.active_changed.emit(len(self._tasks))
+
+
+class TaskSlot(QObject):
+    """One engine call at a time, the newest wins: ``start`` cancels the running call, whose outcome
+    is then dropped. Every controller runs its work through slots like this one.
+
+    Signals, for the current call only: ``running_changed(bool)`` when the slot turns busy or idle;
+    ``progress(Progress)``; ``done(result, tag)``, ``failed(message, tag)``, ``cancelled(tag)``, where
+    ``tag`` is what ``start`` was given (e.g. the run and customer a result belongs to). A request
+    that cannot start reports through ``fail``. With ``announce`` the slot also says on the status
+    bar what it does (``message``: "Training BPR…", "Failed: …", "Cancelled.").
+    """
+
+    running_changed = Signal(bool)
+    progress = Signal(object)
+    done = Signal(object, object)
+    failed = Signal(str, object)
+    cancelled = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None, *, announce: bool = False):
+        super().__init__(parent)
+        self.runner = runner
+        self.announce = announce
+        self.task: Task | None = None
+        self.tag: Any = None
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def start(self, fn: Callable[..., Any], *args, name: str, tag: Any = None,
+              on_done: Callable[[Any], None] | None = None, **kwargs) -> Task:
+        """Run ``fn(*args, **kwargs)`` in a worker (cancelling the slot's running call); ``on_done(result)``
+        runs before ``done`` is emitted."""
+        old = self.task
+        if old is not None:
+            old.cancel()
+        task = self.runner.submit(fn, *args, name=name, **kwargs)
+        self.task, self.tag = task, tag
+        if old is None:
+            self.running_changed.emit(True)
+        if self.announce:
+            self.message.emit(task.name + "…")
+        task.progress.connect(lambda p, t=task: t is self.task and self.progress.emit(p))
+        task.done.connect(lambda result, t=task: self._end(t, self.done, result, on_done=on_done))
+        task.failed.connect(lambda text, t=task: self._end(t, self.failed, text))
+        task.cancelled.connect(lambda t=task: self._end(t, self.cancelled))
+        return task
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask the running call to stop (its ``cancelled`` follows)."""
+        if self.task is not None:
+            self.task.cancel()
+
+    def fail(self, text: str, tag: Any = None) -> None:
+        """Report a request that could not start (nothing to run: no data, no model, …)."""
+        self.failed.emit(text, tag)
+
+    def _end(self, task: Task, signal, *payload, on_done=None) -> None:
+        if task is not self.task:
+            return
+        self.task, tag = None, self.tag
+        self.running_changed.emit(False)
+        if self.announce:
+            if signal is self.failed:
+                log.info("%s failed: %s", task.name, payload[0])
+                self.message.emit("Failed: " + payload[0])
+            elif signal is self.cancelled:
+                self.message.emit("Cancelled.")
+        if on_done is not None:
+            on_done(*payload)
+        signal.emit(*payload, tag)

@@ -16,7 +16,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 from engine.evaluate.summary import split_key
 from engine.runs import RUN_KS
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
+
+#: The cut-offs every run is measured at (the pane offers them).
+KS = RUN_KS
 
 #: Key of the sweep in ``Run.info``.
 SWEEP_KEY = "compression_sweep"
@@ -63,29 +66,28 @@ def store_run(project, run, *, progress=None, cancel=None) -> bool:
 
 
 class CompressController(QObject):
-    """One worker task at a time (a new request cancels the running one)."""
+    """``slot`` runs the sweep or the keep (a new request cancels the running one); ``lookup`` finds
+    the methods of the run the pane shows."""
 
     options_ready = Signal(str, object)   # run id, compression_options() dict
-    progress = Signal(object)             # Progress
     swept = Signal(str, object)           # run id, sweep dict (also in run.info[SWEEP_KEY])
     stored = Signal(str)                  # run id whose sweep the open project now holds
     kept = Signal(object)                 # the new compressed Run (already in AppState)
-    failed = Signal(str)                  # one-line message
-    cancelled = Signal()
-    running_changed = Signal(bool)
     message = Signal(str)                 # status text
 
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self.state, self.runner = state, runner
         self.options: dict[str, dict] = {}    # run id -> compression_options()
-        self._task: Task | None = None
-        self._lookups: dict[str, Task] = {}
+        self.slot = TaskSlot(runner, self, announce=True)
+        self.lookup = TaskSlot(runner, self)
+        self.lookup.done.connect(self._options_done)
+        self.lookup.failed.connect(lambda text, _rid: self.slot.fail(text))
         state.dataset_changed.connect(lambda _d: self.options.clear())
 
     @property
     def running(self) -> bool:
-        return self._task is not None
+        return self.slot.busy
 
     # ---- method look-up -------------------------------------------------------------------------
     @Slot(str)
@@ -97,15 +99,11 @@ class CompressController(QObject):
         if run_id in self.options:
             self.options_ready.emit(run_id, self.options[run_id])
             return
-        if run_id in self._lookups:
+        if self.lookup.busy and self.lookup.tag == run_id:
             return
-        task = self.runner.submit(compression_options, run.model, name=f"Compression methods of {run.name}")
-        self._lookups[run_id] = task
-        task.done.connect(lambda opts, rid=run_id: self._options_done(rid, opts))
-        task.failed.connect(self.failed)
-        task.finished.connect(lambda rid=run_id: self._lookups.pop(rid, None))
+        self.lookup.start(compression_options, run.model, name=f"Compression methods of {run.name}", tag=run_id)
 
-    def _options_done(self, run_id: str, options: dict) -> None:
+    def _options_done(self, options: dict, run_id: str) -> None:
         self.options[run_id] = options
         self.options_ready.emit(run_id, options)
 
@@ -114,14 +112,14 @@ class CompressController(QObject):
         run = self.state.run(run_id)
         split = self.state.split
         if run is None:
-            self.failed.emit("Choose a trained model first (train one in the Train pane).")
+            self.slot.fail("Choose a trained model first (train one in the Train pane).")
             return None
         if split is None:
-            self.failed.emit("Apply a split in the Data pane first: compressed models are measured on its test part.")
+            self.slot.fail("Apply a split in the Data pane first: compressed models are measured on its test part.")
             return None
         trained_on = run.info.get("split_key")
         if trained_on and trained_on != split_key(split):
-            self.failed.emit(f"{run.name} was trained on another split ({trained_on}); train it again on the "
+            self.slot.fail(f"{run.name} was trained on another split ({trained_on}); train it again on the "
                              "current split, or choose a run trained on it.")
             return None
         return run
@@ -133,10 +131,10 @@ class CompressController(QObject):
         if run is None:
             return
         if not methods:
-            self.failed.emit("Tick at least one method.")
+            self.slot.fail("Tick at least one method.")
             return
-        self._start(sweep_run, (run.model, list(methods), self.state.split), f"Compressing {run.name}",
-                    lambda result, rid=run_id: self._swept(rid, result))
+        self.slot.start(sweep_run, run.model, list(methods), self.state.split, name=f"Compressing {run.name}",
+                        on_done=lambda result, rid=run_id: self._swept(rid, result))
 
     def _swept(self, run_id: str, result: dict) -> None:
         run = self.state.run(run_id)
@@ -151,7 +149,7 @@ class CompressController(QObject):
         if project is not None:
             task = self.runner.submit(store_run, project, run, name=f"Saving the sweep of {run.name}")
             task.done.connect(lambda held, rid=run_id: self.stored.emit(rid) if held else None)
-            task.failed.connect(lambda msg: self.failed.emit(f"The sweep is shown but the project file could not "
+            task.failed.connect(lambda msg: self.slot.fail(f"The sweep is shown but the project file could not "
                                                               f"keep it: {msg}"))
 
     @Slot(str, str)
@@ -160,8 +158,8 @@ class CompressController(QObject):
         run = self._usable(run_id)
         if run is None:
             return
-        self._start(keep_run, (run, method, self.state.split, self.run_name(run, method)),
-                    f"Keeping {run.name} · {method}", self._kept)
+        self.slot.start(keep_run, run, method, self.state.split, self.run_name(run, method),
+                        name=f"Keeping {run.name} · {method}", on_done=self._kept)
 
     def run_name(self, parent, method: str) -> str:
         """"EASE · topk:100", then "EASE · topk:100 #2", …"""
@@ -181,24 +179,4 @@ class CompressController(QObject):
 
     @Slot()
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def _start(self, fn, args: tuple, name: str, on_done) -> None:
-        if self._task is not None:
-            self._task.cancel()
-        task = self.runner.submit(fn, *args, name=name)
-        self._task = task
-        self.running_changed.emit(True)
-        self.message.emit(name + "…")
-        task.progress.connect(self.progress)
-        task.done.connect(lambda result, t=task: self._end(t, on_done, result))
-        task.failed.connect(lambda msg, t=task: self._end(t, self.failed.emit, msg))
-        task.cancelled.connect(lambda t=task: self._end(t, lambda: self.cancelled.emit()))
-
-    def _end(self, task: Task, handler, *args) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self.running_changed.emit(False)
-        handler(*args)
+        self.slot.cancel()

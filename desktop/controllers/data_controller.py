@@ -28,7 +28,7 @@ from engine.data.recipe import Recipe
 from engine.errors import EngineError
 from engine.progress import scaled
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
 
 log = logging.getLogger("recscope.desktop")
 
@@ -65,8 +65,9 @@ def preview(table, mapping, filters, *, progress=None, cancel=None):
 
 
 class DataController(QObject):
-    progress = Signal(object)     # Progress of the running step
-    error_changed = Signal(str)   # one-line message, "" when cleared
+    """``slot`` runs each open / apply / catalog step (progress, failed, …); ``previews`` the filter
+    previews; ``settled`` ends an open/apply chain."""
+
     message = Signal(str)         # short status-bar text
     settled = Signal()            # an open/apply chain ended (loaded, failed or cancelled)
     preview_ready = Signal(object)   # FilterPreview of the current table, mapping and filters
@@ -76,8 +77,11 @@ class DataController(QObject):
         super().__init__(parent)
         self.state = state
         self.runner = runner
-        self._task: Task | None = None
-        self._preview: Task | None = None
+        self.slot = TaskSlot(runner, self)
+        self.slot.failed.connect(self._on_failed)
+        self.slot.cancelled.connect(lambda _tag: self._end("Cancelled."))
+        self.previews = TaskSlot(runner, self)
+        self.previews.done.connect(lambda result, _tag: self.preview_ready.emit(result))
         #: guard(then, verb) -> True to go ahead; set by the window (asks about unsaved runs)
         self.guard: Callable[[Callable[[], None], str], bool] | None = None
         self.filters = LoadFilters()
@@ -85,7 +89,7 @@ class DataController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
+        return self.slot.busy
 
     def _allowed(self, then, verb: str) -> bool:
         return self.guard is None or self.guard(then, verb)
@@ -108,7 +112,7 @@ class DataController(QObject):
         """Build the dataset from the current table with the proposal updated by ``changes``
         (field -> column name or None, e.g. {"user": "CustomerID", "price": None}) and ``filters``."""
         if self.state.table is None:
-            self.error_changed.emit("Open a file first.")
+            self.slot.fail("Open a file first.")
             return
         if not self._allowed(lambda: self.apply(changes, filters), "load the data again"):
             return
@@ -165,60 +169,30 @@ class DataController(QObject):
             mapping.validate(self.state.table.frame.columns)
         except EngineError:  # an incomplete form has nothing to preview yet
             return
-        if self._preview is not None:
-            self._preview.cancel()
-        task = self.runner.submit(preview, self.state.table, mapping, filters, name="Previewing filters")
-        self._preview = task
-        task.done.connect(lambda result, t=task: self._preview_done(t, result))
-        task.failed.connect(lambda msg, t=task: self._preview_done(t, None, msg))
-
-    def _preview_done(self, task, result, failure: str | None = None) -> None:
-        if task is not self._preview:
-            return
-        self._preview = None
-        if failure:
-            self.error_changed.emit(failure)
-        elif result is not None:
-            self.preview_ready.emit(result)
+        self.previews.start(preview, self.state.table, mapping, filters, name="Previewing filters")
 
     def save_recipe(self, path: str) -> Path | None:
         """Write the loaded data set's mapping and filters as an import recipe (JSON)."""
         if self.state.dataset is None:
-            self.error_changed.emit("Load the data first: the recipe is its confirmed mapping and filters.")
+            self.slot.fail("Load the data first: the recipe is its confirmed mapping and filters.")
             return None
         try:
             out = Recipe.from_dataset(self.state.dataset).save(path)
         except EngineError as e:
-            self.error_changed.emit(str(e))
+            self.slot.fail(str(e))
             return None
         self.message.emit(f"Import recipe saved to {out}; reuse it with recscope … --recipe {out.name}")
         return out
 
     @Slot()
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self.slot.cancel()
 
     # ---- internals ----------------------------------------------------------------------------
     def _start(self, fn, args: tuple, name: str, on_done) -> None:
-        if self._task is not None:
-            self._task.cancel()
-        self.error_changed.emit("")
-        task = self.runner.submit(fn, *args, name=name)
-        self._task = task
         self.state.set_busy(True)
         self.message.emit(name + "…")
-        task.progress.connect(self.progress)
-        task.done.connect(lambda result, t=task: self._if_current(t, on_done, result))
-        task.failed.connect(lambda msg, t=task: self._if_current(t, self._on_failed, msg))
-        task.cancelled.connect(lambda t=task: self._if_current(t, self._on_cancelled))
-
-    def _if_current(self, task: Task, handler, *args) -> None:
-        """Handle the outcome only of the latest task; a superseded one is ignored."""
-        if task is not self._task:
-            return
-        self._task = None
-        handler(*args)
+        self.slot.start(fn, *args, name=name, on_done=on_done)
 
     def _end(self, text: str) -> None:
         self.state.set_busy(False)
@@ -260,11 +234,9 @@ class DataController(QObject):
         self._end(f"Loaded {inter.n_events:,} interactions: {inter.n_users:,} users, "
                   f"{inter.n_items:,} items.{tail}")
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: str, _tag=None) -> None:
+        if not self.state.busy:
+            return                    # a request refused before it started: nothing to settle
         log.info("data task failed: %s", message)
-        self.error_changed.emit(message)
         self._end("Failed: " + message)
-
-    def _on_cancelled(self) -> None:
-        self._end("Cancelled.")
 

@@ -1,6 +1,6 @@
 """ExplainController: every explanation the Explain pane shows is computed here, in workers.
 
-One ``Channel`` per kind of request (the latest request of a kind wins; the one before is
+One ``TaskSlot`` per kind of request (the latest request of a kind wins; the one before is
 cancelled): the customer's top-k, the per-recommendation explanations, the global SHAP summary,
 the surrogate rules, the latent map, an item's neighbours and the faithfulness test. Results the
 pane redraws often are kept per run in memory (faithfulness scores, latent maps).
@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
 from engine.lists import inspector as einspect
 from engine.errors import EngineError
 from engine.explain import latent as xlatent
@@ -29,52 +29,6 @@ METHOD_TITLES = {"contributions": "Contributions", "latent": "Latent factors", "
                  "counterfactual": "Counterfactual"}
 #: Customers sampled by the faithfulness test unless the pane asks otherwise.
 FAITH_USERS = 100
-
-
-class Channel(QObject):
-    """Runs one kind of request; a new request cancels the previous one, whose outcome is dropped.
-
-    done(result, tag) / failed(message, tag) / cancelled(tag); running(bool); progress(Progress)."""
-
-    done = Signal(object, object)
-    failed = Signal(str, object)
-    cancelled = Signal(object)
-    running = Signal(bool)
-    progress = Signal(object)
-
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None):
-        super().__init__(parent)
-        self.runner = runner
-        self.task: Task | None = None
-        self.tag: Any = None
-
-    @property
-    def busy(self) -> bool:
-        return self.task is not None
-
-    def submit(self, fn, *args, name: str, tag: Any = None, **kwargs) -> Task:
-        if self.task is not None:
-            self.task.cancel()
-        task = self.runner.submit(fn, *args, name=name, **kwargs)
-        self.task, self.tag = task, tag
-        self.running.emit(True)
-        task.progress.connect(lambda p, t=task: t is self.task and self.progress.emit(p))
-        task.done.connect(lambda r, t=task: self._end(t, self.done, r))
-        task.failed.connect(lambda m, t=task: self._end(t, self.failed, m))
-        task.cancelled.connect(lambda t=task: self._end(t, self.cancelled))
-        return task
-
-    @Slot()
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-
-    def _end(self, task: Task, signal, *payload) -> None:
-        if task is not self.task:
-            return
-        self.task, tag = None, self.tag
-        self.running.emit(False)
-        signal.emit(*payload, tag)
 
 
 @dataclass
@@ -178,7 +132,7 @@ class ExplainController(QObject):
         super().__init__(parent)
         self.state = state
         names = ("top", "explain", "summary", "surrogate", "latent", "neighbours", "faith")
-        self.channels = {n: Channel(runner, self) for n in names}
+        self.channels = {n: TaskSlot(runner, self) for n in names}
         self.top, self.explain, self.summary, self.surrogate, self.latent, self.neighbours, self.faith = (
             self.channels[n] for n in names)
         self.faithfulness: dict[str, Any] = {}
@@ -192,29 +146,29 @@ class ExplainController(QObject):
         ds = self.state.dataset
         return ds.catalog if ds is not None else None
 
-    def _run(self, run_id, channel: Channel, what: str):
+    def _run(self, run_id, channel: TaskSlot, what: str):
         run = self.state.run(run_id)
         if run is None:
-            channel.failed.emit(f"Train a model first (Train pane) to {what}.", None)
+            channel.fail(f"Train a model first (Train pane) to {what}.")
         return run
 
     # ---- requests -------------------------------------------------------------------------------
     def request_top(self, run_id: str | None, user, k: int) -> None:
         run = self._run(run_id, self.top, "see a customer's recommendations")
         if run is not None:
-            self.top.submit(top_list, run.model, user, int(k), self.catalog, self.state.split,
+            self.top.start(top_list, run.model, user, int(k), self.catalog, self.state.split,
                             name="Customer's top list", tag=(run_id, user))
 
     def request_explanations(self, run_id: str | None, user, item, k: int, methods: list[str] | None = None) -> None:
         run = self._run(run_id, self.explain, "explain a recommendation")
         if run is not None:
-            self.explain.submit(explain_each, run.model, user, item, methods, int(k), self.catalog,
+            self.explain.start(explain_each, run.model, user, item, methods, int(k), self.catalog,
                                 run_id, name="Explain recommendation", tag=(run_id, user, item))
 
     def request_summary(self, run_id: str | None, k: int, pairs: int) -> None:
         run = self._run(run_id, self.summary, "summarise its SHAP values")
         if run is not None:
-            self.summary.submit(_summary, run.model, int(k), self.catalog, int(pairs), name="SHAP summary",
+            self.summary.start(_summary, run.model, int(k), self.catalog, int(pairs), name="SHAP summary",
                                 tag=run_id)
 
     def request_surrogate(self, run_id: str | None, k: int, depth: int) -> None:
@@ -222,22 +176,22 @@ class ExplainController(QObject):
         if run is None:
             return
         if self.state.split is None:
-            self.surrogate.failed.emit("Choose a train/test split first (Data pane).", run_id)
+            self.surrogate.fail("Choose a train/test split first (Data pane).", run_id)
             return
-        self.surrogate.submit(_surrogate, run.model, self.state.split.train, self.catalog, int(k), int(depth),
+        self.surrogate.start(_surrogate, run.model, self.state.split.train, self.catalog, int(k), int(depth),
                               name="Surrogate rules", tag=run_id)
 
     def request_latent(self, run_id: str | None, method: str, color_by: str | None, user, k: int) -> None:
         run = self._run(run_id, self.latent, "draw its latent map")
         if run is not None:
             key = (run_id, method, color_by)
-            self.latent.submit(latent_view, run.model, self._maps.get(key), method, color_by, self.catalog, user,
+            self.latent.start(latent_view, run.model, self._maps.get(key), method, color_by, self.catalog, user,
                                int(k), key, name="Latent map", tag=key)
 
     def request_neighbours(self, run_id: str | None, item, n: int = 10) -> None:
         run = self._run(run_id, self.neighbours, "find similar items")
         if run is not None:
-            self.neighbours.submit(_neighbours, run.model, item, int(n), self.catalog, name="Nearest items",
+            self.neighbours.start(_neighbours, run.model, item, int(n), self.catalog, name="Nearest items",
                                    tag=(run_id, item))
 
     def measure_faithfulness(self, run_id: str | None, users: int = FAITH_USERS, k: int = 10) -> None:
@@ -245,10 +199,10 @@ class ExplainController(QObject):
         if run is None:
             return
         if self.state.split is None:
-            self.faith.failed.emit("Choose a train/test split first (Data pane).", run_id)
+            self.faith.fail("Choose a train/test split first (Data pane).", run_id)
             return
         from engine.explain.faithfulness import deletion_test
-        self.faith.submit(deletion_test, run.model, self.state.split.test, users=int(users), k=int(k),
+        self.faith.start(deletion_test, run.model, self.state.split.test, users=int(users), k=int(k),
                           name="Faithfulness test", tag=run_id)
 
     # ---- caches ---------------------------------------------------------------------------------

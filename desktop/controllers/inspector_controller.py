@@ -6,11 +6,13 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pandas as pd
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.controllers.rules_controller import RuleBook
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import Task, TaskRunner, TaskSlot
 from engine.lists import inspector as einspect
 
 
@@ -23,46 +25,57 @@ def cold_start_available() -> bool:
 
 
 class InspectorController(QObject):
-    shown = Signal(object)            # engine.lists.inspector.CustomerView
-    failed = Signal(str)
-    cold_shown = Signal(object)       # DataFrame of the new customer's list
-    cold_failed = Signal(str)
+    """``customer.done``: an ``engine.lists.inspector.CustomerView``; ``cold.done``: the new customer's list
+    (DataFrame)."""
+
     export_progress = Signal(object)  # Progress
     export_running = Signal(bool)
     export_finished = Signal(str)     # one-line outcome ("Wrote 13,710 rows to …", "Export cancelled.")
     export_failed = Signal(str)
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+    def __init__(self, state: AppState, runner: TaskRunner, book: RuleBook, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
         self.runner = runner
-        self.book = RuleBook.of(state)
-        self._view_task: Task | None = None
-        self._cold_task: Task | None = None
+        self.book = book
+        self.customer = TaskSlot(runner, self)
+        self.cold = TaskSlot(runner, self)
         self._export_task: Task | None = None
 
     # ---- one customer -------------------------------------------------------------------------
     def show_customer(self, user, run_a: str | None, run_b: str | None, k: int) -> None:
         ds = self.state.dataset
         if ds is None:
-            self.failed.emit("Open a data file first (Data pane).")
+            self.customer.fail("Open a data file first (Data pane).")
             return
         a, b = self.state.run(run_a), self.state.run(run_b)
         split = self.state.split
-        task = self.runner.submit(einspect.customer_view, user, ds.interactions, ds.catalog,
-                                  split.test if split is not None else None,
-                                  a.model if a else None, b.model if b else None, int(k), self.book.active,
-                                  names=(a.name if a else "A", b.name if b else "B"), name="Inspect customer")
-        self._view_task = self._watch(task, "_view_task", self.shown, self.failed)
+        self.customer.start(einspect.customer_view, user, ds.interactions, ds.catalog,
+                            split.test if split is not None else None,
+                            a.model if a else None, b.model if b else None, int(k), self.book.active,
+                            names=(a.name if a else "A", b.name if b else "B"), name="Inspect customer")
 
     def cold_start(self, run_id: str | None, items: list, k: int) -> None:
         run = self.state.run(run_id)
         if run is None:
-            self.cold_failed.emit("Train a model first (Train pane).")
+            self.cold.fail("Train a model first (Train pane).")
             return
-        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        task = self.runner.submit(_cold_start, run.model, list(items), int(k), catalog, name="New customer")
-        self._cold_task = self._watch(task, "_cold_task", self.cold_shown, self.cold_failed)
+        self.cold.start(_cold_start, run.model, list(items), int(k), self._catalog(), name="New customer")
+
+    def _catalog(self):
+        return self.state.dataset.catalog if self.state.dataset is not None else None
+
+    def search_items(self, run_id: str | None, text: str, limit: int = 100):
+        """Items of run ``run_id``'s model whose id starts with ``text`` or whose title holds it:
+        a frame with item and title (empty without that run)."""
+        run = self.state.run(run_id)
+        if run is None:
+            return pd.DataFrame(columns=["item", "title"])
+        return einspect.search_items(self._catalog(), run.model.item_ids_, text, limit)
+
+    def item_fields(self, items: list):
+        """Catalog fields (item, title, …) of ``items``, in order."""
+        return einspect.item_fields(self._catalog(), items)
 
     # ---- export -------------------------------------------------------------------------------
     @property
@@ -92,22 +105,6 @@ class InspectorController(QObject):
             self._export_task.cancel()
 
     # ---- internals ----------------------------------------------------------------------------
-    def _watch(self, task: Task, slot: str, done, failed) -> Task:
-        old = getattr(self, slot)
-        if old is not None:
-            old.cancel()
-        task.done.connect(lambda res, t=task: self._if_current(t, slot, done, res))
-        task.failed.connect(lambda msg, t=task: self._if_current(t, slot, failed, msg))
-        task.cancelled.connect(lambda t=task: self._if_current(t, slot, None, None))
-        return task
-
-    def _if_current(self, task: Task, slot: str, signal, payload) -> None:
-        if getattr(self, slot) is not task:
-            return
-        setattr(self, slot, None)
-        if signal is not None:
-            signal.emit(payload)
-
     def _export_end(self, task: Task, signal, message: str) -> None:
         if task is not self._export_task:
             return

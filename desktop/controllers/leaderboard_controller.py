@@ -1,6 +1,6 @@
 """LeaderboardController: the Leaderboard's engine calls in workers, cached per run.
 
-Each analysis has its own task slot (a newer request of the same kind supersedes the older one):
+Each analysis has its own ``TaskSlot`` (a newer request of the same kind supersedes the older one):
 bootstrap intervals of a metric, the paired comparison of two runs, customer-group metrics,
 item-popularity groups, and the ROC curve of one run.
 """
@@ -11,8 +11,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.evaluate.summary import compare_runs, group_metrics, item_group_metrics, metric_ci, run_roc
 from engine.progress import check
+from engine.runs import RUN_KS
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
+
+#: The cut-offs every run is measured at (the pane offers them).
+KS = RUN_KS
 
 
 def intervals(runs, metric: str, *, progress=None, cancel=None) -> dict:
@@ -61,35 +65,59 @@ class LeaderboardController(QObject):
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self.state, self.runner = state, runner
-        self._tasks: dict[str, Task] = {}
+        self.slots = {name: TaskSlot(runner, self) for name in ("ci", "compare", "groups", "items", "roc")}
+        for name in ("ci", "groups", "items"):
+            self.slots[name].failed.connect(lambda message, _tag: self.failed.emit(message))
+        self.slots["compare"].failed.connect(lambda message, _tag: self.compare_failed.emit(message))
+        self.slots["roc"].failed.connect(lambda message, run_id: self.roc_failed.emit(run_id, message))
         self.ci_cache: dict[tuple[str, str], object] = {}
         self.item_cache: dict[tuple[str, int], object] = {}
         self.roc_cache: dict[str, tuple] = {}
         state.dataset_changed.connect(lambda _d: self._forget())
         state.split_changed.connect(lambda _s: (self.item_cache.clear(), self.roc_cache.clear()))
 
+    # ---- the runs themselves -----------------------------------------------------------------------
+    def rename(self, run_id: str, name: str) -> str:
+        """Rename a run; "" when done, else why not (empty, or another run has that name)."""
+        name = " ".join(str(name).split())
+        if not name:
+            return "A run needs a name."
+        if any(r.name == name and r.id != run_id for r in self.state.runs):
+            return f"Another run is already called “{name}”."
+        self.state.rename_run(run_id, name)
+        return ""
+
+    def annotate(self, run_id: str, note: str) -> None:
+        """Keep a note with the run (``info["note"]``; "" removes it); the project stores it."""
+        run = self.state.run(run_id)
+        if run is None or run.info.get("note", "") == note.strip():
+            return
+        if note.strip():
+            run.info["note"] = note.strip()
+        else:
+            run.info.pop("note", None)
+        self.state.touch_run(run)
+
+    def delete(self, run_id: str) -> None:
+        """Remove a run from the session (and from the open project)."""
+        self._forget_run(run_id)
+        self.state.remove_run(run_id)
+
+    def _forget_run(self, run_id: str) -> None:
+        self.ci_cache = {k: v for k, v in self.ci_cache.items() if k[0] != run_id}
+        self.item_cache = {k: v for k, v in self.item_cache.items() if k[0] != run_id}
+        self.roc_cache.pop(run_id, None)
+
     def _forget(self) -> None:
         self.ci_cache.clear()
         self.item_cache.clear()
         self.roc_cache.clear()
 
-    def _submit(self, slot: str, fn, *args, on_done, on_failed=None, name: str) -> None:
-        old = self._tasks.get(slot)
-        if old is not None:
-            old.cancel()
-        task = self.runner.submit(fn, *args, name=name)
-        self._tasks[slot] = task
-
-        def current(handler, *a, t=task):
-            if self._tasks.get(slot) is t:
-                del self._tasks[slot]
-                handler(*a)
-        task.done.connect(lambda result: current(on_done, result))
-        task.failed.connect(lambda msg: current(on_failed or self.failed.emit, msg))
-        task.cancelled.connect(lambda: current(lambda: None))
+    def _submit(self, slot: str, fn, *args, on_done, name: str, tag=None) -> None:
+        self.slots[slot].start(fn, *args, name=name, tag=tag, on_done=on_done)
 
     def running(self) -> bool:
-        return bool(self._tasks)
+        return any(slot.busy for slot in self.slots.values())
 
     @Slot(str)
     def request_intervals(self, metric: str) -> None:
@@ -112,7 +140,7 @@ class LeaderboardController(QObject):
         if a is None or b is None:
             return
         self._submit("compare", comparison, a, b, metric, name="Paired comparison",
-                     on_done=lambda res: self.compared.emit(*res), on_failed=self.compare_failed.emit)
+                     on_done=lambda res: self.compared.emit(*res))
 
     @Slot(str)
     def request_groups(self, metric: str) -> None:
@@ -147,5 +175,4 @@ class LeaderboardController(QObject):
         def done(result) -> None:
             self.roc_cache[run_id] = result
             self.roc_ready.emit(run_id, result)
-        self._submit("roc", roc, run, split, on_done=done, on_failed=lambda msg: self.roc_failed.emit(run_id, msg),
-                     name="ROC curve")
+        self._submit("roc", roc, run, split, on_done=done, name="ROC curve", tag=run_id)

@@ -9,13 +9,19 @@ as ``engine.store.Project`` does), else they live for the session.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
+from engine.lists import inspector as einspect
+from engine.errors import EngineError
 from engine.progress import scaled
 from engine.rerank import evaluate_rules, sweep_long_tail
+from engine.rerank.rules import OPS, SCHEMA, parse_rules
+
+__all__ = ["DEFAULT_NAME", "OPS", "SCHEMA", "RuleBook", "RuleCheck", "RulesController"]
 
 log = logging.getLogger("recscope.desktop")
 
@@ -26,7 +32,7 @@ DEFAULT_SPEC = {"rules": [{"type": "long_tail", "weight": 0.5}]}
 class RuleBook(QObject):
     """The session's rule sets (name -> spec dict) and the active one the Inspector applies.
 
-    One per AppState: ``RuleBook.of(state)``. ``changed`` fires when the saved sets or the active
+    The main window keeps one and hands it to the Rules and Inspector controllers. ``changed`` fires when the saved sets or the active
     rule set change; ``active`` is a validated spec dict or None.
     """
 
@@ -34,18 +40,12 @@ class RuleBook(QObject):
 
     def __init__(self, state: AppState):
         super().__init__(state)
-        self.setObjectName("ruleBook")
         self.state = state
         self.sets: dict[str, dict] = {DEFAULT_NAME: DEFAULT_SPEC}
         self.active_name: str | None = None
         self.active: dict | None = None
         state.project_changed.connect(self._load_project)
         self._load_project(state.project)
-
-    @staticmethod
-    def of(state: AppState) -> "RuleBook":
-        book = state.findChild(RuleBook, "ruleBook")
-        return book if book is not None else RuleBook(state)
 
     @property
     def persistent(self) -> bool:
@@ -56,12 +56,17 @@ class RuleBook(QObject):
             self.active_name, self.active = name, spec
             self.changed.emit()
 
-    def save(self, name: str, spec: dict) -> None:
-        """Keep ``spec`` under ``name`` (and in the project when it can store rules)."""
+    def save(self, name: str, spec: dict) -> str:
+        """Keep ``spec`` under ``name`` (and in the project when it can store rules); "" when stored,
+        else why the project could not store it (the session keeps it)."""
         self.sets[name] = spec
         if self.persistent:
-            self.state.project.save_rules(name, spec)
+            try:
+                self.state.project.save_rules(name, spec)
+            except EngineError as e:
+                return str(e)
         self.changed.emit()
+        return ""
 
     def delete(self, name: str) -> None:
         self.sets.pop(name, None)
@@ -94,50 +99,71 @@ def evaluate_rule_set(model, split, catalog, rules, k: int, weights, *, progress
     return ev, sweep
 
 
+@dataclass
+class RuleCheck:
+    """The outcome of checking an edited rule set: ``spec`` (the parsed rule set as a dict) when it is
+    valid, else ``error`` (one line naming the rule and field); ``warnings`` of a valid set;
+    ``bound``: checked against a model's items and the catalog's columns."""
+
+    spec: dict | None = None
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    bound: bool = False
+
+    @property
+    def n_rules(self) -> int:
+        return len(self.spec["rules"]) if self.spec is not None else 0
+
+
 class RulesController(QObject):
-    """Evaluates a rule set on a run's test split; one evaluation at a time."""
+    """Checks rule sets and evaluates them on a run's test split; ``slot.done`` carries
+    (``RulesEvaluation``, sweep points) with the K as its tag."""
 
-    progress = Signal(object)
-    evaluated = Signal(object)      # (RulesEvaluation, sweep points, k)
-    failed = Signal(str)
-    running_changed = Signal(bool)
-
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
+    def __init__(self, state: AppState, runner: TaskRunner, book: RuleBook, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
-        self.runner = runner
-        self.book = RuleBook.of(state)
-        self._task: Task | None = None
+        self.book = book
+        self.slot = TaskSlot(runner, self)
 
     @property
     def running(self) -> bool:
-        return self._task is not None
+        return self.slot.busy
+
+    def columns(self) -> list[str]:
+        """Catalog columns and roles a rule can name (roles first); [] without a catalog."""
+        ds = self.state.dataset
+        return einspect.rule_columns(ds.catalog) if ds is not None else []
+
+    def default_condition(self) -> dict:
+        """A valid condition ({"column", "op", "value"}) for a new "… where" rule; {} without a catalog."""
+        ds = self.state.dataset
+        return einspect.default_condition(ds.catalog) if ds is not None and ds.catalog is not None else {}
+
+    def check(self, spec, run_id: str | None) -> RuleCheck:
+        """Check ``spec`` (a rule-set dict, or JSON text that is not one) with the engine: against
+        run ``run_id``'s items and the catalog when that run exists, else on its own."""
+        try:
+            if not isinstance(spec, dict):
+                parse_rules(spec or "null")       # names what is wrong with the text
+                raise EngineError('the JSON must be {"rules": [ {"type": …}, … ]}')
+            run = self.state.run(run_id)
+            if run is None:
+                return RuleCheck(parse_rules(spec).to_dict())
+            catalog = self.state.dataset.catalog if self.state.dataset is not None else None
+            rules, warnings = einspect.validate_rules(spec, run.model, catalog)
+        except EngineError as e:
+            return RuleCheck(error=str(e))
+        return RuleCheck(rules.to_dict(), warnings=list(warnings), bound=True)
 
     def evaluate(self, run_id: str, spec: dict, k: int, weights: list[float]) -> None:
         run = self.state.run(run_id)
         if run is None or self.state.split is None:
-            self.failed.emit("Train a model first (Train pane): the rules are measured on its test split.")
+            self.slot.fail("Train a model first (Train pane): the rules are measured on its test split.")
             return
-        if self._task is not None:
-            self._task.cancel()
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        task = self.runner.submit(evaluate_rule_set, run.model, self.state.split, catalog, spec, int(k),
-                                  list(weights), name=f"Evaluate rules on {run.name}")
-        self._task = task
-        self.running_changed.emit(True)
-        task.progress.connect(self.progress)
-        task.done.connect(lambda res, t=task, kk=int(k): self._finish(t, self.evaluated, (*res, kk)))
-        task.failed.connect(lambda msg, t=task: self._finish(t, self.failed, msg))
-        task.cancelled.connect(lambda t=task: self._finish(t, self.failed, "Evaluation cancelled."))
+        self.slot.start(evaluate_rule_set, run.model, self.state.split, catalog, spec, int(k), list(weights),
+                        name=f"Evaluate rules on {run.name}", tag=int(k))
 
     @Slot()
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def _finish(self, task: Task, signal, payload) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self.running_changed.emit(False)
-        signal.emit(payload)
+        self.slot.cancel()

@@ -3,10 +3,10 @@ in a worker (``engine.simulate.basket_log``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Slot
 
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
 from engine.models.capabilities import supports
 from engine.progress import scaled
 from engine.simulate.basket_log import basket_log, simulate
@@ -20,21 +20,17 @@ def run_simulation(interactions, catalog, arms: str, n_arms: int, policies: list
 
 
 class SimulateController(QObject):
-    progress = Signal(object)
-    finished = Signal(object)       # (BanditLog, [ReplayResult], {policy spec: label})
-    failed = Signal(str)
-    cancelled = Signal()
-    running_changed = Signal(bool)
+    """``slot.done`` carries (BanditLog, [ReplayResult]) with the {run id: name} of the model policies
+    as its tag."""
 
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
-        self.runner = runner
-        self._task: Task | None = None
+        self.slot = TaskSlot(runner, self)
 
     @property
     def running(self) -> bool:
-        return self._task is not None
+        return self.slot.busy
 
     def has_user_vectors(self, run_id: str) -> bool:
         """Whether that run's model gives the user vectors LinUCB needs."""
@@ -46,37 +42,18 @@ class SimulateController(QObject):
         model_runs: run id -> display name for the model-based policies."""
         ds = self.state.dataset
         if ds is None:
-            self.failed.emit("Open a data file first (Data pane).")
+            self.slot.fail("Open a data file first (Data pane).")
             return
         models = {}
         for run_id in model_runs:
             run = self.state.run(run_id)
             if run is None:
-                self.failed.emit("The chosen model is gone; pick another one.")
+                self.slot.fail("The chosen model is gone; pick another one.")
                 return
             models[run_id] = run.model
-        if self._task is not None:
-            self._task.cancel()
-        task = self.runner.submit(run_simulation, ds.interactions, ds.catalog, arms, int(n_arms), list(policies),
-                                  models, int(seed), name="Simulate exploration")
-        self._task = task
-        self.running_changed.emit(True)
-        task.progress.connect(self.progress)
-        task.done.connect(lambda res, t=task: self._end(t, self.finished, (*res, dict(model_runs))))
-        task.failed.connect(lambda msg, t=task: self._end(t, self.failed, msg))
-        task.cancelled.connect(lambda t=task: self._end(t, self.cancelled, None))
+        self.slot.start(run_simulation, ds.interactions, ds.catalog, arms, int(n_arms), list(policies), models,
+                        int(seed), name="Simulate exploration", tag=dict(model_runs))
 
     @Slot()
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    def _end(self, task: Task, signal, payload) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self.running_changed.emit(False)
-        if payload is None:
-            signal.emit()
-        else:
-            signal.emit(payload)
+        self.slot.cancel()

@@ -20,12 +20,12 @@ from engine.data.splits import split as split_interactions
 from engine.evaluate.summary import split_key
 from engine.progress import CancelToken
 from engine.runs import train_run
-from engine.diagnostics.weights import inspect_model
+from engine.diagnostics.weights import gradient_reading, inspect_model
 from engine.errors import EngineError
-from engine.runs.param_space import model_info
+from engine.runs.param_space import model_info, param_specs, trainable_models
 from engine.runs.tuned import tune_run
 from desktop.state import AppState
-from desktop.tasks import Task, TaskRunner
+from desktop.tasks import TaskRunner, TaskSlot
 
 log = logging.getLogger("recscope.desktop")
 
@@ -76,68 +76,35 @@ def _keep_on_cancel(fn, own: CancelToken):
     return body
 
 
-class _Worker(QObject):
-    """One task at a time, with busy/progress/error/message signals (the house pattern)."""
+class SplitController(QObject):
+    """Splits the loaded dataset; ``AppState.set_split`` on success."""
 
-    progress = Signal(object)     # Progress
-    error_changed = Signal(str)   # one-line message, "" when cleared
     message = Signal(str)         # status-bar text
-    busy_changed = Signal(bool)
 
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
         super().__init__(parent)
-        self.state, self.runner = state, runner
-        self._task: Task | None = None
+        self.state = state
+        self.slot = TaskSlot(runner, self, announce=True)
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
-
-    def _start(self, fn, args: tuple, name: str, on_done, **kwargs) -> Task:
-        if self._task is not None:
-            self._task.cancel()
-        self.error_changed.emit("")
-        task = self.runner.submit(fn, *args, name=name, **kwargs)
-        self._task = task
-        self.busy_changed.emit(True)
-        self.message.emit(name + "…")
-        task.progress.connect(self.progress)
-        task.done.connect(lambda result, t=task: self._if_current(t, on_done, result))
-        task.failed.connect(lambda msg, t=task: self._if_current(t, self._failed, msg))
-        task.cancelled.connect(lambda t=task: self._if_current(t, self._cancelled))
-        return task
-
-    def _if_current(self, task: Task, handler, *args) -> None:
-        if task is not self._task:
-            return
-        self._task = None
-        self.busy_changed.emit(False)
-        handler(*args)
-
-    def _failed(self, message: str) -> None:
-        log.info("%s failed: %s", type(self).__name__, message)
-        self.error_changed.emit(message)
-        self.message.emit("Failed: " + message)
-
-    def _cancelled(self) -> None:
-        self.message.emit("Cancelled.")
-
-    @Slot()
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-
-class SplitController(_Worker):
-    """Splits the loaded dataset; ``AppState.set_split`` on success."""
+        return self.slot.busy
 
     @Slot(str, float, float, int)
     def apply(self, method: str, test_frac: float, valid_frac: float, seed: int) -> None:
         if self.state.dataset is None:
-            self.error_changed.emit("Load a data file first.")
+            self.slot.fail("Load a data file first.")
             return
-        self._start(make_split, (self.state.dataset, method, test_frac, valid_frac, seed),
-                    f"Splitting ({method})", self._done)
+        self.slot.start(make_split, self.state.dataset, method, test_frac, valid_frac, seed,
+                        name=f"Splitting ({method})", on_done=self._done)
+
+    def set_relevant(self, types: list[str]) -> str:
+        """Make ``types`` the dataset's relevant event types; "" when done, else why not (one line)."""
+        try:
+            self.state.dataset.set_relevant_events(types)
+        except EngineError as e:
+            return str(e)
+        return ""
 
     def _done(self, parts) -> None:
         self.state.set_split(parts)
@@ -146,19 +113,43 @@ class SplitController(_Worker):
                           f"{parts.test.n_events:,} test interactions.")
 
 
-class TrainController(_Worker):
+class TrainController(QObject):
     """Trains or tunes a model on AppState's split; each finished run goes to ``AppState.add_run``."""
 
     metrics = Signal(list)            # [Progress] carrying per-epoch / per-trial numbers, in order
     run_finished = Signal(object)     # Run
     devices_found = Signal(list)      # [describe_devices() dict + "auto"]
+    message = Signal(str)             # status-bar text
 
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
-        super().__init__(state, runner, parent)
+        super().__init__(parent)
+        self.state = state
+        self.slot = TaskSlot(runner, self, announce=True)
+        self.slot.running_changed.connect(lambda running: None if running else self._forget_token())
         self._own: CancelToken | None = None
         self.devices: list[dict] | None = None
         task = runner.submit(devices, name="Detecting devices")
         task.done.connect(self._devices_done)
+
+    @property
+    def busy(self) -> bool:
+        return self.slot.busy
+
+    # ---- what can be trained ----------------------------------------------------------------------
+    @staticmethod
+    def models() -> list[str]:
+        """Registry names of the models the app can train."""
+        return trainable_models()
+
+    @staticmethod
+    def info(model: str):
+        """The model's ``ModelInfo`` (description, torch, tunable, needs_catalog, fast_params)."""
+        return model_info(model)
+
+    @staticmethod
+    def specs(model: str) -> list:
+        """The model's ``ParamSpec``s, in form order."""
+        return param_specs(model)
 
     def _devices_done(self, found: list) -> None:
         self.devices = found
@@ -176,10 +167,10 @@ class TrainController(_Worker):
 
     def _check(self, model: str) -> bool:
         if self.state.split is None:
-            self.error_changed.emit("Apply a split in the Data pane first (Train tests on its held-out part).")
+            self.slot.fail("Apply a split in the Data pane first (Train tests on its held-out part).")
             return False
         if model_info(model).needs_catalog and (self.state.dataset is None or self.state.dataset.catalog is None):
-            self.error_changed.emit(f"{model_title(model)} needs an item catalog with titles or "
+            self.slot.fail(f"{model_title(model)} needs an item catalog with titles or "
                                     "descriptions: map a Title or Description column in the Data pane.")
             return False
         return True
@@ -187,9 +178,10 @@ class TrainController(_Worker):
     def _launch(self, fn, args: tuple, title: str, **kwargs) -> None:
         """Start ``fn(*args, **kwargs)``; kwargs are bound first (``name`` there is the run's name,
         not the task's)."""
-        self._own = CancelToken()
-        task = self._start(_keep_on_cancel(partial(fn, **kwargs), self._own), args, title, self._done)
-        task.metrics.connect(self.metrics)
+        own = CancelToken()
+        task = self.slot.start(_keep_on_cancel(partial(fn, **kwargs), own), *args, name=title, on_done=self._done)
+        self._own = own
+        task.metrics.connect(lambda reports, t=task: t is self.slot.task and self.metrics.emit(reports))
 
     @Slot(str, dict)
     def train(self, model: str, params: dict) -> None:
@@ -217,8 +209,10 @@ class TrainController(_Worker):
         if self._own is not None:
             self._own.cancel()
 
-    def _done(self, run) -> None:
+    def _forget_token(self) -> None:
         self._own = None
+
+    def _done(self, run) -> None:
         if self.state.split is not None:
             run.info["split_key"] = split_key(self.state.split)
         self.state.add_run(run)
@@ -227,22 +221,16 @@ class TrainController(_Worker):
         stopped = " (stopped early: best model kept)" if run.info.get("cancelled") else ""
         self.message.emit(f"{run.name} finished{stopped}: NDCG@10 {run.metrics.get('ndcg@10', float('nan')):.4f}")
 
-    def _failed(self, message: str) -> None:
-        self._own = None
-        super()._failed(message)
-
-    def _cancelled(self) -> None:
-        self._own = None
-        super()._cancelled()
-
-
-class DiagnosticsController(_Worker):
+class DiagnosticsController(QObject):
     """Inspects runs (weights and one batch's gradients) in a worker; results cached per run id."""
 
     inspected = Signal(str, object)   # run id, engine Inspection
+    message = Signal(str)             # status-bar text
 
     def __init__(self, state: AppState, runner: TaskRunner, parent: QObject | None = None):
-        super().__init__(state, runner, parent)
+        super().__init__(parent)
+        self.state = state
+        self.slot = TaskSlot(runner, self, announce=True)
         self.cache: dict[str, object] = {}
         state.dataset_changed.connect(lambda _d: self.cache.clear())
 
@@ -255,10 +243,15 @@ class DiagnosticsController(_Worker):
             self.inspected.emit(run_id, self.cache[run_id])
             return
         if self.state.split is None:
-            self.error_changed.emit("Apply a split in the Data pane first.")
+            self.slot.fail("Apply a split in the Data pane first.")
             return
-        self._start(inspect_model, (run.model, self.state.split.train), f"Inspecting {run.name}",
-                    lambda result, rid=run_id: self._done(rid, result))
+        self.slot.start(inspect_model, run.model, self.state.split.train, name=f"Inspecting {run.name}",
+                        on_done=lambda result, rid=run_id: self._done(rid, result))
+
+    @staticmethod
+    def reading(result) -> tuple[str, str]:
+        """(status, plain sentence) about an inspection's gradients (``gradient_reading``)."""
+        return gradient_reading(result)
 
     def _done(self, run_id: str, result) -> None:
         self.cache[run_id] = result

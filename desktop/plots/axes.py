@@ -90,9 +90,15 @@ class SlantedAxis(pg.AxisItem):
         widest = max((metrics.horizontalAdvance(s) for s in self.labels), default=0)
         rad = math.radians(self.angle)
         label = self.label.boundingRect().height() if self.label.isVisible() else 0
+        self.prepareGeometryChange()
+        self.overhang = widest * math.cos(rad) + metrics.height()     # the first labels reach left of the axis
         self.setHeight(int(widest * math.sin(rad) + metrics.height() * math.cos(rad) + 10 + label))
         self.picture = None
         self.update()
+
+    def boundingRect(self):
+        """The axis and the slanted labels that reach left of it (drawn, and cached, whole)."""
+        return super().boundingRect().adjusted(-getattr(self, "overhang", 0.0), 0, 0, 0)
 
     def _step(self) -> int:
         view = self.linkedView()

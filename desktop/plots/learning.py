@@ -20,21 +20,33 @@ class LearningCurvePlot(LabelledPlot):
         self.legend = None
         self._series: dict[str, tuple[pg.PlotDataItem, list, list]] = {}
         self._marker: pg.InfiniteLine | None = None
-        self._x_fixed = False
+        self._budget: float | None = None
+        self._x_end = 0.0
 
-    def set_x_extent(self, last: float) -> None:
-        """Fix the x axis to 1 .. ``last`` (the epoch budget) until ``clear_data``: live points
-        then redraw the curve but not the x axis (each axis redraw costs the GUI ~5 ms)."""
-        self._x_fixed = True
-        item = self.getPlotItem()
-        item.enableAutoRange(x=False)
-        item.setXRange(1, max(float(last), 2.0), padding=0.02)
+    def set_x_budget(self, budget: float) -> None:
+        """Live epochs of a run with an epoch budget: the x axis fits the epochs drawn, growing in
+        steps (to twice the last epoch, at most ``budget``) until ``clear_data``, so live points
+        redraw the curve but rarely the axis (each axis redraw costs the GUI ~5 ms)."""
+        self._budget = float(budget)
+        self.getPlotItem().enableAutoRange(x=False)
+        self._grow_x(1.0)
+
+    def x_range(self) -> tuple[float, float]:
+        """The x axis's visible range."""
+        low, high = self.getPlotItem().getViewBox().viewRange()[0]
+        return float(low), float(high)
+
+    def _grow_x(self, x: float) -> None:
+        if x <= self._x_end:
+            return
+        self._x_end = min(self._budget, max(5.0, 2.0 * x))
+        self.getPlotItem().setXRange(1, max(self._x_end, 2.0), padding=0.02)
 
     def clear_data(self) -> None:
         super().clear_data()
         self._series = {}
         self._marker = None
-        self._x_fixed = False
+        self._budget, self._x_end = None, 0.0
         if self.legend is not None:
             self.legend.clear()
             self.legend.hide()
@@ -75,7 +87,8 @@ class LearningCurvePlot(LabelledPlot):
         px.append(float(x))
         py.append(float(y))
         item.setData(px, py)
-        if self._x_fixed:
+        if self._budget is not None:
+            self._grow_x(float(x))
             self.getPlotItem().enableAutoRange(y=True)
         else:
             self.getPlotItem().enableAutoRange()

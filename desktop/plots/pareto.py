@@ -10,10 +10,10 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
 
 from desktop.plots.axes import tick_font
 from desktop.plots.curves import LabelledPlot
+from desktop.plots.labels import LabelPlacer
 
 MB = 1e6
 #: Tick values of the size axis (MB): 1-2-5 steps, else 1-9 steps when a range is narrow.
@@ -21,9 +21,8 @@ SIZE_TICKS = ([m * 10.0 ** e for e in range(-4, 6) for m in (1, 2, 5)],
               [m * 10.0 ** e for e in range(-4, 6) for m in range(1, 10)])
 FRONT = "#111827"
 PLAIN = "#9ca3af"
-#: Label positions tried in turn: the label box's (left, top) offset from its point in pixels, given
-#: the label's width w and height h: right, above, below, left of the point.
-PLACES = (lambda w, h: (11, -h / 2), lambda w, h: (2, -h - 7), lambda w, h: (2, 7), lambda w, h: (-w - 11, -h / 2))
+#: Marker fill opacity: versions that land on the same spot stay visible through each other.
+FILL_ALPHA = 190
 
 
 def size_text(n_bytes: float) -> str:
@@ -34,10 +33,6 @@ def size_text(n_bytes: float) -> str:
             v = n / scale
             return f"{v:.1f} {unit}" if v < 100 else f"{v:.0f} {unit}"
     return f"{n:.0f} B"
-
-
-def _overlaps(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class ParetoPlot(LabelledPlot):
@@ -61,9 +56,7 @@ class ParetoPlot(LabelledPlot):
         self.points: list[dict] = []
         self.scatter: pg.ScatterPlotItem | None = None
         self.front: pg.PlotDataItem | None = None
-        self.labels: list[tuple[pg.TextItem, float, float, bool]] = []   # item, x, y, on the front
-        self._range = (0.0, 1.0, 0.0, 1.0)
-        item.vb.sigResized.connect(self.place_labels)
+        self.labels = LabelPlacer(self)
 
     def has_data(self) -> bool:
         return bool(self.points)
@@ -73,7 +66,7 @@ class ParetoPlot(LabelledPlot):
         "value", "pareto"); latencies (n,): ms per 1,000 users of each point."""
         self.clear_data()
         self.scatter = self.front = None
-        self.labels = []
+        self.labels.set([], (0, 1), (0, 1))
         item = self.getPlotItem()
         item.setLabel("left", metric_label)
         self.points = [dict(p, latency=float(lat), row=i) for i, (p, lat) in enumerate(zip(points, latencies))
@@ -98,6 +91,7 @@ class ParetoPlot(LabelledPlot):
         for x, y, p in zip(xs, ys, self.points):
             original = p["method"] == "original"
             colour = self.colormap.map((p["latency"] - lo) / (hi - lo), mode="qcolor")
+            colour.setAlpha(FILL_ALPHA)
             tip = (f"{p['method']}\n{size_text(p['size_bytes'])} on disk · {metric_label} {p['value']:.4f}\n"
                    f"{p['latency']:.0f} ms per 1,000 customers"
                    + ("\nbest trade-off: nothing is both smaller and more accurate" if p["pareto"] else ""))
@@ -107,56 +101,22 @@ class ParetoPlot(LabelledPlot):
         self.scatter = self._add(pg.ScatterPlotItem(spots=spots, hoverable=True, tip=lambda x, y, data: data[1],
                                                     hoverPen=pg.mkPen("#dc2626", width=2)))
         self.scatter.sigClicked.connect(self._clicked)
-        for x, y, p in zip(xs, ys, self.points):
-            strong = p["pareto"] or p["method"] == "original"
-            text = pg.TextItem(p["method"], color=FRONT if strong else "#4b5563")
-            text.setPos(x, y)
-            self._add(text)
-            self.labels.append((text, x, y, strong))
         lo_x, hi_x = min(xs), max(xs)
         span_x = max(hi_x - lo_x, 0.3)
         lo_y, hi_y = min(ys), max(ys)
         span_y = (hi_y - lo_y) or abs(hi_y) or 1.0
-        self._range = (lo_x - 0.08 * span_x, hi_x + 0.3 * span_x, lo_y - 0.12 * span_y, hi_y + 0.12 * span_y)
-        item.setXRange(*self._range[:2], padding=0)
-        item.setYRange(*self._range[2:], padding=0)
+        x_range = (lo_x - 0.08 * span_x, hi_x + 0.3 * span_x)
+        y_range = (lo_y - 0.12 * span_y, hi_y + 0.12 * span_y)
+        item.setXRange(*x_range, padding=0)
+        item.setYRange(*y_range, padding=0)
         for values in SIZE_TICKS:
-            ticks = [(math.log10(v), f"{v:g}") for v in values if self._range[0] <= math.log10(v) <= self._range[1]]
+            ticks = [(math.log10(v), f"{v:g}") for v in values if x_range[0] <= math.log10(v) <= x_range[1]]
             if len(ticks) >= 3:
                 break
         item.getAxis("bottom").setTicks([ticks, []])
-        self.place_labels()
-
-    def place_labels(self) -> None:
-        """Put each label beside its point where it covers no other label or point (front first)."""
-        if not self.labels:
-            return
-        x0, x1, y0, y1 = self._range
-        view = self.getPlotItem().vb.size()
-        width, height = (view.width(), view.height()) if view.width() > 100 else (600.0, 320.0)
-
-        def pixel(x, y):
-            return (x - x0) / (x1 - x0) * width, (y1 - y) / (y1 - y0) * height
-
-        metrics = QFontMetrics(self.labels[0][0].textItem.font())
-        dots = [pixel(x, y) for _, x, y, _ in self.labels]
-        taken = [(px - 7, py - 7, px + 7, py + 7) for px, py in dots]
-        for j in sorted(range(len(self.labels)), key=lambda j: not self.labels[j][3]):
-            text, _, _, _ = self.labels[j]
-            px, py = dots[j]
-            w, h = metrics.horizontalAdvance(text.toPlainText()) + 6, metrics.height() + 2
-            boxes = []
-            for offset in PLACES:
-                dx, dy = offset(w, h)
-                box = (px + dx, py + dy, px + dx + w, py + dy + h)
-                inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
-                boxes.append((dx, dy, box))
-                if inside and not any(_overlaps(box, t) for k, t in enumerate(taken) if k != j):
-                    break
-            else:
-                dx, dy, box = boxes[0]
-            text.setAnchor((-dx / w, -dy / h))  # the anchor point of the text box sits on the data point
-            taken.append(box)
+        strong = [p["pareto"] or p["method"] == "original" for p in self.points]
+        self.labels.set([(p["method"], x, y, FRONT if s else "#4b5563", s)
+                         for p, x, y, s in zip(self.points, xs, ys, strong)], x_range, y_range)
 
     def _clicked(self, _item, spots, _event=None) -> None:
         if len(spots):

@@ -1,4 +1,4 @@
-"""FrameModel: a read-only QAbstractTableModel over a (small) pandas DataFrame preview."""
+"""FrameModel: a read-only, sortable QAbstractTableModel over a (small) pandas DataFrame preview."""
 
 from __future__ import annotations
 
@@ -32,8 +32,18 @@ def format_cell(value) -> str:
     return str(value)
 
 
+def _sort_keys(column: pd.Series, numeric: bool) -> list:
+    """Sort keys of one column: numbers by value (missing last), everything else by its text."""
+    if numeric:
+        values = pd.to_numeric(column, errors="coerce").astype("float64").tolist()
+        return [(math.isnan(v), v if not math.isnan(v) else 0.0) for v in values]
+    return [(text == "", text.casefold()) for text in (format_cell(v) for v in column.tolist())]
+
+
 class FrameModel(QAbstractTableModel):
     """Rows and columns of ``frame`` as text; numbers right-aligned; header = column names.
+    A header click sorts (numbers by value, text alphabetically; column -1: the frame's order);
+    ``source_row(row)`` is the frame row a shown row comes from. A new frame keeps the sort.
 
     row_labels: optional (n_rows,) labels of the vertical header (e.g. the rows' line numbers in
     the file); default 1..n.
@@ -45,19 +55,45 @@ class FrameModel(QAbstractTableModel):
         self._cells: list[list[str]] = []   # column-major text, built once per frame
         self._numeric: list[bool] = []
         self._row_labels: list[str] = []
+        self._keys: list[list] = []
+        self._order: list[int] = []          # shown row -> frame row
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self.header_tips: dict[str, str] = {}    # column heading -> its tooltip
         self.set_frame(frame if frame is not None else pd.DataFrame(), row_labels)
 
-    def set_frame(self, frame: pd.DataFrame, row_labels=None) -> None:
+    def set_frame(self, frame: pd.DataFrame, row_labels=None, formats: dict | None = None) -> None:
+        """Show ``frame``; ``formats``: column -> format string (e.g. "{:.1%}") for its numbers (they
+        still sort by value)."""
         self.beginResetModel()
         labels = range(1, len(frame) + 1) if row_labels is None else list(row_labels)[:len(frame)]
         self._row_labels = [str(v) for v in labels]
         self._columns = [str(c) for c in frame.columns]
-        self._cells = [[format_cell(v) for v in frame.iloc[:, j].tolist()]
+        formats = formats or {}
+        self._cells = [[format_cell(v) if str(frame.columns[j]) not in formats or not isinstance(v, (int, float))
+                        else formats[str(frame.columns[j])].format(v) for v in frame.iloc[:, j].tolist()]
                        for j in range(frame.shape[1])]
         self._numeric = [pd.api.types.is_numeric_dtype(frame.dtypes.iloc[j])
                          for j in range(frame.shape[1])]
+        self._keys = [_sort_keys(frame.iloc[:, j], self._numeric[j]) for j in range(frame.shape[1])]
         self._rows = len(frame)
+        self._order = self._sorted(*self._sort)
         self.endResetModel()
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> list[int]:
+        rows = list(range(self._rows))
+        if 0 <= column < len(self._keys):
+            rows.sort(key=self._keys[column].__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        return rows
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._order = self._sorted(column, order)
+        self.layoutChanged.emit()
+
+    def source_row(self, row: int) -> int:
+        """The frame row shown at ``row`` (``row`` itself when out of range)."""
+        return self._order[row] if 0 <= row < len(self._order) else row
 
     @property
     def columns(self) -> list[str]:
@@ -73,7 +109,7 @@ class FrameModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells[index.column()][index.row()]
+            return self._cells[index.column()][self._order[index.row()]]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self._numeric[index.column()]:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -82,11 +118,14 @@ class FrameModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
+                and section < len(self._columns):
+            return self.header_tips.get(self._columns[section])
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._columns[section] if section < len(self._columns) else None
-        return self._row_labels[section] if section < len(self._row_labels) else None
+        return self._row_labels[self._order[section]] if section < len(self._row_labels) else None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

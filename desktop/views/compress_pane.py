@@ -12,18 +12,17 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Slot
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QScrollArea,
                                QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
-from engine.runs import RUN_KS
-from desktop.controllers.compress_controller import SWEEP_KEY, CompressController
+from desktop import glossary
+from desktop.controllers.compress_controller import KS, SWEEP_KEY, CompressController
 from desktop.plots.pareto import ParetoPlot, size_text
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.inspector_pane import ProgressStrip
+from desktop.widgets.progress import ProgressStrip
 
 #: (kind, check-box text, settings field caption or None, tooltip), in display order.
 KINDS = (
@@ -116,7 +115,9 @@ class SweepTableModel(QAbstractTableModel):
                     "Peak memory": "Extra memory while loading the model and scoring 1,000 customers",
                     "ms per 1k customers": "Time to score and rank 1,000 customers (median of repeats)",
                     "Method": f"How the model was compressed;{KEPT_MARK}: kept as a run (Keep as new run)"}
-            return tips.get(self.headers()[section], "Test-split metric, then its change against the original")
+            title = self.headers()[section]
+            return tips.get(title) or (glossary.tip(title.split("@")[0]) + "<br>" if glossary.tip(title.split("@")[0])
+                                       else "") + "Test-split metric, then its change against the original"
         return None
 
     def _values(self, row: int) -> tuple:
@@ -136,6 +137,11 @@ class SweepTableModel(QAbstractTableModel):
         method, params, size, ratio, memory, latency, metrics, changes = self._values(row)
         n_fixed = len(FIXED)
         key = f"{METRICS[col - n_fixed][0]}@{self.k}" if n_fixed <= col < n_fixed + len(METRICS) else None
+        if role == Qt.ItemDataRole.UserRole:           # what a heading click sorts by
+            if key is not None:
+                value = metrics.get(key)
+                return -math.inf if value is None or not math.isfinite(value) else float(value)
+            return (row, method, params, size, ratio, memory, latency)[col] if col else row
         if role == Qt.ItemDataRole.DisplayRole:
             if key is not None:
                 value = metrics.get(key)
@@ -212,21 +218,22 @@ class MethodRow:
 
 
 class CompressPane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: CompressController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = c = CompressController(state, runner, self)
+        self.controller = c = controller
         self.kinds: list[str] = []
         self.sweep: dict | None = None
         self._shown: str | None = None     # id of the run whose sweep the table shows
+        self._sweeping: tuple = (None, 0)   # (run id, versions) of the sweep asked for last
         self._build()
         c.options_ready.connect(self._show_options)
-        c.progress.connect(self.strip.show_progress)
-        c.running_changed.connect(self._running)
+        c.slot.progress.connect(self.strip.show_progress)
+        c.slot.running_changed.connect(self._running)
         c.swept.connect(self._swept)
         c.kept.connect(lambda _run: self._show_sweep())
-        c.failed.connect(self._failed)
-        c.cancelled.connect(lambda: self._failed("Cancelled: nothing was changed."))
+        c.slot.failed.connect(lambda message, _tag: self._failed(message))
+        c.slot.cancelled.connect(lambda _tag: self._failed("Cancelled: nothing was changed."))
         c.message.connect(self._message)
         state.runs_changed.connect(self._fill_runs)
         state.selection_changed.connect(self._follow_selection)
@@ -334,7 +341,7 @@ class CompressPane(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Metrics at top K:"))
         self.k_combo = QComboBox()
-        for k in RUN_KS:
+        for k in KS:
             self.k_combo.addItem(f"top {k}", k)
         self.k_combo.setCurrentIndex(self.k_combo.findData(10))
         self.k_combo.currentIndexChanged.connect(lambda _i: self._show_sweep())
@@ -356,8 +363,13 @@ class CompressPane(QWidget):
         self.results_split = split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         self.table_model = SweepTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)        # sortable; row numbers below are the model's
+        self.proxy.setSourceModel(self.table_model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.table = QTableView()
-        self.table.setModel(self.table_model)
+        self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -496,16 +508,19 @@ class CompressPane(QWidget):
             return
         self.error_label.hide()
         self.strip.start(f"Measuring {run.name}…")
+        self._sweeping = (run.id, len(specs))
         self.controller.sweep(run.id, specs)
+        self._show_sweep()
 
     def selected_row(self) -> int | None:
+        """The selected version's row in the sweep (0 = the original), however the table is sorted."""
         rows = self.table.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        return self.proxy.mapToSource(rows[0]).row() if rows else None
 
     @Slot(int)
     def select_row(self, row: int) -> None:
         if 0 <= row < self.table_model.rowCount():
-            self.table.selectRow(row)
+            self.table.selectRow(self.proxy.mapFromSource(self.table_model.index(row, 0)).row())
 
     @Slot()
     def keep_selected(self) -> None:
@@ -534,6 +549,7 @@ class CompressPane(QWidget):
         run = self.current_run()
         self.sweep = None if run is None else run.info.get(SWEEP_KEY)
         k = self.k
+        sweeping = self.controller.running and run is not None and self._sweeping[0] == run.id
         if self.sweep is None:
             self._shown = None
             self.table_model.set_sweep([], [], k, {})
@@ -541,6 +557,9 @@ class CompressPane(QWidget):
             self.summary_label.setText("" if run is None else f"No sweep of {run.name} yet.")
             self.empty_note.setText(
                 "Train a model in the Train pane first; it can then be compressed here." if run is None else
+                f"Compressing {run.name} in {self._sweeping[1]} ways and measuring each version (size, memory, "
+                "scoring time, accuracy)… The table and the chart appear here when the sweep is done; the bar "
+                "on the left shows how far it is." if sweeping else
                 "Tick the methods on the left and Run sweep. Each compressed version is measured against the "
                 "original: size on disk, memory, scoring time and accuracy, in a table and a size-vs-accuracy "
                 "chart. Keep the version you like as a new run.")
@@ -560,7 +579,8 @@ class CompressPane(QWidget):
         self.plot.set_points(points, latencies, f"NDCG@{k}")
         self.plot.setTitle(f"{run.name}: size on disk vs NDCG@{k} · colour: ms to score 1,000 customers · "
                            "outlined and joined: best trade-offs", size="10pt")
-        self.summary_label.setText(self._summary(run, reports, points, k))
+        self.summary_label.setText(self._summary(run, reports, points, k) +
+                                   (" A new sweep is running; its results replace these." if sweeping else ""))
         self._update_buttons()
 
     @staticmethod
@@ -593,6 +613,8 @@ class CompressPane(QWidget):
     @Slot(bool)
     def _running(self, running: bool) -> None:
         self.strip.setVisible(running)
+        if not running:
+            self._show_sweep()
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter,
                                QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.data.load_filters import LoadFilters
 
-from desktop.controllers.data_controller import DataController
+from desktop.controllers.data_controller import DataController, LoadFilters
+from desktop.controllers.train_controller import SplitController
 from desktop.plots.curves import CurvePlot, HistogramPlot
 from desktop.qtmodels.frame_model import FrameModel
 from desktop.state import AppState
@@ -97,12 +97,13 @@ class DataPane(QWidget):
     apply_requested = Signal(dict)
     cancel_requested = Signal()
 
-    def __init__(self, state: AppState, controller: DataController, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: DataController, split: SplitController,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         self.controller = controller
         self._filling = False   # True while the form is filled from state (no preview requests)
-        self.runner = controller.runner
+        self.split_controller = split
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -111,8 +112,10 @@ class DataPane(QWidget):
         state.table_changed.connect(self._show_table)
         state.dataset_changed.connect(self._show_dataset)
         state.busy_changed.connect(self._set_busy)
-        controller.progress.connect(self._show_progress)
-        controller.error_changed.connect(self.show_error)
+        controller.slot.progress.connect(self._show_progress)
+        controller.slot.failed.connect(lambda message, _tag: self.show_error(message))
+        controller.slot.running_changed.connect(lambda running: self.show_error("") if running else None)
+        controller.previews.failed.connect(lambda message, _tag: self.show_error(message))
         controller.preview_ready.connect(self._show_preview)
         controller.catalog_changed.connect(self._show_catalog)
         self.open_requested.connect(controller.open)
@@ -266,7 +269,7 @@ class DataPane(QWidget):
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
         lay.addWidget(self.error_label)
-        self.split_box = SplitBox(self.state, self.runner)
+        self.split_box = SplitBox(self.state, self.split_controller)
         lay.addWidget(self.split_box)
         lay.addStretch(1)
 

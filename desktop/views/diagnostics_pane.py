@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QHBoxL
                                QLabel, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from desktop import glossary
 from desktop.controllers.train_controller import DiagnosticsController, model_title
 from desktop.plots.histogram import ValueHistogramPlot
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.train_pane import set_style_name, verdict_text
+from desktop.widgets.style import set_style_name
+from desktop.widgets.tables import NumberItem
+from desktop.widgets.verdict import verdict_text
 
 #: Diagnosis evidence key -> (label, format: "int" | "num" | "pct")
 EVIDENCE = (("epochs", "Validated epochs", "int"), ("best_epoch", "Best epoch", "int"),
@@ -29,6 +31,10 @@ EVIDENCE = (("epochs", "Validated epochs", "int"), ("best_epoch", "Best epoch", 
             ("recent_gain", "Gain over the last 3 epochs", "pct"),
             ("loss_at_best", "Training loss at the best epoch", "num"),
             ("loss_last", "Training loss at the last epoch", "num"))
+
+
+#: Where a layer row keeps its index into the inspection's weights (the table may be sorted).
+LAYER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _fmt(value, kind: str) -> str:
@@ -53,18 +59,18 @@ def _item(text: str, right: bool = False, tip: str = "") -> QTableWidgetItem:
 class DiagnosticsPane(QWidget):
     inspect_requested = Signal(str)
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: DiagnosticsController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = controller = DiagnosticsController(state, runner, self)
+        self.controller = controller
         self.inspection = None
         self._note = ""
         self._shown_run: str | None = None
         self._build()
         self.inspect_requested.connect(controller.inspect)
         controller.inspected.connect(self._show_inspection)
-        controller.error_changed.connect(self._show_error)
-        controller.busy_changed.connect(self._set_busy)
+        controller.slot.failed.connect(lambda message, _tag: self._show_error(message))
+        controller.slot.running_changed.connect(self._set_busy)
         state.runs_changed.connect(self._fill_runs)
         state.selection_changed.connect(self._follow_selection)
         self._fill_runs()
@@ -85,6 +91,14 @@ class DiagnosticsPane(QWidget):
         bar.addWidget(self.run_combo)
         bar.addWidget(self.run_info, 1)
         root.addLayout(bar)
+        self.headline = QLabel("Train a model in the Train pane to diagnose it.")
+        self.headline.setObjectName("fileLabel")
+        self.headline.setWordWrap(True)
+        self.todo_label = QLabel("")
+        self.todo_label.setWordWrap(True)
+        self.todo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.headline)
+        root.addWidget(self.todo_label)
         self.verdict_label = QLabel("Train a model in the Train pane to diagnose it.")
         self.verdict_label.setObjectName("verdictInfo")
         self.verdict_label.setWordWrap(True)
@@ -131,8 +145,9 @@ class DiagnosticsPane(QWidget):
         panel = QWidget()
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(6, 4, 0, 0)
-        title = QLabel("Parameters per layer (select a row)")
+        title = QLabel("For engineers: the parameters of each layer (select a row)")
         title.setObjectName("sectionTitle")
+        title.setToolTip(glossary.tip("gradient"))
         lay.addWidget(title)
         self.layers = QTableWidget(0, 6)
         self.layers.setHorizontalHeaderLabels(["Layer", "Shape", "Values", "Mean", "Std", "Gradient std"])
@@ -143,6 +158,7 @@ class DiagnosticsPane(QWidget):
         self.layers.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.layers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.layers.setAlternatingRowColors(True)
+        self.layers.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.layers.itemSelectionChanged.connect(self._layer_changed)
         lay.addWidget(self.layers, 1)
         hist = QGridLayout()
@@ -206,6 +222,7 @@ class DiagnosticsPane(QWidget):
         self.evidence.setRowCount(0)
         self._clear_layers()
         self._show_error("")
+        self._say_verdict(run)
         if run is None:
             self.run_info.setText("")
             set_style_name(self.verdict_label, "verdictInfo")
@@ -242,6 +259,18 @@ class DiagnosticsPane(QWidget):
         if self.isVisible():
             self.inspect_requested.emit(run.id)
 
+    def _say_verdict(self, run, gradients: str = "") -> None:
+        """The verdict in words and what to do, above the curves and tables."""
+        if run is None:
+            self.headline.setText("Train a model in the Train pane to diagnose it.")
+            self.todo_label.setText("")
+            return
+        verdict = run.diagnosis.verdict if run.diagnosis is not None else None
+        meaning, todo = glossary.advice(verdict)
+        self.headline.setText(meaning)
+        self.todo_label.setText(f"<b>What to do:</b> {todo}" + (f"<br>{gradients}" if gradients else ""))
+        self.headline.setToolTip(glossary.tip(verdict) if verdict else "")
+
     def _fill_evidence(self, run) -> None:
         h, d = run.history, run.diagnosis
         ev = dict(d.evidence) if d is not None else {}
@@ -270,19 +299,28 @@ class DiagnosticsPane(QWidget):
         self._clear_layers()
         self.inspection = (run_id, result)
         grads = {g.name: g for g in (result.gradients or [])}
+        self.layers.setSortingEnabled(False)            # rows go in layer order; a heading click sorts
         self.layers.setRowCount(len(result.weights))
         for r, w in enumerate(result.weights):
             g = grads.get(w.name)
-            cells = (_item(w.name, tip=w.note), _item(" × ".join(f"{d:,}" for d in w.shape), True),
-                     _item(f"{w.n_values:,}", True), _item(_fmt(w.mean, "num"), True),
-                     _item(_fmt(w.std, "num"), True),
-                     _item(_fmt(g.std, "num") if g is not None else "–", True, g.note if g is not None else ""))
+            name = _item(w.name, tip=w.note)
+            name.setData(LAYER_ROLE, r)
+            grad = NumberItem(_fmt(g.std, "num"), g.std) if g is not None else _item("–", True)
+            if g is not None and g.note:
+                grad.setToolTip(g.note)
+            cells = (name, NumberItem(" × ".join(f"{d:,}" for d in w.shape), float(np.prod(w.shape))),
+                     NumberItem(f"{w.n_values:,}", w.n_values), NumberItem(_fmt(w.mean, "num"), w.mean),
+                     NumberItem(_fmt(w.std, "num"), w.std), grad)
             for c, cell in enumerate(cells):
                 self.layers.setItem(r, c, cell)
+        self.layers.setSortingEnabled(True)
         self.layers.resizeColumnsToContents()
         self.layers.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         note = result.gradient_note
         self._note = f"{note[0].upper()}{note[1:]}" + ("." if result.gradients is not None else "")
+        status, reading = self.controller.reading(result)
+        if status != "none":
+            self._say_verdict(self.state.run(run_id), reading)
         self.grad_note.setText(self._note)
         if result.weights:
             self.layers.selectRow(0)
@@ -293,7 +331,7 @@ class DiagnosticsPane(QWidget):
         if not rows or self.inspection is None:
             return
         result = self.inspection[1]
-        w = result.weights[rows[0].row()]
+        w = result.weights[int(self.layers.item(rows[0].row(), 0).data(LAYER_ROLE))]
         self.weight_hist.set_histogram(w.edges, w.counts)
         self.weight_hist.setTitle(f"Values of {w.name}", size="10pt")
         g = next((g for g in (result.gradients or []) if g.name == w.name), None)
@@ -316,4 +354,5 @@ class DiagnosticsPane(QWidget):
     @Slot(bool)
     def _set_busy(self, busy: bool) -> None:
         if busy:
+            self._show_error("")
             self.grad_note.setText("Computing histograms…")

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QSplitter, QVBoxLayout,
                                QWidget)
 
+from desktop import glossary
 from desktop.controllers.explain_controller import METHOD_TITLES
 from desktop.plots.heatmap import HeatmapPlot
 from desktop.plots.hbars import HBarPlot
@@ -23,6 +24,15 @@ from desktop.plots.waterfall import WaterfallPlot
 MAX_BARS = 15
 #: Methods whose bars are the customer's history items (for "because they bought …").
 HISTORY_KEYED = ("contributions", "saliency", "ig")
+#: method -> glossary terms its card explains in its info line (what the chart's words mean)
+INFO_TERMS = {"contributions": ("contributions", "score"), "latent": ("latent", "ukvk", "factor", "score"),
+              "attention": ("attention",), "saliency": ("saliency", "score"), "ig": ("ig", "score"),
+              "shap": ("shap", "margin"), "counterfactual": ("counterfactual",)}
+
+
+def info_text(method: str) -> str:
+    """"<b>Contributions</b> (…): … <b>Score</b> (…): …" — the plain meaning of a card's terms."""
+    return " ".join(t for t in (glossary.tip(key) for key in INFO_TERMS.get(method, ())) if t)
 
 
 @dataclass
@@ -108,17 +118,23 @@ class MethodCard(QWidget):
         self.note = QLabel("")
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
+        self.info = QLabel(info_text(method))
+        self.info.setObjectName("muted")
+        self.info.setWordWrap(True)
+        self.info.setVisible(bool(self.info.text()))
         for w in (self.header, self.subtitle, self.error):
             lay.addWidget(w)
         lay.addWidget(self.body, 1)
         lay.addWidget(self.caption)
         lay.addWidget(self.note)
+        lay.addWidget(self.info)
         self.result = None
 
     def set_faithfulness(self, text: str) -> None:
         self.faith_text = text
         title = METHOD_TITLES.get(self.method, self.method)
         self.header.setText(f"{title} — {text}" if text else title)
+        self.header.setToolTip(glossary.tip("aopc") if "AOPC" in text else "")
 
     def show_result(self, result, ctx: Context) -> None:
         self.result = result
@@ -158,7 +174,7 @@ class AttributionCard(MethodCard):
     def draw(self, att, ctx: Context) -> None:
         history = self.method in HISTORY_KEYED and ctx.model != "twotower"
         if self.method == "latent":
-            unit, axis = "factors", "u_k · v_k (term of the score)"
+            unit, axis = "factors", "u_k · v_k: customer taste × item trait on factor k (adds up to the score)"
         elif history:
             unit, axis = "items", "contribution to the score" if self.method == "contributions" else \
                 f"{METHOD_TITLES[self.method].lower()} (score units)"
@@ -170,9 +186,12 @@ class AttributionCard(MethodCard):
         total = float(np.sum(att.values))
         self.because.setVisible(history)
         if history:
-            top = [att.labels[i] for i in att.order() if att.values[i] > 0][:3]
-            self.because.setText(f"Because this customer bought {join_titles(top)}." if top else
-                                 "No item of this customer's history raises this item's score.")
+            top = [i for i in att.order() if att.values[i] > 0][:3]
+            share = float(np.sum(att.values[top])) / total if total > 0 else 0.0
+            words = (f"; together they make {share:.0%} of what the history adds" if 0 < share <= 1.0 and
+                     self.method == "contributions" else "")
+            self.because.setText(f"Because this customer bought {join_titles([att.labels[i] for i in top])}{words}."
+                                 if top else "No item of this customer's history raises this item's score.")
         self.caption.setText(self._caption(att, total, len(att.values), unit))
 
     def _caption(self, att, total: float, n: int, unit: str) -> str:
@@ -261,7 +280,9 @@ class ShapCard(MethodCard):
         where = (f"it stays ahead of the item ranked {ctx.k + 1}, so it is in the top {ctx.k}" if inside else
                  f"it trails the item ranked {ctx.k}, so it misses the top {ctx.k}")
         self.caption.setText(f"<b>Margin {att.target:+.4f}</b> = baseline {att.baseline:+.4f} + the features' "
-                             f"SHAP values {float(np.sum(att.values)):+.4f}: {where}.")
+                             f"SHAP values {float(np.sum(att.values)):+.4f}: {where}. The margin is the item's "
+                             f"lead over the item ranked {ctx.k + 1}, not its score, so it differs from the score "
+                             "the other cards show.")
 
 
 class CounterfactualCard(MethodCard):

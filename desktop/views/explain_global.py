@@ -15,15 +15,9 @@ from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.beeswarm import BeeswarmPlot
 from desktop.plots.hbars import HBarPlot
 from desktop.views.explain_cards import titled
-from desktop.views.inspector_pane import ProgressStrip
-
-
-def _message(label: QLabel, text: str, kind: str = "error") -> None:
-    label.setObjectName(kind)
-    label.style().unpolish(label)
-    label.style().polish(label)
-    label.setText(text)
-    label.setVisible(bool(text))
+from desktop.widgets.tables import NumberItem
+from desktop.widgets.style import show_message as _message
+from desktop.widgets.progress import ProgressStrip
 
 
 class _GlobalTab(QWidget):
@@ -63,7 +57,7 @@ class _GlobalTab(QWidget):
         lay.addLayout(self.body, 1)
         lay.addWidget(self.note)
         channel.progress.connect(self.strip.show_progress)
-        channel.running.connect(self._running)
+        channel.running_changed.connect(self._running)
         channel.done.connect(self._done)
         channel.failed.connect(lambda msg, _tag: _message(self.message, msg))
         channel.cancelled.connect(lambda _tag: _message(self.message, "Cancelled; nothing was changed.", "info"))
@@ -183,6 +177,7 @@ class SurrogateTab(_GlobalTab):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, len(self.COLUMNS)):
@@ -216,19 +211,20 @@ class SurrogateTab(_GlobalTab):
             f"{100 * f['majority_agreement']:.1f}%): balanced accuracy {f['balanced_accuracy']:.2f}, "
             f"precision {f['precision']:.2f}, recall {f['recall']:.2f}, F1 {f['f1']:.2f}.")
         self.fidelity.show()
+        self.table.setSortingEnabled(False)              # rows in the tree's order; a heading click sorts
         self.table.setRowCount(len(tree.rules))
         for r, rule in enumerate(tree.rules):
-            cells = (" AND ".join(rule.conditions) or "always",
-                     "recommended" if rule.recommended else "not recommended",
-                     "–" if np.isnan(rule.precision) else f"{rule.precision:.2f}", f"{rule.n:,}",
-                     "–" if np.isnan(rule.recall) else f"{100 * rule.recall:.1f}%")
-            for c, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                if c == 0:
-                    cell.setToolTip(rule.text)
-                if c > 1:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            rule_cell = QTableWidgetItem(" AND ".join(rule.conditions) or "always")
+            rule_cell.setToolTip(rule.text)
+            cells = (rule_cell, QTableWidgetItem("recommended" if rule.recommended else "not recommended"),
+                     NumberItem("–" if np.isnan(rule.precision) else f"{rule.precision:.2f}",
+                                -1.0 if np.isnan(rule.precision) else rule.precision),
+                     NumberItem(f"{rule.n:,}", rule.n),
+                     NumberItem("–" if np.isnan(rule.recall) else f"{100 * rule.recall:.1f}%",
+                                -1.0 if np.isnan(rule.recall) else rule.recall))
+            for c, cell in enumerate(cells):
                 self.table.setItem(r, c, cell)
+        self.table.setSortingEnabled(True)
         self.table.resizeRowsToContents()
         used = np.argsort(-tree.importances, kind="stable")
         used = [f"{tree.features[i]} ({tree.importances[i]:.2f})" for i in used if tree.importances[i] > 0][:6]

@@ -9,12 +9,13 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
+from desktop import glossary
 from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.heatmap import HeatmapPlot
 from desktop.plots.latent_scatter import LatentScatter
 from desktop.views.explain_cards import titled
-from desktop.views.explain_global import _message
-from desktop.views.inspector_pane import ProgressStrip
+from desktop.widgets.style import show_message as _message
+from desktop.widgets.progress import ProgressStrip
 
 PROJECTIONS = (("PCA", "pca"), ("t-SNE (slower)", "tsne"))
 #: Catalog roles that name items rather than group them (not offered as colours).
@@ -55,7 +56,7 @@ class LatentTab(QWidget):
         self._build()
         c = controller
         c.latent.progress.connect(self.strip.show_progress)
-        c.latent.running.connect(lambda busy: None if busy else self.strip.hide())
+        c.latent.running_changed.connect(lambda busy: None if busy else self.strip.hide())
         c.latent.done.connect(self._show_view)
         c.latent.failed.connect(lambda msg, _t: _message(self.message, msg))
         c.latent.cancelled.connect(lambda _t: _message(self.message, "Map cancelled.", "info"))
@@ -83,6 +84,8 @@ class LatentTab(QWidget):
         self.colour.setMinimumContentsLength(12)
         self.fit_button = QPushButton("Fit view")
         self.fit_button.setToolTip("Zoom out to every point (the map zooms with the mouse wheel)")
+        self.projection.setToolTip(f"{glossary.tip('pca')}<br>t-SNE keeps close neighbours close instead; slower, "
+                                   "and distances between far-apart groups mean little.")
         self.projection.currentIndexChanged.connect(self.request)
         self.colour.currentIndexChanged.connect(self.request)
         self.fit_button.clicked.connect(lambda: self.scatter.getPlotItem().autoRange())
@@ -224,7 +227,11 @@ class LatentTab(QWidget):
         self.legend_label.setText(f"<b>{m.color_by}:</b> {swatches}<br><span style='color:#111827'>◯</span> bought "
                                   "&nbsp;&nbsp;<span style='color:#f59e0b'>★</span> recommended &nbsp;&nbsp;✕ the "
                                   "customer &nbsp;&nbsp;<span style='color:#dc2626'>◯</span> the item explained")
-        self.caption.setText(f"{len(m.ids):,} items, coloured by {m.color_by}. {m.note}.")
+        flat = ("PCA flattens the model's many-dimensional item vectors onto this map, keeping as much of their "
+                "spread as it can: items close together are similar to the model." if self.projection.currentData()
+                == "pca" else "t-SNE keeps each item near its closest neighbours; distances between far groups "
+                "mean little.")
+        self.caption.setText(f"{len(m.ids):,} items, coloured by {m.color_by}. {m.note}. {flat}")
         p = view.placement
         if p is not None:
             self.scatter.set_marks(p.history_xy, p.history_points, p.recommended_xy, p.recommended_points, p.user_xy)

@@ -9,22 +9,25 @@ SHAP summary, the surrogate rules and the latent map.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QPushButton, QSpinBox, QStackedWidget,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QStackedWidget,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
+from desktop.controllers.finder import Finder
 from desktop.controllers.explain_controller import FAITH_USERS, METHOD_TITLES, ExplainController
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
 from desktop.views.explain_cards import Context, make_card
-from desktop.views.explain_global import ShapSummaryTab, SurrogateTab, _message
+from desktop.views.explain_global import ShapSummaryTab, SurrogateTab
 from desktop.views.explain_latent import LatentTab
-from desktop.views.inspector_pane import ProgressStrip, fill_run_combo
-from engine.lists import inspector as einspect
-from engine.data.interactions import index_of, normalize_ids
+from desktop.widgets.customer_picker import CustomerPicker
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.runs import fill_run_combo
+from desktop.widgets.style import show_message as _message
 
+#: AOPC in one sentence, under the faithfulness scores.
+AOPC_MEANING = ("AOPC: delete what a method calls most important, first, and measure how fast the item's score "
+                "falls; a method well above random deletion points at what really drives the score.")
 #: Why a method gets no deletion score.
 NOT_TESTED = {"counterfactual": "is itself a deletion"}
 
@@ -55,7 +58,7 @@ def faith_summary(result) -> str:
              + ", ".join(f"{METHOD_TITLES.get(m, m).lower()} {_aopc(v)}" for m, v in aopc.items())
              for key, (pairs, _, aopc) in result.tests().items()]
     return "\n".join(["Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
-                      "random deletion):"] + lines)
+                      "random deletion):"] + lines + [AOPC_MEANING])
 
 
 class MethodBar(QWidget):
@@ -110,10 +113,12 @@ class MethodBar(QWidget):
 
 
 class ExplainPane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: ExplainController, finder: Finder,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = ExplainController(state, runner, self)
+        self.controller = controller
+        self.finder = finder
         self.run_id: str | None = None
         self.user = None
         self.item = None
@@ -123,6 +128,7 @@ class ExplainPane(QWidget):
         self.explanations = None        # Explanations shown in the cards
         self._top_key = None            # (run id, str(user), k) of the list requested
         self._explain_key = None        # (run id, str(user), str(item), k) of the explanations requested
+        self._new_model = False         # the model changed: keep the item only if the new one recommends it
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -133,9 +139,9 @@ class ExplainPane(QWidget):
         c.top.failed.connect(lambda msg, _t: self.say(msg))
         c.explain.done.connect(self._show_explanations)
         c.explain.failed.connect(lambda msg, _t: self.say(msg))
-        c.explain.running.connect(lambda busy: self.busy_label.setVisible(busy))
+        c.explain.running_changed.connect(lambda busy: self.busy_label.setVisible(busy))
         c.faith.progress.connect(self.faith_strip.show_progress)
-        c.faith.running.connect(self._faith_running)
+        c.faith.running_changed.connect(self._faith_running)
         c.faith.failed.connect(lambda msg, _t: self.say(msg))
         c.faith.cancelled.connect(lambda _t: self.say("Faithfulness test cancelled.", "info"))
         c.faith_measured.connect(lambda _rid: self._show_faithfulness())
@@ -158,28 +164,13 @@ class ExplainPane(QWidget):
         bar.addWidget(self.run_combo, 1)
         bar.addSpacing(10)
         bar.addWidget(QLabel("Customer"))
-        self.prev_button = QPushButton("◀")
-        self.prev_button.setFixedWidth(34)
-        self.prev_button.setToolTip("Previous customer")
-        self.prev_button.clicked.connect(lambda: self._step(-1))
-        self.user_edit = QLineEdit()
-        self.user_edit.setPlaceholderText("customer id…")
-        self.user_edit.setClearButtonEnabled(True)
-        self.user_edit.setMinimumWidth(100)
-        self.user_edit.setMaximumWidth(160)
-        self._user_list = QStringListModel(self)
-        completer = QCompleter(self._user_list, self)
-        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        completer.activated.connect(self.choose_user)
-        self.user_edit.setCompleter(completer)
-        self.user_edit.textEdited.connect(self._suggest_users)
-        self.user_edit.returnPressed.connect(lambda: self.choose_user(self.user_edit.text()))
-        self.next_button = QPushButton("▶")
-        self.next_button.setFixedWidth(34)
-        self.next_button.setToolTip("Next customer")
-        self.next_button.clicked.connect(lambda: self._step(1))
-        for w in (self.prev_button, self.user_edit, self.next_button):
-            bar.addWidget(w)
+        self.picker = CustomerPicker(self.finder)
+        self.picker.edit.setMinimumWidth(100)
+        self.picker.edit.setMaximumWidth(160)
+        self.picker.chosen.connect(lambda user: self.state.select(user=user, item=None))
+        self.picker.not_found.connect(self.say)
+        self.user_edit = self.picker.edit
+        bar.addWidget(self.picker)
         bar.addSpacing(10)
         bar.addWidget(QLabel("Top"))
         self.k_spin = QSpinBox()
@@ -299,7 +290,7 @@ class ExplainPane(QWidget):
     def _on_dataset(self, dataset) -> None:
         self.user = self.item = self.top = self.explanations = None
         self._top_key = self._explain_key = None
-        self.user_edit.clear()
+        self.picker.set_user(None)
         self._clear_top_list()
         self.history_list.clear()
         self.latent_tab.set_catalog(dataset.catalog if dataset is not None else None)
@@ -312,36 +303,10 @@ class ExplainPane(QWidget):
             self.state.select(run_id=run_id)
         self.refresh()
 
-    def _user_ids(self):
-        ds = self.state.dataset
-        return None if ds is None else ds.interactions.user_ids
-
-    @Slot(str)
-    def _suggest_users(self, text: str) -> None:
-        ids = self._user_ids()
-        if ids is not None:
-            self._user_list.setStringList([str(v) for v in einspect.search_users(ids, text, 50)])
-
     @Slot(str)
     def choose_user(self, text: str) -> None:
         """Select the customer whose id is ``text`` (their top-1 item is explained first)."""
-        ids = self._user_ids()
-        if ids is None:
-            return
-        text = str(text).strip()
-        found = einspect.search_users(ids, text, 1)
-        if not found or str(found[0]).lower() != text.lower():
-            n = len(einspect.search_users(ids, text, 1000)) if text else 0
-            self.say(f"No customer with id '{text}'" + (f"; {n} ids start with it." if n else "."))
-            return
-        self.state.select(user=found[0], item=None)
-
-    def _step(self, delta: int) -> None:
-        ids = self._user_ids()
-        if ids is None or not len(ids):
-            return
-        pos = index_of(normalize_ids([self.user]), ids)[0] if self.user is not None else -1
-        self.state.select(user=_py(ids[(pos + delta) % len(ids)]), item=None)
+        self.picker.choose(text)
 
     @Slot()
     def _k_changed(self) -> None:
@@ -378,8 +343,10 @@ class ExplainPane(QWidget):
             st.select(user=user)          # comes back here through selection_changed
             return
         k = self.k_spin.value()
+        if self.run_id is not None and run.id != self.run_id:
+            self._new_model = True        # the item chosen for the old model may not be in this one's list
         self.run_id, self.user = run.id, user
-        self.user_edit.setText(str(user))
+        self.picker.set_user(user)
         self.summary_tab.bind(run.id, k)
         self.rules_tab.bind(run.id, k)
         key = (run.id, str(user), k)
@@ -397,7 +364,10 @@ class ExplainPane(QWidget):
         st = self.state
         if self.top is None:
             return                        # _show_top comes back here
-        if st.item is None:
+        listed = {str(i) for i in self.top.frame["item"].tolist()}
+        stale = self._new_model and str(st.item) not in listed   # the old model's item: not recommended here
+        self._new_model = False
+        if st.item is None or stale:
             if len(self.top.frame):
                 st.select(item=_py(self.top.frame["item"].iloc[0]))
             return
@@ -509,6 +479,14 @@ class ExplainPane(QWidget):
                      if str(self.top_list.item(r).data(Qt.ItemDataRole.UserRole)) == str(self.item)), None)
         where = f" (rank {rank + 1})" if rank is not None else " (not in their top list)"
         return f"Why “{title}”{where} for customer {self.user}?"
+
+    def report_context(self) -> str:
+        """Whom and what the plots are about, for the report's captions."""
+        run = self.state.run(self.run_id)
+        if run is None or self.user is None:
+            return ""
+        item = f" · item “{self.item_title(self.item)}”" if self.item is not None else ""
+        return f"customer {self.user}{item} · model {run.name}"
 
     def item_title(self, item) -> str:
         ds = self.state.dataset

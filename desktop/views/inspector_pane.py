@@ -1,7 +1,7 @@
 """Inspector pane: one customer's history beside their top-N from one or two runs, the list before
 and after the active merchandising rules, a made-up new customer, and the export of every list.
 
-The pane shows what ``engine.lists.inspector`` returns (through InspectorController); clicking a
+The pane shows what InspectorController's engine calls return; clicking a
 recommended item selects it (AppState.select) for the Explain pane.
 """
 
@@ -11,20 +11,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QFileDialog, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QProgressBar, QPushButton, QSpinBox,
-                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QSpinBox,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from desktop.controllers.finder import Finder
 from desktop.controllers.inspector_controller import InspectorController, cold_start_available
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from engine.lists import inspector as einspect
-from engine.data.interactions import index_of, normalize_ids
+from desktop.widgets.customer_picker import CustomerPicker
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.runs import fill_run_combo
+from desktop.widgets.tables import fit_columns, make_table
 
-NONE = "(none)"
 HELD_OUT = "#fef9c3"     # purchases held out for testing / recommendations the customer bought later
 IN_BOTH = "#dcfce7"      # in both models' lists
 MOVED_UP = "#dbeafe"
@@ -32,8 +33,23 @@ MOVED_DOWN = "#fee2e2"
 #: engine column -> table heading (columns not listed are not shown)
 HEADINGS = {"rank": "#", "was": "Was", "move": "Move", "date": "Date", "title": "Title",
             "category": "Category", "price": "Price", "quantity": "Qty", "rating": "Rating",
-            "weight": "Weight", "score": "Score", "item": "Item",
+            "weight": "Weight", "score": "Score", "strength": "Strength", "item": "Item",
             "reasons": "Why it moved"}
+#: heading -> what it means, in one sentence (header tooltips)
+HEADING_TIPS = {
+    "#": "Rank in the model's list (1 = its first choice). Ranks of two models can be compared directly.",
+    "Strength": "How far the model rates this item above the customer's average item, in standard deviations "
+                "of its scores (σ). Comparable between models, unlike their raw scores, which live on unrelated "
+                "scales; the raw score is in each row's tooltip.",
+    "Was": "Rank before the rules (empty: the item was not in the model's list)",
+    "Move": "How many places the rules moved the item (▲ up, ▼ down, new)",
+    "Why it moved": "The rule that moved, added or removed the item",
+    "Qty": "Quantity bought", "Rating": "The customer's rating", "Weight": "The event's weight",
+}
+#: heading -> how its numbers are written (they sort by value)
+FORMATS = {"Strength": "{:.2f} σ", "Price": "{:,.2f}"}
+#: the columns of a recommendation list
+REC_COLUMNS = ["rank", "title", "category", "price", "strength"]
 EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 
 
@@ -50,114 +66,13 @@ def display_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             continue
         elif col == "date":
             out[HEADINGS[col]] = frame[col].dt.strftime("%Y-%m-%d").fillna("")
-        elif col == "score":
-            out[HEADINGS[col]] = frame[col].round(4)
+        elif col in ("score", "strength"):
+            out[HEADINGS[col]] = frame[col].astype("float64").round(2 if col == "strength" else 4)
         elif col == "was":
             out[HEADINGS[col]] = frame[col].astype("float64")
         else:
             out[HEADINGS[col]] = frame[col]
     return out
-
-
-def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAlternatingRowColors(False)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setHighlightSections(False)
-    view.setWordWrap(False)
-    view.setProperty("stretch_title", stretch_title)
-    view.setMinimumWidth(200)
-    return view
-
-
-def fit_columns(view: QTableView) -> None:
-    """Titles and reasons share the spare width; other columns fit their contents."""
-    header = view.horizontalHeader()
-    model = view.model()
-    for c in range(model.columnCount()):
-        wide = model.headerData(c, Qt.Orientation.Horizontal) in ("Title", "Why it moved", "Policy", "Group",
-                                                                  "Metric")
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if wide
-                                    else QHeaderView.ResizeMode.ResizeToContents)
-
-
-class ProgressStrip(QWidget):
-    """A progress bar, its message and a Cancel button for one long action (hidden when idle)."""
-
-    cancel_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.bar.setTextVisible(False)
-        self.bar.setMinimumWidth(120)
-        self.label = QLabel("")
-        self.label.setObjectName("muted")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        lay.addWidget(self.bar, 1)
-        lay.addWidget(self.label, 2)
-        lay.addWidget(self.cancel_button)
-        self.hide()
-
-    def start(self, text: str) -> None:
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(0)
-        self.label.setText(text)
-        self.show()
-
-    @Slot(object)
-    def show_progress(self, p) -> None:
-        if p.fraction is None:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(p.fraction * 1000))
-        if p.message:
-            self.label.setText(p.message)
-
-
-def run_items(state: AppState) -> list[tuple[str, str]]:
-    """(run id, label) of every run, newest first."""
-    out = []
-    for run in reversed(state.runs):
-        ndcg = run.metrics.get("ndcg@10")
-        out.append((run.id, f"{run.name}" + (f"  (NDCG@10 {ndcg:.3f})" if ndcg is not None else "")))
-    return out
-
-
-def fill_run_combo(combo: QComboBox, state: AppState, none: bool = False) -> None:
-    """Refill ``combo`` with the runs, keeping its choice when it still exists."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    if none:
-        combo.addItem(NONE, None)
-    for run_id, label in run_items(state):
-        combo.addItem(label, run_id)
-    idx = combo.findData(current)
-    combo.setCurrentIndex(idx if idx >= 0 else (0 if combo.count() else -1))
-    combo.blockSignals(False)
-
-
-def open_pane(widget: QWidget, title: str) -> bool:
-    """Switch the main window to the pane titled ``title`` in its navigation; False if absent."""
-    nav = getattr(widget.window(), "nav", None)
-    if nav is None:
-        return False
-    for row in range(nav.count()):
-        if nav.item(row).text() == title:
-            nav.setCurrentRow(row)
-            return True
-    return False
 
 
 class ListBox(QGroupBox):
@@ -181,17 +96,25 @@ class ListBox(QGroupBox):
         tips = {}
         if "item" in data.columns and "title" in data.columns:
             tips = {r: f"{t}  (item {i})" for r, (t, i) in enumerate(zip(data["title"], data["item"]))}
+        if "score" in data.columns:
+            for r, score in enumerate(data["score"].tolist()):
+                tips[r] = f"{tips.get(r, '')}\nraw score {score:.4g} (this model's own scale)".strip()
         for r, note in (notes or {}).items():
             tips[r] = f"{tips[r]}\n{note}" if r in tips else note
-        self.model.show(frame, data, marks=marks, notes=tips)
+        self.model.show(frame, data, marks=marks, notes=tips, formats=FORMATS)
+        self.model.header_tips = HEADING_TIPS
         fit_columns(self.table)
 
 
 class InspectorPane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    explain_requested = Signal()      # "Why this item?": show the Explain pane for the selected item
+
+    def __init__(self, state: AppState, controller: InspectorController, finder: Finder,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = InspectorController(state, runner, self)
+        self.controller = controller
+        self.finder = finder
         self.user = None            # the customer shown (external id)
         self.view = None            # last engine.lists.inspector.CustomerView
         self.cold_items: list = []
@@ -201,10 +124,10 @@ class InspectorPane(QWidget):
         self._refresh.setInterval(0)
         self._refresh.timeout.connect(self._request)
         c = self.controller
-        c.shown.connect(self._show_view)
-        c.failed.connect(self._show_error)
-        c.cold_shown.connect(self._show_cold)
-        c.cold_failed.connect(self._show_cold_error)
+        c.customer.done.connect(lambda view, _tag: self._show_view(view))
+        c.customer.failed.connect(lambda message, _tag: self._show_error(message))
+        c.cold.done.connect(lambda top, _tag: self._show_cold(top))
+        c.cold.failed.connect(lambda message, _tag: self._show_cold_error(message))
         c.export_progress.connect(self.export_strip.show_progress)
         c.export_running.connect(self._export_running)
         c.export_finished.connect(lambda m: self.say(m, "info"))
@@ -224,27 +147,10 @@ class InspectorPane(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Customer"))
-        self.prev_button = QPushButton("◀")
-        self.prev_button.setToolTip("Previous customer")
-        self.prev_button.setFixedWidth(34)
-        self.prev_button.clicked.connect(lambda: self._step(-1))
-        self.user_edit = QLineEdit()
-        self.user_edit.setPlaceholderText("customer id…")
-        self.user_edit.setClearButtonEnabled(True)
-        self.user_edit.setMinimumWidth(110)
-        self.user_edit.setMaximumWidth(170)
-        self._user_list = QStringListModel(self)
-        completer = QCompleter(self._user_list, self)
-        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        completer.setMaxVisibleItems(12)
-        completer.activated.connect(self._choose_user)
-        self.user_edit.setCompleter(completer)
-        self.user_edit.textEdited.connect(self._suggest_users)
-        self.user_edit.returnPressed.connect(lambda: self._choose_user(self.user_edit.text()))
-        self.next_button = QPushButton("▶")
-        self.next_button.setToolTip("Next customer")
-        self.next_button.setFixedWidth(34)
-        self.next_button.clicked.connect(lambda: self._step(1))
+        self.picker = CustomerPicker(self.finder)
+        self.picker.chosen.connect(self.show_user)
+        self.picker.not_found.connect(self._show_error)
+        self.user_edit = self.picker.edit
         self.run_a = QComboBox()
         self.run_a.setMinimumContentsLength(16)
         self.run_a.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -260,8 +166,7 @@ class InspectorPane(QWidget):
         self.export_button = QPushButton("Export all lists…")
         self.export_button.setToolTip("Write every customer's top-N with catalog fields to CSV or Excel")
         self.export_button.clicked.connect(self._browse_export)
-        for w in (self.prev_button, self.user_edit, self.next_button):
-            bar.addWidget(w)
+        bar.addWidget(self.picker)
         bar.addSpacing(12)
         bar.addWidget(QLabel("Model"))
         bar.addWidget(self.run_a, 1)
@@ -391,40 +296,15 @@ class InspectorPane(QWidget):
         return tab
 
     # ---- choosing -----------------------------------------------------------------------------
-    def _user_ids(self):
-        ds = self.state.dataset
-        return None if ds is None else ds.interactions.user_ids
-
     @Slot(str)
-    def _suggest_users(self, text: str) -> None:
-        ids = self._user_ids()
-        if ids is not None:
-            self._user_list.setStringList([str(v) for v in einspect.search_users(ids, text, 50)])
-
-    @Slot(str)
-    def _choose_user(self, text: str) -> None:
-        ids = self._user_ids()
-        if ids is None:
-            return
-        text = text.strip()
-        found = einspect.search_users(ids, text, 1)
-        if not found or str(found[0]).lower() != text.lower():
-            n = len(einspect.search_users(ids, text, 1000)) if text else 0
-            self._show_error(f"No customer with id '{text}'" + (f"; {n} ids start with it." if n else "."))
-            return
-        self.show_user(found[0])
-
-    def _step(self, delta: int) -> None:
-        ids = self._user_ids()
-        if ids is None or not len(ids):
-            return
-        pos = index_of(normalize_ids([self.user]), ids)[0] if self.user is not None else -1
-        self.show_user(_py(ids[(pos + delta) % len(ids)]))
+    def choose_user(self, text: str) -> None:
+        """Show the customer whose id is ``text`` (a message when there is none)."""
+        self.picker.choose(text)
 
     def show_user(self, user) -> None:
         """Show customer ``user`` (external id) and make them the selected customer."""
         self.user = user
-        self.user_edit.setText(str(user))
+        self.picker.set_user(user)
         self.state.select(user=user)
         self.refresh()
 
@@ -466,7 +346,7 @@ class InspectorPane(QWidget):
     @Slot(object)
     def _on_dataset(self, _dataset) -> None:
         self.user, self.view, self.cold_items = None, None, []
-        self.user_edit.clear()
+        self.picker.set_user(None)
         for box in (self.history_box, self.list_a, self.list_b, self.before_box, self.after_box, self.removed_box):
             box.model.clear()
             box.caption.setText("")
@@ -501,7 +381,7 @@ class InspectorPane(QWidget):
                                     marks={r: HELD_OUT for r in held},
                                     notes={r: "Held out: the model did not see this purchase; it tests the lists"
                                            for r in held})
-        rec_cols = ["rank", "title", "category", "price", "score"]
+        rec_cols = REC_COLUMNS
         for box, top, combo in ((self.list_a, view.top_a, self.run_a), (self.list_b, view.top_b, self.run_b)):
             box.setVisible(top is not None or (box is self.list_a))
             if top is None:
@@ -541,7 +421,7 @@ class InspectorPane(QWidget):
                 box.model.clear()
                 box.caption.setText("")
             return
-        self.before_box.show_frame(display_frame(rv.before, ["rank", "title", "category", "price", "score"]),
+        self.before_box.show_frame(display_frame(rv.before, REC_COLUMNS),
                                    rv.before)
         self.before_box.caption.setText(f"The model's own top {len(rv.before)}")
         up = {r for r, m in enumerate(rv.after["move"].tolist()) if m == "new" or m.startswith("▲")}
@@ -581,17 +461,13 @@ class InspectorPane(QWidget):
     @Slot()
     def _why(self) -> None:
         if self.state.item is not None:
-            open_pane(self, "Explain")
+            self.explain_requested.emit()
 
     # ---- new customer ---------------------------------------------------------------------------
     @Slot(str)
     def _search_items(self, text: str) -> None:
-        run = self.state.run(self.run_a.currentData())
         self.found_list.clear()
-        if run is None:
-            return
-        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        found = einspect.search_items(catalog, run.model.item_ids_, text, 100)
+        found = self.controller.search_items(self.run_a.currentData(), text, 100)
         for item, title in zip(found["item"].tolist(), found["title"].tolist()):
             entry = QListWidgetItem(f"{title}  ({item})")
             entry.setData(Qt.ItemDataRole.UserRole, item)
@@ -611,8 +487,7 @@ class InspectorPane(QWidget):
     def _set_cold_items(self, items: list) -> None:
         self.cold_items = list(items)
         self.chosen_list.clear()
-        catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        fields = einspect.item_fields(catalog, self.cold_items)
+        fields = self.controller.item_fields(self.cold_items)
         for item, title in zip(fields["item"].tolist(), fields["title"].tolist()):
             entry = QListWidgetItem(f"{title}  ({item})")
             entry.setData(Qt.ItemDataRole.UserRole, item)
@@ -629,7 +504,7 @@ class InspectorPane(QWidget):
     @Slot(object)
     def _show_cold(self, top) -> None:
         self.cold_box.caption.setText(f"From {len(self.cold_items)} chosen items · {self.run_a.currentText()}")
-        self.cold_box.show_frame(display_frame(top, ["rank", "title", "category", "price", "score"]), top)
+        self.cold_box.show_frame(display_frame(top, REC_COLUMNS), top)
 
     @Slot(str)
     def _show_cold_error(self, message: str) -> None:

@@ -11,18 +11,18 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QSplitter, QStackedWidget, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+                               QMenu, QMessageBox, QPushButton, QSplitter, QStackedWidget, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 
-from engine.evaluate.significance import metric_label
-from engine.runs import RUN_KS
-from desktop.controllers.leaderboard_controller import LeaderboardController
+from desktop import glossary
+from desktop.controllers.leaderboard_controller import KS, LeaderboardController
 from desktop.plots.bars import PALETTE, BarPlot, GroupedBarPlot
 from desktop.plots.curves import CurvePlot
 from desktop.plots.scatter import LabelledScatter
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.train_pane import set_style_name
+from desktop.widgets.style import set_style_name
 
 #: (metric name without @K, column title, tooltip), in column order.
 METRICS = (
@@ -39,7 +39,35 @@ METRICS = (
     ("arp", "Avg pop.", "Average training purchases of the recommended items (popularity bias)"),
 )
 FIXED = ("Run", "Kind")
+NOTE = "Note"
 GREY = "#9ca3af"
+#: run.kind -> what the Kind column says
+KINDS = {"trained": "trained", "tuned": "tuned (searched settings)", "compressed": "compressed"}
+
+
+def kind_text(run) -> str:
+    """"trained", or "trained · cancelled" for a run the user stopped early."""
+    text = KINDS.get(run.kind, run.kind)
+    return f"{text} · cancelled" if run.info.get("cancelled") else text
+
+
+def cancelled_note(run) -> str:
+    h = run.history
+    at = f" after epoch {h.records[-1].epoch}" if h is not None and h.records else ""
+    best = f" (its best epoch, {h.best_epoch}, was kept)" if h is not None and h.best_epoch else ""
+    return (f"Cancelled{at}: training was stopped by you before it finished{best}; a full run may score "
+            "higher.")
+
+
+def roc_title(name: str, roc, threshold: float) -> str:
+    """The ROC chart's title in words; the per-customer AUC only when some customer has it."""
+    head = f"ROC of {name} (liked = rating ≥ {threshold:g}): "
+    if math.isnan(roc.pooled_auc):
+        return head + "no AUC: the test ratings are all liked or all not liked"
+    if math.isnan(roc.auc):
+        return head + (f"AUC {roc.pooled_auc:.3f} over all test ratings; no AUC per customer (no test customer has "
+                       "both liked and other ratings)")
+    return head + f"AUC {roc.auc:.3f} per customer ({roc.n_users:,} customers), {roc.pooled_auc:.3f} pooled"
 
 
 class RunTableModel(QAbstractTableModel):
@@ -59,31 +87,55 @@ class RunTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.runs)
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(FIXED) + len(METRICS)
+        return 0 if parent.isValid() else len(FIXED) + len(METRICS) + 1
+
+    def note_column(self) -> int:
+        return len(FIXED) + len(METRICS)
 
     def metric_key(self, column: int) -> str | None:
-        return None if column < len(FIXED) else f"{METRICS[column - len(FIXED)][0]}@{self.k}"
+        return None if column < len(FIXED) or column >= self.note_column() else \
+            f"{METRICS[column - len(FIXED)][0]}@{self.k}"
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
+        if section == self.note_column():
+            return {Qt.ItemDataRole.DisplayRole: NOTE,
+                    Qt.ItemDataRole.ToolTipRole: "Your note on the run (Note… below the table)"}.get(role)
         if role == Qt.ItemDataRole.DisplayRole:
             return FIXED[section] if section < len(FIXED) else f"{METRICS[section - len(FIXED)][1]}\n@{self.k}"
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED):
-            return METRICS[section - len(FIXED)][2]
+            return glossary.tip(METRICS[section - len(FIXED)][0]) or METRICS[section - len(FIXED)][2]
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         run, col = self.runs[index.row()], index.column()
+        cancelled = bool(run.info.get("cancelled"))
+        if col == self.note_column():
+            note = run.info.get("note", "")
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole, Qt.ItemDataRole.ToolTipRole):
+                return note
+            return None
         if col < len(FIXED):
-            value = (run.name, run.kind)[col]
+            value = (run.name, kind_text(run))[col]
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole):
                 return value
-            if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-                return f"model {run.model_name}: " + (", ".join(f"{k} = {v}" for k, v in run.params.items())
-                                                      or "no settings")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if col == 1 and cancelled:
+                    return cancelled_note(run)
+                if col == 0:
+                    return f"model {run.model_name}: " + (", ".join(f"{k} = {v}" for k, v in run.params.items())
+                                                          or "no settings") + \
+                        (f"\n{cancelled_note(run)}" if cancelled else "") + \
+                        (f"\nNote: {run.info['note']}" if run.info.get("note") else "")
+            if role == Qt.ItemDataRole.ForegroundRole and cancelled:
+                return QColor("#b45309")
+            if role == Qt.ItemDataRole.FontRole and cancelled:
+                font = QFont()
+                font.setItalic(True)
+                return font
             return None
         value = run.metrics.get(self.metric_key(col), math.nan)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -101,10 +153,10 @@ class RunTableModel(QAbstractTableModel):
 class LeaderboardPane(QWidget):
     comparison_requested = Signal(str, str, str)
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: LeaderboardController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = controller = LeaderboardController(state, runner, self)
+        self.controller = controller
         self.picked: list[str] = []
         self._dirty = True
         self._cis: dict = {}
@@ -129,7 +181,7 @@ class LeaderboardPane(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Cut-off K:"))
         self.k_combo = QComboBox()
-        for k in RUN_KS:
+        for k in KS:
             self.k_combo.addItem(f"top {k}", k)
         self.k_combo.setCurrentIndex(self.k_combo.findData(10))
         self.k_combo.setToolTip("Length of the recommendation list the metrics look at")
@@ -140,7 +192,8 @@ class LeaderboardPane(QWidget):
         self.metric_combo = QComboBox()
         for key, title, tip in METRICS:
             self.metric_combo.addItem(title, key)
-            self.metric_combo.setItemData(self.metric_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            self.metric_combo.setItemData(self.metric_combo.count() - 1, glossary.tip(key) or tip,
+                                          Qt.ItemDataRole.ToolTipRole)
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
         bar.addWidget(self.metric_combo)
         bar.addSpacing(16)
@@ -171,7 +224,24 @@ class LeaderboardPane(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(90)
         self.table.selectionModel().selectionChanged.connect(self._table_selection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._run_menu)
         tl.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        self.rename_action = self._run_action("Rename…", "Give the selected run another name (F2)",
+                                              self.rename_selected, "F2")
+        self.note_action = self._run_action("Note…", "Write a note on the selected run (why you trained it, "
+                                            "what you saw); it is saved with the run", self.annotate_selected)
+        self.delete_action = self._run_action("Delete…", "Remove the selected runs (asks first; Delete key)",
+                                              self.delete_selected, QKeySequence.StandardKey.Delete)
+        for act in (self.rename_action, self.note_action, self.delete_action):
+            button = QPushButton(act.text())
+            button.setToolTip(act.toolTip())
+            button.clicked.connect(act.trigger)
+            act.changed.connect(lambda b=button, a=act: b.setEnabled(a.isEnabled()))
+            actions.addWidget(button)
+        actions.addStretch(1)
+        tl.addLayout(actions)
         self.compare_label = QLabel("")
         self.compare_label.setObjectName("compareNote")
         self.compare_label.setWordWrap(True)
@@ -221,6 +291,64 @@ class LeaderboardPane(QWidget):
         split.setSizes([190, 500])
         root.addWidget(split, 1)
 
+    def _run_action(self, text: str, tip: str, slot, shortcut=None) -> QAction:
+        act = QAction(text, self)
+        act.setToolTip(tip)
+        act.triggered.connect(slot)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.table.addAction(act)
+        act.setEnabled(False)
+        return act
+
+    @Slot(object)
+    def _run_menu(self, pos) -> None:
+        if self.selected_run_ids():
+            menu = QMenu(self)
+            menu.addActions([self.rename_action, self.note_action, self.delete_action])
+            menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # ---- renaming, notes, deleting ------------------------------------------------------------------
+    def selected_run_ids(self) -> list[str]:
+        rows = sorted(self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows())
+        return [self.table_model.runs[r].id for r in rows if r < len(self.table_model.runs)]
+
+    @Slot()
+    def rename_selected(self) -> None:
+        ids = self.selected_run_ids()
+        if len(ids) != 1:
+            return
+        run = self.state.run(ids[0])
+        name, ok = QInputDialog.getText(self, "Rename run", f"New name for “{run.name}”:", text=run.name)
+        if ok:
+            self._show_error(self.controller.rename(run.id, name))
+
+    @Slot()
+    def annotate_selected(self) -> None:
+        ids = self.selected_run_ids()
+        if len(ids) != 1:
+            return
+        run = self.state.run(ids[0])
+        note, ok = QInputDialog.getMultiLineText(self, "Note on the run", f"Your note on “{run.name}” "
+                                                 "(empty removes it):", run.info.get("note", ""))
+        if ok:
+            self.controller.annotate(run.id, note)
+
+    @Slot()
+    def delete_selected(self) -> None:
+        runs = [self.state.run(i) for i in self.selected_run_ids()]
+        if not runs:
+            return
+        what = f"the run “{runs[0].name}”" if len(runs) == 1 else f"{len(runs)} runs ({', '.join(r.name for r in runs)})"
+        answer = QMessageBox.question(self, "Delete runs", f"Delete {what}? Its model and results are removed "
+                                      "(from the project file too, when one is open). This cannot be undone.",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            for run in runs:
+                self.controller.delete(run.id)
+
     # ---- properties ---------------------------------------------------------------------------
     @property
     def k(self) -> int:
@@ -266,10 +394,9 @@ class LeaderboardPane(QWidget):
     # ---- refresh ------------------------------------------------------------------------------
     @Slot()
     def _runs_changed(self) -> None:
-        self.table_model.set_runs(self.state.runs, self.k)
-        self._fit_columns()
         ids = {r.id for r in self.state.runs}
         self.picked = [p for p in self.picked if p in ids]
+        self._set_runs()
         self._cis = {}
         self._dirty = True
         self._draw_bars()
@@ -292,7 +419,47 @@ class LeaderboardPane(QWidget):
         self.controller.request_intervals(self.metric)
         self._refresh_tab(force=True)
         if len(self.picked) == 2:
-            self.comparison_requested.emit(self.picked[0], self.picked[1], self.metric)
+            self._compare()
+
+    def _set_runs(self) -> None:
+        """Refill the table (runs or K changed), keeping the selected runs selected."""
+        self.table_model.set_runs(self.state.runs, self.k)
+        self._fit_columns()
+        sm = self.table.selectionModel()
+        sm.blockSignals(True)
+        for rid in self.picked:
+            row = next(i for i, r in enumerate(self.table_model.runs) if r.id == rid)
+            sm.select(self.proxy.mapFromSource(self.table_model.index(row, 0)),
+                      sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+        sm.blockSignals(False)
+        self.table.viewport().update()
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        n = len(self.selected_run_ids())
+        self.rename_action.setEnabled(n == 1)
+        self.note_action.setEnabled(n == 1)
+        self.delete_action.setEnabled(n >= 1)
+
+    def _per_customer(self, run) -> bool:
+        """Whether the chart metric has a value per customer for ``run`` (list-level ones such as
+        coverage describe all lists together)."""
+        return run is not None and run.evaluation is not None and self.metric in run.evaluation.per_user
+
+    def _compare(self) -> None:
+        """The paired comparison of the two picked runs, or why a list-level metric has none."""
+        a, b = (self.state.run(p) for p in self.picked)
+        if self._per_customer(a) and self._per_customer(b):
+            self.comparison_requested.emit(a.id, b.id, self.metric)
+            return
+        label = glossary.metric_name(self.metric)
+        values = "; ".join(f"{r.name} {r.metrics.get(self.metric, math.nan):.4g}" for r in (a, b))
+        set_style_name(self.compare_label, "compareResult")
+        self.compare_label.setText(
+            f"{label} describes all the lists together, not each customer, so there is no customer-by-customer "
+            f"test for it: {values}. Choose a per-customer metric (NDCG, Recall, …) to test whether one run is "
+            "really better.")
+        self.compare_label.setToolTip("")
 
     def _refresh_tab(self, force: bool = False) -> None:
         if not self.state.runs or not self.isVisible():
@@ -310,8 +477,7 @@ class LeaderboardPane(QWidget):
 
     @Slot(int)
     def _k_changed(self, _i: int) -> None:
-        self.table_model.set_runs(self.state.runs, self.k)
-        self._fit_columns()
+        self._set_runs()
         self._metric_changed()
 
     @Slot()
@@ -329,13 +495,14 @@ class LeaderboardPane(QWidget):
         kept = [p for p in self.picked if p in selected]
         self.picked = (kept + [s for s in selected if s not in kept])[-2:]
         self._draw_bars()
+        self._update_actions()
         if self.picked:
             self.state.select(run_id=self.picked[-1])
         if len(self.picked) == 2:
             names = [self.state.run(p).name for p in self.picked]
             self.compare_label.setText(f"Comparing {names[0]} and {names[1]}…")
             set_style_name(self.compare_label, "compareNote")
-            self.comparison_requested.emit(self.picked[0], self.picked[1], self.metric)
+            self._compare()
         elif self.state.runs:
             set_style_name(self.compare_label, "compareNote")
             self.compare_label.setText("Select two runs (Ctrl+click) to test whether one is really better.")
@@ -349,7 +516,7 @@ class LeaderboardPane(QWidget):
     def _draw_bars(self) -> None:
         runs = self.state.runs
         metric = self.metric
-        label = metric_label(metric)
+        label = glossary.metric_name(metric)
         values = [r.metrics.get(metric, math.nan) for r in runs]
         cis = [self._cis.get(r.id) for r in runs]
         low = [c.low if c is not None else math.nan for c in cis]
@@ -388,7 +555,7 @@ class LeaderboardPane(QWidget):
     def _show_groups(self, metric: str, frame) -> None:
         if metric != self.metric or frame is None:
             return
-        label = metric_label(metric)
+        label = glossary.metric_name(metric)
         groups = list(dict.fromkeys(frame["group"]))
         names = [r.name for r in self.state.runs if r.name in set(frame["run"])]
         table = frame.pivot_table(index="run", columns="group", values="value", observed=True)
@@ -428,8 +595,7 @@ class LeaderboardPane(QWidget):
             return
         roc, threshold = result
         self.roc_stack.setCurrentWidget(self.roc_plot)
-        self.roc_plot.setTitle(f"ROC of {run.name}: AUC {roc.auc:.3f} per customer, {roc.pooled_auc:.3f} pooled "
-                               f"(liked = rating ≥ {threshold:g})", size="10pt")
+        self.roc_plot.setTitle(roc_title(run.name, roc, threshold), size="10pt")
         self.roc_plot.set_curve(roc.fpr, roc.tpr, reference=([0.0, 1.0], [0.0, 1.0]), x_range=(0, 1),
                                 y_range=(0, 1))
 

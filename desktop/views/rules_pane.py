@@ -2,7 +2,7 @@
 what the rules cost: raw vs re-ranked metrics, exposure by item group and the long-tail trade-off.
 
 The edited rule set, while valid, is the active one the Inspector applies ("before / after").
-Validation and evaluation are engine calls (``engine.rerank``, ``engine.lists.inspector``).
+Validation and evaluation are engine calls made by RulesController.
 """
 
 from __future__ import annotations
@@ -12,21 +12,21 @@ import json
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox,
                                QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QMenu,
                                QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
-from desktop.controllers.rules_controller import DEFAULT_NAME, RulesController
+from desktop import glossary
+from desktop.controllers.rules_controller import DEFAULT_NAME, OPS, SCHEMA, RulesController
 from desktop.plots.curves import ACCENT, LabelledPlot
+from desktop.plots.labels import LabelPlacer
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
-from engine.lists import inspector as einspect
-from engine.errors import EngineError
-from engine.rerank.rules import OPS, SCHEMA, parse_rules
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.runs import fill_run_combo
+from desktop.widgets.tables import fit_columns, make_table
 
 #: rule type -> menu label
 RULE_LABELS = {"long_tail": "Long-tail boost", "boost_where": "Boost where …", "exclude_where": "Exclude where …",
@@ -94,6 +94,7 @@ class RuleForm(QWidget):
         super().__init__(parent)
         self.rules: list[dict] = []
         self.columns: list[str] = []
+        self.condition: dict = {}          # a valid "column op value" for new "… where" rules
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 4, 0, 0)
         self.rule_list = QListWidget()
@@ -159,10 +160,11 @@ class RuleForm(QWidget):
         self.edited.emit([dict(r) for r in self.rules])
 
     def add_rule(self, kind: str) -> None:
-        col = "category" if "category" in self.columns else (self.columns[0] if self.columns else "category")
-        defaults = {"long_tail": {"weight": 0.5}, "boost_where": {"column": col, "op": ">", "value": 0, "amount": 1.0},
-                    "exclude_where": {"column": col, "op": "=", "value": ""},
-                    "only": {"column": col, "op": "=", "value": ""}, "exclude_items": {"items": []},
+        """Append a rule of ``kind`` that is valid as it starts (a condition on a real value of the catalog)."""
+        cond = dict(self.condition) or {"column": "category", "op": "=", "value": ""}
+        col = "category" if "category" in self.columns else cond["column"]
+        defaults = {"long_tail": {"weight": 0.5}, "boost_where": {**cond, "amount": 1.0},
+                    "exclude_where": dict(cond), "only": dict(cond), "exclude_items": {"items": []},
                     "bury_items": {"items": []}, "pin_items": {"items": []}, "max_per": {"column": col, "n": 2},
                     "diversity": {"lambda": 0.7, "column": col}, "min_share": {"column": col, "share": 0.2}}
         self.rules.append({"type": kind, **defaults[kind]})
@@ -266,11 +268,29 @@ class RuleForm(QWidget):
         self._changed()
 
 
+class RuleEdit(QUndoCommand):
+    """One edit of the rules (form or JSON): undo shows the rules before it, redo after it."""
+
+    def __init__(self, pane: "RulesPane", before: str, after: str):
+        super().__init__(pane.tr("Edit rules"))
+        self.pane, self.before, self.after = pane, before, after
+        self._done = True                    # pushed after the edit happened: the first redo is a no-op
+
+    def undo(self) -> None:
+        self.pane.restore_rules(self.before)
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.pane.restore_rules(self.after)
+
+
 class RulesPane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: RulesController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = RulesController(state, runner, self)
+        self.controller = controller
         self.book = self.controller.book
         self.evaluation = None
         self.sweep: list[dict] = []
@@ -279,13 +299,16 @@ class RulesPane(QWidget):
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
         self._validate_timer.setInterval(250)
-        self._validate_timer.timeout.connect(self._json_edited)
+        self._validate_timer.timeout.connect(self._json_typed)
+        self._spec_text: str | None = None   # the rules as last remembered for undo (sorted JSON)
+        self._restoring = False
         self._build()
         c = self.controller
-        c.progress.connect(self.strip.show_progress)
-        c.running_changed.connect(self._running)
-        c.evaluated.connect(self._show_evaluation)
-        c.failed.connect(self._evaluation_failed)
+        c.slot.progress.connect(self.strip.show_progress)
+        c.slot.running_changed.connect(self._running)
+        c.slot.done.connect(lambda result, k: self._show_evaluation((*result, k)))
+        c.slot.failed.connect(lambda message, _tag: self._evaluation_failed(message))
+        c.slot.cancelled.connect(lambda _tag: self._evaluation_failed("Evaluation cancelled."))
         self.book.changed.connect(self._fill_sets)
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(lambda _d: self._load_set(self.set_combo.currentText()))
@@ -350,6 +373,21 @@ class RulesPane(QWidget):
         self.editor_tabs.addTab(self.form, "Form")
         self.editor_tabs.addTab(self.json_edit, "JSON")
         lay.addWidget(self.editor_tabs, 1)
+        history = QHBoxLayout()
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        for act, keys in ((self.undo_action, QKeySequence.StandardKey.Undo),
+                          (self.redo_action, QKeySequence.StandardKey.Redo)):
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setToolTip(f"{act.text()} ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            self.addAction(act)
+            button = QToolButton()
+            button.setDefaultAction(act)
+            history.addWidget(button)
+        history.addStretch(1)
+        lay.addLayout(history)
         self.valid_label = QLabel("")
         self.valid_label.setWordWrap(True)
         self.valid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -428,6 +466,7 @@ class RulesPane(QWidget):
                                        "Coverage@10 (share of items recommended)", "NDCG@10")
         for side in ("bottom", "left"):
             self.sweep_plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
+        self.sweep_labels = LabelPlacer(self.sweep_plot)
         split.addWidget(self.sweep_plot)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
@@ -457,6 +496,7 @@ class RulesPane(QWidget):
         self.set_combo.setCurrentText(name)
         self.set_combo.setToolTip(name)
         self.set_spec(spec)
+        self._remember()
 
     def set_spec(self, spec) -> None:
         """Load a rule spec (dict, list or JSON text) into the form and the JSON editor."""
@@ -479,10 +519,9 @@ class RulesPane(QWidget):
         if self.valid_spec is None:
             self.valid_label.setText(self.valid_label.text() + "<br>Fix the rule set before saving it.")
             return
-        try:
-            self.book.save(name, self.valid_spec)
-        except EngineError as e:
-            self._set_valid_text(f"Could not save the rule set: {e}", ok=False)
+        error = self.book.save(name, self.valid_spec)
+        if error:
+            self._set_valid_text(f"Could not save the rule set: {error}", ok=False)
             return
         self.set_combo.setCurrentText(name)
         self._publish()
@@ -501,8 +540,8 @@ class RulesPane(QWidget):
 
     # ---- editing and validation ---------------------------------------------------------------
     def _columns(self) -> list[str]:
-        ds = self.state.dataset
-        return einspect.rule_columns(ds.catalog) if ds is not None else []
+        self.form.condition = self.controller.default_condition()
+        return self.controller.columns()
 
     def _write_json(self, rules: list[dict]) -> None:
         self.json_edit.blockSignals(True)
@@ -514,6 +553,12 @@ class RulesPane(QWidget):
     def _form_edited(self, rules: list) -> None:
         self._write_json(rules)
         self._validate()
+        self._remember()
+
+    @Slot()
+    def _json_typed(self) -> None:
+        self._json_edited()
+        self._remember()
 
     @Slot()
     def _json_edited(self) -> None:
@@ -530,32 +575,40 @@ class RulesPane(QWidget):
             self._json_error = text
         self._validate()
 
-    def _validate(self) -> None:
-        """Check the edited rules with the engine (against the chosen model's items and the
-        catalog when there is a model); publish them to the Inspector when valid."""
-        try:
-            if self._json_error is not None:
-                parse_rules(self._json_error or "null")
-                spec = None
-            else:
-                spec = {"rules": [dict(r) for r in self.form.rules]}
-            run = self.state.run(self.run_combo.currentData())
-            catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-            if spec is None:
-                raise EngineError("the JSON must be {\"rules\": [ {\"type\": …}, … ]}")
-            if run is not None:
-                rules, warnings = einspect.validate_rules(spec, run.model, catalog)
-            else:
-                rules, warnings = parse_rules(spec), []
-        except EngineError as e:
-            self.valid_spec = None
-            self._set_valid_text(str(e), ok=False)
+    def _remember(self) -> None:
+        """Put the edit just made on the undo stack (the rules before → after it)."""
+        if self._json_error is not None:
+            return                                  # JSON being typed: not a rule set yet
+        now = json.dumps([dict(r) for r in self.form.rules], sort_keys=True)
+        if self._restoring or now == self._spec_text:
             return
-        self.valid_spec = rules.to_dict()
-        text = f"✓ {len(rules)} rule{'s' if len(rules) != 1 else ''}, valid"
-        if run is None:
+        before, self._spec_text = self._spec_text, now
+        if before is not None:
+            self.undo_stack.push(RuleEdit(self, before, now))
+
+    def restore_rules(self, text: str) -> None:
+        """Show the rules of an undo step (not itself an edit to remember)."""
+        self._restoring = True
+        try:
+            self.set_spec({"rules": json.loads(text)})
+        finally:
+            self._restoring = False
+        self._spec_text = text
+
+    def _validate(self) -> None:
+        """Check the edited rules (against the chosen model's items and the catalog when there is
+        a model); publish them to the Inspector when valid."""
+        spec = self._json_error if self._json_error is not None else {"rules": [dict(r) for r in self.form.rules]}
+        check = self.controller.check(spec, self.run_combo.currentData())
+        self.valid_spec = check.spec
+        if check.spec is None:
+            self._set_valid_text(check.error, ok=False)
+            return
+        n = check.n_rules
+        text = f"✓ {n} rule{'s' if n != 1 else ''}, valid"
+        if not check.bound:
             text += " (columns are checked once a model is trained)"
-        self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in warnings), ok=True)
+        self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in check.warnings), ok=True)
         self._publish()
 
     def _set_valid_text(self, text: str, ok: bool) -> None:
@@ -614,7 +667,7 @@ class RulesPane(QWidget):
         run = self.state.run(self.run_combo.currentData())
         self.result_title.setText(f"{run.name if run else 'Model'} with {len(ev.rules['rules'])} rule(s), top {k}: "
                                   f"{ev.users_evaluated:,} customers of the test split")
-        rows, marks = [], {}
+        rows, marks, tips = [], {}, {}
         for key, label in METRICS:
             name = f"{key}@{k}"
             if name not in ev.metrics:
@@ -623,25 +676,26 @@ class RulesPane(QWidget):
             change = (after - before) / before if before else float("nan")
             rows.append({"Metric": f"{label}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
                          "Change": "" if change != change else f"{change:+.1%}"})
+            tips[len(rows) - 1] = glossary.tip(key)
             if change == change and abs(change) >= 0.005:
                 better = change > 0 if key != "arp" else change < 0
                 marks[len(rows) - 1] = "#dcfce7" if better else "#fee2e2"
-        self.metrics_model.show(pd.DataFrame(rows), marks=marks)
+        self.metrics_model.show(pd.DataFrame(rows), marks=marks, notes=tips)
         fit_columns(self.metrics_table)
         exp = ev.exposure
-        groups = next(iter(exp["groups"].items()), None)
-        text = (f"Slots going to the head items (those holding the top 20% of purchases): "
-                f"<b>{exp['raw_head_share']:.1%}</b> → <b>{exp['head_share']:.1%}</b>")
-        if groups is not None:
-            col, entries = groups
-            text += f"<br>Exposure by {col} (share of list slots):"
-            frame = pd.DataFrame([{"Group": e["group"], "Catalog": f"{e['catalog']:.1%}", "Model": f"{e['raw']:.1%}",
-                                   "With rules": f"{e['reranked']:.1%}"} for e in entries])
-        else:
-            frame = pd.DataFrame(columns=["Group", "Catalog", "Model", "With rules"])
-            text += "<br>Add a max-per, min-share or diversity rule on a column to see exposure by group."
+        col, entries = next(iter(exp["groups"].items()), ("item popularity", exp.get("popularity", [])))
+        text = (f"Slots going to the bestsellers (the items holding the top 20% of purchases): "
+                f"<b>{exp['raw_head_share']:.1%}</b> → <b>{exp['head_share']:.1%}</b>"
+                f"<br>Exposure by {col}: the share of all list places each group gets"
+                + ("" if exp["groups"] else " (a rule on a column shows exposure by that column)") + ":")
+        frame = pd.DataFrame([{"Group": e["group"], "Catalog": e["catalog"], "Model": e["raw"],
+                               "With rules": e["reranked"]} for e in entries],
+                             columns=["Group", "Catalog", "Model", "With rules"])
         self.exposure_label.setText(text)
-        self.exposure_model.show(frame)
+        self.exposure_model.show(frame, formats={c: "{:.1%}" for c in frame.columns[1:]})
+        self.exposure_model.header_tips = {
+            "Catalog": "Share of the catalog's items in the group", "Model": "Share of list places the model "
+            "alone gives the group", "With rules": "Share of list places with the rules applied"}
         fit_columns(self.exposure_table)
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in ev.warnings))
         self.warnings_label.setVisible(bool(ev.warnings))
@@ -653,6 +707,7 @@ class RulesPane(QWidget):
         item = plot.getPlotItem()
         item.setLabel("bottom", f"Coverage@{k} (share of items recommended)")
         item.setLabel("left", f"NDCG@{k}")
+        self.sweep_labels.set([], (0, 1), (0, 1))
         if not sweep:
             item.setTitle("Long-tail sweep: give sweep weights to draw the trade-off", size="10pt")
             return
@@ -667,12 +722,9 @@ class RulesPane(QWidget):
             if idx:
                 plot._add(pg.ScatterPlotItem([x[j] for j in idx], [y[j] for j in idx], size=9,
                                              brush=pg.mkBrush(brush), pen=pen))
-        for j, (p, xi, yi) in enumerate(zip(sweep, x, y)):
-            label = pg.TextItem(f"w={p['weight']:g}", color="#1f2937" if p.get("efficient", True) else "#6b7280",
-                                anchor=(-0.15, 1.1) if j % 2 == 0 else (-0.15, -0.1))   # neighbours above / below
-            label.setPos(xi, yi)
-            plot._add(label)
-        item.enableAutoRange()
         dx, dy = (max(x) - min(x)) or max(x) or 1.0, (max(y) - min(y)) or max(y) or 1.0
-        item.setXRange(min(x) - 0.05 * dx, max(x) + 0.25 * dx, padding=0)
-        item.setYRange(min(y) - 0.1 * dy, max(y) + 0.2 * dy, padding=0)
+        x_range, y_range = (min(x) - 0.08 * dx, max(x) + 0.3 * dx), (min(y) - 0.15 * dy, max(y) + 0.2 * dy)
+        item.setXRange(*x_range, padding=0)
+        item.setYRange(*y_range, padding=0)
+        self.sweep_labels.set([(f"w={p['weight']:g}", xi, yi, "#1f2937" if p.get("efficient", True) else "#6b7280",
+                                p.get("efficient", True)) for p, xi, yi in zip(sweep, x, y)], x_range, y_range)

@@ -12,15 +12,44 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
+from desktop import glossary
 from desktop.controllers.simulate_controller import SimulateController
 from desktop.plots.curves import LabelledPlot
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
-from desktop.views.inspector_pane import ProgressStrip, fill_run_combo, fit_columns, make_table
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.runs import fill_run_combo
+from desktop.widgets.tables import fit_columns, make_table
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
-ARM_KINDS = (("category", "Top categories"), ("item", "Top items"))
+#: The caveats' box grows with its text up to this height (pixels), then scrolls: the results stay in view.
+CAVEAT_HEIGHT = 96
+#: What an arm is, in plain words (beside the arm choice).
+ARM_MEANING = ("An arm is one thing a policy can suggest at each visit: here one product category or one item. "
+               "The policy scores a point when the customer's next basket holds it.")
+
+
+def arm_choices(catalog) -> list[tuple[str, str, str]]:
+    """(engine arm kind, label, tooltip) the catalog allows, the best first: its category column when it
+    has one, else single items (a title's first word only as a plainly named last resort)."""
+    items = ("item", "Top items", "Each arm is one of the most bought items")
+    if catalog is None:
+        return [items]
+    col = catalog.column("category")
+    if col is not None:
+        return [("category", f"Catalog categories ({col})", f"Each arm is a value of the catalog column '{col}'"),
+                items]
+    if catalog.column("title") or catalog.column("description"):
+        return [items, ("category", "First word of the title (e.g. SET, BAG)",
+                        "The catalog has no category column: items are grouped by the first word of their title, "
+                        "a rough stand-in for a category")]
+    return [items]
+
+
+def legend_html(labels: list[str]) -> str:
+    """One line naming each curve in its colour (beside the plots, so no legend covers a curve)."""
+    return " ".join(f"<span style='color:{PALETTE[j % len(PALETTE)]}'>▬▬</span>&nbsp;{label}&nbsp;&nbsp;"
+                    for j, label in enumerate(labels))
 
 
 def policy_label(spec: str, model_runs: dict) -> str:
@@ -42,38 +71,31 @@ def policy_label(spec: str, model_runs: dict) -> str:
 
 
 class CurvesPlot(LabelledPlot):
-    """Several labelled curves y(x) over one axis, with a legend unless ``legend`` is False (a plot
-    beside one that shows the same colours)."""
-
-    def __init__(self, title: str, x_label: str, y_label: str, parent=None, legend: bool = True):
-        super().__init__(title, x_label, y_label, parent)
-        self.legend = self.getPlotItem().addLegend(offset=(8, 8), labelTextSize="9pt",
-                                                   brush=pg.mkBrush(255, 255, 255, 210)) if legend else None
+    """Several labelled curves y(x) over one axis in palette order (the pane names them in a line
+    above the plots: a legend inside would cover a curve)."""
 
     def set_curves(self, curves: list[tuple[str, object, object]]) -> None:
         """curves: (label, x (n,), y (n,)) each, drawn in palette order."""
         self.clear_data()
-        if self.legend is not None:
-            self.legend.clear()
         for j, (label, x, y) in enumerate(curves):
             self._add(pg.PlotDataItem(x, y, pen=pg.mkPen(PALETTE[j % len(PALETTE)], width=2), name=label))
         self.getPlotItem().enableAutoRange()
 
 
 class SimulatePane(QWidget):
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: SimulateController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = SimulateController(state, runner, self)
+        self.controller = controller
         self.log = None
         self.results: list = []
         self._build()
         c = self.controller
-        c.progress.connect(self.strip.show_progress)
-        c.running_changed.connect(self._running)
-        c.finished.connect(self._show_results)
-        c.failed.connect(self._failed)
-        c.cancelled.connect(lambda: self._failed("Simulation cancelled."))
+        c.slot.progress.connect(self.strip.show_progress)
+        c.slot.running_changed.connect(self._running)
+        c.slot.done.connect(lambda result, runs: self._show_results((*result, runs)))
+        c.slot.failed.connect(lambda message, _tag: self._failed(message))
+        c.slot.cancelled.connect(lambda _tag: self._failed("Simulation cancelled."))
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(self._on_dataset)
         self._fill_runs()
@@ -107,8 +129,12 @@ class SimulatePane(QWidget):
         form = QFormLayout(arms)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.arm_kind = QComboBox()
-        for kind, label in ARM_KINDS:
-            self.arm_kind.addItem(label, kind)
+        self.arm_kind.setMinimumContentsLength(14)
+        self.arm_kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.arm_meaning = QLabel(ARM_MEANING)
+        self.arm_meaning.setToolTip(glossary.tip("arm"))
+        self.arm_meaning.setObjectName("muted")
+        self.arm_meaning.setWordWrap(True)
         self.n_arms = QSpinBox()
         self.n_arms.setRange(2, 200)
         self.n_arms.setValue(10)
@@ -116,6 +142,7 @@ class SimulatePane(QWidget):
         self.arm_source = QLabel("")
         self.arm_source.setObjectName("muted")
         self.arm_source.setWordWrap(True)
+        form.addRow(self.arm_meaning)
         form.addRow("Arms are", self.arm_kind)
         form.addRow("Number of arms", self.n_arms)
         form.addRow(self.arm_source)
@@ -153,6 +180,8 @@ class SimulatePane(QWidget):
         self.linucb_alpha.setSingleStep(0.1)
         self.linucb_alpha.setValue(1.0)
         self.linucb_alpha.setPrefix("α = ")
+        for box, key in ((self.egreedy_check, "egreedy"), (self.ucb_check, "ucb"), (self.thompson_check, "thompson")):
+            box.setToolTip(glossary.tip(key))
         grid.addWidget(self.egreedy_check, 0, 0)
         grid.addWidget(self.eps_spin, 0, 1)
         grid.addWidget(self.ucb_check, 1, 0)
@@ -207,11 +236,9 @@ class SimulatePane(QWidget):
         self.matched_label = QLabel("")
         self.matched_label.setWordWrap(True)
         lay.addWidget(self.matched_label)
-        self.caveat_label = QLabel("")
-        self.caveat_label.setObjectName("warning")
-        self.caveat_label.setWordWrap(True)
-        self.caveat_label.hide()
-        lay.addWidget(self.caveat_label)
+        self.legend_label = QLabel("")
+        self.legend_label.setWordWrap(True)
+        lay.addWidget(self.legend_label)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         self.table_model = MarkedFrameModel(self)
@@ -222,8 +249,8 @@ class SimulatePane(QWidget):
         pl = QHBoxLayout(plots)
         pl.setContentsMargins(0, 0, 0, 0)
         self.reward_plot = CurvesPlot("Cumulative reward", "Matched events", "Total reward")
-        self.regret_plot = CurvesPlot("Regret against the best fixed arm (colours as on the left)",
-                                      "Matched events", "Reward lost (below 0: beats it)", legend=False)
+        self.regret_plot = CurvesPlot("Regret against the best fixed arm", "Matched events",
+                                      "Reward lost (below 0: beats it)")
         pl.addWidget(self.reward_plot, 1)
         pl.addWidget(self.regret_plot, 1)
         split.addWidget(plots)
@@ -231,6 +258,21 @@ class SimulatePane(QWidget):
         split.setStretchFactor(1, 3)
         split.setSizes([150, 450])
         lay.addWidget(split, 1)
+        self.caveat_label = QLabel("")            # below the results, in a box of its own height
+        self.caveat_label.setObjectName("warning")
+        self.caveat_label.setWordWrap(True)
+        self.caveat_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caveats = QScrollArea()
+        self.caveats.setWidget(self.caveat_label)
+        self.caveats.setWidgetResizable(True)
+        self.caveats.setFrameShape(QFrame.Shape.NoFrame)
+        self.caveats.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.caveats.setMaximumHeight(CAVEAT_HEIGHT)
+        self.caveats.viewport().setAutoFillBackground(False)
+        self.caveats.setStyleSheet("QScrollArea { background: transparent; }")
+        self.caveat_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.caveats.hide()
+        lay.addWidget(self.caveats)
         return w
 
     # ---- requests -----------------------------------------------------------------------------
@@ -295,8 +337,8 @@ class SimulatePane(QWidget):
         elif not ok:
             tip = "This model has no user vectors (most-popular, item-kNN): choose BPR, iALS, EASE, SASRec or two-tower"
         else:
-            tip = ("Contextual bandit (Li et al. 2010): learns which arm suits which customer from the model's user "
-                   "vectors (top principal components + a bias); α widens its exploration")
+            tip = (f"{glossary.tip('linucb')}<br>Contextual bandit (Li et al. 2010) over the model's user vectors "
+                   "(top principal components + a bias); α widens its exploration")
         self.linucb_check.setToolTip(tip)
 
     @Slot(object)
@@ -305,13 +347,17 @@ class SimulatePane(QWidget):
         if dataset is None:
             return
         catalog = dataset.catalog
+        self.arm_kind.clear()
+        for kind, label, tip in arm_choices(catalog):
+            self.arm_kind.addItem(label, kind)
+            self.arm_kind.setItemData(self.arm_kind.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         if catalog is not None and catalog.column("category") is not None:
             self.arm_source.setText(f"Categories come from the catalog column '{catalog.column('category')}'.")
         elif catalog is not None and (catalog.column("title") or catalog.column("description")):
-            self.arm_source.setText("The catalog has no category column: an item's category is the first word "
-                                    "of its title (e.g. SET, BAG).")
+            self.arm_source.setText("The catalog has no category column, so the arms are single items. Map a "
+                                    "category column in the Data pane to simulate categories.")
         else:
-            self.arm_source.setText("No catalog titles or categories: use item arms.")
+            self.arm_source.setText("No catalog: the arms are single items.")
 
     # ---- results ------------------------------------------------------------------------------
     @Slot(object)
@@ -340,6 +386,7 @@ class SimulatePane(QWidget):
         frame = pd.DataFrame(rows)
         self.table_model.show(frame, marks={j: "#fef9c3" for j, r in enumerate(results) if r.caveat})
         fit_columns(self.table)
+        self.legend_label.setText(legend_html(labels))
         self.reward_plot.set_curves([(lab, r.steps, r.cumulative_reward) for lab, r in zip(labels, results)])
         self.regret_plot.set_curves([(lab, r.steps, r.regret) for lab, r in zip(labels, results)])
         noisy = [(lab, r) for lab, r in zip(labels, results) if r.caveat]
@@ -363,4 +410,6 @@ class SimulatePane(QWidget):
             notes.append(f"{cold:,} events are of customers the model never saw: its top-1 suggests the most "
                          "frequent arm for them, LinUCB has only the bias (each arm's plain mean).")
         self.caveat_label.setText("\n".join(["⚠ " + c for c in caveats] + notes))
-        self.caveat_label.setVisible(bool(caveats or notes))
+        self.caveats.setVisible(bool(caveats or notes))
+        width = max(self.caveats.viewport().width(), 300)
+        self.caveats.setFixedHeight(min(CAVEAT_HEIGHT, self.caveat_label.heightForWidth(width) + 6))

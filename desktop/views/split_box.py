@@ -12,10 +12,8 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from engine.errors import EngineError
 from desktop.controllers.train_controller import SplitController
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
 
 #: (engine method, label, tooltip)
 #: What the validation share does (its tooltip).
@@ -35,14 +33,14 @@ METHODS = (
 class SplitBox(QGroupBox):
     apply_requested = Signal(str, float, float, int)
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: SplitController, parent: QWidget | None = None):
         super().__init__("Train / test split", parent)
         self.state = state
-        self.controller = SplitController(state, runner, self)
+        self.controller = controller
         self._build()
-        self.apply_requested.connect(self.controller.apply)
-        self.controller.error_changed.connect(self._show_error)
-        self.controller.busy_changed.connect(self._set_busy)
+        self.apply_requested.connect(controller.apply)
+        controller.slot.failed.connect(lambda message, _tag: self._show_error(message))
+        controller.slot.running_changed.connect(self._set_busy)
         state.dataset_changed.connect(self._on_dataset)
         state.split_changed.connect(self._show_split)
         self._on_dataset(state.dataset)
@@ -157,10 +155,9 @@ class SplitBox(QGroupBox):
             self.relevant_note.setText("Keep at least one event type relevant: the test part needs events to hit.")
             self.relevant_note.show()
             return
-        try:
-            self.state.dataset.set_relevant_events(chosen)
-        except EngineError as e:
-            self.relevant_note.setText(str(e))
+        error = self.controller.set_relevant(chosen)
+        if error:
+            self.relevant_note.setText(error)
             self.relevant_note.show()
             return
         self.relevant_note.hide()
@@ -212,6 +209,8 @@ class SplitBox(QGroupBox):
 
     @Slot(bool)
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self._show_error("")
         self.apply_button.setEnabled(not busy and self.state.dataset is not None)
         self.apply_button.setText("Splitting…" if busy else "Apply split")
         self.relevant_row.setEnabled(not busy)

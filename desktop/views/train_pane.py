@@ -1,6 +1,6 @@
 """Train pane: pick a model, set its hyper-parameters, train or search, watch the curves live.
 
-The form is generated from the engine's ``param_specs`` (kinds and ranges); the pane emits
+The form is generated from the model's parameter specs (kinds and ranges); the pane emits
 ``train_requested`` / ``tune_requested`` and TrainController does the work in a worker.
 """
 
@@ -12,43 +12,60 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDoubleSpinBox,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QScrollArea,
+                               QLabel, QLineEdit, QPushButton, QRadioButton, QScrollArea,
                                QSpinBox, QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from engine.runs.param_space import model_info, param_specs, trainable_models
+from desktop import glossary
 from desktop.controllers.train_controller import TrainController, model_title
 from desktop.plots.learning import LearningCurvePlot
 from desktop.state import AppState
-from desktop.tasks import TaskRunner
+from desktop.widgets.progress import ProgressStrip
+from desktop.widgets.style import set_style_name
+from desktop.widgets.tables import NumberItem
+from desktop.widgets.verdict import verdict_text
 
 #: Model picker order: baselines first, then the trained families.
 ORDER = ("pop", "itemknn", "ease", "ials", "bpr", "sasrec", "twotower", "text", "hybrid")
-#: Verdict -> style object name of the verdict banner.
-VERDICT_STYLE = {"good fit": "verdictGood", "over-fitting": "verdictBad", "under-fitting": "verdictWarn",
-                 "too short to tell": "verdictInfo"}
 MONITOR = "ndcg@10"
 EMPTY_NOTE = ("Live curves appear here while a model that trains in epochs (iALS, BPR, SASRec, "
               "two-tower) is training: the training loss and the validation NDCG@10 after every epoch.\n\n"
               "Pick a model on the left and press Train.")
 
 
-def set_style_name(widget: QWidget, name: str) -> None:
-    """Change ``widget``'s object name and re-apply the style sheet rules that match it."""
-    widget.setObjectName(name)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+class EpochWatch:
+    """What a run trained in epochs has done so far, for the progress line: the epoch, the best
+    validation epoch, and when early stopping can end it."""
 
+    def __init__(self, budget: int | None, patience: int, validated: bool):
+        self.budget, self.patience, self.validated = budget, int(patience or 0), validated
+        self.epoch = 0
+        self.best_epoch: int | None = None
+        self.best = -math.inf
 
-def verdict_text(run) -> tuple[str, str]:
-    """(banner text, style name) for a finished run: the engine's diagnosis sentence, or why none."""
-    d = run.diagnosis
-    if d is not None:
-        return f"{d.verdict[0].upper()}{d.verdict[1:]}: {d.sentence.split(': ', 1)[-1]}", VERDICT_STYLE.get(d.verdict, "verdictInfo")
-    if run.history is None:
-        return (f"{model_title(run.model_name)} is fitted in one step: there are no epochs, "
-                "so no learning curve and no over/under-fitting verdict.", "verdictInfo")
-    return "No verdict: the run recorded no epochs.", "verdictInfo"
+    @property
+    def can_stop_early(self) -> bool:
+        return self.validated and self.patience > 0
+
+    def add(self, epoch: int, value: float | None) -> None:
+        self.epoch = epoch
+        if value is not None and value > self.best:
+            self.best, self.best_epoch = float(value), epoch
+
+    def text(self) -> str:
+        """E.g. "Epoch 6 of at most 200 · best so far: epoch 5 · stops when validation has not
+        improved for 3 epochs (after epoch 8 at the earliest)"."""
+        if not self.can_stop_early:
+            return f"Epoch {self.epoch} of {self.budget}"
+        parts = [f"Epoch {self.epoch} of at most {self.budget}"]
+        if self.best_epoch is not None:
+            parts.append(f"best so far: epoch {self.best_epoch}")
+            stop = self.best_epoch + self.patience
+            parts.append(f"stops when validation has not improved for {self.patience} epochs "
+                         f"(after epoch {max(stop, self.epoch + 1)} at the earliest)")
+        else:
+            parts.append(f"stops when validation has not improved for {self.patience} epochs")
+        return " · ".join(parts)
 
 
 class ParamForm(QWidget):
@@ -63,10 +80,11 @@ class ParamForm(QWidget):
         self.specs = []
         self.devices: list[dict] | None = None
 
-    def set_model(self, model: str) -> None:
+    def set_specs(self, specs: list) -> None:
+        """One row per engine ``ParamSpec`` (kind, range, default, help), set to the defaults."""
         while self.form.rowCount():
             self.form.removeRow(0)
-        self.widgets, self.specs = {}, param_specs(model)
+        self.widgets, self.specs = {}, list(specs)
         if not self.specs:
             note = QLabel("This model has no settings.")
             note.setObjectName("muted")
@@ -167,18 +185,18 @@ class TrainPane(QWidget):
     tune_requested = Signal(str, dict, int, float)
     cancel_requested = Signal()
 
-    def __init__(self, state: AppState, runner: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, state: AppState, controller: TrainController, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
-        self.controller = controller = TrainController(state, runner, self)
+        self.controller = controller
         self._build()
         self.train_requested.connect(controller.train)
         self.tune_requested.connect(controller.tune)
         self.cancel_requested.connect(controller.cancel)
-        controller.progress.connect(self._show_progress)
+        controller.slot.progress.connect(self._show_progress)
         controller.metrics.connect(self._on_metrics)
-        controller.error_changed.connect(self.show_error)
-        controller.busy_changed.connect(self._set_busy)
+        controller.slot.failed.connect(lambda message, _tag: self.show_error(message))
+        controller.slot.running_changed.connect(self._set_busy)
         controller.run_finished.connect(self._show_run)
         controller.devices_found.connect(self.form.set_devices)
         state.split_changed.connect(lambda _s: self._update_enabled())
@@ -186,6 +204,7 @@ class TrainPane(QWidget):
         if controller.devices is not None:
             self.form.set_devices(controller.devices)
         self._busy = False
+        self._epochs = EpochWatch(None, 0, False)
         self._model_changed()
         self._set_busy(False)
 
@@ -217,9 +236,9 @@ class TrainPane(QWidget):
         ml = QVBoxLayout(model_box)
         self.model_combo = QComboBox()
         _narrow(self.model_combo)
-        names = trainable_models()
+        names = self.controller.models()
         for name in sorted(names, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
-            info = model_info(name)
+            info = self.controller.info(name)
             self.model_combo.addItem(model_title(name), name)
             self.model_combo.setItemData(self.model_combo.count() - 1, info.description,
                                          Qt.ItemDataRole.ToolTipRole)
@@ -301,18 +320,13 @@ class TrainPane(QWidget):
         buttons.addWidget(self.train_button, 1)
         buttons.addWidget(self.cancel_button)
         lay.addLayout(buttons)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setTextVisible(False)
-        self.progress_label = QLabel("")
-        self.progress_label.setObjectName("muted")
+        self.progress = ProgressStrip(cancellable=False)
         self.error_label = QLabel("")
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error_label.hide()
-        lay.addWidget(self.progress_bar)
-        lay.addWidget(self.progress_label)
+        lay.addWidget(self.progress)
         lay.addWidget(self.error_label)
         left.setMinimumWidth(340)
         return left
@@ -353,7 +367,8 @@ class TrainPane(QWidget):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.result_label)
-        self.trials_title = QLabel("Search trials (validation NDCG@10, best first when finished)")
+        self.trials_title = QLabel("Search trials (validation NDCG@10, best first when finished; click a "
+                                   "heading to sort)")
         self.trials_title.setObjectName("sectionTitle")
         self.trials_table = QTableWidget(0, 4)
         self.trials_table.setHorizontalHeaderLabels(["Trial", MONITOR.upper(), "Best so far", "Settings tried"])
@@ -377,23 +392,23 @@ class TrainPane(QWidget):
 
     @Slot()
     def _model_changed(self, *_a) -> None:
-        info = model_info(self.model)
+        info = self.controller.info(self.model)
         extra = []
         if info.torch:
             extra.append("Trains in epochs with live curves; stops early at the best validation score.")
         if info.needs_catalog:
             extra.append("Needs an item catalog with text.")
         self.model_desc.setText(" ".join([info.description, *extra]))
-        self.form.set_model(self.model)
+        self.form.set_specs(self.controller.specs(self.model))
         self.search_radio.setEnabled(info.tunable)
         if not info.tunable:
             self.once_radio.setChecked(True)
         self._update_enabled()
 
     def _reset(self, fast: bool) -> None:
-        self.form.set_model(self.model)
+        self.form.set_specs(self.controller.specs(self.model))
         if fast:
-            self.form.set_values(model_info(self.model).fast_params)
+            self.form.set_values(self.controller.info(self.model).fast_params)
 
     def set_params(self, values: dict) -> None:
         self.form.set_values(values)
@@ -411,12 +426,14 @@ class TrainPane(QWidget):
         self._show_trials(search)
         self.trials_table.setRowCount(0)
         title = model_title(self.model)
-        info = model_info(self.model)
+        info = self.controller.info(self.model)
+        self._epochs = EpochWatch(params.get("epochs") if info.torch and not search else None,
+                                  params.get("patience", 0), self.state.split.valid is not None)
         if search or info.torch:
             self.plot_stack.setCurrentIndex(0)
-            if not search and params.get("epochs"):
+            if self._epochs.budget:
                 for plot in (self.loss_plot, self.valid_plot):
-                    plot.set_x_extent(params["epochs"])
+                    plot.set_x_budget(self._epochs.budget)
         else:
             self.no_curves.setText(f"{title} is fitted in one step, without epochs: there is no learning "
                                    "curve to watch. Its test results appear below when it is done.")
@@ -449,6 +466,7 @@ class TrainPane(QWidget):
                 self.loss_plot.append("loss", m["epoch"], m["loss"])
                 if MONITOR in m and not self.search_radio.isChecked():
                     self.valid_plot.append(MONITOR.upper(), m["epoch"], m[MONITOR])
+                self._epochs.add(int(m["epoch"]), m.get(MONITOR))
 
     def _add_trial(self, m) -> None:
         self.valid_plot.append("trial", m["trial"], m["value"])
@@ -457,10 +475,10 @@ class TrainPane(QWidget):
         self.trials_table.insertRow(row)
         settings = ", ".join(f"{k.removeprefix('param.').replace('_', ' ')} = {v:g}" for k, v in m.items()
                              if k.startswith("param."))
-        for col, text in enumerate((f"{int(m['trial'])}", f"{m['value']:.4f}", f"{m['best']:.4f}", settings)):
-            item = QTableWidgetItem(text)
-            if col < 3:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.trials_table.setSortingEnabled(False)          # rows arrive in trial order
+        cells = (NumberItem(f"{int(m['trial'])}", m["trial"]), NumberItem(f"{m['value']:.4f}", m["value"]),
+                 NumberItem(f"{m['best']:.4f}", m["best"]), QTableWidgetItem(settings))
+        for col, item in enumerate(cells):
             self.trials_table.setItem(row, col, item)
         self.trials_table.resizeColumnsToContents()
         self.trials_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -468,12 +486,10 @@ class TrainPane(QWidget):
 
     @Slot(object)
     def _show_progress(self, p) -> None:
-        if p.fraction is None:
-            self.progress_bar.setRange(0, 0)
-        else:
-            self.progress_bar.setRange(0, 1000)
-            self.progress_bar.setValue(int(p.fraction * 1000))
-        self.progress_label.setText(p.message)
+        self.progress.show_progress(p)
+        if self._epochs.epoch and p.stage == "train":     # epochs in words, not "epoch 6/200"
+            self.progress.bound = self._epochs.can_stop_early
+            self.progress.set_text(self._epochs.text())
 
     @Slot(object)
     def _show_run(self, run) -> None:
@@ -491,6 +507,7 @@ class TrainPane(QWidget):
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)
+        self.verdict_label.setToolTip(glossary.tip(run.diagnosis.verdict) if run.diagnosis is not None else "")
         self.verdict_label.show()
         m = run.metrics
         stopped = ""
@@ -499,6 +516,10 @@ class TrainPane(QWidget):
                        "early_stop": f" — stopped early, best epoch {h.best_epoch}",
                        "max_epochs": ""}.get(h.stopped, "")
         tuning = run.info.get("tuning")
+        if tuning and self.trials_table.rowCount():
+            self.trials_table.setSortingEnabled(True)          # best first, as the title says
+            self.trials_table.sortItems(1, Qt.SortOrder.DescendingOrder)
+            self.trials_table.scrollToTop()
         if tuning:
             done = sum(t["state"] == "complete" for t in tuning["trials"])
             best = ", ".join(f"{k.replace('_', ' ')} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
@@ -524,15 +545,15 @@ class TrainPane(QWidget):
 
     @Slot(bool)
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self.show_error("")
         self._busy = busy
         self.cancel_button.setEnabled(busy)
-        self.progress_bar.setVisible(busy)
-        self.progress_label.setVisible(busy)
         if busy:
-            self.progress_bar.setRange(0, 1000)
-            self.progress_bar.setValue(0)
-            self.progress_label.setText("Starting…")
-        elif not self.verdict_label.isVisible():
+            self.progress.start("Starting…")
+        else:
+            self.progress.hide()
+        if not busy and not self.verdict_label.isVisible():
             self.title_label.setText("Choose a model and press Train")
         self._update_enabled()
 
@@ -540,7 +561,7 @@ class TrainPane(QWidget):
         has_split = self.state.split is not None
         for w in (self.model_combo, self.form, self.defaults_button, self.quick_button, self.once_radio,
                   self.search_radio):
-            w.setEnabled(not self._busy and (w is not self.search_radio or model_info(self.model).tunable))
+            w.setEnabled(not self._busy and (w is not self.search_radio or self.controller.info(self.model).tunable))
         searching = self.search_radio.isChecked()
         self.trials.setEnabled(searching and not self._busy)
         self.minutes.setEnabled(searching and not self._busy)

@@ -4,10 +4,15 @@
 training loss of a ``History`` from ``fit_loop`` (or any model that records one) and returns a
 ``Diagnosis`` whose sentence a user can act on.
 
+The verdict judges the model the run KEPT: ``fit_loop`` restores the best epoch's weights
+(``history.best_epoch``), so epochs trained past it are discarded and cannot make the kept model
+over-fit. A history without ``best_epoch`` kept its last epoch.
+
 Rules, in order (v = validation metric per epoch, l = training loss, b = best epoch):
 1. fewer than ``MIN_EPOCHS`` validated epochs -> "too short to tell";
-2. v fell more than ``TOLERANCE`` (relative) below its peak after b while l did not rise
-   -> "over-fitting from epoch b+1";
+2. v fell more than ``TOLERANCE`` (relative) below its peak after b while l did not rise:
+   the kept model is epoch b -> "good fit" (the later, over-fitted epochs were discarded; the
+   evidence says so); the last epoch was kept -> "over-fitting from epoch b+1";
 3. v fell like that and l rose too (unstable training) -> "under-fitting";
 4. v was still rising at the end (best in the last two epochs and gained more than
    ``TOLERANCE`` over the last ``MIN_EPOCHS`` epochs) -> "under-fitting" (train longer);
@@ -59,6 +64,18 @@ def diagnose(history: History) -> Diagnosis:
                 "relative_drop": drop, "recent_gain": gain, "loss_at_best": float(loss[b]),
                 "loss_last": float(loss[-1]), "metric": name}
     if b < len(v) - 1 and drop > TOLERANCE:
+        if loss[-1] <= loss[b] and history.best_epoch == int(epochs[b]):
+            after = len(v) - 1 - b
+            how = ("training stopped early" if history.stopped == "early_stop" else
+                   "they were discarded")
+            evidence.update(kept_epoch=int(epochs[b]), tail="over-fitting")
+            kept = (f"the kept model is trained for {int(epochs[b])} epochs, where validation {label} peaked at "
+                    f"{peak:.4f} (then again on all training data)" if history.refit_epochs else
+                    f"the kept model is epoch {int(epochs[b])}, where validation {label} peaked at {peak:.4f}")
+            return Diagnosis("good fit",
+                             f"good fit: {kept}; the {after} epoch(s) after it over-fitted (validation fell to "
+                             f"{last:.4f} while training loss kept dropping), so {how} and the best epoch "
+                             "was kept", evidence)
         if loss[-1] <= loss[b]:
             return Diagnosis("over-fitting",
                              f"over-fitting from epoch {int(epochs[b]) + 1}: validation {label} falls "

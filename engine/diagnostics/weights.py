@@ -143,3 +143,31 @@ def inspect_model(model, train, *, bins: int = 40, seed: int = 0, progress: Prog
     emit(progress, 1.0, "done", "inspect")
     return Inspection(weights, grads, f"gradients of the training loss on one batch of {n:,} examples "
                                       f"at the fitted weights (loss {loss:.4f})", loss, n)
+
+
+#: A layer's gradients "vanish" below this share of its weights' spread, and "explode" above it.
+VANISHING, EXPLODING = 1e-7, 10.0
+
+
+def gradient_reading(inspection: Inspection) -> tuple[str, str]:
+    """(status, one plain sentence) about the gradients of ``inspection``: status "healthy",
+    "vanishing" (some layer no longer learns: its gradients are below VANISHING × its weights'
+    spread), "exploding" (non-finite, or above EXPLODING × the spread) or "none" (no gradients)."""
+    if inspection.gradients is None:
+        return "none", "No gradients apply to this model: it is not trained by gradient descent."
+    spread = {w.name: w.std for w in inspection.weights}
+    still, wild = [], []
+    for g in inspection.gradients:
+        scale = max(spread.get(g.name, 0.0), 1e-12)
+        if not np.isfinite(g.std) or g.std > EXPLODING * scale:
+            wild.append(g.name)
+        elif g.std < VANISHING * scale:
+            still.append(g.name)
+    n = len(inspection.gradients)
+    if wild:
+        return "exploding", (f"Gradients are unstable in {len(wild)} of {n} layers ({', '.join(wild)}): training "
+                             "jumps around; lower the learning rate.")
+    if still:
+        return "vanishing", (f"{len(still)} of {n} layers barely change any more ({', '.join(still)}): they stopped "
+                             "learning; a higher learning rate or less regularisation may help.")
+    return "healthy", f"Gradients look healthy in all {n} layers: each one still learns, none jumps around."

@@ -88,16 +88,28 @@ def held_out_items(test: Interactions | None, user_id) -> np.ndarray:
     return test.item_ids[test.item_idx[ev]]
 
 
+def strength(all_scores: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """How far ``scores`` (m,) stand above the customer's average item, in standard deviations of
+    the model's scores for that customer (``all_scores`` (n_items,); non-finite ones ignored).
+    Raw scores of two models live on unrelated scales (0.03 vs 5.7); these are comparable."""
+    finite = all_scores[np.isfinite(all_scores)].astype(np.float64)
+    spread = float(finite.std()) if finite.size > 1 else 0.0
+    if spread <= 0.0:
+        return np.zeros(len(scores))
+    return (np.asarray(scores, dtype=np.float64) - float(finite.mean())) / spread
+
+
 def top_n(model, user_id, k: int = 10, catalog=None, test: Interactions | None = None) -> pd.DataFrame:
-    """The model's top-``k`` for ``user_id``: rank (from 1), catalog fields, score and, with
-    ``test``, "held_out": the customer bought the item in the held-out part.
-    ModelError when the model never saw the customer."""
+    """The model's top-``k`` for ``user_id``: rank (from 1), catalog fields, score, ``strength`` (a
+    measure comparable between models) and, with ``test``, "held_out": the customer bought the item
+    in the held-out part. ModelError when the model never saw the customer."""
     u = model.user_index(user_id)
     items, scores = model.recommend([u], int(k))
     keep = items[0] >= 0
     ids = [_external(v) for v in model.item_ids_[items[0][keep]]]
     out = pd.concat([pd.DataFrame({"rank": np.arange(1, len(ids) + 1)}), item_fields(catalog, ids)], axis=1)
     out["score"] = scores[0][keep].astype(np.float64)
+    out["strength"] = strength(model.score([u])[0], out["score"].to_numpy())
     if test is not None:
         out["held_out"] = np.isin(normalize_ids(ids) if ids else np.empty(0), held_out_items(test, user_id))
     return out
@@ -119,7 +131,7 @@ class RulesView:
     """One customer's list before and after rules.
 
     before: ``top_n`` columns of the model's own list. after: rank, was (raw rank, NaN when new),
-    move ("new", "▲ 2", "▼ 1", "="), catalog fields, score, reasons (text, "; "-joined).
+    move ("new", "▲ 2", "▼ 1", "="), catalog fields, score, strength, reasons (text, "; "-joined).
     removed: items of the raw list that left it: was, catalog fields, reasons.
     """
 
@@ -170,8 +182,9 @@ def rules_before_after(model, user_id, k: int, rules, catalog=None, test: Intera
     if after_ids:
         scores = model.score([u])[0]
         after["score"] = scores[index_of(normalize_ids(after_ids), model.item_ids_)].astype(np.float64)
+        after["strength"] = strength(scores, after["score"].to_numpy())
     else:
-        after["score"] = np.empty(0)
+        after["score"] = after["strength"] = np.empty(0)
     after["reasons"] = [_reason(records.get(i, {}).get("reasons", []), w, r) for i, w, r in zip(after_ids, was, ranks)]
     gone = [i for i in before["item"].tolist() if i not in set(after_ids)]
     removed = item_fields(catalog, gone)
@@ -250,6 +263,29 @@ def rule_columns(catalog) -> list[str]:
                     and c not in catalog.roles.values()]
 
 
+def default_condition(catalog) -> dict:
+    """A valid starting condition for a new "… where" rule: {"column", "op", "value"} — the catalog's
+    category (else its text column with the fewest distinct values) equal to its most common value,
+    or a numeric column above its median; {} without a catalog."""
+    columns = rule_columns(catalog)
+    if not columns:
+        return {}
+
+    def values(name: str) -> pd.Series:
+        return catalog.frame[catalog.column(name) or name].dropna()
+
+    numeric = {c: pd.api.types.is_numeric_dtype(values(c)) and not pd.api.types.is_bool_dtype(values(c))
+               for c in columns}
+    text = sorted((c for c in columns if not numeric[c] and len(values(c))), key=lambda c: values(c).nunique())
+    name = "category" if "category" in text else (text[0] if text else columns[0])
+    s = values(name)
+    if not len(s):
+        return {"column": name, "op": "=", "value": ""}
+    if numeric[name]:
+        return {"column": name, "op": ">", "value": float(s.median())}
+    return {"column": name, "op": "=", "value": str(s.astype(str).value_counts().index[0])}
+
+
 def search_users(user_ids: np.ndarray, prefix: str, limit: int = 50) -> list:
     """External ids (up to ``limit``) whose text starts with ``prefix`` (case-insensitive), in
     id order; exact match first."""
@@ -274,6 +310,46 @@ def search_items(catalog, item_ids: np.ndarray, text: str, limit: int = 50) -> p
     by_title = fields["title"].astype(str).str.lower().str.contains(text, regex=False)
     order = np.concatenate([np.flatnonzero(by_id.to_numpy()), np.flatnonzero((by_title & ~by_id).to_numpy())])
     return fields.iloc[order[:limit]].reset_index(drop=True)
+
+
+def find_customers(interactions: Interactions, catalog, text: str, limit: int = 50) -> pd.DataFrame:
+    """Customers to suggest for ``text``: ids that start with it (exact match first), then customers
+    who bought items whose catalog fields (title, category, any attribute column, the item id) hold
+    it, most matching items first. Columns: user (external id), why (one line: "id", or
+    "3 of their items match 'regency': REGENCY CAKESTAND 3 TIER, …"); at most ``limit`` rows."""
+    text = str(text).strip()
+    by_id = search_users(interactions.user_ids, text, limit)
+    rows = [{"user": u, "why": "id"} for u in by_id]
+    if not text or catalog is None or len(rows) >= limit:
+        return pd.DataFrame(rows, columns=["user", "why"])
+    frame = catalog.frame
+    needle = text.casefold()
+    hit = pd.Series(False, index=frame.index)
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            hit |= values.astype(str).str.casefold().str.contains(needle, regex=False, na=False)
+    hit |= pd.Series(frame.index.astype(str).str.casefold().str.contains(needle, regex=False), index=frame.index)
+    matched = index_of(normalize_ids(frame.index[hit.to_numpy()].to_numpy()), interactions.item_ids)
+    matched = matched[matched >= 0]
+    if not matched.size:
+        return pd.DataFrame(rows, columns=["user", "why"])
+    ev = np.flatnonzero(np.isin(interactions.item_idx, matched))
+    pairs = np.unique(interactions.user_idx[ev].astype(np.int64) * interactions.n_items + interactions.item_idx[ev])
+    counts = np.bincount(pairs // interactions.n_items, minlength=interactions.n_users)   # matching items per user
+    taken = set(map(str, by_id))
+    users = [u for u in np.argsort(-counts, kind="stable")[:limit + len(taken)] if counts[u] > 0]
+    for u in users:
+        user = _external(interactions.user_ids[u])
+        if str(user) in taken:
+            continue
+        items = interactions.item_ids[np.unique(interactions.item_idx[ev[interactions.user_idx[ev] == u]])]
+        titles = item_fields(catalog, [_external(i) for i in items[:3]])["title"].astype(str).str.strip()
+        more = ", …" if len(items) > 3 else ""
+        rows.append({"user": user, "why": f"{len(items)} of their items match '{text}': {', '.join(titles)}{more}"})
+        if len(rows) >= limit:
+            break
+    return pd.DataFrame(rows, columns=["user", "why"])
 
 
 @dataclass
@@ -340,7 +416,7 @@ def export_top_n(model, path, k: int = 10, catalog=None, *, progress: ProgressCa
 
 def cold_start_top_n(model, items, k: int = 10, catalog=None) -> pd.DataFrame:
     """Top-``k`` for a new customer who interacted with ``items`` (external ids): rank, catalog
-    fields, score. The chosen items themselves are not recommended."""
+    fields, score, strength. The chosen items themselves are not recommended."""
     from engine.explain.history import score_history
     items = list(items)
     if not items:
@@ -356,4 +432,5 @@ def cold_start_top_n(model, items, k: int = 10, catalog=None) -> pd.DataFrame:
     ids = [_external(v) for v in model.item_ids_[idx[0][keep]]]
     out = pd.concat([pd.DataFrame({"rank": np.arange(1, len(ids) + 1)}), item_fields(catalog, ids)], axis=1)
     out["score"] = vals[0][keep].astype(np.float64)
+    out["strength"] = strength(scores, out["score"].to_numpy())
     return out

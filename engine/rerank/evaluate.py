@@ -19,6 +19,10 @@ from engine.rerank.rules import RuleSet, parse_rules
 
 #: Floats per score block: rows per batch = this // n_items (at most 1024).
 _BLOCK_FLOATS = 1 << 22
+#: Item popularity groups of the exposure report: (label, share of training purchases held by more
+#: popular items below which an item belongs to the group).
+POPULARITY_GROUPS = (("bestsellers (top 20 % of purchases)", 0.2), ("middle (next 60 %)", 0.8),
+                     ("long tail (last 20 %)", 1.01))
 #: Share of training interactions that defines the "head" for the exposure report.
 HEAD_SHARE = 0.2
 
@@ -156,7 +160,7 @@ def evaluate_rules(model, train, test, rules, catalog=None, ks=(10,), *, group_c
     """Evaluate ``model``'s lists before and after ``rules`` by the protocol of docs/ARCHITECTURE.md.
 
     group_columns: catalog columns to report exposure for (default: the columns of max_per,
-    min_share and diversity rules).
+    min_share and diversity rules, else the catalog's category when it has one).
     """
     from engine.evaluate import evaluate
     rules = parse_rules(rules)
@@ -166,6 +170,8 @@ def evaluate_rules(model, train, test, rules, catalog=None, ks=(10,), *, group_c
     if group_columns is None:
         group_columns = list(dict.fromkeys(r.params["column"] for r in rules.of_type("max_per", "min_share", "diversity")
                                            if r.params.get("column")))
+        if not group_columns and catalog is not None and catalog.column("category") is not None:
+            group_columns = ["category"]
     exposure = exposure_report(wrapped, group_columns)
     return RulesEvaluation(rules.to_dict(), res.metrics, raw.metrics, exposure, int(res.n_users_evaluated),
                            int(res.n_cold_users), list(wrapped.reranker.warnings), res.per_user)
@@ -175,7 +181,9 @@ def exposure_report(wrapped: RerankedModel, group_columns=()) -> dict:
     """Shares of list slots by item group for the lists ``wrapped`` has returned so far.
 
     head_share: slots going to the most popular items that hold HEAD_SHARE of the training
-    interactions (raw_head_share: the same for the model's own lists).
+    interactions (raw_head_share: the same for the model's own lists); groups: column -> rows
+    {"group", "reranked", "raw", "catalog"} (shares of slots, and of the catalog's items), largest
+    re-ranked share first; popularity: the same rows for POPULARITY_GROUPS (any data has them).
     """
     pop = np.asarray(wrapped.seen_.sum(axis=0)).ravel().astype(np.float64)
     order = np.argsort(-pop, kind="stable")
@@ -186,16 +194,28 @@ def exposure_report(wrapped: RerankedModel, group_columns=()) -> dict:
     exp, raw = wrapped.exposure_.astype(np.float64), wrapped.raw_exposure_.astype(np.float64)
     out = {"head_share": _share(exp, head), "raw_head_share": _share(raw, head), "groups": {}}
     for col in group_columns:
-        codes, labels = wrapped.reranker.group_codes(col, "exposure")
-        g = len(labels)
-        sel = codes >= 0
-        re_g = np.bincount(codes[sel], weights=exp[sel], minlength=g) / max(exp.sum(), 1.0)
-        raw_g = np.bincount(codes[sel], weights=raw[sel], minlength=g) / max(raw.sum(), 1.0)
-        cat_g = np.bincount(codes[sel], minlength=g) / max(len(codes), 1)
-        rows = [{"group": labels[j], "reranked": float(re_g[j]), "raw": float(raw_g[j]), "catalog": float(cat_g[j])}
-                for j in np.argsort(-re_g, kind="stable")]
-        out["groups"][col] = rows
+        out["groups"][col] = _group_rows(*wrapped.reranker.group_codes(col, "exposure"), exp, raw)
+    codes = np.full(len(pop), 2, np.int64)                    # by the share of purchases the items hold
+    if len(cum) and cum[-1] > 0:
+        share = np.empty(len(pop))
+        share[order] = (cum - pop[order]) / cum[-1]           # purchases held by more popular items
+        codes[share < POPULARITY_GROUPS[1][1]] = 1
+        codes[share < POPULARITY_GROUPS[0][1]] = 0
+    out["popularity"] = _group_rows(codes, [g for g, _ in POPULARITY_GROUPS], exp, raw, keep_order=True)
     return out
+
+
+def _group_rows(codes: np.ndarray, labels: list[str], exp: np.ndarray, raw: np.ndarray, *,
+                keep_order: bool = False) -> list[dict]:
+    """Exposure rows of the groups ``codes`` (n_items,) (-1: no group) name by ``labels``."""
+    g = len(labels)
+    sel = codes >= 0
+    re_g = np.bincount(codes[sel], weights=exp[sel], minlength=g) / max(exp.sum(), 1.0)
+    raw_g = np.bincount(codes[sel], weights=raw[sel], minlength=g) / max(raw.sum(), 1.0)
+    cat_g = np.bincount(codes[sel], minlength=g) / max(len(codes), 1)
+    order = range(g) if keep_order else np.argsort(-re_g, kind="stable")
+    return [{"group": labels[j], "reranked": float(re_g[j]), "raw": float(raw_g[j]), "catalog": float(cat_g[j])}
+            for j in order]
 
 
 def _share(counts: np.ndarray, mask: np.ndarray) -> float:

@@ -79,3 +79,25 @@ def test_screenshot_command_loads_demo(tmp_path, demo_path):
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1366, 768)
     assert "dataset loaded" in proc.stderr
+
+
+def test_without_a_display_the_app_says_so_and_exits(tmp_path):
+    """`make run` on a machine without a display: one plain line and exit code 2 instead of an invisible
+    app that waits forever; `make screenshot` writes under build/, never over a tracked file."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+    repo = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["RECSCOPE_LOG_DIR"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "desktop"], cwd=repo, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 2 and "no display was found" in out.stderr and "make screenshot" in out.stderr
+    makefile = (repo / "Makefile").read_text(encoding="utf-8")
+    shot = re.search(r"^SCREENSHOT := (\S+)", makefile, re.M).group(1)
+    assert "--screenshot $(SCREENSHOT)" in makefile and "docs/screenshots" not in makefile
+    tracked = subprocess.run(["git", "ls-files", "--error-unmatch", shot], cwd=repo, capture_output=True)
+    ignored = subprocess.run(["git", "check-ignore", "-q", shot], cwd=repo)
+    assert tracked.returncode != 0 and ignored.returncode == 0

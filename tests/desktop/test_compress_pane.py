@@ -62,8 +62,16 @@ def test_sweep_table_pareto_and_keep(qtbot, window, pane, trained, tmp_path):
     assert not pane.rows["distill"].check.isChecked()
     only(pane, int8=None, topk="100")
     assert pane.method_specs() == ["int8", "topk:100"]
+    said = []
+    pane.controller.slot.progress.connect(lambda p: said.append(p.message))
     with qtbot.waitSignals([pane.controller.swept, pane.controller.stored], timeout=WAIT_MS):
         pane.sweep_button.click()
+        assert "Tick the methods" not in pane.empty_note.text() and "in 2 ways" in pane.empty_note.text()
+    assert "timing" not in said
+    # every step the strip can show is in words
+    steps = []
+    compress(ease.model, "int8", train=parts.train, test=parts.test, ks=(10,), progress=lambda p: steps.append(p.message))
+    assert "timing" not in steps and "measuring how fast it scores 1,000 customers" in steps
     sweep = ease.info["compression_sweep"]
     assert project.load_run(ease.id).info["compression_sweep"]["reports"] == json.loads(json.dumps(sweep["reports"]))
     reports = sweep["reports"]
@@ -153,13 +161,13 @@ def test_errors_and_cancel(qtbot, window, pane, trained):
     pane.sweep_button.click()
     assert "Tick at least one method" in pane.error_label.text()
     only(pane, lowrank="abc")          # the engine validates the spec and says what is valid
-    with qtbot.waitSignal(pane.controller.failed, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.failed, timeout=WAIT_MS):
         pane.sweep_button.click()
     assert "lowrank:64" in pane.error_label.text() and "Traceback" not in pane.error_label.text()
     assert pane.sweep_button.isEnabled()
 
     only(pane, int8=None, distill="8")
-    with qtbot.waitSignal(pane.controller.cancelled, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.cancelled, timeout=WAIT_MS):
         pane.sweep_button.click()
         assert pane.strip.isVisibleTo(pane) and not pane.sweep_button.isEnabled()
         pane.strip.cancel_button.click()

@@ -41,3 +41,21 @@ def test_diagnostics_of_bpr_and_ease(qtbot, window, load, demo_path):
     assert pane.layers.item(0, 0).text() == "counts" and pane.layers.item(0, 5).text() == "–"
     assert "nothing to train" in pane.grad_note.text()
     assert pane.weight_hist.has_data() and not pane.grad_hist.has_data()
+
+
+def test_verdict_in_words_first_with_what_to_do(qtbot, window, load, demo_path):
+    """A reader who is not an engineer gets the verdict in plain words and what to do before any layer
+    name or gradient statistic."""
+    split_demo(window, qtbot, load, demo_path)
+    bpr = train(window, qtbot, "bpr", epochs=3, validate_every=1)   # a curve to read
+    pane = window.diagnostics_pane
+    window.show_pane(pane)
+    from desktop import glossary
+    meaning, todo = glossary.advice(bpr.diagnosis.verdict)
+    assert pane.headline.text() == meaning and "ndcg" not in meaning.lower()
+    assert pane.todo_label.text().startswith("<b>What to do:</b> " + todo)
+    qtbot.waitUntil(lambda: "Gradients" in pane.todo_label.text() or "layers" in pane.todo_label.text(), timeout=WAIT)
+    assert pane.headline.y() < pane.layers.mapTo(pane, pane.layers.rect().topLeft()).y()
+    pop = train(window, qtbot, "pop")
+    window.state.select(run_id=pop.id)
+    assert "fitted in one step" in pane.headline.text() and "Leaderboard" in pane.todo_label.text()

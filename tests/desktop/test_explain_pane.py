@@ -38,10 +38,12 @@ def pane(qapp, qtbot, trained, tmp_path, monkeypatch):
     from desktop.startup import create_app
     from desktop.state import AppState
     from desktop.tasks import TaskRunner
+    from desktop.controllers.finder import Finder
+    from desktop.controllers.explain_controller import ExplainController
     from desktop.views.explain_pane import ExplainPane
     create_app([])
     state, runner = AppState(), TaskRunner()
-    view = ExplainPane(state, runner)
+    view = ExplainPane(state, ExplainController(state, runner), Finder(state, runner))
 
     def stop(_widget):                   # before pytest-qt closes the pane: let every task finish
         runner.cancel_all()
@@ -128,6 +130,17 @@ def test_sasrec_attention_heatmap_is_labelled_with_the_history(qtbot, pane, trai
     np.testing.assert_allclose(card.heatmap.matrix.sum(axis=1), 1.0, atol=1e-4)   # causal rows sum to 1
     assert sum(card.bars.values) == pytest.approx(1.0, abs=1e-4)                 # last row, every position
     assert "saliency" in ex.results and "ig" in ex.results
+    # the slanted column labels fit the axis' drawn (and cached) area: the first ones reach left of it
+    import math
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QFontMetrics
+    from desktop.plots.axes import tick_font
+    pane.method_bar.set_current("attention")
+    qtbot.wait(50)
+    axis, view = card.heatmap.bottom_axis, card.heatmap.getPlotItem().vb
+    x0 = axis.mapFromScene(view.mapViewToScene(QPointF(0.5, 0))).x()
+    reach = QFontMetrics(tick_font()).horizontalAdvance(labels[0]) * math.cos(math.radians(axis.angle))
+    assert x0 - reach >= axis.boundingRect().left()
 
 
 def test_twotower_shap_waterfall_adds_up_to_the_margin(qtbot, pane, trained):
@@ -238,7 +251,7 @@ def test_feature_and_factor_scores_for_the_two_tower_model(qtbot, pane, trained)
                                f"{test}, {pairs:,} pairs)"), header
         assert pane.method_bar.buttons[method].text().endswith(f"AOPC {_aopc(aopc[method])}")
     lines = pane.faith_label.text().splitlines()
-    assert len(lines) == 5 and lines[3] == (f"Input features set to SHAP's background, {result.shap_pairs:,} "
+    assert len(lines) == 6 and lines[5].startswith("AOPC: delete what a method calls most important") and lines[3] == (f"Input features set to SHAP's background, {result.shap_pairs:,} "
                                             f"customer–item pairs: shap {_aopc(result.shap_aopc['shap'])}, "
                                             f"random {_aopc(result.shap_aopc['random'])}")
     assert lines[4].startswith(f"Latent factors zeroed, {result.factor_pairs:,} customer–item pairs: latent factors ")
@@ -281,7 +294,8 @@ def test_why_this_item_in_the_inspector_opens_its_explanation(qtbot, window, tra
     inspector, explain_pane = window.inspector_pane, window.explain_pane
     window.show_pane(inspector)
     user = int(ease.model.user_ids_[4])
-    with qtbot.waitSignal(inspector.controller.shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(inspector.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: str(view.user) == str(user)):
         inspector.show_user(user)
     inspector.list_a.table.clicked.emit(inspector.list_a.model.index(3, 0))
     item = inspector.list_a.model.value(3, "item")
@@ -294,3 +308,41 @@ def test_why_this_item_in_the_inspector_opens_its_explanation(qtbot, window, tra
     assert explain_pane.top_list.currentRow() == 3
     assert abs(sum(explain_pane.cards["contributions"].plot.values)
                - explain_pane.explanations.results["contributions"].target) < 1e-4
+
+
+def test_switching_the_model_explains_an_item_the_new_model_recommends(qtbot, pane, trained):
+    """An item of EASE's list that the most-popular model does not recommend: after switching to that
+    model the pane explains one of its own recommendations, not why the old item is missing."""
+    from engine.lists.inspector import top_n
+    ease, pop = trained[3]["ease"], trained[3]["pop"]
+    user = int(ease.model.user_ids_[6])
+    explain(qtbot, pane, ease, user=user)
+    pop_items = {str(i) for i in top_n(pop.model, user, 10)["item"]}
+    item = next(i for i in pane.top.frame["item"].tolist()[1:] if str(i) not in pop_items)   # not the one shown
+    explain(qtbot, pane, ease, user=user, item=item)
+    assert str(pane.state.item) == str(item)
+    pane.run_combo.setCurrentIndex(pane.run_combo.findData(pop.id))
+    qtbot.waitUntil(lambda: pane.run_id == pop.id and pane.top is not None
+                    and str(pane.state.item) in pop_items, timeout=WAIT_MS)
+    assert str(pane.state.item) != str(item) and "not in their top list" not in pane.headline.text()
+    pane.run_combo.setCurrentIndex(pane.run_combo.findData(ease.id))     # an item both recommend is kept
+    qtbot.waitUntil(lambda: pane.run_id == ease.id and pane.top is not None, timeout=WAIT_MS)
+    ease_items = {str(i) for i in pane.top.frame["item"]}
+    assert str(pane.state.item) in ease_items
+
+
+def test_every_term_on_the_cards_is_explained(qtbot, pane, trained):
+    """AOPC, u_k·v_k, "factor N", PCA, and the score beside SHAP's margin each get a plain sentence where
+    they appear."""
+    tt = trained[3]["twotower"]
+    explain(qtbot, pane, tt, user=int(tt.model.user_ids_[2]))
+    latent, shap, saliency = pane.cards["latent"], pane.cards["shap"], pane.cards["saliency"]
+    assert "u_k · v_k" in latent.info.text() and "factor 54 = the 54th" in latent.info.text()
+    assert "taste" in latent.plot.getPlotItem().getAxis("bottom").labelText
+    assert "not its score" in shap.caption.text() and "<b>Margin</b>" in shap.info.text()
+    assert "<b>Score</b>" in saliency.info.text() and "cannot be compared" in saliency.info.text()
+    assert "AOPC" in pane.faith_button.toolTip()
+    pane.tabs.setCurrentWidget(pane.latent_tab)
+    with qtbot.waitSignal(pane.controller.latent.done, timeout=WAIT_MS):
+        pane.latent_tab.request()
+    assert "PCA flattens" in pane.latent_tab.caption.text() and "Principal component" in pane.latent_tab.projection.toolTip()

@@ -34,8 +34,19 @@ def put(state, ds, prof, parts, runs):
 
 
 def show(qtbot, pane, user):
-    with qtbot.waitSignal(pane.controller.shown, timeout=WAIT_MS):
+    """Show ``user`` and wait for their view (a view still on its way for an earlier customer does not count)."""
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: str(view.user) == str(user)):
         pane.show_user(user)
+
+
+def side_by_side(qtbot, pane, run_a, run_b, user):
+    """Show ``user`` with ``run_a``, then compare with ``run_b`` and wait for both lists."""
+    pane.run_a.setCurrentIndex(pane.run_a.findData(run_a.id))
+    show(qtbot, pane, user)
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: view.top_b is not None):
+        pane.run_b.setCurrentIndex(pane.run_b.findData(run_b.id))
 
 
 def shown_column(box, heading):
@@ -85,11 +96,7 @@ def test_history_and_top10_with_catalog_titles(qtbot, window, inspector):
 
 def test_two_models_side_by_side_mark_common_items(qtbot, window, inspector):
     pane, ds, (ease, knn) = inspector
-    pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
-    user = int(ease.model.user_ids_[3])
-    show(qtbot, pane, user)
-    with qtbot.waitSignal(pane.controller.shown, timeout=WAIT_MS):
-        pane.run_b.setCurrentIndex(pane.run_b.findData(knn.id))
+    side_by_side(qtbot, pane, ease, knn, int(ease.model.user_ids_[3]))
     assert pane.list_b.isVisible() and pane.list_b.model.rowCount() == 10
     a = {str(pane.list_a.model.value(r, "item")) for r in range(10)}
     b = {str(pane.list_b.model.value(r, "item")) for r in range(10)}
@@ -117,7 +124,7 @@ def test_click_selects_item_and_why_opens_explain(qtbot, window, inspector):
 def test_unknown_customer_message(qtbot, window, inspector):
     pane, *_ = inspector
     pane.user_edit.setText("99999999")
-    pane._choose_user("99999999")
+    pane.choose_user("99999999")
     assert pane.message_label.isVisible() and "No customer with id '99999999'" in pane.message_label.text()
 
 
@@ -154,7 +161,7 @@ def test_new_customer_from_chosen_items(qtbot, window, inspector):
     chosen = [pane.found_list.item(r).data(0x0100) for r in range(3)]
     for r in range(3):
         pane.found_list.item(r).setSelected(True)
-    with qtbot.waitSignal(pane.controller.cold_shown, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.cold.done, timeout=WAIT_MS):
         pane.add_button.click()
     assert pane.chosen_list.count() == 3
     box = pane.cold_box
@@ -166,3 +173,51 @@ def test_new_customer_from_chosen_items(qtbot, window, inspector):
     best = [box.model.value(r, "score") for r in range(10)]
     assert best == sorted(best, reverse=True) and abs(best[0] - float(np.max(np.delete(
         scores, [int(np.flatnonzero(ease.model.item_ids_.astype(str) == str(c))[0]) for c in chosen])))) < 1e-5
+
+
+def test_lists_show_rank_and_a_comparable_strength_and_sort(qtbot, window, inspector):
+    """Two models side by side: rank and a strength comparable between models instead of raw scores
+    (0.03 vs 5.7); a heading click sorts a table and a click on a sorted row still picks its item."""
+    from PySide6.QtCore import Qt
+    pane, ds, (ease, knn) = inspector
+    side_by_side(qtbot, pane, ease, knn, int(ease.model.user_ids_[5]))
+    for box in (pane.list_a, pane.list_b):
+        columns = box.model.columns
+        assert "Score" not in columns and "#" in columns and "Strength" in columns
+        strength = [float(v.removesuffix(" σ")) for v in shown_column(box, "Strength")]
+        assert strength == sorted(strength, reverse=True) and strength[-1] > 0     # the list's best items
+        assert "σ" in box.model.headerData(columns.index("Strength"), Qt.Orientation.Horizontal,
+                                           Qt.ItemDataRole.ToolTipRole)
+        assert "raw score" in box.model.data(box.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    firsts = [float(shown_column(b, "Strength")[0].removesuffix(" σ")) for b in (pane.list_a, pane.list_b)]
+    assert all(f > 1 for f in firsts)               # each model's first choice stands well above its average item
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+    table, model = pane.history_box.table, pane.history_box.model
+    title = model.columns.index("Title")
+    header = table.horizontalHeader()
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(title) + 8, header.height() // 2))
+    shown = shown_column(pane.history_box, "Title")
+    assert shown == sorted(shown, key=str.casefold) and table.horizontalHeader().sortIndicatorSection() == title
+    pane.list_a.table.sortByColumn(pane.list_a.model.columns.index("#"), Qt.SortOrder.DescendingOrder)
+    pane.list_a.table.clicked.emit(pane.list_a.model.index(0, 0))
+    assert str(window.state.item) == str(pane.view.top_a["item"].iloc[-1])    # the row shown, not row 0 of the data
+
+
+def test_find_a_customer_by_what_they_bought(qtbot, window, inspector):
+    pane, ds, (ease, knn) = inspector
+    picker = pane.picker
+    picker.edit.setText("regency")
+    with qtbot.waitSignal(window.finder.found, timeout=WAIT_MS):
+        picker.edit.textEdited.emit("regency")
+    found = picker.suggestions()
+    assert found and all("match 'regency'" in s for s in found)
+    first = found[0]
+    user = first.split(" — ")[0]
+    with qtbot.waitSignal(pane.controller.customer.done, timeout=WAIT_MS,
+                          check_params_cb=lambda view, _tag: str(view.user) == user):
+        picker.completer.activated.emit(first)
+    titles = " ".join(shown_column(pane.history_box, "Title")).upper()
+    assert "REGENCY" in titles and window.state.user is not None and str(window.state.user) == user

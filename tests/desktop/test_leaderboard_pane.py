@@ -69,3 +69,69 @@ def test_roc_with_movielens_ratings(qtbot, window, load, ml100k):
     roc, threshold = pane.controller.roc_cache[run.id]
     assert threshold == 4.0 and roc.auc > 0.5
     assert pane.roc_stack.currentWidget() is pane.roc_plot and f"AUC {roc.auc:.3f}" in pane.roc_plot.getPlotItem().titleLabel.text
+
+
+def test_list_level_metric_rename_note_delete(qtbot, window, load, demo_path, monkeypatch):
+    """Coverage as the chart metric with two runs: plain words, the selection kept; runs renamed,
+    annotated and deleted (deleting asks first)."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+    split_demo(window, qtbot, load, demo_path)
+    ease = train(window, qtbot, "ease")
+    pop = train(window, qtbot, "pop")
+    pane = window.leaderboard_pane
+    window.show_pane(pane)
+    pane.select_runs(ease.id, pop.id)
+    pane.set_metric("coverage")
+    qtbot.wait(200)
+    text = pane.compare_label.text()
+    assert "describes all the lists together" in text and "EASE" in text and "coverage@" not in text
+    assert "per_user" not in text and "Wilcoxon" not in text
+    assert sorted(pane.selected_run_ids()) == sorted([ease.id, pop.id])
+    pane.set_k(5)                                                   # a new K keeps the selection too
+    assert sorted(pane.selected_run_ids()) == sorted([ease.id, pop.id])
+
+    pane.select_runs(pop.id)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Most popular (baseline)", True)))
+    pane.rename_action.trigger()
+    assert pop.name == "Most popular (baseline)" and "Most popular (baseline)" in pane.row_values("NDCG@5")
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("EASE", True)))
+    pane.rename_action.trigger()                                    # a name another run has is refused
+    assert pop.name == "Most popular (baseline)" and "already called" in pane.error_label.text()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(lambda *a, **k: ("baseline for the deck", True)))
+    pane.note_action.trigger()
+    note_col = pane.table_model.note_column()
+    row = next(r for r in range(pane.proxy.rowCount()) if pane.proxy.index(r, 0).data() == pop.name)
+    assert pane.proxy.index(row, note_col).data() == "baseline for the deck" == pop.info["note"]
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel))
+    pane.delete_action.trigger()
+    assert len(asked) == 1 and pop.name in asked[0] and len(window.state.runs) == 2
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    pane.delete_action.trigger()
+    assert [r.id for r in window.state.runs] == [ease.id] and pane.table_model.rowCount() == 1
+
+
+def test_roc_without_a_per_customer_auc_says_so(qtbot, window, load, tmp_path):
+    """Leave-last-out on ratings: every test customer has one rating, so there is no AUC per customer;
+    the title says that in words (no "nan") and gives the pooled AUC."""
+    rng = __import__("numpy").random.default_rng(0)
+    rows = ["user,item,rating,timestamp"]
+    for u in range(60):
+        for t, i in enumerate(rng.choice(40, size=12, replace=False)):
+            rows.append(f"{u},{i},{int(rng.integers(1, 6))},{1_000_000 + 1000 * u + t}")
+    path = tmp_path / "ratings.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    load(window, path)
+    box = window.data_pane.split_box
+    box.set_method("leave-last")
+    with qtbot.waitSignal(window.state.split_changed, timeout=TRAIN_MS):
+        box.apply_button.click()
+    train(window, qtbot, "ease")
+    pane = window.leaderboard_pane
+    window.show_pane(pane)
+    pane.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: pane.roc_plot.has_data(), timeout=WAIT)
+    title = pane.roc_plot.getPlotItem().titleLabel.text
+    assert "nan" not in title.lower() and "no AUC per customer" in title and "over all test ratings" in title

@@ -49,7 +49,7 @@ def _split_and_train(win, *models):
 
 def _trigger(qtbot, win, key):
     with qtbot.waitSignal(win.projects.settled, timeout=SETTLE_MS):
-        win.projects.actions[key].trigger()
+        win.project_menu.actions[key].trigger()
 
 
 def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tmp_path):
@@ -73,7 +73,7 @@ def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tm
     window.state.remove_run(pop.id)
     assert window.state.project.run_ids() == [ease.id]
     assert window.projects.recent_projects() == [str(path.resolve())]
-    assert [a.text() for a in window.projects.recent_menu.actions()] == ["shop.recscope"]
+    assert [a.text() for a in window.project_menu.recent_menu.actions()] == ["shop.recscope"]
 
     # a second window opens the project through File › Open project
     from desktop.mainwindow import MainWindow
@@ -113,17 +113,17 @@ def test_new_data_breaks_sync_until_saved(qtbot, window, load, demo_path, small_
 
 def test_unsaved_work_prompts(qtbot, window, load, demo_path, dialogs, tmp_path):
     load(window, demo_path)
-    assert window.projects.confirm_close()  # data alone is not unsaved work
+    assert window.project_menu.confirm_close()  # data alone is not unsaved work
     _split_and_train(window, ("pop", {}))
     dialogs.question = QMessageBox.StandardButton.Cancel
-    assert not window.projects.confirm_close()
+    assert not window.project_menu.confirm_close()
     dialogs.question = QMessageBox.StandardButton.Discard
-    assert window.projects.confirm_close()
+    assert window.project_menu.confirm_close()
     # "Save" saves (here: save as, with the dialog's answer) and then goes on
     dialogs.question = QMessageBox.StandardButton.Save
     dialogs.save = tmp_path / "kept.recscope"
     closed = []
-    window.projects.confirm_discard(lambda: closed.append(True))
+    window.project_menu.confirm_discard(lambda: closed.append(True))
     qtbot.waitUntil(lambda: bool(closed), timeout=SETTLE_MS)
     assert (tmp_path / "kept.recscope").is_file() and not window.projects.has_unsaved()
 
@@ -143,7 +143,7 @@ def test_reopen_last_project_only_when_chosen(qtbot, window, load, demo_path, di
     dialogs.save = tmp_path / "last.recscope"
     _trigger(qtbot, window, "save_as")
     assert window.projects.startup_project() is None
-    window.projects.actions["reopen"].trigger()  # checkable: now on
+    window.project_menu.actions["reopen"].trigger()  # checkable: now on
     assert window.projects.startup_project() == str((tmp_path / "last.recscope").resolve())
 
 
@@ -151,13 +151,40 @@ def test_export_report_after_a_real_run(qtbot, window, load, demo_path, dialogs,
     load(window, demo_path)
     (ease,) = _split_and_train(window, ("ease", {}))
     dialogs.save = tmp_path / "report.html"
-    window.projects.actions["export"].trigger()
+    window.project_menu.actions["export"].trigger()
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert f"<td>{ease.name}</td><td>ease</td><td>trained</td>" in text
-    assert f"{ease.metrics['ndcg@10']:.4f}" in text and "<th>ndcg@10</th>" in text
+    assert f"<td class='name'>{ease.name}<br><small>ease · trained</small></td>" in text
+    assert f"{ease.metrics['ndcg@10']:.4f}" in text and "<th>ndcg@10</th>" not in text
+    assert "Ranking quality<br><small>NDCG@10</small>" in text and "Popularity bias<br><small>" in text
     prof = window.state.profile
     assert f"<td>Interactions</td><td>{prof.n_events:,}</td>" in text
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
     assert len(images) >= 2  # at least the Data pane's long-tail and activity plots
     assert all(base64.b64decode(b)[:8] == b"\x89PNG\r\n\x1a\n" for b in images)
     assert "Long tail" in text
+
+
+def test_report_tables_fit_the_page_and_explain_plots_say_what_they_show(qtbot, window, load, demo_path, dialogs,
+                                                                         tmp_path):
+    """Plain metric names over the keys, leaderboard tables narrow enough for a 1400 px window (the widest
+    content that cannot wrap), and every Explain plot captioned with its customer, item and model."""
+    from PySide6.QtGui import QTextDocument
+    load(window, demo_path)
+    runs = _split_and_train(window, ("ease", {}), ("pop", {}), ("itemknn", {}))
+    runs[0].name = "EASE with a long name for the spring catalogue"
+    explain = window.explain_pane
+    window.show_pane(explain)
+    with qtbot.waitSignal(explain.controller.explain.done, timeout=SETTLE_MS):
+        window.state.select(run_id=runs[0].id, user=int(runs[0].model.user_ids_[3]))
+    dialogs.save = tmp_path / "report.html"
+    window.project_menu.actions["export"].trigger()
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    tables = re.findall(r"<table><tr>(.*?)</tr>", text)
+    assert len(tables) == 3 and all(t.count("<th") <= 9 for t in tables[1:])     # data, then two leaderboards
+    doc = QTextDocument()
+    doc.setHtml(text.split("<h2>Plots</h2>")[0])
+    doc.setTextWidth(100)
+    assert doc.idealWidth() <= 1400 - 2 * 16                     # nothing that cannot wrap is wider than the page
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", text.split("<h3>Explain</h3>")[1].split("<h3>")[0])
+    assert captions and all(f"customer {window.state.user}" in c and f"model {runs[0].name}" in c and "item “" in c
+                            for c in captions)

@@ -46,7 +46,8 @@ def test_max_two_per_category_and_excluded_items_hold_in_inspector(qtbot, window
     users = run.model.user_ids_[::max(1, run.model.n_users // 15)][:15]
     reasons = []
     for user in users:
-        with qtbot.waitSignal(inspector.controller.shown, timeout=WAIT_MS):
+        with qtbot.waitSignal(inspector.controller.customer.done, timeout=WAIT_MS,
+                              check_params_cb=lambda view, _tag: str(view.user) == str(int(user))):
             inspector.show_user(int(user))
         after = inspector.after_box.model
         assert after.rowCount() == 10
@@ -96,9 +97,9 @@ def test_evaluate_shows_metrics_and_sweep(qtbot, window, rules):
     pane, ds, run = rules
     set_json(qtbot, pane, {"rules": [{"type": "max_per", "column": "category", "n": 2}]})
     pane.weights_edit.setText("0, 0.5, 1")
-    with qtbot.waitSignal(pane.controller.evaluated, timeout=WAIT_MS) as done:
+    with qtbot.waitSignal(pane.controller.slot.done, timeout=WAIT_MS) as done:
         pane.evaluate_button.click()
-    ev, sweep, k = done.args[0]
+    (ev, sweep), k = done.args
     model = pane.metrics_model
     names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert names[:3] == ["NDCG@10", "Precision@10", "Recall@10"] and "Coverage@10" in names
@@ -108,16 +109,16 @@ def test_evaluate_shows_metrics_and_sweep(qtbot, window, rules):
     assert pane.exposure_model.rowCount() > 5 and "category" in pane.exposure_label.text()
     assert [p["weight"] for p in sweep] == [0.0, 0.5, 1.0]
     assert pane.sweep_plot.has_data()
-    labels = [it for it in pane.sweep_plot._items if hasattr(it, "textItem")]
-    assert [t.textItem.toPlainText() for t in labels] == ["w=0", "w=0.5", "w=1"]
+    labels = pane.sweep_labels.items
+    assert sorted(t.textItem.toPlainText() for t in labels) == ["w=0", "w=0.5", "w=1"]
     x, y = pane.sweep_plot._items[0].getData()
     assert list(x) == [p["coverage@10"] for p in sweep] and list(y) == [p["ndcg@10"] for p in sweep]
     assert sweep[1]["coverage@10"] > sweep[0]["coverage@10"]   # the boost reaches more items
     # beaten weights are drawn grey: one scatter per kind, as many spots as points of that kind
     spots = [it for it in pane.sweep_plot._items if isinstance(it, pg.ScatterPlotItem)]
     assert sum(len(s.points()) for s in spots) == len(sweep)
-    grey = [t for t, p in zip(labels, sweep) if not p["efficient"]]
-    assert all(t.color.name() == "#6b7280" for t in grey)
+    grey = {f"w={p['weight']:g}" for p in sweep if not p["efficient"]}
+    assert all(t.color.name() == "#6b7280" for t in labels if t.textItem.toPlainText() in grey)
 
 
 def test_rule_sets_persist_in_the_project(qtbot, window, rules, tmp_path):
@@ -137,5 +138,54 @@ def test_rule_sets_persist_in_the_project(qtbot, window, rules, tmp_path):
     from desktop.state import AppState
     other = AppState()
     other.set_project(Project.open(tmp_path / "shop.recscope"))
-    assert RuleBook.of(other).sets["Three per category"] == spec
+    assert RuleBook(other).sets["Three per category"] == spec
     other.project.close()
+
+
+def test_default_rules_show_exposure_labels_apart_and_new_rules_start_valid(qtbot, window, rules):
+    """The default long-tail rule set on the demo: exposure by group is filled (not empty), the sweep's
+    labels do not cover each other, and a new "Exclude where" rule is valid as it is added."""
+    from desktop.plots.labels import overlaps
+    pane, ds, run = rules
+    set_json(qtbot, pane, {"rules": [{"type": "long_tail", "weight": 0.5}]})
+    pane.weights_edit.setText("0, 0.2, 0.4, 0.5, 0.6, 0.8, 1")
+    with qtbot.waitSignal(pane.controller.slot.done, timeout=WAIT_MS):
+        pane.evaluate_button.click()
+    assert pane.exposure_model.rowCount() >= 3 and "Exposure by" in pane.exposure_label.text()
+    shown = [pane.exposure_model.data(pane.exposure_model.index(0, c)) for c in range(4)]
+    assert all(v.endswith("%") for v in shown[1:])
+    qtbot.wait(50)
+    boxes = [t.sceneBoundingRect() for t in pane.sweep_labels.items]
+    assert len(boxes) >= 2 and not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    texts = " ".join(pane.sweep_labels.shown())
+    assert all(f"w={w:g}" in texts for w in (0, 0.2, 0.4, 0.5, 0.6, 0.8, 1))    # hidden ones would be missing
+    assert overlaps((0, 0, 2, 2), (1, 1, 3, 3)) and not overlaps((0, 0, 1, 1), (2, 2, 3, 3))
+
+    pane.editor_tabs.setCurrentWidget(pane.form)
+    pane.form.add_rule("exclude_where")
+    assert pane.valid_label.text().startswith("✓ 2 rules, valid"), pane.valid_label.text()
+    added = pane.form.rules[-1]
+    assert added["value"] not in ("", None) and added["column"] in pane.controller.columns()
+
+
+def test_rule_edits_can_be_undone_and_redone(qtbot, window, rules):
+    pane, ds, run = rules
+    set_json(qtbot, pane, {"rules": [{"type": "long_tail", "weight": 0.5}]})
+    pane.editor_tabs.setCurrentWidget(pane.form)
+    pane.form.add_rule("max_per")
+    pane.form.add_rule("diversity")
+    assert [r["type"] for r in pane.form.rules] == ["long_tail", "max_per", "diversity"]
+    assert pane.undo_action.isEnabled() and pane.undo_action.shortcut().matches(
+        __import__("PySide6.QtGui", fromlist=["QKeySequence"]).QKeySequence("Ctrl+Z")).name == "ExactMatch"
+    pane.undo_action.trigger()
+    assert [r["type"] for r in pane.form.rules] == ["long_tail", "max_per"]
+    pane.undo_action.trigger()
+    assert [r["type"] for r in pane.form.rules] == ["long_tail"]
+    assert '"long_tail"' in pane.json_edit.toPlainText() and '"max_per"' not in pane.json_edit.toPlainText()
+    assert pane.book.active == {"rules": [{"type": "long_tail", "weight": 0.5}]}      # the Inspector follows
+    pane.redo_action.trigger()
+    assert [r["type"] for r in pane.form.rules] == ["long_tail", "max_per"]
+    pane.undo_action.trigger()
+    set_json(qtbot, pane, {"rules": [{"type": "long_tail", "weight": 0.9}]})          # JSON edits count too
+    pane.undo_action.trigger()
+    assert pane.form.rules == [{"type": "long_tail", "weight": 0.5}]

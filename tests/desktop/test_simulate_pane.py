@@ -24,7 +24,7 @@ def test_policies_curves_and_matched_counts(qtbot, window, trained):
     pane.linucb_alpha.setValue(0.5)
     pane.n_arms.setValue(8)
     pane.seed_spin.setValue(3)
-    with qtbot.waitSignal(pane.controller.finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.done, timeout=WAIT_MS):
         pane.run_button.click()
     specs = ["egreedy:0.1", "ucb:1", "thompson", f"model:{run.id}", f"linucb:0.5@{run.id}"]
     log = basket_log(ds.interactions, ds.catalog, "category", 8, 3)
@@ -53,6 +53,27 @@ def test_policies_curves_and_matched_counts(qtbot, window, trained):
     assert pane.caveat_label.isVisible() and "Only" in text
     assert "model was trained on part of these baskets" in text
     assert f"cut to {expected[4].extra['context_dims'] - 1} principal components" in text
+    # the result comes first: the caveats sit below the plots in a box of their own, no legend covers a curve
+    import pyqtgraph as pg
+    assert pane.arm_kind.currentText() == "Catalog categories (category)" and "An arm is" in pane.arm_meaning.text()
+    assert all(label in pane.legend_label.text() for label in ("ε-greedy", "UCB1", "Thompson", "LinUCB"))
+    assert not [it for it in pane.reward_plot.scene().items() if isinstance(it, pg.LegendItem)]
+    plots_bottom = pane.reward_plot.mapTo(pane, pane.reward_plot.rect().bottomLeft()).y()
+    assert pane.caveats.isVisible() and pane.caveats.mapTo(pane, pane.caveats.rect().topLeft()).y() >= plots_bottom
+    assert pane.reward_plot.height() > pane.caveats.height()
+
+
+def test_arms_follow_the_catalog(demo_path):
+    """The demo's catalog has no category column: arms are items unless the user picks the title's first word,
+    which is named as such; a catalog with a category offers it first."""
+    from desktop.views.simulate_pane import arm_choices
+    from engine.data import open_dataset
+    ds = open_dataset(demo_path)
+    kinds = arm_choices(ds.catalog)
+    assert kinds[0][:2] == ("item", "Top items") and "First word of the title" in kinds[1][1]
+    with_category = demo_with_runs(demo_path, ())[0].catalog
+    assert arm_choices(with_category)[0][:2] == ("category", "Catalog categories (category)")
+    assert [k for k, _, _ in arm_choices(None)] == ["item"]
 
 
 def test_linucb_needs_a_model_with_user_vectors(qtbot, window, trained):
@@ -76,7 +97,7 @@ def test_no_policy_and_cancel(qtbot, window, trained):
     pane.run_button.click()
     assert pane.error_label.isVisible() and "at least one policy" in pane.error_label.text()
     pane.thompson_check.setChecked(True)
-    with qtbot.waitSignal(pane.controller.cancelled, timeout=WAIT_MS):
+    with qtbot.waitSignal(pane.controller.slot.cancelled, timeout=WAIT_MS):
         pane.run_button.click()
         pane.strip.cancel_button.click()
     assert "cancelled" in pane.error_label.text() and pane.run_button.isEnabled()

@@ -121,3 +121,53 @@ def test_running_engine_calls_are_counted(qtbot, runner):
         go.set()
     assert tasks.active_tasks() == before
     qtbot.waitUntil(lambda: not runner.active, timeout=2000)
+
+
+def _wait_for(event: threading.Event, value, *, progress=None, cancel=None):
+    """Worker body: report, then block until ``event`` is set (or cancelled); returns ``value``."""
+    emit(progress, 0.5, f"working on {value}")
+    while not event.wait(0.01):
+        check(cancel)
+    return value
+
+
+def test_slot_newest_request_wins(qtbot, runner):
+    from desktop.tasks import TaskSlot
+    slot = TaskSlot(runner)
+    running, done, cancelled, messages = [], [], [], []
+    slot.running_changed.connect(running.append)
+    slot.done.connect(lambda result, tag: done.append((result, tag)))
+    slot.cancelled.connect(cancelled.append)
+    first, second = threading.Event(), threading.Event()
+    old = slot.start(_wait_for, first, "old", name="old", tag="a")
+    assert slot.busy and running == [True]
+    new = slot.start(_wait_for, second, "new", name="new", tag="b", on_done=lambda r: messages.append(r))
+    assert running == [True]                           # still busy: no idle in between
+    qtbot.waitUntil(lambda: not old.running, timeout=5000)
+    assert old.token.cancelled and done == [] and cancelled == []    # the superseded call is dropped
+    second.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert done == [("new", "b")] and messages == ["new"] and running == [True, False] and not slot.busy
+    assert new.elapsed is not None
+
+
+def test_slot_reports_failures_refusals_and_cancel(qtbot, runner):
+    from desktop.tasks import TaskSlot
+    slot = TaskSlot(runner, announce=True)
+    failed, cancelled, status = [], [], []
+    slot.failed.connect(lambda text, tag: failed.append((text, tag)))
+    slot.cancelled.connect(cancelled.append)
+    slot.message.connect(status.append)
+    slot.fail("Open a data file first.", "x")
+    assert failed == [("Open a data file first.", "x")] and not slot.busy
+
+    def bad(*, progress=None, cancel=None):
+        raise DataFormatError("cannot read this", path="x.csv", row=3)
+    slot.start(bad, name="Reading x.csv", tag=1)
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=5000)
+    assert failed[1] == ("x.csv, row 3: cannot read this", 1)
+    assert status == ["Reading x.csv…", "Failed: x.csv, row 3: cannot read this"]
+    slot.start(_wait_for, threading.Event(), 0, name="Waiting", tag=2)
+    slot.cancel()
+    qtbot.waitUntil(lambda: cancelled == [2], timeout=5000)
+    assert status[-1] == "Cancelled." and not slot.busy

@@ -56,3 +56,19 @@ def test_closed_form_models_say_why_there_are_no_gradients(ml_split):
     assert w.shape == (ease.n_items, ease.n_items) and "extreme" in w.note   # clipped tails
     with pytest.raises(ModelError, match="closed form"):
         gradient_stats(ease, ml_split.train)
+
+
+def test_gradient_reading_in_plain_words():
+    """The reading behind the Diagnostics headline: healthy, vanishing, exploding, or none."""
+    from engine.diagnostics.weights import Inspection, LayerStats, gradient_reading
+    edges, counts = np.linspace(-1, 1, 3), np.array([1, 1])
+
+    def layer(name, std):
+        return LayerStats(name, (2,), 2, 0.0, std, -1.0, 1.0, edges, counts)
+    weights = [layer("a", 0.5), layer("b", 0.5)]
+    assert gradient_reading(Inspection(weights, [layer("a", 1e-3), layer("b", 1e-2)], "")) [0] == "healthy"
+    status, text = gradient_reading(Inspection(weights, [layer("a", 0.0), layer("b", 1e-2)], ""))
+    assert status == "vanishing" and "1 of 2 layers" in text and "(a)" in text
+    status, text = gradient_reading(Inspection(weights, [layer("a", float("nan")), layer("b", 1e-2)], ""))
+    assert status == "exploding" and "lower the learning rate" in text
+    assert gradient_reading(Inspection(weights, None, "no gradients"))[0] == "none"

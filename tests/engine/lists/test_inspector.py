@@ -133,3 +133,39 @@ def test_cold_start_list(demo):
     assert top["score"].is_monotonic_decreasing and top["title"].tolist() == cat.titles(top["item"].tolist())
     with pytest.raises(ValidationError, match="at least one item"):
         I.cold_start_top_n(ease, [], 10, cat)
+
+
+def test_strength_is_comparable_between_models(demo):
+    """Raw scores of EASE and most-popular live on unrelated scales; strength is the same measure for both:
+    standard deviations above the customer's average item, in rank order."""
+    user = int(demo["split"].train.user_ids[3])
+    for model in (demo["ease"], demo["pop"]):
+        top = I.top_n(model, user, 10, demo["catalog"])
+        all_scores = model.score([model.user_index(user)])[0]
+        finite = all_scores[np.isfinite(all_scores)]
+        expected = (top["score"] - finite.mean()) / finite.std()
+        assert np.allclose(top["strength"], expected) and (np.diff(top["strength"]) <= 1e-12).all()
+    assert np.allclose(I.strength(np.ones(5), np.ones(2)), 0.0)       # no spread: nothing stands out
+
+
+def test_find_customers_by_id_and_by_what_they_bought(demo):
+    inter, cat = demo["ds"].interactions, demo["catalog"]
+    some = str(inter.user_ids[10])
+    by_id = I.find_customers(inter, cat, some, 5)
+    assert str(by_id["user"].iloc[0]) == some and by_id["why"].iloc[0] == "id"
+    found = I.find_customers(inter, cat, "regency", 20)
+    assert len(found) == 20 and all("match 'regency'" in w for w in found["why"])
+    titles = pd.Series(cat.titles(list(cat.frame.index)), index=cat.frame.index).str.upper()
+    regency = set(cat.frame.index[titles.str.contains("REGENCY")].astype(str))
+    counts = []
+    for user in found["user"]:
+        ev = inter.user_idx == np.searchsorted(inter.user_ids, user)
+        items = set(inter.item_ids[inter.item_idx[ev]].astype(str)) & regency
+        counts.append(len(items))
+        assert int(found.loc[found["user"] == user, "why"].iloc[0].split()[0]) == len(items) > 0
+    assert counts == sorted(counts, reverse=True)                    # most matching items first
+    from engine.data.catalog import ItemCatalog                   # any catalog column counts, not only titles
+    frame = cat.frame.assign(supplier=np.where(cat.frame.index.astype(str).isin(regency), "Acme Ltd", "Other"))
+    by_supplier = I.find_customers(inter, ItemCatalog(frame, cat.roles), "acme", 20)
+    assert list(by_supplier["user"]) == list(found["user"])
+    assert I.find_customers(inter, cat, "no such thing anywhere", 5).empty

@@ -226,6 +226,24 @@ def test_evaluate_rules_reports_both_and_exposure(retail):
     assert max(g["reranked"] for g in groups) < max(g["raw"] for g in groups)
 
 
+def test_exposure_by_popularity_and_default_category(retail):
+    """Without a rule on a column the report still says where the slots go: by the catalog's category,
+    and always by item popularity (bestsellers / middle / long tail) — the long-tail boost moves slots
+    from the bestsellers to the tail."""
+    model, train, test, catalog = retail["model"], retail["train"], retail["test"], retail["catalog"]
+    ev = evaluate_rules(model, train, test, {"rules": [{"type": "long_tail", "weight": 0.8}]}, catalog, ks=(10,))
+    assert list(ev.exposure["groups"]) == ["category"]
+    pop = ev.exposure["popularity"]
+    assert [g["group"].split()[0] for g in pop] == ["bestsellers", "middle", "long"]
+    for key in ("reranked", "raw", "catalog"):
+        assert sum(g[key] for g in pop) == pytest.approx(1.0, abs=1e-9)
+    assert pop[0]["raw"] == pytest.approx(ev.exposure["raw_head_share"], abs=1e-9)
+    assert pop[0]["reranked"] < pop[0]["raw"] and pop[2]["reranked"] > pop[2]["raw"]
+    assert pop[0]["catalog"] < pop[2]["catalog"]          # few bestsellers, many tail items
+    bare = evaluate_rules(model, train, test, {"rules": [{"type": "long_tail", "weight": 0.8}]}, None, ks=(10,))
+    assert bare.exposure["groups"] == {} and len(bare.exposure["popularity"]) == 3
+
+
 def test_diversity_by_item_vectors(retail):
     """MMR over cosine similarity of item embeddings (here: a 64-d random projection of each item's
     column of training buyers, which keeps their cosines approximately)."""
