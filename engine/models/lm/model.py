@@ -194,7 +194,7 @@ class LMRecommender(Recommender):
     defaults: ClassVar[dict[str, Any]] = {
         "tune_layers": 1, "lora_rank": 8, "lora_alpha": 16.0, "lora_dropout": 0.0, "max_tokens": 32,
         "dim": 64, "user": "mean", "blocks": 1, "heads": 1, "max_len": 50, "dropout": 0.2,
-        "id_embeddings": True, "id_dropout": 0.5, "user_vectors": True, "new_weight": 0.3, "negatives": 4096, "tower_items": 16,
+        "id_embeddings": True, "id_dropout": 0.5, "user_vectors": True, "new_weight": -1.0, "negatives": 4096, "tower_items": 16,
         "epochs": 30, "tune_epochs": 2, "lr": 3e-3, "tune_lr": 5e-4, "weight_decay": 0.0, "batch_size": 32, "patience": 3,
         "device": "auto", "seed": 0,
     }
@@ -418,7 +418,7 @@ class LMRecommender(Recommender):
         warm = np.flatnonzero(self.warm_)
         neg = warm[rng.integers(0, len(warm), (len(u), CALIBRATION_NEGATIVES))]
         d = self.params["dim"]
-        states = self._user_states[u]
+        states = self.embeddings("user", u)
         h, prof = states[:, :d], states[:, d:]
         m = self._module
         with torch.no_grad():
@@ -628,7 +628,7 @@ class LMRecommender(Recommender):
     # ---- word-level explanations (engine.explain.words.TextGradients) -------------------------
     def text_inputs(self, item: int):
         """``TextInputs`` of ``item``: its token embeddings (T, 384), the padding baseline, its words."""
-        from engine.explain.words import TextInputs, words_of
+        from engine.text.words import TextInputs, words_of
         self.language_module()
         tokenizer, bert = lm_tower.load_base()
         text = self.texts_[int(item)] if self.has_text_[int(item)] else ""

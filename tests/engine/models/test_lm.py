@@ -15,7 +15,8 @@ from engine.data.interactions import Interactions
 from engine.errors import Cancelled, EngineError, ModelError
 from engine.explain import explain
 from engine.explain.faithfulness import deletion_test
-from engine.explain.words import has_word_explanations, words_of
+from engine.explain.words import has_word_explanations
+from engine.text.words import words_of
 from engine.models.base import Recommender
 from engine.compress.language import LMCompressed
 from engine.models.lm import LMRecommender
