@@ -28,9 +28,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.compress.models import _Compressed
-from engine.compress.spec import MethodSpec, parse_method
-from engine.errors import EngineError, ModelError
+from engine.compress.models import _Compressed, _spec
+from engine.compress.spec import MethodSpec
+from engine.errors import ModelError
 from engine.machine.seed import seed_everything
 from engine.models.base import expect_array
 from engine.models.lm import tower as lm_tower
@@ -269,12 +269,7 @@ class LMCompressed(_Compressed, LMRecommender):
 
 def method_spec(method: str, tune_layers: int) -> MethodSpec:
     """The parsed ``method`` of ``lm_compressed``; ModelError naming the valid forms."""
-    try:
-        spec = parse_method(method)
-    except EngineError as e:
-        raise ModelError(f"model lm_compressed: {e}") from None
-    if spec.kind not in KINDS:
-        raise ModelError(f"model lm_compressed: method {method!r} does not apply; choose merge, int8 or layers:N")
+    spec = _spec("lm_compressed", method, KINDS)
     if spec.kind == "layers" and not tune_layers <= spec.amount < lm_tower.BASE_LAYERS:
         raise ModelError(f"model lm_compressed: layers:N keeps N in {tune_layers}..{lm_tower.BASE_LAYERS - 1} "
                          f"layers (at least the {tune_layers} adapted one(s)), got {spec.amount}")
