@@ -77,6 +77,9 @@ TERMS: dict[str, tuple[str, str, str, str]] = {
              "items.")),
     "hybrid": ("Models", _N("Glossary", "Hybrid"), _N("Glossary", "text and purchases"), _N("Glossary",
                "Blends the text model with a purchase-based model.")),
+    "lm": ("Models", _N("Glossary", "Language model"), _N("Glossary", "fine-tuned on this shop"), _N("Glossary",
+           "The bundled language model adapted to this shop's purchases: reads item texts (new items too) and "
+           "what each customer bought; explains which words made a match.")),
     # ---- training ---------------------------------------------------------------------------------
     "epoch": ("Training", _N("Glossary", "Epoch"), _N("Glossary", "one pass"), _N("Glossary",
               "One pass of training over all purchases.")),
@@ -131,6 +134,10 @@ TERMS: dict[str, tuple[str, str, str, str]] = {
     "ig": ("Explanations", _N("Glossary", "Integrated gradients"), _N("Glossary", "share of the change"), _N(
         "Glossary", "Splits the score's change from an empty input to this customer's input among the inputs; "
         "the bars add up to that change.")),
+    "words": ("Explanations", _N("Glossary", "Words"), _N("Glossary", "which words made the match"), _N(
+        "Glossary", "Integrated gradients over the language model's word inputs: green words of the item's text "
+        "raise its score for this customer, red ones lower it; the purchases that made the match are listed "
+        "beside it.")),
     "shap": ("Explanations", _N("Glossary", "SHAP"), _N("Glossary", "fair shares"), _N("Glossary",
              "Each feature's fair share (Shapley value) of the item's margin: what it adds on average over all "
              "orders of adding the features.")),

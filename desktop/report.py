@@ -94,6 +94,20 @@ def plot_title(widget: pg.PlotWidget) -> str:
     return ": ".join(dict.fromkeys(parts))
 
 
+def collect_highlights(stack: QStackedWidget, pane_names: list[str]) -> list[tuple[str, str]]:
+    """(pane name, HTML) of every widget in the panes of ``stack`` that offers ``report_html()`` and
+    has something to show (e.g. the Explain pane's highlighted words)."""
+    out = []
+    for index in range(stack.count()):
+        page = stack.widget(index)
+        pane = pane_names[index] if index < len(pane_names) else page.objectName()
+        for widget in page.findChildren(QWidget):
+            fragment = widget.report_html() if callable(getattr(widget, "report_html", None)) else None
+            if fragment:
+                out.append((pane, fragment))
+    return out
+
+
 def _has_data(widget: pg.PlotWidget) -> bool:
     if hasattr(widget, "has_data"):
         return bool(widget.has_data())
@@ -124,9 +138,12 @@ def _plain(text) -> str:
 
 # ---- HTML --------------------------------------------------------------------------------------
 def build_html(*, title: str, dataset=None, profile=None, runs=(), metric_names=(), metric_values=None,
-               k: int = 10, plots: list[Plot] = (), notes: list[str] = (), created: datetime | None = None) -> str:
+               k: int = 10, plots: list[Plot] = (), notes: list[str] = (), created: datetime | None = None,
+               highlights: list[tuple[str, str]] = ()) -> str:
     """The report as one HTML document.
 
+    highlights: (pane, HTML fragment) from ``collect_highlights`` (app-made markup, e.g. the words of an
+    item's text coloured by their credit), shown under "Explanations".
     dataset: engine Dataset (source, mapping, report) or None; profile: its engine Profile or None;
     runs: engine Runs; metric_names, metric_values: ``engine.runs.metric_table(runs, k)``.
     """
@@ -138,6 +155,9 @@ def build_html(*, title: str, dataset=None, profile=None, runs=(), metric_names=
     parts.append(_leaderboard(runs, metric_names, metric_values, k))
     if notes:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
+    if highlights:
+        parts.append("<h2>Explanations</h2>")
+        parts.extend(f"<h3>{_e(pane)}</h3>{fragment}" for pane, fragment in highlights)
     if plots:
         parts.append("<h2>Plots</h2>")
         for pane in dict.fromkeys(p.pane for p in plots):

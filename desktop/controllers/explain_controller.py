@@ -25,6 +25,7 @@ log = logging.getLogger("recscope.explain")
 
 #: Display names of the methods, in ``engine.explain.api.METHODS`` order.
 METHOD_TITLES = {"contributions": "Contributions", "latent": "Latent factors", "attention": "Attention",
+                 "words": "Words",
                  "saliency": "Saliency", "ig": "Integrated gradients", "shap": "SHAP",
                  "counterfactual": "Counterfactual"}
 #: Customers sampled by the faithfulness test unless the pane asks otherwise.

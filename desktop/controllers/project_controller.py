@@ -199,13 +199,13 @@ class ProjectController(QObject):
             return self.project.name
         return Path(str(self.state.dataset.source.get("path", ""))).stem if self.state.dataset else "RecScope"
 
-    def write_report(self, path: Path, plots: list) -> Path:
-        """Write the HTML report of what the app shows now (``plots``: ``report.Plot``s of the panes);
-        returns ``path``."""
+    def write_report(self, path: Path, plots: list, highlights: list = ()) -> Path:
+        """Write the HTML report of what the app shows now (``plots``: ``report.Plot``s of the panes;
+        ``highlights``: (pane, HTML) from ``report.collect_highlights``); returns ``path``."""
         names, values = metric_table(self.state.runs, REPORT_K)
         html = report.build_html(title=self.report_title(), dataset=self.state.dataset, profile=self.state.profile,
                                  runs=self.state.runs, metric_names=names, metric_values=values, k=REPORT_K,
-                                 plots=plots)
+                                 plots=plots, highlights=highlights)
         try:
             Path(path).write_text(html, encoding="utf-8")
         except OSError as e:

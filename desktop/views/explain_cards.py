@@ -2,7 +2,7 @@
 the chart (bars, attention heat map, SHAP waterfall) or the counterfactual in words, and its note.
 
 Cards draw the display-ready results of ``engine.explain`` (Attribution, AttentionMap,
-Counterfactual); the only arithmetic is choosing which bars fit and adding up the rest.
+WordAttribution, Counterfactual); the only arithmetic is choosing which bars fit and adding up the rest.
 """
 
 from __future__ import annotations
@@ -327,9 +327,83 @@ def counterfactual_sentence(cf, title: str) -> str:
             f"(rank {cf.rank_after}): no small change to the history removes it.")
 
 
+def word_html(result) -> str:
+    """The item's text as HTML, each word on a background by its credit (``WordAttribution``): green
+    raises the score, red lowers it, stronger = larger share of the largest |credit|; words past the
+    token limit grey; each word's value in its tooltip (title)."""
+    import html
+    values = np.asarray(result.values, dtype=float)
+    top = float(np.abs(values).max()) if len(values) else 0.0
+    out, pos = [], 0
+    for j, (start, end) in enumerate(np.asarray(result.spans, dtype=int).reshape(-1, 2)):
+        out.append(html.escape(result.text[pos:start]))
+        word = html.escape(result.text[start:end])
+        if not result.read[j]:
+            out.append(f"<span style='color:#9ca3af' title='not read (past the token limit)'>{word}</span>")
+        else:
+            alpha = 0.85 * abs(values[j]) / top if top > 0 else 0.0
+            rgb = "22,163,74" if values[j] >= 0 else "220,38,38"
+            out.append(f"<span style='background-color:rgba({rgb},{alpha:.2f});padding:1px 2px' "
+                       f"title='{values[j]:+.4f}'>{word}</span>")
+        pos = end
+    out.append(html.escape(result.text[pos:]))
+    return "".join(out) or "<i>(this item has no text)</i>"
+
+
+class WordsCard(MethodCard):
+    """Language models: the item's text with its words highlighted by integrated gradients, and the
+    customer's purchases as bars (``WordAttribution``)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("words", parent)
+        self.because = QLabel("")
+        self.because.setWordWrap(True)
+        self.because.setObjectName("verdictInfo")
+        self.text = QLabel("")
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setToolTip("Green words raise this item's score for the customer, red words lower it; the "
+                             "stronger the colour, the larger the word's share (integrated gradients over the "
+                             "language model's token embeddings, summed per word). Hover a word for its value.")
+        self.plot = HBarPlot("Purchases in the history", "integrated gradients (score units)", label_width=34)
+        self.plot.setToolTip("How much each of the customer's purchases (as the model reads them, oldest first) "
+                             "adds to this item's score: integrated gradients from an empty history")
+        for w in (self.because, self.text):
+            self.body_layout.addWidget(w)
+        self.body_layout.addWidget(self.plot, 1)
+
+    def draw(self, words, ctx: Context) -> None:
+        top = [words.words[i] for i in words.order() if words.values[i] > 0 and words.read[i]][:3]
+        bought = []
+        if words.history is not None:
+            h = words.history
+            bought = [h.labels[i] for i in h.order() if h.values[i] > 0][:3]
+            labels, values, muted = bar_rows(h.labels, h.values, "items")
+            self.plot.set_bars(labels, values, muted=muted, decimals=4)
+        because = (f"Words that made the match: {join_titles([f'“{w}”' for w in top])}." if top else
+                   "No word of this item's text raises its score for this customer.")
+        if bought:
+            because += f" Purchases that made it: {join_titles(bought)}."
+        self.because.setText(because)
+        self.text.setText(word_html(words))
+        self.caption.setText(f"Score {words.target:.4f}; the words sum to <b>{float(np.sum(words.values)):.4f}</b>, "
+                             f"the score's change from the text with every word padded is "
+                             f"{words.target - words.baseline:.4f} (completeness).")
+
+    def report_html(self) -> str | None:
+        """The highlighted text and its caption for the HTML report (None before a result)."""
+        if self.result is None:
+            return None
+        return f"<p><b>{self.subtitle.text()}</b></p><p style='font-size:1.1em'>{word_html(self.result)}</p>" \
+               f"<p>{self.because.text()}</p>"
+
+
 def make_card(method: str) -> MethodCard:
     if method == "attention":
         return AttentionCard()
+    if method == "words":
+        return WordsCard()
     if method == "shap":
         return ShapCard()
     if method == "counterfactual":

@@ -77,6 +77,13 @@ class RunTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.runs: list = []
         self.k = 10
+        self.test: str | None = None
+
+    def set_test(self, test: str | None) -> None:
+        """Show the metrics of the further test set ``test`` (None: the split's test part)."""
+        self.beginResetModel()
+        self.test = test
+        self.endResetModel()
 
     def set_runs(self, runs, k: int) -> None:
         self.beginResetModel()
@@ -137,7 +144,7 @@ class RunTableModel(QAbstractTableModel):
                 font.setItalic(True)
                 return font
             return None
-        value = run.metrics.get(self.metric_key(col), math.nan)
+        value = run.metrics_of(self.test).get(self.metric_key(col), math.nan)
         if role == Qt.ItemDataRole.DisplayRole:
             return "–" if math.isnan(value) else (f"{value:.1f}" if METRICS[col - len(FIXED)][0] == "arp"
                                                  else f"{value:.4f}")
@@ -196,6 +203,14 @@ class LeaderboardPane(QWidget):
                                           Qt.ItemDataRole.ToolTipRole)
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
         bar.addWidget(self.metric_combo)
+        bar.addSpacing(16)
+        self.test_label = QLabel("Test set:")
+        bar.addWidget(self.test_label)
+        self.test_combo = QComboBox()
+        self.test_combo.setToolTip("Which test events the table shows: the split's test part, or a further test "
+                                   "set the same fitted models were evaluated on (e.g. never-sold items)")
+        self.test_combo.currentIndexChanged.connect(self._test_changed)
+        bar.addWidget(self.test_combo)
         bar.addSpacing(16)
         self.hint = QLabel("Click a run to select it; Ctrl+click a second run to compare the two.")
         self.hint.setObjectName("muted")
@@ -392,8 +407,30 @@ class LeaderboardPane(QWidget):
             self.table.setColumnWidth(c, text + 26)
 
     # ---- refresh ------------------------------------------------------------------------------
+    def _fill_tests(self) -> None:
+        """The test-set choices: the split's test part, then every further test set of any run."""
+        names = sorted({t for r in self.state.runs for t in r.test_sets})
+        current = self.test_combo.currentData()
+        self.test_combo.blockSignals(True)
+        self.test_combo.clear()
+        self.test_combo.addItem("split test part", None)
+        for name in names:
+            self.test_combo.addItem(name, name)
+        index = self.test_combo.findData(current) if current in names else 0
+        self.test_combo.setCurrentIndex(index)
+        self.test_combo.blockSignals(False)
+        for w in (self.test_label, self.test_combo):
+            w.setVisible(bool(names))
+        self.table_model.set_test(self.test_combo.currentData())
+
+    @Slot(int)
+    def _test_changed(self, _i: int) -> None:
+        self.table_model.set_test(self.test_combo.currentData())
+        self._fit_columns()
+
     @Slot()
     def _runs_changed(self) -> None:
+        self._fill_tests()
         ids = {r.id for r in self.state.runs}
         self.picked = [p for p in self.picked if p in ids]
         self._set_runs()

@@ -109,8 +109,10 @@ class ProjectMenu(QObject):
         path, _ = QFileDialog.getSaveFileName(self.window, "Export report", start, "HTML files (*.html)")
         if path:
             nav = self.window.nav
-            plots = report.collect_plots(self.window.stack, [nav.item(i).text() for i in range(nav.count())])
-            self.controller.write_report(Path(path) if Path(path).suffix else Path(path + ".html"), plots)
+            panes = [nav.item(i).text() for i in range(nav.count())]
+            plots = report.collect_plots(self.window.stack, panes)
+            highlights = report.collect_highlights(self.window.stack, panes)
+            self.controller.write_report(Path(path) if Path(path).suffix else Path(path + ".html"), plots, highlights)
 
     # ---- questions -------------------------------------------------------------------------------
     def confirm_close(self) -> bool:

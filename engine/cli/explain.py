@@ -39,7 +39,7 @@ from engine.cli.common import (
 )
 
 #: engine.explain.api.METHODS, repeated here so that building the parser imports no torch.
-METHODS = ("contributions", "latent", "attention", "saliency", "ig", "shap", "counterfactual")
+METHODS = ("contributions", "latent", "attention", "words", "saliency", "ig", "shap", "counterfactual")
 
 
 def add_explain_commands(subparsers) -> None:
@@ -107,6 +107,15 @@ def cmd_explain(args) -> int:
               f"found={out['found']} exact={out['exact']}")
         for label in out["labels"]:
             print(f"  - {label}")
+    elif args.method == "words":
+        print(f"  {result.text}")
+        print(f"  score {result.target:.5f}, with every word padded {result.baseline:.5f}")
+        for j in result.order()[:15]:
+            print(f"  {result.values[j]:+10.5f}  {result.words[j]}" + ("" if result.read[j] else "  (not read)"))
+        if result.history is not None:
+            print("  purchases:")
+            for j in result.history.order()[:10]:
+                print(f"  {result.history.values[j]:+10.5f}  {result.history.labels[j]}")
     elif args.method == "attention":
         last = result.last_row[-1].mean(axis=0)
         for label, w in sorted(zip(out["labels"], last), key=lambda t: -t[1])[:15]:

@@ -43,9 +43,12 @@ def model_args(s, need_model=True) -> None:
 
 def add_fit_commands(sub) -> None:
     """Register ``evaluate``, ``train``, ``tune``, ``recommend`` and ``models``."""
-    s = sub.add_parser("evaluate", help="fit a model on TRAIN and evaluate on TEST")
+    s = sub.add_parser("evaluate", help="fit a model on TRAIN and evaluate on TEST (several --test: each "
+                                        "test set against the one fitted model)")
     s.add_argument("--train", required=True)
-    s.add_argument("--test", required=True)
+    s.add_argument("--test", required=True, action="append",
+                   help="test events; give it more than once (e.g. never-sold items and the rest) to evaluate "
+                        "one fitted model on each; --json then has \"tests\": {file name: {\"metrics\": ...}}")
     model_args(s)
     add_import_args(s, catalog=False)
     s.add_argument("--k", type=positive_int, action="append")
@@ -86,12 +89,20 @@ def add_fit_commands(sub) -> None:
     s.set_defaults(func=cmd_models)
 
 
+def test_names(paths: list[str]) -> list[str]:
+    """A key per test file: its file name, or its path where two files share a name."""
+    names = [Path(p).name for p in paths]
+    return [str(p) if names.count(n) > 1 else n for p, n in zip(paths, names)]
+
+
 def cmd_evaluate(args) -> int:
     from engine.evaluate import evaluate
     options = import_options(args)
     train_ds = load_dataset(args.train, args.catalog, options)
-    # the test file is read with the same columns, but no rows are filtered out of it
-    test_ds = load_dataset(args.test, options=dataclasses.replace(options, filters=None, drop_proposed=False))
+    # test files are read with the same columns, but no rows are filtered out of them; bad files fail
+    # before the fit
+    test_options = dataclasses.replace(options, filters=None, drop_proposed=False)
+    tests = [load_dataset(path, options=test_options).interactions for path in args.test]
     train = train_interactions(train_ds)
     model = build_model(args.model, parse_params(args.param), args)
     ks = tuple(sorted(set(args.k or [10])))
@@ -99,21 +110,27 @@ def cmd_evaluate(args) -> int:
     fit_model(model, train, train_ds.catalog, args)
     fit_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result = evaluate(model, train, test_ds.interactions, ks=ks, progress=stderr_progress(args.verbose))
+    results = [evaluate(model, train, test, ks=ks, progress=stderr_progress(args.verbose)) for test in tests]
     score_s = time.perf_counter() - t0
-    out = {"model": args.model, "params": model.get_params(), "metrics": result.metrics,
-           "users_evaluated": int(result.n_users_evaluated), "cold_users": int(result.n_cold_users),
+    first = results[0]
+    out = {"model": args.model, "params": model.get_params(), "metrics": first.metrics,
+           "users_evaluated": int(first.n_users_evaluated), "cold_users": int(first.n_cold_users),
            "fit_seconds": round(fit_s, 4), "score_seconds": round(score_s, 4), **model_facts(model)}
+    names = test_names(args.test)
+    if len(results) > 1:
+        out["tests"] = {name: {"metrics": r.metrics, "users_evaluated": int(r.n_users_evaluated),
+                               "cold_users": int(r.n_cold_users)} for name, r in zip(names, results)}
     if args.save:
         model.save(args.save)
         out["model_dir"] = str(args.save)
     if args.json:
         print_json(out)
     else:
-        print(f"{args.model}: {result.n_users_evaluated} users evaluated "
-              f"({result.n_cold_users} cold users skipped); fit {fit_s:.2f}s, score {score_s:.2f}s")
-        for key in sorted(result.metrics):
-            print(f"  {key:<16} {result.metrics[key]:.5f}")
+        print(f"{args.model}: fit {fit_s:.2f}s, score {score_s:.2f}s")
+        for name, result in zip(names, results):
+            print(f" {name}: {result.n_users_evaluated} users evaluated ({result.n_cold_users} cold users skipped)")
+            for key in sorted(result.metrics):
+                print(f"  {key:<16} {result.metrics[key]:.5f}")
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.compress.distill import distill
+from engine.compress.language import LMCompressed
 from engine.compress.models import COMPRESSED
 from engine.compress.report import (CompressReport, Measurement, count_parameters, embedding_bytes, folder_bytes,
                                     relative_change, scoring_latency, scoring_memory, timed_users)
@@ -36,8 +37,8 @@ class CompressResult:
 
 def target_for(model: Recommender):
     """The compressed class that the non-distillation methods of ``model`` produce, or None: the
-    first in ``COMPRESSED`` that ``applies_to`` it (by its capabilities and form)."""
-    return next((cls for cls in COMPRESSED if cls.applies_to(model)), None)
+    first of ``LMCompressed`` and ``COMPRESSED`` that ``applies_to`` it (by its capabilities and form)."""
+    return next((cls for cls in (LMCompressed,) + COMPRESSED if cls.applies_to(model)), None)
 
 
 def kinds_for(model: Recommender) -> tuple[str, ...]:
@@ -89,9 +90,10 @@ def _measure(model: Recommender, directory: Path, train, test, ks, cancel) -> Me
     """Save ``model`` into ``directory`` and measure its static facts (and metrics when ``test``)."""
     from engine.evaluate import evaluate
     model.save(directory)
+    size = folder_bytes(directory) + (model.runtime_bytes() if callable(getattr(model, "runtime_bytes", None)) else 0)
     memory, method = scoring_memory(directory, timed_users(model), max(ks))
     evaluation = None if test is None else evaluate(model, train, test, ks, cancel=cancel)
-    return Measurement(count_parameters(model), folder_bytes(directory), embedding_bytes(model), memory, method,
+    return Measurement(count_parameters(model), size, embedding_bytes(model), memory, method,
                        {} if evaluation is None else dict(evaluation.metrics), evaluation)
 
 

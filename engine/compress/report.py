@@ -7,7 +7,9 @@ Measurements (each model in this process, the original and the compressed one si
   values: non-zeros of sparse forms, factors of low-rank forms, plus quantisation scales), else
   the number of floating-point values in the model's saved arrays (index arrays, user histories
   and id maps are not parameters).
-- size_bytes: bytes on disk of the saved model folder (config.json + weights.safetensors + ids.json).
+- size_bytes: bytes on disk of the saved model folder (config.json + weights.safetensors + ids.json),
+  plus, for a model that runs a language model kept outside its folder (``runtime_bytes()``: the
+  bundled MiniLM, or its compressed form), that language model's weights.
 - embedding_bytes: bytes of the saved embedding tables (user/item factors, SASRec item and
   position tables, two-tower id tables), None for models without them.
 - peak_memory ("rss", Linux): the saved folder is loaded into this process and 1,000 users are

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from engine.errors import EngineError
 
-KINDS = ("int8", "fp16", "bf16", "prune", "topk", "lowrank", "distill")
-EXAMPLES = "int8, fp16, bf16, prune:0.8, topk:100, lowrank:64, distill:dim=16[,layers=1]"
+KINDS = ("int8", "fp16", "bf16", "prune", "topk", "lowrank", "distill", "merge", "layers")
+EXAMPLES = ("int8, fp16, bf16, prune:0.8, topk:100, lowrank:64, distill:dim=16[,layers=1], "
+            "merge, layers:3[+int8] (language models)")
 #: Options each kind accepts: name -> (type, check, description of valid values).
 OPTIONS = {
     "prune": {"finetune": (int, lambda v: v >= 0, "an integer >= 0 (epochs)"),
               "scope": (str, lambda v: v in ("global", "layer"), "global or layer")},
+    "layers": {"epochs": (int, lambda v: v >= 1, "an integer >= 1")},
     "distill": {"dim": (int, lambda v: v >= 1, "an integer >= 1"),
                 "layers": (int, lambda v: v >= 1, "an integer >= 1"),
                 "epochs": (int, lambda v: v >= 1, "an integer >= 1"),
@@ -30,7 +32,8 @@ OPTIONS = {
 
 @dataclass(frozen=True)
 class MethodSpec:
-    """kind: one of KINDS; amount: prune fraction (0, 1), topk k >= 1 or lowrank rank >= 1, else None;
+    """kind: one of KINDS; amount: prune fraction (0, 1), topk k >= 1, lowrank rank >= 1 or the
+    transformer layers a language model keeps (layers) >= 1, else None;
     int8: sparse values stored as int8 (``+int8``); options: per-kind key=value settings."""
 
     kind: str
@@ -84,7 +87,7 @@ def parse_method(spec: str) -> MethodSpec:
     if kind not in KINDS:
         raise _bad(spec, f"unknown kind {kind!r} (choose one of {', '.join(KINDS)})")
     amount = None
-    if kind in ("prune", "topk", "lowrank"):
+    if kind in ("prune", "topk", "lowrank", "layers"):
         if not amount_text:
             raise _bad(spec, f"{kind} needs an amount, e.g. {kind}:{'0.8' if kind == 'prune' else '64'}")
         if kind == "prune":
@@ -92,13 +95,14 @@ def parse_method(spec: str) -> MethodSpec:
             if not 0.0 < amount < 1.0:
                 raise _bad(spec, f"the pruned fraction must be in (0, 1), got {amount:g}")
         else:
-            amount = _number(spec, amount_text, int, "k" if kind == "topk" else "the rank")
+            what = {"topk": "k", "lowrank": "the rank", "layers": "the number of layers"}[kind]
+            amount = _number(spec, amount_text, int, what)
             if amount < 1:
-                raise _bad(spec, f"{'k' if kind == 'topk' else 'the rank'} must be at least 1, got {amount}")
+                raise _bad(spec, f"{what} must be at least 1, got {amount}")
     elif amount_text:
         raise _bad(spec, f"{kind} takes no amount")
-    if int8 and kind not in ("topk", "prune"):
-        raise _bad(spec, "+int8 applies to topk and prune only")
+    if int8 and kind not in ("topk", "prune", "layers"):
+        raise _bad(spec, "+int8 applies to topk, prune and layers only")
     allowed = OPTIONS.get(kind, {})
     options = {}
     for item in rest:

@@ -2,7 +2,8 @@
 
 ``explain(model, user, item, method)`` takes EXTERNAL user and item ids and returns the matching
 result type of ``engine.explain.types``: Attribution (contributions, latent, saliency, ig, shap),
-AttentionMap (attention) or Counterfactual (counterfactual).
+AttentionMap (attention), WordAttribution (words: the item text's words and the purchases, for
+models with ``engine.explain.words.TextGradients``) or Counterfactual (counterfactual).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from engine.data.interactions import index_of, normalize_ids
 from engine.errors import EngineError
 from engine.explain.gradients import gradient_methods
 from engine.explain.types import AttentionMap, Attribution, Counterfactual
+from engine.explain.words import has_word_explanations
 from engine.models.capabilities import supports
 from engine.progress import check, emit
 
 #: Every per-recommendation method, in display order.
-METHODS = ("contributions", "latent", "attention", "saliency", "ig", "shap", "counterfactual")
+METHODS = ("contributions", "latent", "attention", "words", "saliency", "ig", "shap", "counterfactual")
 
 
 def shap_available() -> bool:
@@ -30,6 +32,7 @@ def methods_for(model) -> list[str]:
     gradients = gradient_methods(model)
     ok = {"contributions": supports(model, "contributions"), "latent": supports(model, "latent"),
           "attention": supports(model, "attention"),
+          "words": has_word_explanations(model),
           "saliency": "saliency" in gradients, "ig": "ig" in gradients,
           "shap": supports(model, "features") and shap_available(),
           "counterfactual": supports(model, "history") and model.personalised}
@@ -85,6 +88,9 @@ def explain(model, user, item, method: str, *, k: int = 10, catalog=None, progre
     elif method == "attention":
         from engine.explain.attention import attention
         out = attention(model, u, i, catalog=catalog)
+    elif method == "words":
+        from engine.explain.words import explain_words
+        out = explain_words(model, u, i, catalog=catalog)
     elif method in ("saliency", "ig"):
         from engine.explain.gradients import integrated_gradients, saliency
         out = (saliency if method == "saliency" else integrated_gradients)(model, u, i, catalog=catalog)

@@ -26,6 +26,10 @@ different units (or replacements) are not comparable:
   over min(steps, f) deletions. Deleting the largest terms first is the fastest possible descent,
   so "latent" beats random by construction: this test checks the bookkeeping, not the method.
 
+- words of the item's text (``word_pairs``, ``word_curves``, ``word_aopc``; words, for language
+  models): replaced by the padding token in the order of their integrated gradients, re-scored
+  through the whole language model (``engine.explain.words.word_deletion``).
+
 "counterfactual" is itself a deletion and gets no score.
 """
 
@@ -45,9 +49,10 @@ from engine.progress import check, emit, scaled
 #: Methods whose attributions rank history items, input features (two-tower) and latent factors.
 HISTORY_METHODS = ("contributions", "attention", "saliency", "ig")
 FACTOR_METHODS = ("latent",)
+WORD_METHODS = ("words",)
 #: The tests, in run order (key -> what it deletes), and their rough share of the run time.
 TESTS = Faithfulness.TESTS
-_WEIGHT = {"history": 8.0, "feature": 1.0, "shap": 1.0, "factor": 0.1}
+_WEIGHT = {"history": 8.0, "feature": 1.0, "shap": 1.0, "factor": 0.1, "word": 8.0}
 
 
 def deletion_tests(model) -> dict[str, list[str]]:
@@ -58,6 +63,8 @@ def deletion_tests(model) -> dict[str, list[str]]:
     for m in methods_for(model):
         if m in FACTOR_METHODS:
             out["factor"].append(m)
+        elif m in WORD_METHODS:
+            out["word"].append(m)
         elif m == "shap":
             out["shap"].append(m)
         elif m in FEATURE_METHODS and features:
@@ -195,6 +202,10 @@ def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, 
         elif t == "factor":
             found[t] = factor_drops(model, pu, pi, steps, seed)
             emit(progress, edges[j + 1], "factor deletion", "explain")
+        elif t == "word":
+            from engine.explain.words import word_deletion
+            found[t] = word_deletion(model, pu, pi, steps=steps, seed=seed,
+                                     progress=scaled(progress, edges[j], edges[j + 1]), cancel=cancel)
         elif t not in found:                                    # "feature" and "shap" run in one pass
             last = max(runs.index(x) for x in ("feature", "shap") if x in runs)
             found.update(feature_deletion(model, pu, pi, chosen["feature"] + chosen["shap"], k=k, steps=steps,
@@ -219,7 +230,7 @@ def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, 
                           f"lower the score); nothing to test for model {model.name}")
     empty = (0, {}, {})
     pairs, curves, aopc = out.get("history", empty)
-    fields = {f"{t}_{name}": value for t in ("feature", "shap", "factor")
+    fields = {f"{t}_{name}": value for t in ("feature", "shap", "factor", "word")
               for name, value in zip(("pairs", "curves", "aopc"), out.get(t, empty))}
     return Faithfulness(pairs=pairs, steps=steps, aopc=aopc, curves=curves, model=model.name, note="; ".join(notes),
                         **fields)

@@ -62,6 +62,35 @@ class Attribution(_Dict):
 
 
 @dataclass(frozen=True)
+class WordAttribution(_Dict):
+    """Which words of an item's text made the match (``engine.explain.words``), with the purchases.
+
+    text: the item's text; words: (W,) its whole words; spans: (W, 2) int64 character [start, end)
+    of each word in ``text`` (for highlighting); values: (W,) float64 credit per word in score units
+    (sum ≈ target − baseline); read: (W,) bool, False for words past the model's token limit;
+    target: the item's score; baseline: its score with every word replaced by padding; history: an
+    ``Attribution`` over the customer's purchases (the same score, through the user side)."""
+
+    title: str
+    text: str
+    words: tuple[str, ...]
+    spans: np.ndarray
+    values: np.ndarray
+    read: np.ndarray
+    target: float
+    baseline: float
+    history: Attribution | None = None
+    method: str = "words"
+    user: object = None
+    item: object = None
+    note: str = ""
+
+    def order(self) -> np.ndarray:
+        """(W,) word indices from the most to the least positive credit."""
+        return np.argsort(-self.values, kind="stable")
+
+
+@dataclass(frozen=True)
 class AttentionMap(_Dict):
     """SASRec attention for one user: weights[layer, head, query, key] over the last ``n`` history
     positions (oldest first); keys/labels: (n,) history item ids / titles; last_row: (layers, heads, n)
@@ -111,8 +140,9 @@ class Faithfulness(_Dict):
     is the random-order baseline. The same, each with its own "random", for the two-tower model's
     input features set to zero (saliency, ig: ``feature_*``), its features taken from SHAP's
     background (shap: ``shap_*``; drops normalised by Σ|SHAP| instead) and latent factors zeroed
-    (latent: ``factor_*``), with (min(steps, units) + 1,) curves; ``score(method)`` finds a method's
-    figures.
+    (latent: ``factor_*``), with (min(steps, units) + 1,) curves, and the words of a language model's
+    item text replaced by padding (words: ``word_*``, (steps + 1,) curves); ``score(method)`` finds a
+    method's figures.
     """
 
     pairs: int
@@ -130,10 +160,14 @@ class Faithfulness(_Dict):
     factor_pairs: int = 0
     factor_curves: dict = field(default_factory=dict)
     factor_aopc: dict = field(default_factory=dict)
+    word_pairs: int = 0
+    word_curves: dict = field(default_factory=dict)
+    word_aopc: dict = field(default_factory=dict)
 
     #: Each deletion test: its key (the prefix "<key>_" of its fields; none for "history") -> what it deletes.
     TESTS = {"history": "history items deleted", "feature": "input features zeroed",
-             "shap": "input features set to SHAP's background", "factor": "latent factors zeroed"}
+             "shap": "input features set to SHAP's background", "factor": "latent factors zeroed",
+             "word": "words of the item's text replaced by padding"}
 
     def tests(self) -> dict[str, tuple[int, dict, dict]]:
         """{test key: (pairs, curves, aopc)} of each test that scored any pair, in ``TESTS`` order."""

@@ -25,7 +25,9 @@ MODEL_MODULES = (
     "engine.models.text",
     "engine.models.hybrid",
     "engine.models.sasrec",
+    "engine.models.lm",
     "engine.compress.models",
+    "engine.compress.language",
 )
 
 

@@ -85,12 +85,12 @@ class Block(nn.Module):
         return x + self.ffn(x), weights
 
 
-class SASRecModule(nn.Module):
-    """Item embeddings (n_items + 1, d) with padding row 0, positions (max_len, d), the blocks."""
+class CausalEncoding:
+    """``encode_embeddings`` for a module with ``pos`` (max_len, d) positions, ``drop``, ``blocks`` and a final
+    ``norm`` (SASRec, and the user side of the language-model recommender)."""
 
-    def __init__(self, n_items: int, max_len: int, hidden: int, blocks: int, heads: int, dropout: float):
-        super().__init__()
-        self.item = nn.Embedding(n_items + 1, hidden, padding_idx=0)
+    def _add_encoder(self, max_len: int, hidden: int, blocks: int, heads: int, dropout: float) -> None:
+        """Register ``pos``, ``drop``, ``blocks`` and ``norm``; then initialise every matrix (xavier normal)."""
         self.pos = nn.Embedding(max_len, hidden)
         self.drop = nn.Dropout(dropout)
         self.blocks = nn.ModuleList(Block(hidden, heads, dropout) for _ in range(blocks))
@@ -98,8 +98,6 @@ class SASRecModule(nn.Module):
         for p in self.parameters():
             if p.dim() > 1:
                 nn.init.xavier_normal_(p)
-        with torch.no_grad():
-            self.item.weight[0].zero_()
 
     def encode_embeddings(self, emb: torch.Tensor, real: torch.Tensor):
         """emb (B, L, d) item embeddings, real (B, L) bool (False = padding), L <= max_len
@@ -116,6 +114,25 @@ class SASRecModule(nn.Module):
             x = x * real.unsqueeze(-1)
             weights.append(w)
         return self.norm(x), weights
+
+
+class CausalEncoder(CausalEncoding, nn.Module):
+    """Positions, ``blocks`` SASRec blocks and a final LayerNorm over given item vectors (no item table)."""
+
+    def __init__(self, max_len: int, hidden: int, blocks: int, heads: int, dropout: float):
+        super().__init__()
+        self._add_encoder(max_len, hidden, blocks, heads, dropout)
+
+
+class SASRecModule(CausalEncoding, nn.Module):
+    """Item embeddings (n_items + 1, d) with padding row 0, positions (max_len, d), the blocks."""
+
+    def __init__(self, n_items: int, max_len: int, hidden: int, blocks: int, heads: int, dropout: float):
+        super().__init__()
+        self.item = nn.Embedding(n_items + 1, hidden, padding_idx=0)
+        self._add_encoder(max_len, hidden, blocks, heads, dropout)
+        with torch.no_grad():
+            self.item.weight[0].zero_()
 
     def encode(self, tokens: torch.Tensor) -> torch.Tensor:
         """tokens (B, L) int64 (item + 1, 0 = padding) -> hidden states (B, L, d)."""

@@ -65,6 +65,34 @@ class Run:
     def metrics(self) -> dict[str, float]:
         return {} if self.evaluation is None else dict(self.evaluation.metrics)
 
+    @property
+    def test_sets(self) -> list[str]:
+        """Names of the further test sets this run's one fitted model was evaluated on (``add_test_sets``)."""
+        return list(self.info.get("tests", {}))
+
+    def metrics_of(self, test: str | None = None) -> dict[str, float]:
+        """Metrics on the split's test part (``test`` None) or on the further test set ``test`` ({} if absent)."""
+        if test is None:
+            return self.metrics
+        return dict(self.info.get("tests", {}).get(test, {}).get("metrics", {}))
+
+
+def add_test_sets(run: Run, train, tests: dict, ks: tuple[int, ...] = RUN_KS, *,
+                  progress: ProgressCallback | None = None, cancel: CancelToken | None = None) -> Run:
+    """Evaluate ``run``'s fitted model (fitted on ``train``) on each of ``tests`` ({name: Interactions},
+    e.g. "never-sold items" and "the rest") and keep the metrics in ``run.info["tests"][name]["metrics"]``,
+    so cold and warm results come from the same fitted model (the Leaderboard shows each group)."""
+    from engine.evaluate import evaluate
+    found = dict(run.info.get("tests", {}))
+    for j, (name, test) in enumerate(tests.items()):
+        check(cancel)
+        r = evaluate(run.model, train, test, ks, progress=scaled(progress, j / len(tests), (j + 1) / len(tests)),
+                     cancel=cancel)
+        found[str(name)] = {"metrics": {k: float(v) for k, v in r.metrics.items()},
+                            "users_evaluated": int(r.n_users_evaluated)}
+    run.info["tests"] = found
+    return run
+
 
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]

@@ -135,3 +135,23 @@ def test_roc_without_a_per_customer_auc_says_so(qtbot, window, load, tmp_path):
     qtbot.waitUntil(lambda: pane.roc_plot.has_data(), timeout=WAIT)
     title = pane.roc_plot.getPlotItem().titleLabel.text
     assert "nan" not in title.lower() and "no AUC per customer" in title and "over all test ratings" in title
+
+
+def test_leaderboard_shows_further_test_sets_of_one_fitted_model(qtbot, window, load, demo_path):
+    import numpy as np
+    from engine.runs import add_test_sets
+    split_demo(window, qtbot, load, demo_path)
+    run = train(window, qtbot, "ease")
+    pane = window.leaderboard_pane
+    window.show_pane(pane)
+    assert not pane.test_combo.isVisible()                    # no run has further test sets yet
+    split = window.state.split
+    users = np.unique(split.test.user_idx)
+    half = np.isin(split.test.user_idx, users[: len(users) // 2])
+    add_test_sets(run, split.train, {"first half": split.test.subset(half), "second half": split.test.subset(~half)})
+    window.state.runs_changed.emit()
+    assert pane.test_combo.isVisible() and pane.test_combo.count() == 3
+    assert pane.row_values("NDCG@10") == {run.name: f"{run.metrics['ndcg@10']:.4f}"}
+    pane.test_combo.setCurrentIndex(pane.test_combo.findData("second half"))
+    shown = run.info["tests"]["second half"]["metrics"]["ndcg@10"]
+    assert pane.row_values("NDCG@10") == {run.name: f"{shown:.4f}"} and shown != run.metrics["ndcg@10"]

@@ -66,3 +66,26 @@ def test_tune_saves_best_model_and_trials(tmp_path):
     rec = run_cli("recommend", "--model-dir", str(out), "--user", "18074", "--k", "5", "--json")
     assert rec.returncode == 0, rec.stderr
     assert len(json.loads(rec.stdout.strip().splitlines()[-1])["items"]) == 5
+
+
+def test_evaluate_several_test_sets_from_one_fitted_model(tmp_path):
+    import json
+    train = tmp_path / "train.csv"
+    train.write_text("user,item\n" + "".join(f"{u},{i}\n" for u in range(1, 7) for i in range(10, 16) if (u + i) % 3))
+    cold = tmp_path / "never_sold.csv"
+    cold.write_text("user,item\n1,12\n2,10\n4,14\n")
+    warm = tmp_path / "rest.csv"
+    warm.write_text("user,item\n1,11\n3,10\n5,12\n6,13\n")
+    res = run_cli("evaluate", "--train", str(train), "--test", str(cold), "--test", str(warm), "--model", "ease",
+                  "--k", "3", "--json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert set(out["tests"]) == {"never_sold.csv", "rest.csv"}
+    assert out["tests"]["never_sold.csv"]["metrics"] == out["metrics"]          # the first test set
+    assert out["tests"]["rest.csv"]["users_evaluated"] == 4
+    one = json.loads(run_cli("evaluate", "--train", str(train), "--test", str(warm), "--model", "ease", "--k", "3",
+                             "--json").stdout.strip().splitlines()[-1])
+    assert "tests" not in one and one["metrics"] == out["tests"]["rest.csv"]["metrics"]
+    bad = run_cli("evaluate", "--train", str(train), "--test", str(warm), "--test", str(tmp_path / "nope.csv"),
+                  "--model", "ease")
+    assert bad.returncode == 2 and "nope.csv" in bad.stderr and "Traceback" not in bad.stderr
