@@ -65,8 +65,8 @@ KEEP = ["torch/bin/torch_shm_manager"]
 #: Linux only, after the build: ``strip --strip-unneeded`` is safe on these (never on numpy/scipy
 #: libs: their openblas breaks).
 STRIP_GLOBS = ["torch/lib/*.so*", "llvmlite/binding/libllvmlite.so", "pyarrow/*.so*"]
-#: Loaded by name at run time (sentence-transformers module types, the BERT architecture).
-THIRD_PARTY_SUBMODULES = ["sentence_transformers", "transformers.models.bert"]
+#: Loaded by name at run time (sentence-transformers module types, the BERT architecture, peft's tuners).
+THIRD_PARTY_SUBMODULES = ["sentence_transformers", "transformers.models.bert", "peft"]
 #: Not used at run time (checked by importing the stack): hf_xet is the hub's download backend,
 #: sqlalchemy/alembic serve optuna's database storage (RecScope tunes in memory).
 EXCLUDES += ["hf_xet", "sqlalchemy", "alembic"]

@@ -90,7 +90,7 @@ def _measure(model: Recommender, directory: Path, train, test, ks, cancel) -> Me
     """Save ``model`` into ``directory`` and measure its static facts (and metrics when ``test``)."""
     from engine.evaluate import evaluate
     model.save(directory)
-    size = folder_bytes(directory) + (model.runtime_bytes() if callable(getattr(model, "runtime_bytes", None)) else 0)
+    size = folder_bytes(directory) + model.runtime_bytes()
     memory, method = scoring_memory(directory, timed_users(model), max(ks))
     evaluation = None if test is None else evaluate(model, train, test, ks, cancel=cancel)
     return Measurement(count_parameters(model), size, embedding_bytes(model), memory, method,

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.compress.models import _Compressed, _spec
+from engine.compress.models import CompressedModel, compressed_spec
 from engine.compress.spec import MethodSpec
 from engine.errors import ModelError
 from engine.machine.seed import seed_everything
@@ -117,7 +117,7 @@ def distill_student(teacher: LMRecommender, n_layers: int, epochs: int = DISTILL
 
 
 @register
-class LMCompressed(_Compressed, LMRecommender):
+class LMCompressed(CompressedModel, LMRecommender):
     """``lm`` whose item texts are encoded by a compressed language model (``method``: merge, int8,
     layers:N[+int8]; see the module docstring). ``fit`` trains an ``lm`` with the other parameters,
     then compresses it."""
@@ -269,7 +269,7 @@ class LMCompressed(_Compressed, LMRecommender):
 
 def method_spec(method: str, tune_layers: int) -> MethodSpec:
     """The parsed ``method`` of ``lm_compressed``; ModelError naming the valid forms."""
-    spec = _spec("lm_compressed", method, KINDS)
+    spec = compressed_spec("lm_compressed", method, KINDS)
     if spec.kind == "layers" and not tune_layers <= spec.amount < lm_tower.BASE_LAYERS:
         raise ModelError(f"model lm_compressed: layers:N keeps N in {tune_layers}..{lm_tower.BASE_LAYERS - 1} "
                          f"layers (at least the {tune_layers} adapted one(s)), got {spec.amount}")

@@ -50,7 +50,8 @@ from engine.train.loop import fit_loop, restore_history
 SCORE_COLUMNS = 1024
 
 
-def _spec(name: str, method: str, kinds: tuple[str, ...]) -> MethodSpec:
+def compressed_spec(name: str, method: str, kinds: tuple[str, ...]) -> MethodSpec:
+    """The parsed ``method`` of compressed model ``name``; ModelError unless its kind is in ``kinds``."""
     try:
         spec = parse_method(method)
     except EngineError as e:
@@ -66,7 +67,7 @@ def _adopt(model: Recommender, teacher: Recommender) -> None:
 
 
 # ---- item–item models ------------------------------------------------------------------------------
-class _Compressed:
+class CompressedModel:
     """What ``engine.compress.api`` asks a compressed class: does it apply to a fitted model, its
     default sweep for it, and whether a method spec fits the model."""
 
@@ -88,7 +89,7 @@ class _Compressed:
         return "+int8 applies to item–item models only" if spec.int8 else None
 
 
-class _ItemItemCompressed(_Compressed):
+class _ItemItemCompressed(CompressedModel):
     """score(u, ·) = x_u · W with W (n_items, n_items) held in a ``Table`` (row = history item)."""
 
     @classmethod
@@ -97,7 +98,7 @@ class _ItemItemCompressed(_Compressed):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self._spec = _spec(self.name, self.params["method"], self.kinds)
+        self._spec = compressed_spec(self.name, self.params["method"], self.kinds)
         self._table: Table | None = None
 
     @classmethod
@@ -209,7 +210,7 @@ class ItemKNNCompressed(_ItemItemCompressed, ItemKNN):
 
 # ---- factor models ---------------------------------------------------------------------------------
 @register
-class FactorsCompressed(_Compressed, FactorScoring):
+class FactorsCompressed(CompressedModel, FactorScoring):
     """score(u, ·) = p_u · Qᵀ + b for the factor tables P (n_users, f), Q (n_items, f) and item
     bias b (n_items,) of a ``base`` model (bpr, ials, twotower, text), compressed by ``method``:
     int8 (per-row scale), fp16, bf16, prune:P (magnitude, global or per table; CSR) or lowrank:R
@@ -236,7 +237,7 @@ class FactorsCompressed(_Compressed, FactorScoring):
         if not isinstance(base_params, dict):
             raise ModelError(f"model {self.name}: base_params must be a JSON object")
         self._base_params = base_params
-        self._spec = _spec(self.name, self.params["method"], self.kinds)
+        self._spec = compressed_spec(self.name, self.params["method"], self.kinds)
         self._users: Table | None = None
         self._items: Table | None = None
         self.item_bias_: np.ndarray | None = None
@@ -334,7 +335,7 @@ def lowrank_factors(users: np.ndarray, items: np.ndarray, rank: int) -> tuple[np
 
 # ---- SASRec ------------------------------------------------------------------------------------------
 @register
-class SASRecCompressed(_Compressed, SASRec):
+class SASRecCompressed(CompressedModel, SASRec):
     """SASRec compressed by ``method``: int8 (item/position tables int8 per row + dynamic int8
     linear layers), fp16 / bf16 (tables), prune:P[,finetune=E][,scope=layer] (magnitude pruning of
     the item table and every linear layer, optional fine-tune epochs, stored sparse), lowrank:R
@@ -349,7 +350,7 @@ class SASRecCompressed(_Compressed, SASRec):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self._spec = _spec(self.name, self.params["method"], self.kinds)
+        self._spec = compressed_spec(self.name, self.params["method"], self.kinds)
 
     @property
     def unavailable(self) -> frozenset[str]:

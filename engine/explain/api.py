@@ -3,7 +3,7 @@
 ``explain(model, user, item, method)`` takes EXTERNAL user and item ids and returns the matching
 result type of ``engine.explain.types``: Attribution (contributions, latent, saliency, ig, shap),
 AttentionMap (attention), WordAttribution (words: the item text's words and the purchases, for
-models with ``engine.explain.words.TextGradients``) or Counterfactual (counterfactual).
+models with ``engine.models.capabilities.TextGradients``) or Counterfactual (counterfactual).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import importlib.util
 from engine.data.interactions import index_of, normalize_ids
 from engine.errors import EngineError
 from engine.explain.gradients import gradient_methods
-from engine.explain.types import AttentionMap, Attribution, Counterfactual
+from engine.explain.types import AttentionMap, Attribution, Counterfactual, WordAttribution
 from engine.explain.words import has_word_explanations
 from engine.models.capabilities import supports
 from engine.progress import check, emit
@@ -78,7 +78,7 @@ def explain(model, user, item, method: str, *, k: int = 10, catalog=None, progre
     u, i = resolve_user(model, user), resolve_item(model, item)
     check(cancel)
     emit(progress, 0.0, f"explaining with {method}", "explain")
-    out: Attribution | AttentionMap | Counterfactual
+    out: Attribution | AttentionMap | Counterfactual | WordAttribution
     if method == "contributions":
         from engine.explain.contributions import contributions
         out = contributions(model, u, i, catalog=catalog)

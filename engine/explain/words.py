@@ -1,7 +1,8 @@
 """Word-level explanations of a language-model recommender: which words of the item's text, and which
 purchases in the customer's history, made the match.
 
-A model offers them by implementing the text-gradient protocol (``TextGradients``):
+A model offers them by implementing the protocol of capability "text_gradients"
+(``engine.models.capabilities.TextGradients``):
 
 - ``text_inputs(item) -> TextInputs``: the item's token input embeddings (T, 384), the baseline
   embeddings (every word token replaced by the padding token; [CLS]/[SEP] kept) and which word of
@@ -26,36 +27,20 @@ every word does not lower the score are skipped.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, runtime_checkable
-
 import numpy as np
 import torch
 
 from engine.explain.gradients import ig_values
 from engine.explain.history import external_ids, item_labels, plain_id
 from engine.explain.types import Attribution, WordAttribution
+from engine.models.capabilities import supports
 from engine.progress import check, emit
 from engine.text.words import TextInputs
 
 
-@runtime_checkable
-class TextGradients(Protocol):
-    """What a model implements to get word-level explanations (see the module docstring)."""
-
-    def text_inputs(self, item: int) -> TextInputs: ...
-
-    def text_score_function(self, user: int, item: int) -> Callable[[torch.Tensor], torch.Tensor]: ...
-
-    def history_items(self, user: int) -> np.ndarray: ...
-
-    def history_vectors(self, user: int) -> torch.Tensor: ...
-
-    def score_history_vectors(self, emb: torch.Tensor, user: int | None = None) -> torch.Tensor: ...
-
-
 def has_word_explanations(model) -> bool:
-    """True when ``model`` implements ``TextGradients``."""
-    return isinstance(model, TextGradients)
+    """True when ``model`` has capability "text_gradients"."""
+    return supports(model, "text_gradients")
 
 
 def word_values(model, user: int, item: int) -> tuple[TextInputs, np.ndarray, float, float]:

@@ -200,6 +200,11 @@ class Recommender:
         self._check_fitted()
         return self._state()
 
+    def runtime_bytes(self) -> int:
+        """Bytes of weights the model runs with that are kept outside its folder (the shipped
+        language model of a text model, …); 0 for a self-contained model."""
+        return 0
+
     def parameter_count(self) -> int:
         """Stored weight values: the floating-point numbers in ``learned_arrays`` (compressed forms
         count their stored values and scales)."""

@@ -24,6 +24,8 @@ history_gradients  DifferentiableHistory        saliency and integrated gradient
 history_ig         ClosedFormHistoryIG          integrated gradients over history items in closed form
 features           FeatureTowers                saliency, integrated gradients and SHAP over input
                                                 features; feature deletion
+text_gradients     TextGradients                which words of an item's text made the match; word
+                                                deletion
 rescoring          HistoryRescoring             fast re-scoring of a history with items removed
 factor_tables      FactorTables                 factor-table compression (int8, pruning, low rank)
 objective          TrainingObjective            gradient diagnostics of the training loss
@@ -125,6 +127,27 @@ class FeatureTowers(Protocol):
 
 
 @runtime_checkable
+class TextGradients(Protocol):
+    """A model that reads item text with a language model (see ``engine.explain.words``)."""
+
+    def text_inputs(self, item: int) -> Any:
+        """``engine.text.words.TextInputs`` of the item: token embeddings (T, d), their padding
+        baseline, and which word each token belongs to."""
+
+    def text_score_function(self, user: int, item: int) -> Callable:
+        """f(token embeddings (B, T, d)) -> (B,) the item's score for the user, differentiable."""
+
+    def history_items(self, user: int) -> np.ndarray:
+        """(L,) the history the user side reads."""
+
+    def history_vectors(self, user: int) -> Any:
+        """(L, d) tensor of the history's item vectors."""
+
+    def score_history_vectors(self, emb, user: int | None = None) -> Any:
+        """Differentiable scores (B, n_items) of history vectors emb (L, d) or (B, L, d)."""
+
+
+@runtime_checkable
 class HistoryRescoring(Protocol):
     def history_rescorer(self, history: np.ndarray) -> Any:
         """A rescorer of ``history`` with ``full`` (n_items,) float64 scores,
@@ -161,7 +184,8 @@ class TrainingObjective(Protocol):
 CAPABILITIES: dict[str, type] = {
     "history": ScoresHistory, "contributions": HistoryContributions, "latent": LatentTerms,
     "embeddings": Embeddings, "attention": Attention, "history_gradients": DifferentiableHistory,
-    "history_ig": ClosedFormHistoryIG, "features": FeatureTowers, "rescoring": HistoryRescoring,
+    "history_ig": ClosedFormHistoryIG, "features": FeatureTowers, "text_gradients": TextGradients,
+    "rescoring": HistoryRescoring,
     "factor_tables": FactorTables, "objective": TrainingObjective,
 }
 

@@ -57,7 +57,7 @@ from engine.models.features import item_texts
 from engine.models.lm import tower as lm_tower
 from engine.models.registry import register
 from engine.models.sasrec import CausalEncoder, keep_last, padded_tokens, training_windows, user_sequences
-from engine.progress import check, emit, scaled
+from engine.progress import check, scaled
 from engine.machine.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
@@ -423,7 +423,10 @@ class LMRecommender(Recommender):
         m = self._module
         with torch.no_grad():
             text_part = (m.proj(m.text) * m.has_text.unsqueeze(-1).float()).numpy()
-        t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+        def t(a):
+            return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
         s_pos, s_cold = t((h * self.item_vectors_[i]).sum(1)), t((h * text_part[i]).sum(1))
         c_pos = t((prof * self.text_vectors_[i]).sum(1))
         s_neg = t(pair_dots(h, self.item_vectors_, neg))
@@ -625,7 +628,7 @@ class LMRecommender(Recommender):
             _, weights = enc.encode_embeddings(emb[None], torch.ones((1, n), dtype=torch.bool))
         return torch.stack([w[0] for w in weights]).float().numpy()
 
-    # ---- word-level explanations (engine.explain.words.TextGradients) -------------------------
+    # ---- word-level explanations (engine.models.capabilities.TextGradients) -------------------------
     def text_inputs(self, item: int):
         """``TextInputs`` of ``item``: its token embeddings (T, 384), the padding baseline, its words."""
         from engine.text.words import TextInputs, words_of
