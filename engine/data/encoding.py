@@ -9,6 +9,7 @@ and those lines in the encoding detected for them; a note names them by line num
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from engine.errors import DataFormatError
@@ -22,9 +23,7 @@ UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 #: accented characters are most often letters of the supported languages wins, cp1252 (Windows'
 #: Western default) on a tie.
 _LATIN_CHOICES = ("cp1252", "cp1250", "cp1254")
-_LETTERS = frozenset("ºªäöüßÄÖÜéèêëàâæçîïôœùûÿÉÈÊËÀÂÆÇÎÏÔŒÙÛŸáíóúñÁÍÓÚÑìòÌÒãõÃÕąćęłńśźżĄĆĘŁŃŚŹŻğıİşĞŞøØåÅ€"
-                     # symbols shop exports are full of: a pound sign must not turn a file Polish (£ = Ł)
-                     "£¥°²³½¼¾×©®™–—‘’“”•…")
+_LETTERS = frozenset("ºªäöüßÄÖÜéèêëàâæçîïôœùûÿÉÈÊËÀÂÆÇÎÏÔŒÙÛŸáíóúñÁÍÓÚÑìòÌÒãõÃÕąćęłńśźżĄĆĘŁŃŚŹŻğıİşĞŞøØåÅ")
 _NAMES = {"utf_8": "utf-8", "latin_1": "latin-1", "utf_16": "utf-16", "gb2312": "gb18030", "gbk": "gb18030",
           "cp936": "gb18030", "euc_kr": "cp949", "shift_jis": "cp932"}
 
@@ -158,13 +157,31 @@ def _western(raw: bytes, enc: str) -> str:
     if not _single_byte(enc):
         return enc
     sample = raw[:SNIFF_BYTES]
-    best, best_score = enc, -1
+    best, best_score = enc, None
     for cand in dict.fromkeys((*_LATIN_CHOICES, enc)):
         try:
             text = sample.decode(cand)
         except UnicodeDecodeError:
             continue
-        score = sum(ch in _LETTERS for ch in text if ord(ch) > 127)
-        if score > best_score:
+        score = _word_score(text)
+        if best_score is None or score > best_score:
             best, best_score = cand, score
     return best
+
+
+def _word_score(text: str) -> int:
+    """How well ``text``'s non-ASCII characters read as words: +1 for a letter of a supported
+    language next to another letter ("Müller", "Wysyłka"), -1 for a symbol inside a word ("Wysy³ka");
+    a symbol among digits or spaces ("£5.00", "Ł5.00") counts for neither code page."""
+    score = 0
+    for m in re.finditer(r"[^\x00-\x7f]", text):
+        i, ch = m.start(), m.group()
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if not (before.isalpha() or after.isalpha()):
+            continue
+        if ch in _LETTERS:
+            score += 1
+        elif not ch.isalpha() and before.isalpha() and after.isalpha():
+            score -= 1
+    return score

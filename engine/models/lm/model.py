@@ -187,8 +187,8 @@ class LMRecommender(Recommender):
 
     name = "lm"
     title = "Language model (fine-tuned)"
-    description = ("The bundled MiniLM language model adapted to this shop's purchases with LoRA: ranks products "
-                   "by their text (new products too) and what customers bought; explained word by word")
+    description = ("Reads product texts; adapted to this shop's purchases. Ranks new products too and "
+                   "shows the words that matched")
     param_choices: ClassVar[dict[str, tuple]] = {"user": USERS}
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
