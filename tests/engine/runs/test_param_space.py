@@ -44,7 +44,7 @@ def test_model_info():
     for name in names:
         info = model_info(name)
         assert info.description and len(info.description) < 140
-    assert {n for n in names if model_info(n).torch} == {"bpr", "ials", "sasrec", "twotower"}
+    assert {n for n in names if model_info(n).torch} == {"bpr", "ials", "lm", "sasrec", "twotower"}
     assert model_info("text").needs_catalog and model_info("hybrid").needs_catalog
     assert not model_info("pop").tunable and model_info("ease").tunable
     choices = next(s for s in param_specs("sasrec") if s.name == "loss").choices
