@@ -1,12 +1,9 @@
-"""Fixtures of the explanation tests: the ml-100k 80/20 random split, its movie catalog and small
-fast models trained once per test session."""
+"""Fixtures of the explanation tests: the generated MovieLens-like data split 80/20 at random, its
+movie catalog and small fast models trained once per test session."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from engine.data.catalog import read_catalog
-from engine.data.interactions import Interactions
 from engine.data.splits import split
 from engine.models import registry
 
@@ -22,16 +19,16 @@ FAST = {
 
 
 @pytest.fixture(scope="session")
-def ml_split(ml100k):
-    """(train, test) Interactions: ml-100k, 20 % of each user's ratings held out (seed 0)."""
-    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
-    parts = split(Interactions.from_frame(df, value="rating", timestamp="timestamp"), "random", 0.2, seed=0)
+def ml_split(movielens_like):
+    """(train, test) Interactions: all generated ratings, 20 % of each user's held out (seed 0)."""
+    parts = split(movielens_like.interactions(), "random", 0.2, seed=0)
     return parts.train, parts.test
 
 
 @pytest.fixture(scope="session")
-def ml_catalog(ml100k):
-    return read_catalog(ml100k.parent / "u.item")
+def ml_catalog(movielens_like):
+    """The generated movies: title, genres (category), price."""
+    return movielens_like.catalog
 
 
 @pytest.fixture(scope="session")

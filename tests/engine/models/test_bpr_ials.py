@@ -1,4 +1,4 @@
-"""BPR and iALS learn on a MovieLens-100k slice, keep their curves, honour cancel and confidence."""
+"""BPR and iALS learn on a generated MovieLens-like slice, keep their curves, honour cancel and confidence."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""The offline text encoder (pinned weights, disk cache) and the text content model on Online Retail."""
+"""The offline text encoder (pinned weights, disk cache) and the text content model on the Online Retail demo."""
 
 import shutil
 
@@ -16,10 +16,10 @@ from _coldstart_data import private_cache, retail_slice  # noqa: F401 (autouse f
 
 
 @pytest.fixture(scope="module")
-def retail(shared_data):
+def retail():
     """Train Interactions with 15% of the products never seen in training (but candidates), the
     held-out events, and the catalog."""
-    events, catalog = retail_slice(shared_data)
+    events, catalog = retail_slice()
     items = np.sort(events["item"].unique())
     cold = np.random.default_rng(1).choice(items, len(items) * 15 // 100, replace=False)
     is_cold = events["item"].isin(cold).to_numpy()
