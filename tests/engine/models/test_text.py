@@ -111,7 +111,7 @@ def test_text_model_ranks_never_seen_catalog_items(retail):
     unseen = train.n_items - np.asarray(train.seen[users].sum(1)).ravel()
     random_rate = np.mean([1 - np.prod((m - len(r) - np.arange(10)) / (m - np.arange(10)))
                            for m, r in zip(unseen, relevant)])
-    assert hit_rate > 2 * random_rate and hit_rate > 0
+    assert hit_rate > 5 * random_rate and hit_rate > 0          # demo slice: 0.47 vs 0.04 measured
     pop_top = np.argsort(-counts, kind="stable")[:10]
     assert not np.isin(pop_top, cold_idx).any()
 
