@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: ../shared/data (ml-100k, Online Retail, ...) unless env RECSCOPE_SHARED_DATA names another
 #: folder; RECSCOPE_SHARED_DATA=none runs the suite as a clean clone sees it (`make test-core`).
 _SHARED_ENV = os.environ.get("RECSCOPE_SHARED_DATA", "")
-SHARED_DATA = (None if _SHARED_ENV.lower() in ("none", "absent", "0", "off") else
+SHARED_DATA = (None if _SHARED_ENV.lower() == "none" else
                Path(_SHARED_ENV) if _SHARED_ENV else REPO.parent / "shared" / "data")
 DEMO_DIR = REPO / "resources" / "demo"
 

@@ -1,12 +1,12 @@
 """Deterministic MovieLens-like data generated for the core tests (no ../shared/data needed).
 
 ``movielens_like(seed)`` draws users with a taste for one or two of eight genres, items with a
-genre (sometimes two), a long-tail popularity (a few are almost never rated, as in real
-catalogs), a price and a title made of genre words; each user
-rates 20..150 items chosen by popularity × taste, rates liked genres higher, and watches in genre
-runs (the next item tends to share the previous one's genre), so every model family has real
-structure to learn: item-item co-occurrence, latent factors, sequences, item and user features,
-text. The defaults (400 users × 600 items, ~24k ratings) train every test model in seconds.
+genre (sometimes two), a long-tail popularity (a few are almost never rated, as in real catalogs),
+a price and a title made of genre words; each user rates 20..150 items chosen by popularity ×
+taste, rates liked genres higher, and watches in genre runs (the next item tends to share the
+previous one's genre), so every model family has real structure to learn: item-item
+co-occurrence, latent factors, sequences, item and user features, text. The defaults (400 users,
+600 movies of which 585 are rated, 20,781 ratings) train every test model in seconds.
 
 ``write_movielens_like(folder)`` writes the same data as files the readers and the CLI open:
 ``ratings.csv`` (user,item,rating,timestamp), ``movies.csv`` (item,title,genres,price) and
@@ -47,14 +47,11 @@ START = 874_724_710
 class MovieLensLike:
     """ratings: columns user, item, rating (1..5), timestamp (s), one row per rating (no repeats).
     movies: index item; columns title, genres ("A|B"), price. users: columns user, age, gender,
-    occupation, zip. taste: (n_users, n_genres) preference rows summing to 1. genre: (n_items,)
-    primary genre index of each item."""
+    occupation, zip."""
 
     ratings: pd.DataFrame
     movies: pd.DataFrame
     users: pd.DataFrame
-    taste: np.ndarray
-    genre: np.ndarray
 
     @property
     def catalog(self) -> ItemCatalog:
@@ -123,7 +120,7 @@ def movielens_like(n_users: int = 400, n_items: int = 600, seed: int = 0) -> Mov
         rows.append(pd.DataFrame({"user": u + 1, "item": items[chosen], "rating": rating, "timestamp": times}))
     ratings = pd.concat(rows, ignore_index=True)
     ratings = ratings.iloc[rng.permutation(len(ratings))].reset_index(drop=True)   # files are not in time order
-    return MovieLensLike(ratings, movies, users, taste, genre)
+    return MovieLensLike(ratings, movies, users)
 
 
 def write_movielens_like(folder: str | Path, data: MovieLensLike | None = None) -> dict[str, Path]:
