@@ -32,10 +32,12 @@ GENRES = {
     "Comedy": ["Funny", "Party", "Silly", "Crazy", "Laugh", "Prank", "Goofy", "Clown", "Wacky", "Joke"],
     "Drama": ["Tears", "Mother", "Winter", "Silence", "Promise", "Letters", "Grief", "Family", "Widow", "Memory"],
     "Horror": ["Ghost", "Blood", "Haunted", "Zombie", "Curse", "Demon", "Scream", "Grave", "Witch", "Nightmare"],
-    "Romance": ["Love", "Kiss", "Wedding", "Heart", "Valentine", "Bride", "Darling", "Romance", "Sweetheart", "Honeymoon"],
+    "Romance": ["Love", "Kiss", "Wedding", "Heart", "Valentine", "Bride", "Darling", "Romance", "Sweetheart",
+                "Honeymoon"],
     "Sci-Fi": ["Galaxy", "Robot", "Planet", "Alien", "Starship", "Orbit", "Cyborg", "Nebula", "Quantum", "Android"],
     "Animation": ["Bunny", "Puppy", "Toy", "Dragon", "Kitten", "Cartoon", "Teddy", "Princess", "Pony", "Fairy"],
-    "Documentary": ["Ocean", "History", "Nature", "Volcano", "Empire", "Science", "Jungle", "Arctic", "Desert", "River"],
+    "Documentary": ["Ocean", "History", "Nature", "Volcano", "Empire", "Science", "Jungle", "Arctic", "Desert",
+                    "River"],
 }
 GENRE_NAMES = tuple(GENRES)
 OCCUPATIONS = ("student", "engineer", "teacher", "artist", "doctor", "writer", "programmer", "retired")

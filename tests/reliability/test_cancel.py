@@ -6,9 +6,10 @@ measures until the thread returns. The bound is a correctness property of cancel
 figure: a call that checks its token between chunks returns within one chunk. It is measured in
 CPU seconds of the worker thread (tests run one OpenMP/torch thread), so a machine shared by many
 jobs, which stretches wall time 3-5x, does not make it flaky; wall time is printed, not asserted
-(a call that ignores its token is caught by the 120 s join). Calls must end in ``Cancelled``; torch fits instead stop early and keep their
-best (or current) weights, as engine/train/loop.py promises. A call that finished before the
-cancel arrived fails the test ("work too small"), so the cases keep measuring cancellation.
+(a call that ignores its token is caught by the 120 s join). Calls must end in ``Cancelled``;
+torch fits instead stop early and keep their best (or current) weights, as engine/train/loop.py
+promises. A call that finished before the cancel arrived fails the test ("work too small"), so
+the cases keep measuring cancellation.
 """
 
 from __future__ import annotations
