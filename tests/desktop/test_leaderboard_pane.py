@@ -82,7 +82,7 @@ def test_list_level_metric_rename_note_delete(qtbot, window, load, demo_path, mo
     window.show_pane(pane)
     pane.select_runs(ease.id, pop.id)
     pane.set_metric("coverage")
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: "describes all the lists together" in pane.compare_label.text(), timeout=WAIT)
     text = pane.compare_label.text()
     assert "describes all the lists together" in text and "EASE" in text and "coverage@" not in text
     assert "per_user" not in text and "Wilcoxon" not in text
