@@ -1,4 +1,10 @@
-"""Shared test fixtures: offscreen Qt, paths to the demo data and to ../shared/data."""
+"""Shared test fixtures: offscreen Qt, the demo data, generated MovieLens-like data, ../shared/data.
+
+Core checks run on data inside the repository (``resources/demo`` and ``tests/generated_data.py``);
+tests that need ../shared/data ask for the ``shared_data`` or ``ml100k`` fixture or carry
+``@pytest.mark.shared``, and skip without it. ``RECSCOPE_SHARED_DATA=none`` (``make test-core``)
+runs the suite as a clean clone sees it; ``-m "not shared"`` deselects those tests.
+"""
 
 import faulthandler
 import gc
@@ -21,7 +27,11 @@ os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / "build" / "numba-cache"))
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: ../shared/data (ml-100k, Online Retail, ...) unless env RECSCOPE_SHARED_DATA names another
+#: folder; RECSCOPE_SHARED_DATA=none runs the suite as a clean clone sees it (`make test-core`).
+_SHARED_ENV = os.environ.get("RECSCOPE_SHARED_DATA", "")
+SHARED_DATA = (None if _SHARED_ENV.lower() == "none" else
+               Path(_SHARED_ENV) if _SHARED_ENV else REPO.parent / "shared" / "data")
 DEMO_DIR = REPO / "resources" / "demo"
 
 
@@ -72,10 +82,38 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """../shared/data, or skip the test when it is absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
+    """../shared/data (or $RECSCOPE_SHARED_DATA), or skip the test when it is absent."""
+    if SHARED_DATA is None or not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present (or RECSCOPE_SHARED_DATA=none)")
     return SHARED_DATA
+
+
+#: Fixtures that reach into ../shared/data: a test using one is marked ``shared``.
+SHARED_FIXTURES = {"shared_data", "ml100k"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests that use ../shared/data as ``shared``; skip every ``shared`` test without it."""
+    absent = SHARED_DATA is None or not SHARED_DATA.is_dir()
+    for item in items:
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.shared)
+        if absent and item.get_closest_marker("shared"):
+            item.add_marker(pytest.mark.skip(reason="../shared/data is not present (or RECSCOPE_SHARED_DATA=none)"))
+
+
+@pytest.fixture(scope="session")
+def movielens_like():
+    """Generated MovieLens-like ratings, movie catalog and user table (tests/generated_data.py)."""
+    from generated_data import movielens_like
+    return movielens_like()
+
+
+@pytest.fixture(scope="session")
+def movielens_like_files(movielens_like, tmp_path_factory) -> dict:
+    """The generated data written as files: {"ratings": ratings.csv, "movies": movies.csv, "users": u.user}."""
+    from generated_data import write_movielens_like
+    return write_movielens_like(tmp_path_factory.mktemp("movielens_like"), movielens_like)
 
 
 @pytest.fixture(scope="session")

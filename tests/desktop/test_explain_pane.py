@@ -136,11 +136,13 @@ def test_sasrec_attention_heatmap_is_labelled_with_the_history(qtbot, pane, trai
     from PySide6.QtGui import QFontMetrics
     from desktop.plots.axes import tick_font
     pane.method_bar.set_current("attention")
-    qtbot.wait(50)
     axis, view = card.heatmap.bottom_axis, card.heatmap.getPlotItem().vb
-    x0 = axis.mapFromScene(view.mapViewToScene(QPointF(0.5, 0))).x()
     reach = QFontMetrics(tick_font()).horizontalAdvance(labels[0]) * math.cos(math.radians(axis.angle))
-    assert x0 - reach >= axis.boundingRect().left()
+
+    def first_label_inside() -> bool:
+        x0 = axis.mapFromScene(view.mapViewToScene(QPointF(0.5, 0))).x()
+        return x0 - reach >= axis.boundingRect().left()
+    qtbot.waitUntil(first_label_inside, timeout=5000)               # once the shown card is laid out
 
 
 def test_twotower_shap_waterfall_adds_up_to_the_margin(qtbot, pane, trained):

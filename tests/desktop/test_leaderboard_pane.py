@@ -56,8 +56,8 @@ def test_leaderboard_compares_ease_and_bpr(qtbot, window, load, demo_path):
     assert "No ratings in this data" in pane.roc_note.text()
 
 
-def test_roc_with_movielens_ratings(qtbot, window, load, ml100k):
-    load(window, ml100k)
+def test_roc_with_movielens_ratings(qtbot, window, load, movielens_like_files):
+    load(window, movielens_like_files["ratings"])
     assert window.state.dataset.interactions.value_kind == "rating"
     with qtbot.waitSignal(window.state.split_changed, timeout=TRAIN_MS):
         window.data_pane.split_box.apply_button.click()
@@ -82,7 +82,7 @@ def test_list_level_metric_rename_note_delete(qtbot, window, load, demo_path, mo
     window.show_pane(pane)
     pane.select_runs(ease.id, pop.id)
     pane.set_metric("coverage")
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: "describes all the lists together" in pane.compare_label.text(), timeout=WAIT)
     text = pane.compare_label.text()
     assert "describes all the lists together" in text and "EASE" in text and "coverage@" not in text
     assert "per_user" not in text and "Wilcoxon" not in text

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.plots.bars import BarPlot
 from desktop.plots.curves import CurvePlot
@@ -21,8 +21,9 @@ def _plots(qtbot):
     for p in (curve, heat, bars):
         qtbot.addWidget(p)
         p.resize(500, 320)
-        p.show()
-    qtbot.wait(50)
+        with qtbot.waitExposed(p):
+            p.show()
+    QApplication.processEvents()          # the layout requests posted by show() and resize()
     return curve, heat, bars
 
 

@@ -19,15 +19,16 @@ def test_crowded_points_get_labels_that_do_not_overlap(qtbot):
     plot.getPlotItem().setXRange(0.08, 0.33, padding=0)
     plot.getPlotItem().setYRange(0.042, 0.063, padding=0)
     placer.set(labels, (0.08, 0.33), (0.042, 0.063))
-    qtbot.wait(20)
-    shown = placer.shown()
-    assert "w=0.8 · w=1" in shown                                   # the same spot: one label
-    boxes = [t.sceneBoundingRect() for t in placer.items]
-    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert "w=0.8 · w=1" in placer.shown()                          # the same spot: one label
+
+    def apart() -> bool:
+        boxes = [t.sceneBoundingRect() for t in placer.items]
+        return len(boxes) >= 2 and not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    qtbot.waitUntil(apart, timeout=5000)                            # once the view's transform is applied
+    view = plot.getPlotItem().vb
+    width = view.width()
     plot.resize(360, 260)                                           # placed again on resize
-    qtbot.wait(20)
-    boxes = [t.sceneBoundingRect() for t in placer.items]
-    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    qtbot.waitUntil(lambda: view.width() < width and apart(), timeout=5000)
 
 
 def test_place_leaves_out_what_cannot_fit():

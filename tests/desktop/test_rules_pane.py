@@ -154,9 +154,10 @@ def test_default_rules_show_exposure_labels_apart_and_new_rules_start_valid(qtbo
     assert pane.exposure_model.rowCount() >= 3 and "Exposure by" in pane.exposure_label.text()
     shown = [pane.exposure_model.data(pane.exposure_model.index(0, c)) for c in range(4)]
     assert all(v.endswith("%") for v in shown[1:])
-    qtbot.wait(50)
-    boxes = [t.sceneBoundingRect() for t in pane.sweep_labels.items]
-    assert len(boxes) >= 2 and not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    def apart() -> bool:
+        boxes = [t.sceneBoundingRect() for t in pane.sweep_labels.items]
+        return len(boxes) >= 2 and not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    qtbot.waitUntil(apart, timeout=5000)                            # once the sweep plot's view is laid out
     texts = " ".join(pane.sweep_labels.shown())
     assert all(f"w={w:g}" in texts for w in (0, 0.2, 0.4, 0.5, 0.6, 0.8, 1))    # hidden ones would be missing
     assert overlaps((0, 0, 2, 2), (1, 1, 3, 3)) and not overlaps((0, 0, 1, 1), (2, 2, 3, 3))

@@ -49,8 +49,6 @@ def demo():
     from engine.data import open_dataset
     from engine.data.splits import split
     from engine.models.ease import EASE
-    if not DEMO.exists():
-        pytest.skip("resources/demo/online_retail_demo.csv is not present")
     ds = open_dataset(DEMO)
     return ds, EASE().fit(split(ds.interactions, "random", 0.2, seed=0).train)
 

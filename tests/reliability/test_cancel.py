@@ -1,14 +1,15 @@
 """Cancel everywhere: every long engine call stops within 1 s of work after its token is set.
 
 Each call runs in a thread on work large enough to take several seconds; the test waits for
-its first progress report (so the cancel lands in the middle of real work), cancels, and
+a progress report that shows it is inside real work (a condition, never a sleep), cancels, and
 measures until the thread returns. The bound is a correctness property of cancel, not a speed
 figure: a call that checks its token between chunks returns within one chunk. It is measured in
 CPU seconds of the worker thread (tests run one OpenMP/torch thread), so a machine shared by many
-jobs, which stretches wall time 3-5x, does not make it flaky; wall time only has to stay under
-a sanity bound. Calls must end in ``Cancelled``; torch fits instead stop early and keep their
-best (or current) weights, as engine/train/loop.py promises. A call that finished before the
-cancel arrived fails the test ("work too small"), so the cases keep measuring cancellation.
+jobs, which stretches wall time 3-5x, does not make it flaky; wall time is printed, not asserted
+(a call that ignores its token is caught by the 120 s join). Calls must end in ``Cancelled``;
+torch fits instead stop early and keep their best (or current) weights, as engine/train/loop.py
+promises. A call that finished before the cancel arrived fails the test ("work too small"), so
+the cases keep measuring cancellation.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ from engine.progress import CancelToken
 
 #: CPU seconds the worker may spend between ``cancel()`` and returning.
 CANCEL_BOUND_S = 1.0
-#: Wall seconds for the same (only catches hangs: a loaded machine stretches wall time).
-WALL_BOUND_S = 15.0
 _CPU_CLOCK = hasattr(time, "pthread_getcpuclockid")
 
 
@@ -44,15 +43,15 @@ class Stop:
 
     @property
     def prompt(self) -> bool:
-        return self.cpu <= CANCEL_BOUND_S and self.wall <= WALL_BOUND_S
+        return self.cpu <= CANCEL_BOUND_S
 
     def __repr__(self) -> str:
         return f"{self.outcome} {self.cpu:.2f} s CPU / {self.wall:.2f} s wall after cancel"
 
 
-def run_and_cancel(call, *, wait_for=lambda p: True, delay: float = 0.0, timeout: float = 300.0) -> Stop:
+def run_and_cancel(call, *, wait_for=lambda p: True, timeout: float = 300.0) -> Stop:
     """Start ``call(progress=, cancel=)`` in a thread, cancel after its first report matching
-    ``wait_for`` (+ ``delay`` s) and measure until it returns."""
+    ``wait_for`` and measure until it returns."""
     token, started, box = CancelToken(), threading.Event(), {}
 
     def progress(p) -> None:
@@ -74,7 +73,6 @@ def run_and_cancel(call, *, wait_for=lambda p: True, delay: float = 0.0, timeout
     clock = time.pthread_getcpuclockid(thread.ident) if _CPU_CLOCK else None
     if not started.wait(timeout):
         pytest.fail(f"no progress report within {timeout} s (outcome {box.get('outcome')})")
-    time.sleep(delay)
     assert thread.is_alive(), f"work too small: the call ended ({box.get('outcome')}) before it could be cancelled"
     cpu0 = time.clock_gettime(clock) if clock is not None else None
     t0 = time.monotonic()
@@ -159,7 +157,8 @@ def test_build_dataset(big_csv):
 
 
 def test_open_dataset(big_csv):
-    assert_cancelled(run_and_cancel(lambda **kw: open_dataset(big_csv, **kw), delay=0.5), "open_dataset")
+    stop = run_and_cancel(lambda **kw: open_dataset(big_csv, **kw), wait_for=lambda p: (p.fraction or 0) > 0)
+    assert_cancelled(stop, "open_dataset")                       # cancelled while rows are parsed
 
 
 def test_split(big_inter):
@@ -270,8 +269,8 @@ def test_fit_text(parts, catalog):
 
 
 def test_fit_hybrid(parts, catalog):
-    assert_cancelled(run_and_cancel(fit("hybrid", parts, catalog=catalog, cf_epochs=20), delay=1.0),
-                     "hybrid.fit")
+    stop = run_and_cancel(fit("hybrid", parts, catalog=catalog, cf_epochs=20), wait_for=lambda p: p.stage == "train")
+    assert_cancelled(stop, "hybrid.fit")                          # cancelled while its CF model trains
 
 
 # ---- evaluation, tuning, re-ranking, simulation -----------------------------------------------
@@ -292,7 +291,7 @@ def test_tune(parts):
     from engine.runs.tune import tune
     call = lambda **kw: tune("bpr", parts.train, parts.valid, n_trials=10, fixed={"device": "cpu", "epochs": 30},
                              **kw)
-    assert_cancelled(run_and_cancel(call, delay=1.0), "tune")
+    assert_cancelled(run_and_cancel(call, wait_for=lambda p: "batch" in p.metrics), "tune")
 
 
 def test_tune_cancelled_after_a_trial_returns_the_best_so_far(parts):

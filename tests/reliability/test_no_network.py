@@ -25,8 +25,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "online_retail_demo.csv"
 
@@ -108,7 +106,6 @@ def test_the_guard_blocks_and_records(tmp_path):
     assert "BLOCKED create_connection" in attempts and "BLOCKED getaddrinfo" in attempts
 
 
-@pytest.mark.skipif(not DEMO.exists(), reason="demo data is not present")
 def test_cli_workflow_and_text_encoder_run_offline(tmp_path):
     """info -> split -> train EASE and the text model -> evaluate a small BPR -> recommend, plus the
     sentence encoder loading and embedding, all in one guarded process."""
@@ -144,7 +141,6 @@ def test_cli_workflow_and_text_encoder_run_offline(tmp_path):
     assert attempts == "", attempts[:3000]
 
 
-@pytest.mark.skipif(not DEMO.exists(), reason="demo data is not present")
 def test_desktop_app_opens_the_demo_offline(tmp_path):
     out = tmp_path / "shot.png"
     code = (f"import sys; from desktop.app import main; "

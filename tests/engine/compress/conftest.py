@@ -1,20 +1,16 @@
-"""Fixtures for the compression tests: a 200-user MovieLens-100k slice split per user 80/20, and
-small fitted teachers (registry fast params) over it."""
+"""Fixtures for the compression tests: 200 users of the generated MovieLens-like data split per
+user 80/20, and small fitted teachers (registry fast params) over it."""
 
-import pandas as pd
 import pytest
 
-from engine.data.interactions import Interactions
 from engine.data.splits import split
 from engine.models import registry
 
 
 @pytest.fixture(scope="session")
-def ml_split(ml100k):
-    """Split (seed 0, 20 % test per user) of ml-100k users 1..200 with ratings and timestamps."""
-    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
-    inter = Interactions.from_frame(df[df["user"] <= 200], value="rating", timestamp="timestamp")
-    return split(inter, "random", 0.2, seed=0)
+def ml_split(movielens_like):
+    """Split (seed 0, 20 % test per user) of generated users 1..200 with ratings and timestamps."""
+    return split(movielens_like.interactions(max_user=200), "random", 0.2, seed=0)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,13 @@
-"""Fixtures for the data-layer tests: real data sets loaded once per session."""
+"""Fixtures for the data-layer tests: data sets opened from files once per session."""
 
 import pytest
+
+
+@pytest.fixture(scope="session")
+def ratings_dataset(movielens_like_files):
+    """The generated MovieLens-like ratings.csv opened like a user's file (its movies.csv beside it)."""
+    from engine.data import open_dataset
+    return open_dataset(movielens_like_files["ratings"])
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,14 @@ from engine.data import open_dataset
 from engine.errors import SchemaError
 
 
+def test_generated_movie_catalog_is_not_read_as_interactions(movielens_like_files):
+    with pytest.raises(SchemaError) as err:
+        open_dataset(movielens_like_files["movies"])
+    msg = str(err.value)
+    assert msg.startswith("movies.csv") and "no user column found" in msg and "item catalog" in msg
+    assert "\n" not in msg
+
+
 def test_goodbooks_catalog_is_not_read_as_interactions(shared_data):
     path = shared_data / "goodbooks-10k" / "books.csv"
     if not path.exists():

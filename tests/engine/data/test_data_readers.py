@@ -167,11 +167,11 @@ def test_mapping_override_and_roundtrip(tmp_path):
     assert ds.interactions.user_ids.tolist() == ["i1"] and ds.interactions.values.tolist() == [1.0, 1.0]
 
 
-def test_cancel_raises_cancelled(ml100k):
+def test_cancel_raises_cancelled(movielens_like_files):
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        open_dataset(ml100k, cancel=token)
+        open_dataset(movielens_like_files["ratings"], cancel=token)
 
 
 def test_progress_reaches_one(tmp_path):

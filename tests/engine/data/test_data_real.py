@@ -88,8 +88,6 @@ def test_online_retail_parquet(shared_data):
 
 
 def test_demo_dataset():
-    if not DEMO.exists():
-        pytest.skip("demo data not generated")
     assert DEMO.stat().st_size <= 2 * 1024 * 1024
     ds = open_dataset(DEMO)
     m = ds.mapping

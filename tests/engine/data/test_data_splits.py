@@ -18,8 +18,8 @@ def _events(inter: Interactions) -> set:
     return set(zip(f["user"].tolist(), f["item"].tolist(), f["timestamp"].tolist()))
 
 
-def test_random_split_per_user_fractions(ml100k_dataset):
-    inter = ml100k_dataset.interactions
+def test_random_split_per_user_fractions(ratings_dataset):
+    inter = ratings_dataset.interactions
     s = split(inter, method="random", test_frac=0.2, seed=3)
     assert s.train.n_events + s.test.n_events == inter.n_events
     assert not _events(s.train) & _events(s.test)
@@ -30,8 +30,8 @@ def test_random_split_per_user_fractions(ml100k_dataset):
     assert s.train.n_items <= inter.n_items and s.valid is None
 
 
-def test_random_split_seeds(ml100k_dataset):
-    inter = ml100k_dataset.interactions
+def test_random_split_seeds(ratings_dataset):
+    inter = ratings_dataset.interactions
     a, b, c = (split(inter, seed=seed) for seed in (1, 1, 2))
     assert _events(a.test) == _events(b.test)
     assert _events(a.test) != _events(c.test)
@@ -44,8 +44,8 @@ def test_single_event_users_stay_in_train():
     assert s.test.n_events == 3  # round(0.5 * 5) half up
 
 
-def test_three_way_random_split(ml100k_dataset):
-    inter = ml100k_dataset.interactions
+def test_three_way_random_split(ratings_dataset):
+    inter = ratings_dataset.interactions
     s = split(inter, test_frac=0.1, valid_frac=0.1, seed=0)
     tr, te, va = _events(s.train), _events(s.test), _events(s.valid)
     assert va <= tr and not (tr & te)          # validation events are training events
@@ -53,8 +53,8 @@ def test_three_way_random_split(ml100k_dataset):
     assert abs(len(va) / inter.n_events - 0.1) < 0.01
 
 
-def test_temporal_split_order_and_fraction(ml100k_dataset):
-    inter = ml100k_dataset.interactions
+def test_temporal_split_order_and_fraction(ratings_dataset):
+    inter = ratings_dataset.interactions
     s = split(inter, method="temporal", test_frac=0.2, valid_frac=0.1)
     fit_part = without(s.train, s.valid)
     assert fit_part.timestamps.max() < s.valid.timestamps.min() <= s.train.timestamps.max()
@@ -65,8 +65,8 @@ def test_temporal_split_order_and_fraction(ml100k_dataset):
     assert any("cold users" in w for w in s.warnings)
 
 
-def test_leave_last_takes_each_users_latest(ml100k_dataset):
-    inter = ml100k_dataset.interactions
+def test_leave_last_takes_each_users_latest(ratings_dataset):
+    inter = ratings_dataset.interactions
     s = split(inter, method="leave-last")
     assert s.test.n_events == inter.n_users == s.test.n_users
     latest = {}
@@ -76,8 +76,8 @@ def test_leave_last_takes_each_users_latest(ml100k_dataset):
     assert all(latest[u] == t for u, t in zip(test["user"], test["timestamp"]))
 
 
-def test_extra_items_join_training_candidates(ml100k_dataset):
-    inter = ml100k_dataset.interactions
+def test_extra_items_join_training_candidates(ratings_dataset):
+    inter = ratings_dataset.interactions
     s = split(inter, method="leave-last", extra_items=[99_999])
     assert s.train.item_ids[-1] == 99_999 and s.train.n_items >= inter.n_items - 10
 
@@ -96,11 +96,8 @@ def test_repeat_pairs_are_warned():
     assert any("1 of 1 test user–item pairs also occur in training" in w for w in s.warnings)
 
 
-def test_written_split_reads_back_with_identical_ids(tmp_path, ml100k_dataset):
-    cases = [(ml100k_dataset.interactions, "ml")]
-    if DEMO.exists():
-        cases.append((open_dataset(DEMO).interactions, "demo"))
-    for inter, name in cases:
+def test_written_split_reads_back_with_identical_ids(tmp_path, ratings_dataset):
+    for inter, name in [(ratings_dataset.interactions, "generated"), (open_dataset(DEMO).interactions, "demo")]:
         s = split(inter, method="temporal", test_frac=0.2, valid_frac=0.1)
         out = write_split(s, tmp_path / name)
         assert sorted(p.name for p in out.iterdir()) == ["test.csv", "train.csv", "valid.csv"]

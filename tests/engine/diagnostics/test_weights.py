@@ -1,4 +1,4 @@
-"""Weight and one-batch gradient histograms of fitted models (ml-100k slice)."""
+"""Weight and one-batch gradient histograms of fitted models (generated MovieLens-like slice)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""`recscope evaluate --model pop --json` agrees with the plain-loop reference on ml-100k."""
+"""`recscope evaluate --model pop --json` agrees with the plain-loop reference on generated ratings."""
 
 import pytest
 
@@ -6,9 +6,8 @@ from eval_helpers import cli_evaluate
 from reference_protocol import reference_evaluate
 
 
-@pytest.mark.shared
-def test_cli_evaluate_pop_matches_reference(ml100k_frames, tmp_path):
-    tr, te = ml100k_frames
+def test_cli_evaluate_pop_matches_reference(ratings_frames, tmp_path):
+    tr, te = ratings_frames
     out = cli_evaluate(tr, te, tmp_path, "--model", "pop", "--k", "10", "--k", "20")
     assert out["model"] == "pop" and out["fit_seconds"] >= 0 and out["score_seconds"] >= 0
     ref = reference_evaluate(tr, te, "pop", ks=(10, 20))

@@ -135,9 +135,9 @@ def test_sampled_metrics_are_labelled_and_rank_among_negatives(setup):
     assert res.per_user["sampled_auc"].tolist() == pytest.approx([(0.5 + 0.0) / 3, 0.0])
 
 
-def test_sampled_negatives_do_not_depend_on_batch_size(ml100k_split):
+def test_sampled_negatives_do_not_depend_on_batch_size(ratings_split):
     from engine.models.popularity import MostPopular
-    train, test = ml100k_split
+    train, test = ratings_split
     model = MostPopular().fit(train)
     a = evaluate(model, train, test, ks=(10,), sampled_negatives=20, batch_size=1000, seed=3)
     b = evaluate(model, train, test, ks=(10,), sampled_negatives=20, batch_size=37, seed=3)

@@ -4,7 +4,6 @@ import dataclasses
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from engine.data.interactions import Interactions
@@ -16,10 +15,9 @@ from engine.runs import train_run
 
 
 @pytest.fixture(scope="module")
-def parts(ml100k):
-    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
-    inter = Interactions.from_frame(df[df["user"] <= 400], value="rating", timestamp="timestamp")
-    return split(inter, "random", test_frac=0.2, seed=0)
+def parts(movielens_like):
+    """All 400 generated users' ratings, 20 % per user held out."""
+    return split(movielens_like.interactions(), "random", test_frac=0.2, seed=0)
 
 
 @pytest.fixture(scope="module")

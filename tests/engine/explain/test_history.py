@@ -46,17 +46,17 @@ def test_bpr_fold_in_ranks_like_the_trained_vector(ml_models, pick_users):
 
 def test_new_customer_from_a_few_items(ml_models, ml_catalog):
     """A customer the model never saw, built from three movies: additive models score x @ W."""
-    star_wars, empire, jedi = 50, 172, 181
+    first, second, third = 50, 172, 181
     for name in ("ease", "itemknn", "ials", "bpr", "sasrec", "twotower"):
         model = ml_models[name]
-        s = score_history(model, [star_wars, empire, jedi])
+        s = score_history(model, [first, second, third])
         assert s.shape == (model.n_items,) and np.isfinite(s).all(), name
     ease = ml_models["ease"]
-    rows = ease.weights_[np.searchsorted(ease.item_ids_, [star_wars, empire, jedi])]
+    rows = ease.weights_[np.searchsorted(ease.item_ids_, [first, second, third])]
     np.testing.assert_allclose(score_history(ease, ["50", 172, 181]), rows.sum(0), rtol=1e-5, atol=1e-6)
     # SASRec reads the order: the same items in another order score differently
     sas = ml_models["sasrec"]
-    assert not np.allclose(score_history(sas, [star_wars, empire, jedi]), score_history(sas, [jedi, empire, star_wars]))
+    assert not np.allclose(score_history(sas, [first, second, third]), score_history(sas, [third, second, first]))
 
 
 def test_empty_history_and_unknown_items(ml_models):

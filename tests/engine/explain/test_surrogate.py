@@ -1,8 +1,7 @@
-"""Surrogate decision trees on the Online Retail demo (and MovieLens-100k genres): fidelity is
+"""Surrogate decision trees on the Online Retail demo (and generated movie genres): fidelity is
 measured on held-out users only, and the rules account for every held-out pair."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from engine.data.catalog import read_catalog
@@ -69,10 +68,9 @@ def test_ease_surrogate_reports_held_out_fidelity_and_cancels(demo):
         surrogate_tree(model, Interactions.from_frame(train.to_frame().head(500)), catalog=ds.catalog)
 
 
-def test_movielens_genres_become_category_rules(ml100k):
-    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
-    train = Interactions.from_frame(df[df["user"] <= 300], value="rating", timestamp="timestamp")
-    catalog = read_catalog(ml100k.with_name("u.item"))
+def test_movielens_genres_become_category_rules(movielens_like, movielens_like_files):
+    train = movielens_like.interactions(max_user=300)
+    catalog = read_catalog(movielens_like_files["movies"])
     model = EASE(l2=200.0).fit(train)
     tree = surrogate_tree(model, train, catalog=catalog, k=10, max_users=300)
     _check(tree, model, 10)

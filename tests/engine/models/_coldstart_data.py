@@ -1,4 +1,7 @@
-"""Shared real-data helpers of the cold-start model tests (Online Retail slice, private embedding cache)."""
+"""Shared real-data helpers of the cold-start model tests (a slice of the bundled Online Retail demo,
+private embedding cache)."""
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -6,6 +9,8 @@ import pytest
 
 from engine.data.catalog import ItemCatalog
 from engine.data.interactions import normalize_ids
+
+DEMO = Path(__file__).resolve().parents[3] / "resources" / "demo" / "online_retail_demo.csv"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -17,13 +22,12 @@ def private_cache(tmp_path_factory):
         yield
 
 
-def retail_slice(shared_data, n_customers: int = 60, seed: int = 0):
+def retail_slice(n_customers: int = 60, seed: int = 0):
     """(events frame user/item/quantity/timestamp, ItemCatalog with Description as title) of a
-    sample of customers with 5..25 distinct products (keeps the catalog to embed small)."""
-    path = shared_data / "online-retail" / "online_retail.parquet"
-    if not path.exists():
-        pytest.skip("online-retail parquet is not present")
-    df = pd.read_parquet(path, columns=["StockCode", "Description", "Quantity", "InvoiceDate", "CustomerID"])
+    sample of the bundled Online Retail demo's customers with 5..25 distinct products (keeps the
+    catalog to embed small)."""
+    df = pd.read_csv(DEMO, usecols=["StockCode", "Description", "Quantity", "InvoiceDate", "CustomerID"],
+                     dtype={"StockCode": str})
     df = df[df["CustomerID"].notna() & (df["Quantity"] > 0)]
     distinct = df.groupby("CustomerID")["StockCode"].nunique()
     customers = np.sort(distinct[(distinct >= 5) & (distinct <= 25)].index.to_numpy())

@@ -1,4 +1,4 @@
-"""BPR and iALS learn on a MovieLens-100k slice, keep their curves, honour cancel and confidence."""
+"""BPR and iALS learn on a generated MovieLens-like slice, keep their curves, honour cancel and confidence."""
 
 import numpy as np
 import pytest
@@ -33,11 +33,13 @@ def baselines(parts):
 
 
 @pytest.mark.parametrize("name, params", [("bpr", {"epochs": 30, "lr": 0.005}), ("ials", {"epochs": 8})])
-def test_learns_far_above_random_and_near_popularity(name, params, parts, baselines):
+def test_learns_far_above_random_and_above_popularity(name, params, parts, baselines):
+    """The generated users have genre tastes, so a personal model beats popularity (measured NDCG@10:
+    BPR 0.27, iALS 0.26, popularity 0.18, random 0.02)."""
     model = registry.create(name, device="cpu", **params).fit(parts.train, valid=parts.valid)
     score = ndcg(model, parts)
     assert score > 5 * baselines["random"], (score, baselines)
-    assert score > 0.9 * baselines["pop"], (score, baselines)
+    assert score > 1.2 * baselines["pop"], (score, baselines)
     h = model.history_
     assert model.epochs_run_ == len(h.records) >= 1 and model.device_ == "cpu" and h.best_epoch is not None
     assert model.user_factors_.shape == (parts.train.n_users, model.params["factors"])

@@ -1,4 +1,4 @@
-"""The contract every registered model meets, on a slice of MovieLens-100k and a hand-made case.
+"""The contract every registered model meets, on generated MovieLens-like ratings and a hand-made case.
 
 Parametrized over ``registry.available()``: a model joins by registering; it is built with
 ``cls(**cls.fast_params)`` and always fitted with the item catalog (models that need titles get them).
@@ -29,7 +29,7 @@ def quick(name: str) -> Recommender:
 
 
 @pytest.fixture(scope="module")
-def fitted(ml_slice, ml100k_catalog):
+def fitted(ml_slice, ml_catalog):
     """name -> model fitted on ``ml_slice`` (fitted once per module); ``fitted.reports[name]``
     holds the Progress reports of that fit."""
     cache, reports = {}, {}
@@ -38,7 +38,7 @@ def fitted(ml_slice, ml100k_catalog):
         if name not in cache:
             model = quick(name)
             reports[name] = []
-            assert model.fit(ml_slice, catalog=ml100k_catalog, progress=reports[name].append) is model
+            assert model.fit(ml_slice, catalog=ml_catalog, progress=reports[name].append) is model
             cache[name] = model
         return cache[name]
     get.reports = reports
@@ -127,11 +127,11 @@ def test_save_load_gives_identical_scores_and_no_pickle(name, fitted, saved, ml_
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_string_ids_round_trip(name, ml100k_df, ml100k_catalog, tmp_path):
-    df = ml100k_df[ml100k_df["user"] <= 80]
+def test_string_ids_round_trip(name, ratings_df, ml_catalog, tmp_path):
+    df = ratings_df[ratings_df["user"] <= 80]
     inter = Interactions.from_arrays("u" + df["user"].astype(str), "m" + df["item"].astype(str))
-    frame = ml100k_catalog.frame.set_axis(pd.Index("m" + ml100k_catalog.frame.index.astype(str), name="item"))
-    model = quick(name).fit(inter, catalog=ItemCatalog(frame, ml100k_catalog.roles))
+    frame = ml_catalog.frame.set_axis(pd.Index("m" + ml_catalog.frame.index.astype(str), name="item"))
+    model = quick(name).fit(inter, catalog=ItemCatalog(frame, ml_catalog.roles))
     loaded = Recommender.load(model.save(tmp_path / "m"))
     assert loaded.user_ids_.dtype == object and loaded.user_ids_.tolist() == model.user_ids_.tolist()
     assert loaded.item_ids_.tolist() == model.item_ids_.tolist()
@@ -201,7 +201,7 @@ def test_params_unknown_rejected_and_strings_coerced(name):
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_fit_reports_progress_and_honours_cancel(name, fitted, ml_slice, ml100k_catalog):
+def test_fit_reports_progress_and_honours_cancel(name, fitted, ml_slice, ml_catalog):
     fitted(name)
     reports = fitted.reports[name]
     assert reports and all(isinstance(p, Progress) for p in reports)
@@ -209,4 +209,4 @@ def test_fit_reports_progress_and_honours_cancel(name, fitted, ml_slice, ml100k_
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        quick(name).fit(ml_slice, catalog=ml100k_catalog, cancel=token)
+        quick(name).fit(ml_slice, catalog=ml_catalog, cancel=token)

@@ -1,4 +1,4 @@
-"""The count-gated hybrid of a collaborative model and the text model, on an Online Retail slice."""
+"""The count-gated hybrid of a collaborative model and the text model, on a slice of the Online Retail demo."""
 
 import numpy as np
 import pytest
@@ -13,8 +13,8 @@ FAST = {"collaborative": "bpr", "cf_factors": 16, "cf_epochs": 3, "refit": False
 
 
 @pytest.fixture(scope="module")
-def data(shared_data):
-    events, catalog = retail_slice(shared_data)
+def data():
+    events, catalog = retail_slice()
     items = np.sort(events["item"].unique())
     cold = np.random.default_rng(1).choice(items, len(items) * 15 // 100, replace=False)
     keep = ~events["item"].isin(cold).to_numpy()

@@ -6,9 +6,9 @@ from engine.data.interactions import Interactions
 from engine.models.popularity import MostPopular
 
 
-def test_counts_are_distinct_users_per_item(ml100k_df, ml_slice):
+def test_counts_are_distinct_users_per_item(ratings_df, ml_slice):
     model = MostPopular().fit(ml_slice)
-    df = ml100k_df[ml100k_df["user"] <= 300]
+    df = ratings_df[ratings_df["user"] <= 300]
     expected = df.groupby("item")["user"].nunique().reindex(ml_slice.item_ids, fill_value=0)
     np.testing.assert_array_equal(model.counts_, expected.to_numpy(np.float32))
     scores = model.score([0, 5, 299])

@@ -1,7 +1,6 @@
 """SASRec: sequence order, causal attention, saliency inputs, cancel, determinism, save/load."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
@@ -15,10 +14,9 @@ SMALL = {"hidden": 16, "max_len": 20, "blocks": 2, "heads": 2, "epochs": 2, "bat
 
 
 @pytest.fixture(scope="module")
-def data(ml100k) -> Interactions:
-    """ml-100k users 1..150 with ratings and timestamps."""
-    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
-    return Interactions.from_frame(df[df["user"] <= 150], value="rating", timestamp="timestamp")
+def data(movielens_like) -> Interactions:
+    """Generated users 1..150 with ratings and timestamps."""
+    return movielens_like.interactions(max_user=150)
 
 
 @pytest.fixture(scope="module")

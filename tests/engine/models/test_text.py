@@ -1,4 +1,4 @@
-"""The offline text encoder (pinned weights, disk cache) and the text content model on Online Retail."""
+"""The offline text encoder (pinned weights, disk cache) and the text content model on the Online Retail demo."""
 
 import shutil
 
@@ -16,10 +16,10 @@ from _coldstart_data import private_cache, retail_slice  # noqa: F401 (autouse f
 
 
 @pytest.fixture(scope="module")
-def retail(shared_data):
+def retail():
     """Train Interactions with 15% of the products never seen in training (but candidates), the
     held-out events, and the catalog."""
-    events, catalog = retail_slice(shared_data)
+    events, catalog = retail_slice()
     items = np.sort(events["item"].unique())
     cold = np.random.default_rng(1).choice(items, len(items) * 15 // 100, replace=False)
     is_cold = events["item"].isin(cold).to_numpy()
@@ -111,7 +111,7 @@ def test_text_model_ranks_never_seen_catalog_items(retail):
     unseen = train.n_items - np.asarray(train.seen[users].sum(1)).ravel()
     random_rate = np.mean([1 - np.prod((m - len(r) - np.arange(10)) / (m - np.arange(10)))
                            for m, r in zip(unseen, relevant)])
-    assert hit_rate > 2 * random_rate and hit_rate > 0
+    assert hit_rate > 5 * random_rate and hit_rate > 0          # demo slice: 0.47 vs 0.04 measured
     pop_top = np.argsort(-counts, kind="stable")[:10]
     assert not np.isin(pop_top, cold_idx).any()
 

@@ -1,12 +1,11 @@
-"""Feature encoding and the two-tower model with MovieLens-100k item genres and user demographics."""
+"""Feature encoding and the two-tower model with item genres and user demographics (generated
+MovieLens-like data, read from its files)."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
 from engine.data.catalog import read_catalog
-from engine.data.interactions import Interactions
 from engine.errors import Cancelled, DataFormatError, ModelError
 from engine.models.base import Recommender
 from engine.models.features import (MISSING, FeatureSet, band_field, categorical_field,
@@ -18,12 +17,10 @@ FAST = {"factors": 16, "epochs": 2, "text": False, "device": "cpu"}
 
 
 @pytest.fixture(scope="module")
-def ml(ml100k):
-    """(Interactions of users 1..200, item catalog from u.item, user table from u.user)."""
-    df = pd.read_csv(ml100k, sep="\t", names=["user", "item", "rating", "timestamp"])
-    df = df[df["user"] <= 200]
-    inter = Interactions.from_frame(df, value="rating", timestamp="timestamp")
-    return inter, read_catalog(ml100k.with_name("u.item")), read_movielens_users(ml100k.with_name("u.user"))
+def ml(movielens_like, movielens_like_files):
+    """(Interactions of users 1..200, item catalog read from movies.csv, user table read from u.user)."""
+    return (movielens_like.interactions(max_user=200), read_catalog(movielens_like_files["movies"]),
+            read_movielens_users(movielens_like_files["users"]))
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +37,19 @@ def test_field_encoders_reserve_index_zero_for_missing():
     assert b.codes[:, 0].tolist() == [1, 2, 0, 2, 0] and b.labels[0] == MISSING
 
 
-def test_movielens_features_are_readable(ml):
+def test_movielens_features_are_readable(ml, movielens_like):
     inter, catalog, users = ml
     items = encode_item_features(catalog, inter.item_ids, text=False)
-    assert items.names == ["category"] and items.describe(0)["category"] == "Animation, Children's, Comedy"
+    genres = movielens_like.movies["genres"]
+    assert items.names == ["category", "price band"]
+    for row in (0, 7, inter.n_items - 1):
+        assert items.describe(row)["category"] == genres[inter.item_ids[row]].replace("|", ", ")
     ufs = encode_user_features(users, np.array([1, 2, 99999]))
     assert ufs.names == ["age band", "gender", "occupation"]            # zip is identifier-like: dropped
-    assert ufs.describe(0)["gender"] == "M" and ufs.describe(0)["occupation"] == "technician"
+    truth = movielens_like.users.set_index("user")
+    for row, user in enumerate([1, 2]):
+        assert ufs.describe(row)["gender"] == truth.loc[user, "gender"]
+        assert ufs.describe(row)["occupation"] == truth.loc[user, "occupation"]
     assert ufs.describe(2) == {"age band": MISSING, "gender": MISSING, "occupation": MISSING}
     with pytest.raises(Exception, match="no 'uid' column"):
         encode_user_features(users, np.array([1]), id_column="uid")
@@ -63,7 +66,8 @@ def test_score_changes_when_an_items_category_changes(fitted, ml):
     inter, _, _ = ml
     model = fitted
     names = model.feature_names()
-    assert names == ["user id", "user age band", "user gender", "user occupation", "item id", "item category"]
+    assert names == ["user id", "user age band", "user gender", "user occupation", "item id", "item category",
+                     "item price band"]
     users, items = np.array([0, 5, 9]), np.array([0, 1, 49])
     X = model.feature_matrix(users, items)
     np.testing.assert_allclose(model.feature_forward(X), model.score(users)[np.arange(3), items], rtol=1e-5, atol=1e-5)
@@ -74,11 +78,14 @@ def test_score_changes_when_an_items_category_changes(fitted, ml):
     X2 = X.copy()
     X2[:, cat] = other
     assert model.feature_value(cat, 0) != model.feature_value(cat, other)
-    assert model.feature_value(names.index("item id"), 0) == "1"
+    assert model.feature_value(names.index("item id"), 0) == str(inter.item_ids[0])
     assert np.abs(model.feature_forward(X2) - model.feature_forward(X)).min() > 1e-6
     X3 = X.copy()
-    X3[:, names.index("user gender")] = 1                              # user 2 (female); users 6 and 10 are male
-    assert not np.allclose(model.feature_forward(X3)[1:], model.feature_forward(X)[1:])
+    gender = names.index("user gender")                                # columns of X are rows whose value is used
+    values = [model.feature_value(gender, r) for r in range(model.n_users)]
+    X3[:, gender] = [values.index(next(v for v in values if v != values[u])) for u in users]
+    assert [model.feature_value(gender, r) for r in X3[:, gender]] != [values[u] for u in users]
+    assert not np.allclose(model.feature_forward(X3), model.feature_forward(X))
     with pytest.raises(ModelError):
         model.feature_forward(X[:, :3])
 
@@ -86,10 +93,12 @@ def test_score_changes_when_an_items_category_changes(fitted, ml):
 def test_catalog_change_changes_scores(fitted, ml):
     inter, catalog, users = ml
     frame = catalog.frame.copy()
-    frame.loc[1, catalog.roles["category"]] = "Horror"               # Toy Story becomes a horror film
+    first = inter.item_ids[0]                                        # the item at index 0
+    genre = "Horror" if "Horror" not in frame.loc[first, catalog.roles["category"]] else "Romance"
+    frame.loc[first, catalog.roles["category"]] = genre
     changed = type(catalog)(frame, dict(catalog.roles))
     other = TwoTower(**FAST).set_user_features(users).fit(inter, catalog=changed)
-    assert other.item_features_.describe(0)["category"] == "Horror"
+    assert other.item_features_.describe(0)["category"] == genre
     assert not np.allclose(fitted.score([0])[0, 0], other.score([0])[0, 0])
 
 
@@ -113,8 +122,8 @@ def test_save_load_keeps_features_and_scores(fitted, ml, tmp_path):
 
 def test_gradients_flow_to_feature_embeddings(fitted):
     m = fitted.module_
-    refs_u = torch.tensor([[0, 0, 0, 0]])
-    refs_i = torch.tensor([[0, 0]])
+    refs_u = torch.zeros((1, m.user.n_inputs), dtype=torch.int64)      # id, age band, gender, occupation
+    refs_i = torch.zeros((1, m.item.n_inputs), dtype=torch.int64)      # id, category, price band
     m.zero_grad()
     m.pair_scores(refs_u, refs_i).sum().backward()
     assert m.item.fields[0].weight.grad.abs().sum() > 0 and m.user.fields[1].weight.grad.abs().sum() > 0

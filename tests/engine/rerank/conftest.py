@@ -16,8 +16,6 @@ def retail():
     from engine.data.catalog import ItemCatalog
     from engine.data.splits import split
     from engine.models.itemknn import ItemKNN
-    if not DEMO.exists():
-        pytest.skip("resources/demo/online_retail_demo.csv is not present")
     ds = open_dataset(DEMO)
     parts = split(ds.interactions, "random", 0.2, seed=0)
     frame = ds.catalog.frame.copy()
