@@ -9,6 +9,7 @@ diagnostics) it declares by implementing the protocols of ``engine.models.capabi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -103,6 +104,9 @@ class Recommender:
     early_stopping: ClassVar[bool] = False
     #: How ``fit`` carves its own validation events: "random" share per user or "leave-last".
     validation_split: ClassVar[str] = "random"
+    #: Largest value of each size parameter (layers, widths, lengths): a saved model's config is
+    #: untrusted, and these values decide how much memory building the model takes.
+    limits: ClassVar[dict[str, int]] = {}
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -110,6 +114,9 @@ class Recommender:
             raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(self.defaults)) or 'none'}")
         self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
+        for key, top in self.limits.items():
+            if not self.params[key] <= top:
+                raise ModelError(f"model {self.name}: {key} must be at most {top:,}, got {self.params[key]}")
         if self.early_stopping:
             if not 0.0 <= self.params["valid_frac"] < 1.0:
                 raise ModelError(f"model {self.name}: valid_frac must be in [0, 1), got {self.params['valid_frac']}")
@@ -247,10 +254,10 @@ class Recommender:
                 ids[key] = [str(v) for v in arr.tolist()]
             else:
                 tensors[key] = arr.astype(np.int64)
+        save_file(tensors, str(d / "weights.safetensors"))
         config = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": self.name,
                   "params": self.params, "n_users": self.n_users, "n_items": self.n_items,
-                  "extra": self._extra_config()}
-        save_file(tensors, str(d / "weights.safetensors"))
+                  "weights_sha256": _file_sha256(d / "weights.safetensors"), "extra": self._extra_config()}
         (d / "ids.json").write_text(json.dumps(ids))
         (d / "config.json").write_text(json.dumps(config, indent=2))
         return d
@@ -279,6 +286,9 @@ class Recommender:
             raise ModelError(f"{d}: weights.safetensors is missing")
         if wpath.stat().st_size > max_bytes:
             raise ModelError(f"{wpath}: {wpath.stat().st_size} bytes exceeds the {max_bytes}-byte limit")
+        expected = config.get("weights_sha256")  # absent in models saved before checksums
+        if expected is not None and _file_sha256(wpath) != expected:
+            raise ModelError(f"{wpath}: the weights are damaged (they do not match the checksum in config.json)")
         try:
             tensors = load_file(str(wpath))
         except Exception as e:  # safetensors raises its own error types for corrupt headers
@@ -341,6 +351,23 @@ def expect_array(state: dict[str, np.ndarray], key: str, shape: tuple, dtype=Non
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         raise ModelError(f"saved array '{key}' contains NaN or infinite values")
     return arr
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def meta_module(build):
+    """``build()`` (a torch module factory) run on torch's meta device: the module's parameter
+    names and shapes without allocating their memory — to check a saved model's parameters against
+    its stored arrays before building the real module."""
+    import torch
+    with torch.device("meta"):
+        return build()
 
 
 def _load_ids(ids: dict, tensors: dict, key: str, n: int) -> np.ndarray:

@@ -102,6 +102,7 @@ class BPR(FoldInFactorization):
         "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10, "valid_frac": 0.1, "refit": True, "validate_every": 5, "valid_users": 2000,
         "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"factors": 4096}
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
     early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {

@@ -94,6 +94,7 @@ class Hybrid(Recommender):
         "collaborative": "ials", "cf_factors": 64, "cf_epochs": 0, "half_life_days": 0.0,
         "valid_fraction": 0.1, "cold_fraction": 0.1, "negatives": 200, "refit": True, "seed": 0, "device": "auto",
     }
+    limits: ClassVar[dict[str, int]] = {"cf_factors": 4096}
     fast_params: ClassVar[dict[str, Any]] = {"cf_factors": 16, "cf_epochs": 2, "refit": False}
 
     def __init__(self, **params: Any) -> None:

@@ -173,6 +173,7 @@ class IALS(FoldInFactorization):
         "batch_size": 65536, "patience": 3, "valid_frac": 0.1, "refit": True, "validate_every": 1,
         "valid_users": 2000, "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"factors": 4096}
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
     early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {

@@ -31,7 +31,7 @@ from torch import nn
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import expect_array
+from engine.models.base import expect_array, meta_module
 from engine.models.factorization import FoldInFactorization
 from engine.models.features import FeatureSet, encode_item_features, encode_user_features
 from engine.models.registry import register
@@ -158,6 +158,7 @@ class TwoTower(FoldInFactorization):
         "negatives": 4096, "reg": 1e-4, "weight_decay": 0.0, "init_std": 0.05, "features": True,
         "text": True, "price_bands": 5, "patience": 3, "valid_frac": 0.1, "refit": True, "validate_every": 1, "valid_users": 2000, "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"factors": 4096, "layers": 16}
     fast_params: ClassVar[dict[str, Any]] = {"factors": 16, "epochs": 2, "negatives": 256, "text": False}
     early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
@@ -373,11 +374,13 @@ class TwoTower(FoldInFactorization):
                                                     self.n_items)
         self.user_features_ = FeatureSet.from_state(state, extra.get("user_features") or {}, "user_features",
                                                     self.n_users)
-        module = TwoTowerModule(self.n_users, self.n_items, p["factors"], self.user_features_,
-                                self.item_features_, p["layers"], p["init_std"])
+        def build():
+            return TwoTowerModule(self.n_users, self.n_items, p["factors"], self.user_features_,
+                                  self.item_features_, p["layers"], p["init_std"])
         weights = {}
-        for k, v in module.state_dict().items():
+        for k, v in meta_module(build).state_dict().items():  # shapes only: checked before allocating
             weights[k] = torch.from_numpy(expect_array(state, f"module.{k}", tuple(v.shape), np.float32).copy())
+        module = build()
         module.load_state_dict(weights)
         self.module_ = module.eval()
         self._sync()

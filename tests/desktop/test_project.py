@@ -75,11 +75,17 @@ def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tm
     assert window.projects.recent_projects() == [str(path.resolve())]
     assert [a.text() for a in window.project_menu.recent_menu.actions()] == ["shop.recscope"]
 
-    # a second window opens the project through File › Open project
+    # a second window cannot open the project while the first one holds it (one writer at a time) ...
     from desktop.mainwindow import MainWindow
     other = MainWindow(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(other)
     dialogs.open = path
+    _trigger(qtbot, other, "open")
+    assert len(dialogs.warnings) == 1 and "open in another RecScope window" in dialogs.warnings[0]
+    assert other.state.project is None
+    # ... and opens it through File › Open project once the first window let it go
+    window.state.project.close()
+    dialogs.warnings.clear()
     _trigger(qtbot, other, "open")
     assert dialogs.warnings == []
     state = other.state
@@ -106,6 +112,7 @@ def test_new_data_breaks_sync_until_saved(qtbot, window, load, demo_path, small_
     assert window.projects.has_unsaved() and window.isWindowModified()
     qtbot.waitUntil(lambda: "still holds its earlier data" in window.statusBar().currentMessage())
     _trigger(qtbot, window, "save")
+    window.state.project.close()  # the window lets the file go; then another reader can open it
     with Project.open(tmp_path / "p.recscope") as project:
         assert project.load_dataset().interactions.n_events == window.state.dataset.interactions.n_events
         assert project.run_ids() == []
