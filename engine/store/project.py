@@ -15,6 +15,7 @@ import os
 import sqlite3
 import stat
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -442,6 +443,18 @@ class Project:
             rows = con.execute("SELECT id, run_id, text, created FROM notes WHERE ? IS NULL OR run_id = ? "
                                "ORDER BY id", (run_id, run_id)).fetchall()
             return [{"id": r[0], "run_id": r[1], "text": str(r[2]), "created": r[3]} for r in rows]
+
+    def pseudonym_scope(self) -> str:
+        """The name of this project's pseudonym key (``engine.store.pseudonyms``), made on first use.
+        The name is not the key: the key stays in the user's key folder, out of every file."""
+        with self._read("the project's pseudonym scope") as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'pseudonym_scope'").fetchone()
+        if row is not None and isinstance(row[0], str) and row[0].startswith("project-"):
+            return row[0]
+        scope = f"project-{uuid.uuid4().hex}"
+        with self._write("the project's pseudonym scope") as con:
+            con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pseudonym_scope', ?)", (scope,))
+        return scope
 
     # ---- whole-project operations -----------------------------------------------------------------
     def load(self, *, verify_sources: bool = True, progress=None, cancel=None) -> Contents:
