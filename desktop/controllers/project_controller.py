@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
 
 from engine.data.profile import profile as profile_interactions
+from engine.machine.files import hidden_output
 from engine.progress import scaled
 from engine.runs import metric_table
 from engine.store import SUFFIX, Project, save_new, with_suffix
@@ -206,10 +207,11 @@ class ProjectController(QObject):
         html = report.build_html(title=self.report_title(), dataset=self.state.dataset, profile=self.state.profile,
                                  runs=self.state.runs, metric_names=names, metric_values=values, k=REPORT_K,
                                  plots=plots, highlights=highlights)
-        try:
-            Path(path).write_text(html, encoding="utf-8")
+        try:  # appears only complete: a failed write keeps the previous report
+            with hidden_output(path) as fh:
+                fh.write(html.encode("utf-8", "replace"))
         except OSError as e:
-            self.error.emit(f"{path}: could not write the report ({e.strerror})")
+            self.error.emit(f"{path}: could not write the report ({e.strerror}); an earlier report there is kept")
             return path
         self.message.emit(f"Report written to {path}")
         return path

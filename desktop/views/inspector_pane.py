@@ -7,6 +7,7 @@ recommended item selects it (AppState.select) for the Explain pane.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -420,7 +421,7 @@ class InspectorPane(QWidget):
             self.rules_label.setText(f"<span style='color:#b91c1c'>Rule set '{book.active_name}' cannot be "
                                      f"applied: {view.rules_error}</span>")
         else:
-            self.rules_label.setText(f"Rule set <b>{book.active_name}</b> ({len(book.active.get('rules', []))} "
+            self.rules_label.setText(f"Rule set <b>{html.escape(str(book.active_name))}</b> ({len(book.active.get('rules', []))} "
                                      "rules; edit it in the Rules pane). Blue: moved up or new · red: moved down.")
         rv = view.rules
         if rv is None:

@@ -8,7 +8,8 @@ customers of a temporal split) get the fallback: the most popular training items
 rules, labelled "popular items (no history before the split)" — their score is the number of
 training customers who bought the item. Scoring runs in blocks of at most ``BLOCK_FLOATS`` scores
 (rows per block = that // n_items), so a million-item catalog costs a few users per block, not
-gigabytes. The file is formula-safe and never left half-written (``engine.lists.sheets``);
+gigabytes. The file is formula-safe (``engine.lists.sheets``) and never left half-written
+(``engine.machine.files``);
 pseudonyms (``engine.store.pseudonyms``) replace customer ids when given.
 """
 
@@ -23,7 +24,8 @@ import pandas as pd
 from engine.data.interactions import index_of, normalize_ids
 from engine.errors import EngineError, ValidationError
 from engine.lists.inspector import item_fields
-from engine.lists.sheets import CsvSheet, XlsxSheet, hidden_output
+from engine.lists.sheets import CsvSheet, XlsxSheet
+from engine.machine.files import hidden_output
 from engine.models.ranking import topk
 from engine.progress import CancelToken, ProgressCallback, check, emit
 

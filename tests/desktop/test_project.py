@@ -195,3 +195,27 @@ def test_report_tables_fit_the_page_and_explain_plots_say_what_they_show(qtbot, 
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", text.split("<h3>Explain</h3>")[1].split("<h3>")[0])
     assert captions and all(f"customer {window.state.user}" in c and f"model {runs[0].name}" in c and "item “" in c
                             for c in captions)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="RLIMIT_FSIZE simulates a full disk")
+def test_a_failed_report_write_keeps_the_previous_report(qtbot, window, load, demo_path, dialogs, tmp_path):
+    import resource
+    import signal
+    load(window, demo_path)
+    _split_and_train(window, ("pop", {}))
+    path = tmp_path / "report.html"
+    path.write_text("<html>the report the client already has</html>", encoding="utf-8")
+    errors = []
+    window.projects.error.connect(errors.append)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8192, limits[1]))  # the disk fills up mid-write
+    try:
+        window.projects.write_report(path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert path.read_text(encoding="utf-8") == "<html>the report the client already has</html>"
+    assert len(errors) == 1 and "could not write the report" in errors[0]
+    assert not [p.name for p in tmp_path.iterdir() if "report" in p.name and p.name != "report.html"]
+
