@@ -57,6 +57,12 @@ def write_project(project: Project, update: dict, *, progress=None, cancel=None)
     return project
 
 
+def write_share_copy(project: Project, path: str, *, progress=None, cancel=None):
+    """-> ShareReport: the pseudonymised copy of ``project`` for people outside (engine.store.share)."""
+    from engine.store.share import share_copy
+    return share_copy(project, path, progress=progress, cancel=cancel)
+
+
 def autosave_run(project: Project, run, *, progress=None, cancel=None) -> str:
     project.add_run(run)
     return run.id
@@ -199,6 +205,22 @@ class ProjectController(QObject):
         if self.project is not None:
             return self.project.name
         return Path(str(self.state.dataset.source.get("path", ""))).stem if self.state.dataset else "RecScope"
+
+    def save_share_copy(self, path: str) -> None:
+        """Write the pseudonymised share copy of the open project to ``path`` (in a worker); the
+        project must hold what the app shows (it is copied from the saved file)."""
+        if self.project is None or not self.in_sync:
+            self.message.emit("Save the project first (File › Save project): a share copy is made from the saved file.")
+            self.settled.emit()
+            return
+        path = with_suffix(path)
+        self._start(write_share_copy, (self.project, str(path)), f"Writing the share copy {path.name}",
+                    self._on_shared)
+
+    def _on_shared(self, rep) -> None:
+        left = f" Left out: {'; '.join(rep.left_out)}." if rep.left_out else ""
+        self.message.emit(f"Share copy written to {rep.path}: {rep.customers:,} customers pseudonymised, "
+                          f"{rep.runs} run(s).{left}")
 
     def write_report(self, path: Path, plots: list, highlights: list = ()) -> Path:
         """Write the HTML report of what the app shows now (``plots``: ``report.Plot``s of the panes;

@@ -17,7 +17,7 @@ FILTER = f"RecScope projects (*{SUFFIX})"
 
 
 class ProjectMenu(QObject):
-    """Menu actions (``actions[key]``: new, open, save, save_as, export, reopen), the recent-projects
+    """Menu actions (``actions[key]``: new, open, save, save_as, export, share, reopen), the recent-projects
     menu and the questions asked before work is lost."""
 
     def __init__(self, controller: ProjectController, window: QMainWindow):
@@ -51,6 +51,9 @@ class ProjectMenu(QObject):
         act("save", "&Save project", self.save, "Ctrl+S")
         act("save_as", "Save project &as…", self.save_as, "Ctrl+Shift+S")
         act("export", "&Export report…", self.export_report, "Ctrl+E")
+        share = act("share", "Save a s&hare copy…", self.save_share_copy)
+        share.setToolTip("A copy of the project for people outside: customer ids replaced by keyed pseudonyms "
+                         "(the key stays on this computer), no paths of the client's files, notes left out")
         reopen = act("reopen", "Reopen last project at start", None)
         reopen.setCheckable(True)
         reopen.setChecked(self.controller.reopen_last())
@@ -113,6 +116,12 @@ class ProjectMenu(QObject):
             plots = report.collect_plots(self.window.stack, panes)
             highlights = report.collect_highlights(self.window.stack, panes)
             self.controller.write_report(Path(path) if Path(path).suffix else Path(path + ".html"), plots, highlights)
+
+    @Slot()
+    def save_share_copy(self) -> None:
+        path = self._ask_save_path("Save a share copy")
+        if path is not None:
+            self.controller.save_share_copy(path)
 
     # ---- questions -------------------------------------------------------------------------------
     def confirm_close(self) -> bool:

@@ -307,6 +307,9 @@ class FactorsCompressed(CompressedModel, FactorScoring):
     def parameter_count(self) -> int:
         return self._users.n_values + self._items.n_values + int(self.item_bias_.size)
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self._users = self._users.take_rows(order)
+
     def _state(self) -> dict[str, np.ndarray]:
         return {**self._users.state("user"), **self._items.state("item"), "item_bias": self.item_bias_}
 

@@ -9,6 +9,7 @@ diagnostics) it declares by implementing the protocols of ``engine.models.capabi
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -239,6 +240,23 @@ class Recommender:
     def get_params(self) -> dict[str, Any]:
         return dict(self.params)
 
+    def with_users_renamed(self, new_ids) -> "Recommender":
+        """A copy whose customers are called ``new_ids`` ((n_users,) str, aligned with
+        ``user_ids_``, e.g. pseudonyms): ids back in protocol (sorted) order, the seen-item matrix
+        and every per-customer array (``_reorder_users``) moved with them, so each customer keeps
+        exactly the same scores and lists. This model is left as it was."""
+        self._check_fitted()
+        new_ids = np.asarray(list(new_ids), dtype=object)
+        if new_ids.shape != (self.n_users,) or len(set(new_ids.tolist())) != self.n_users:
+            raise ModelError(f"model {self.name}: renaming needs {self.n_users} distinct new customer ids")
+        order = np.array(sorted(range(self.n_users), key=new_ids.__getitem__), dtype=np.int64)
+        clone = copy.copy(self)
+        clone.params = dict(self.params)
+        clone.user_ids_ = new_ids[order]
+        clone.seen_ = self.seen_[order]
+        clone._reorder_users(order, new_ids)
+        return clone
+
     # ---- persistence ------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike) -> Path:
         """Write config.json, weights.safetensors and ids.json into ``directory`` (created)."""
@@ -334,6 +352,11 @@ class Recommender:
         """JSON-able facts besides params that ``_set_state`` needs."""
         return {}
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        """Put every per-customer array of this (shallow) copy in ``order`` (new row j = old row
+        ``order[j]``), assigning new arrays (the original model shares the old ones). Models
+        without per-customer state keep this no-op."""
+
     def _check_fitted(self) -> None:
         if self.item_ids_ is None:
             raise ModelError(f"model {self.name} is not fitted yet")
@@ -359,6 +382,15 @@ def _file_sha256(path: Path) -> str:
         while chunk := f.read(1 << 22):
             h.update(chunk)
     return h.hexdigest()
+
+
+def reorder_rows(indptr: np.ndarray, values: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of a ragged (CSR-like) array in ``order``, each row's values kept in their order:
+    indptr (n+1,) int64, values (nnz,) -> new indptr, new values."""
+    lengths = np.diff(indptr)[order]
+    new_indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    take = np.repeat(indptr[:-1][order] - new_indptr[:-1], lengths) + np.arange(new_indptr[-1])
+    return new_indptr, values[take]
 
 
 def meta_module(build):

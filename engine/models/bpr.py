@@ -202,6 +202,9 @@ class BPR(FoldInFactorization):
     def _score(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors_[users] @ self.item_factors_.T + self.item_bias_[None, :]
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.user_factors_ = self.user_factors_[order]
+
     def _state(self) -> dict[str, np.ndarray]:
         return {"user_factors": self.user_factors_, "item_factors": self.item_factors_,
                 "item_bias": self.item_bias_}

@@ -249,6 +249,10 @@ class Hybrid(Recommender):
         return f"the hybrid's {self.cf_model_.name} part: {self.cf_model_.embedding_note()}"
 
     # ---- persistence --------------------------------------------------------------------------
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.cf_model_ = self.cf_model_.with_users_renamed(new_ids)
+        self.text_model_ = self.text_model_.with_users_renamed(new_ids)
+
     def _state(self) -> dict[str, np.ndarray]:
         state = {"item_counts": self.item_counts_, "gate": self.gate_}
         state.update({f"cf.{k}": v for k, v in self.cf_model_._state().items()})

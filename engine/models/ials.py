@@ -258,6 +258,9 @@ class IALS(FoldInFactorization):
     def fold_in_description(self) -> str:
         return "recomputed by the closed-form least-squares solve (as implicit's explain)"
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.user_factors_ = self.user_factors_[order]
+
     def _state(self) -> dict[str, np.ndarray]:
         return {"user_factors": self.user_factors_, "item_factors": self.item_factors_}
 

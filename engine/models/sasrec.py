@@ -29,7 +29,7 @@ from torch import nn
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array, meta_module
+from engine.models.base import Recommender, expect_array, meta_module, reorder_rows
 from engine.models.registry import register
 from engine.models.rescoring import Rescorer
 from engine.progress import check
@@ -448,6 +448,9 @@ class SASRec(Recommender):
 
     def embedding_note(self) -> str:
         return "SASRec item embeddings; users = last hidden state of their sequence"
+
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.seq_indptr_, self.seq_items_ = reorder_rows(self.seq_indptr_, self.seq_items_, order)
 
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:

@@ -21,6 +21,7 @@ are per readable feature (``feature_names``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from typing import Any, ClassVar
 
@@ -355,6 +356,20 @@ class TwoTower(FoldInFactorization):
                 t = torch.from_numpy(X[s:s + batch_size])
                 out[s:s + batch_size] = m.pair_scores(t[:, :nu], t[:, nu:]).numpy()
         return out
+
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        """The user tower's id embedding rows, the user features and the cached user vectors."""
+        self.module_ = copy.deepcopy(self.module_)
+        tower, rows = self.module_.user, torch.from_numpy(order)
+        with torch.no_grad():
+            tower.ids.weight.copy_(tower.ids.weight[rows])
+            for name, buffer in list(tower.named_buffers(recurse=False)):  # field codes, dense vectors
+                buffer.copy_(buffer[rows])
+        f = self.user_features_
+        self.user_features_ = FeatureSet(f.n, tuple(dataclasses.replace(x, codes=x.codes[order]) for x in f.fields),
+                                         None if f.text is None else f.text[order], f.text_hash)
+        self.user_factors_ = self.user_factors_[order]
+        self._module = None
 
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:

@@ -219,3 +219,20 @@ def test_a_failed_report_write_keeps_the_previous_report(qtbot, window, load, de
     assert len(errors) == 1 and "could not write the report" in errors[0]
     assert not [p.name for p in tmp_path.iterdir() if "report" in p.name and p.name != "report.html"]
 
+
+def test_share_copy_from_the_file_menu(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    _split_and_train(window, ("pop", {}))
+    dialogs.save = tmp_path / "shop.recscope"
+    _trigger(qtbot, window, "save_as")
+    dialogs.save = tmp_path / "for-the-agency.recscope"
+    _trigger(qtbot, window, "share")
+    assert "Share copy written" in window.statusBar().currentMessage()
+    raw = (tmp_path / "for-the-agency.recscope").read_bytes()
+    ids = window.state.dataset.interactions.user_ids
+    with Project.open(tmp_path / "for-the-agency.recscope") as copy:
+        shared = copy.load()
+    assert len(shared.runs) == 1 and shared.dataset.interactions.n_users == len(ids)
+    assert not set(map(str, ids)) & set(map(str, shared.dataset.interactions.user_ids))
+    assert str(demo_path.parent).encode() not in raw
+
