@@ -32,7 +32,7 @@ from engine.progress import CancelToken, ProgressCallback, check, emit
 #: Excel's row limit (one header row included).
 XLSX_MAX_ROWS = 1_048_576
 #: Scores held at once while scoring: rows per block = this // n_items (at least 1, at most 1024).
-BLOCK_FLOATS = 1 << 22
+BLOCK_FLOATS = 1 << 25
 MODEL_LIST = "model"
 FALLBACK_LIST = "popular items (no history before the split)"
 
