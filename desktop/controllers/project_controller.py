@@ -10,6 +10,7 @@ project, runs live only in memory: the status bar says so once, and closing asks
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from engine.machine.files import hidden_output
 from engine.progress import scaled
 from engine.runs import metric_table
 from engine.store import SUFFIX, Project, save_new, with_suffix
+from engine.store.pseudonyms import Pseudonyms, replace_ids, scope_of
 from desktop import report
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner, TaskSlot
@@ -206,6 +208,12 @@ class ProjectController(QObject):
             return self.project.name
         return Path(str(self.state.dataset.source.get("path", ""))).stem if self.state.dataset else "RecScope"
 
+    def _pseudonyms(self) -> Pseudonyms:
+        """The open project's pseudonyms; without a project, those of the loaded customers."""
+        if self.project is not None:
+            return Pseudonyms.for_scope(self.project.pseudonym_scope())
+        return Pseudonyms.for_scope(scope_of(self.state.dataset.interactions.user_ids))
+
     def save_share_copy(self, path: str) -> None:
         """Write the pseudonymised share copy of the open project to ``path`` (in a worker); the
         project must hold what the app shows (it is copied from the saved file)."""
@@ -222,13 +230,23 @@ class ProjectController(QObject):
         self.message.emit(f"Share copy written to {rep.path}: {rep.customers:,} customers pseudonymised, "
                           f"{rep.runs} run(s).{left}")
 
-    def write_report(self, path: Path, plots: list, highlights: list = ()) -> Path:
+    def write_report(self, path: Path, plots: list, highlights: list = (), pseudonymise: bool = False) -> Path:
         """Write the HTML report of what the app shows now (``plots``: ``report.Plot``s of the panes;
-        ``highlights``: (pane, HTML) from ``report.collect_highlights``); returns ``path``."""
+        ``highlights``: (pane, HTML) from ``report.collect_highlights``); returns ``path``.
+        ``pseudonymise``: the customers the panes show become keyed pseudonyms (the project's key),
+        and neither the project's nor the data file's name appears."""
         names, values = metric_table(self.state.runs, REPORT_K)
-        html = report.build_html(title=self.report_title(), dataset=self.state.dataset, profile=self.state.profile,
+        dataset, title = self.state.dataset, self.report_title()
+        if pseudonymise:
+            title = "RecScope report"
+            if dataset is not None:
+                dataset = dataclasses.replace(dataset, source={k: v for k, v in dataset.source.items()
+                                                               if k not in ("path", "catalog_path")})
+        html = report.build_html(title=title, dataset=dataset, profile=self.state.profile,
                                  runs=self.state.runs, metric_names=names, metric_values=values, k=REPORT_K,
                                  plots=plots, highlights=highlights)
+        if pseudonymise and self.state.user is not None:
+            html = replace_ids(html, [self.state.user], self._pseudonyms())
         try:  # appears only complete: a failed write keeps the previous report
             with hidden_output(path) as fh:
                 fh.write(html.encode("utf-8", "replace"))

@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -102,3 +104,14 @@ class Pseudonyms:
         out = np.empty(len(ids), dtype=object)
         out[:] = [self.one(v) for v in ids]
         return out
+
+
+def replace_ids(text: str, ids, pseudo) -> str:
+    """``text`` (a report's HTML) with every whole occurrence of each of ``ids`` — not a part of
+    a longer word or number — replaced by its pseudonym ``pseudo([id])[0]``."""
+    for value in ids:
+        token = html.escape(_text(value), quote=False)
+        if token:
+            text = re.sub(rf"(?<![\w-]){re.escape(token)}(?![\w-])", pseudo([value])[0], text)
+    return text
+

@@ -211,7 +211,7 @@ def test_a_failed_report_write_keeps_the_previous_report(qtbot, window, load, de
     limits = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (8192, limits[1]))  # the disk fills up mid-write
     try:
-        window.projects.write_report(path)
+        window.projects.write_report(path, plots=[])
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, limits)
         signal.signal(signal.SIGXFSZ, old_handler)
@@ -235,4 +235,27 @@ def test_share_copy_from_the_file_menu(qtbot, window, load, demo_path, dialogs, 
     assert len(shared.runs) == 1 and shared.dataset.interactions.n_users == len(ids)
     assert not set(map(str, ids)) & set(map(str, shared.dataset.interactions.user_ids))
     assert str(demo_path.parent).encode() not in raw
+
+
+def test_pseudonymised_report_names_no_customer_and_no_file(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    runs = _split_and_train(window, ("ease", {}))
+    dialogs.save = tmp_path / "acme-orders.recscope"
+    _trigger(qtbot, window, "save_as")
+    explain = window.explain_pane
+    window.show_pane(explain)
+    user = int(runs[0].model.user_ids_[3])
+    with qtbot.waitSignal(explain.controller.explain.done, timeout=SETTLE_MS):
+        window.state.select(run_id=runs[0].id, user=user)
+    dialogs.save = tmp_path / "plain.html"
+    window.project_menu.actions["export"].trigger()
+    dialogs.save = tmp_path / "shared.html"
+    window.project_menu.actions["export_shared"].trigger()
+    plain = (tmp_path / "plain.html").read_text(encoding="utf-8")
+    shared = (tmp_path / "shared.html").read_text(encoding="utf-8")
+    assert f"customer {user}" in plain and "acme-orders" in plain
+    from engine.store.pseudonyms import Pseudonyms
+    pseudonym = Pseudonyms.for_scope(window.state.project.pseudonym_scope()).one(user)
+    assert not re.search(rf"(?<![\w-]){user}(?![\w-])", shared) and f"customer {pseudonym}" in shared
+    assert "acme-orders" not in shared and demo_path.name not in shared
 
