@@ -209,7 +209,7 @@ def test_a_failed_report_write_keeps_the_previous_report(qtbot, window, load, de
     window.projects.error.connect(errors.append)
     old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     limits = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (8192, limits[1]))  # the disk fills up mid-write
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, limits[1]))  # the disk fills up mid-write
     try:
         window.projects.write_report(path, plots=[])
     finally:
