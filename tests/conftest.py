@@ -23,6 +23,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 # tests never write into the user's real cache or log folders
 os.environ.setdefault("RECSCOPE_CACHE_DIR", tempfile.mkdtemp(prefix="recscope-test-cache-"))
 os.environ.setdefault("RECSCOPE_LOG_DIR", tempfile.mkdtemp(prefix="recscope-test-logs-"))
+os.environ.setdefault("RECSCOPE_KEY_DIR", tempfile.mkdtemp(prefix="recscope-test-keys-"))
 # numba's compiled kernels persist between test runs (compiling them takes seconds per process)
 os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / "build" / "numba-cache"))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -82,19 +83,23 @@ class InspectorController(QObject):
     def exporting(self) -> bool:
         return self._export_task is not None
 
-    def export(self, run_id: str | None, path: str, k: int) -> None:
+    def export(self, run_id: str | None, path: str, k: int, pseudonymise: bool = False) -> None:
+        """Export ``run_id``'s list of every customer after the active rules; the split's new test
+        customers get the labelled popular-items fallback; ``pseudonymise`` replaces customer ids."""
         run = self.state.run(run_id)
         if run is None:
             self.export_failed.emit("Choose a model to export its lists.")
             return
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        task = self.runner.submit(einspect.export_top_n, run.model, str(path), int(k), catalog,
-                                  name=f"Export {Path(path).name}")
+        split = self.state.split
+        customers = None if split is None else split.test.user_ids[np.unique(split.test.user_idx)]
+        task = self.runner.submit(_export, run.model, str(path), int(k), catalog, self.book.active,
+                                  self.book.active_name, customers, self.state.project if pseudonymise else None,
+                                  pseudonymise, name=f"Export {Path(path).name}")
         self._export_task = task
         self.export_running.emit(True)
         task.progress.connect(self.export_progress)
-        task.done.connect(lambda rep, t=task: self._export_end(
-            t, self.export_finished, f"Wrote {rep.rows:,} rows ({rep.users:,} customers × top {k}) to {rep.path}"))
+        task.done.connect(lambda rep, t=task: self._export_end(t, self.export_finished, _export_summary(rep, k)))
         task.failed.connect(lambda msg, t=task: self._export_end(t, self.export_failed, msg))
         task.cancelled.connect(lambda t=task: self._export_end(t, self.export_finished,
                                                                "Export cancelled; no file was written."))
@@ -111,6 +116,30 @@ class InspectorController(QObject):
         self._export_task = None
         self.export_running.emit(False)
         signal.emit(message)
+
+
+def _export(model, path, k, catalog, rules, rules_name, customers, project, pseudonymise, *, progress=None,
+            cancel=None):
+    """Worker body: ``export_lists`` with keyed pseudonyms of the open project's scope (else of the
+    model's customers) when ``pseudonymise``."""
+    from engine.lists.export import export_lists
+    from engine.store.pseudonyms import Pseudonyms, scope_of
+    pseudonyms = None
+    if pseudonymise:
+        scope = project.pseudonym_scope() if project is not None else scope_of(model.user_ids_)
+        pseudonyms = Pseudonyms.for_scope(scope)
+    return export_lists(model, path, k, catalog, rules=rules, rules_name=rules_name, customers=customers,
+                        pseudonyms=pseudonyms, progress=progress, cancel=cancel)
+
+
+def _export_summary(rep, k: int) -> str:
+    extra = [f"{rep.fallback_users:,} new customers on the popular-items fallback"] if rep.fallback_users else []
+    if rep.rules:
+        extra.append(f"after rules '{rep.rules}'")
+    if rep.pseudonymised:
+        extra.append("customer ids pseudonymised")
+    more = f"; {', '.join(extra)}" if extra else ""
+    return f"Wrote {rep.rows:,} rows ({rep.users:,} customers × top {k}{more}) to {rep.path}"
 
 
 def _cold_start(model, items, k, catalog, *, progress=None, cancel=None):

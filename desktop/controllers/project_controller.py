@@ -10,15 +10,18 @@ project, runs live only in memory: the status bar says so once, and closing asks
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
 
 from engine.data.profile import profile as profile_interactions
+from engine.machine.files import hidden_output
 from engine.progress import scaled
 from engine.runs import metric_table
 from engine.store import SUFFIX, Project, save_new, with_suffix
+from engine.store.pseudonyms import Pseudonyms, replace_ids, scope_of
 from desktop import report
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner, TaskSlot
@@ -54,6 +57,12 @@ def save_project(path: str, current: Project | None, update: dict, *, progress=N
 def write_project(project: Project, update: dict, *, progress=None, cancel=None) -> Project:
     project.write(progress=progress, cancel=cancel, **update)
     return project
+
+
+def write_share_copy(project: Project, path: str, *, progress=None, cancel=None):
+    """-> ShareReport: the pseudonymised copy of ``project`` for people outside (engine.store.share)."""
+    from engine.store.share import share_copy
+    return share_copy(project, path, progress=progress, cancel=cancel)
 
 
 def autosave_run(project: Project, run, *, progress=None, cancel=None) -> str:
@@ -199,17 +208,50 @@ class ProjectController(QObject):
             return self.project.name
         return Path(str(self.state.dataset.source.get("path", ""))).stem if self.state.dataset else "RecScope"
 
-    def write_report(self, path: Path, plots: list, highlights: list = ()) -> Path:
+    def _pseudonyms(self) -> Pseudonyms:
+        """The open project's pseudonyms; without a project, those of the loaded customers."""
+        if self.project is not None:
+            return Pseudonyms.for_scope(self.project.pseudonym_scope())
+        return Pseudonyms.for_scope(scope_of(self.state.dataset.interactions.user_ids))
+
+    def save_share_copy(self, path: str) -> None:
+        """Write the pseudonymised share copy of the open project to ``path`` (in a worker); the
+        project must hold what the app shows (it is copied from the saved file)."""
+        if self.project is None or not self.in_sync:
+            self.message.emit("Save the project first (File › Save project): a share copy is made from the saved file.")
+            self.settled.emit()
+            return
+        path = with_suffix(path)
+        self._start(write_share_copy, (self.project, str(path)), f"Writing the share copy {path.name}",
+                    self._on_shared)
+
+    def _on_shared(self, rep) -> None:
+        left = f" Left out: {'; '.join(rep.left_out)}." if rep.left_out else ""
+        self.message.emit(f"Share copy written to {rep.path}: {rep.customers:,} customers pseudonymised, "
+                          f"{rep.runs} run(s).{left}")
+
+    def write_report(self, path: Path, plots: list, highlights: list = (), pseudonymise: bool = False) -> Path:
         """Write the HTML report of what the app shows now (``plots``: ``report.Plot``s of the panes;
-        ``highlights``: (pane, HTML) from ``report.collect_highlights``); returns ``path``."""
+        ``highlights``: (pane, HTML) from ``report.collect_highlights``); returns ``path``.
+        ``pseudonymise``: the customers the panes show become keyed pseudonyms (the project's key),
+        and neither the project's nor the data file's name appears."""
         names, values = metric_table(self.state.runs, REPORT_K)
-        html = report.build_html(title=self.report_title(), dataset=self.state.dataset, profile=self.state.profile,
+        dataset, title = self.state.dataset, self.report_title()
+        if pseudonymise:
+            title = "RecScope report"
+            if dataset is not None:
+                dataset = dataclasses.replace(dataset, source={k: v for k, v in dataset.source.items()
+                                                               if k not in ("path", "catalog_path")})
+        html = report.build_html(title=title, dataset=dataset, profile=self.state.profile,
                                  runs=self.state.runs, metric_names=names, metric_values=values, k=REPORT_K,
                                  plots=plots, highlights=highlights)
-        try:
-            Path(path).write_text(html, encoding="utf-8")
+        if pseudonymise and self.state.user is not None:
+            html = replace_ids(html, [self.state.user], self._pseudonyms())
+        try:  # appears only complete: a failed write keeps the previous report
+            with hidden_output(path) as fh:
+                fh.write(html.encode("utf-8", "replace"))
         except OSError as e:
-            self.error.emit(f"{path}: could not write the report ({e.strerror})")
+            self.error.emit(f"{path}: could not write the report ({e.strerror}); an earlier report there is kept")
             return path
         self.message.emit(f"Report written to {path}")
         return path

@@ -4,6 +4,8 @@ factor heat map. Models without embeddings get a plain sentence instead."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
@@ -117,6 +119,8 @@ class LatentTab(QWidget):
         self.caption.setObjectName("muted")
         self.caption.setWordWrap(True)
         self.map_title = QLabel("")
+        for label in (self.hover_label, self.caption, self.map_title):  # item titles are data, never markup
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.map_title.setObjectName("sectionTitle")
         self.map_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         ll.addWidget(self.map_title)
@@ -132,6 +136,7 @@ class LatentTab(QWidget):
         bl = QVBoxLayout(box)
         bl.setContentsMargins(0, 0, 0, 0)
         self.selected_label = QLabel("")
+        self.selected_label.setTextFormat(Qt.TextFormat.PlainText)
         self.selected_label.setObjectName("sectionTitle")
         self.selected_label.setWordWrap(True)
         self.neighbours = QListWidget()
@@ -222,9 +227,9 @@ class LatentTab(QWidget):
         ordered = all("–" in s for s in m.legend if s not in ("other", "(unknown)"))
         self.scatter.set_map(m.xy, m.colors, m.legend, m.labels, ordered=ordered)
         self.map_title.setText(m.title)
-        swatches = " ".join(f"<span style='color:{c}'>●</span>&nbsp;{name}&nbsp;&nbsp;"
+        swatches = " ".join(f"<span style='color:{c}'>●</span>&nbsp;{html.escape(str(name))}&nbsp;&nbsp;"
                             for c, name in self.scatter.legend)
-        self.legend_label.setText(f"<b>{m.color_by}:</b> {swatches}<br><span style='color:#111827'>◯</span> bought "
+        self.legend_label.setText(f"<b>{html.escape(str(m.color_by))}:</b> {swatches}<br><span style='color:#111827'>◯</span> bought "
                                   "&nbsp;&nbsp;<span style='color:#f59e0b'>★</span> recommended &nbsp;&nbsp;✕ the "
                                   "customer &nbsp;&nbsp;<span style='color:#dc2626'>◯</span> the item explained")
         flat = ("PCA flattens the model's many-dimensional item vectors onto this map, keeping as much of their "
@@ -272,8 +277,7 @@ class LatentTab(QWidget):
             self.hover_label.setText("Hover a point to see the item; click it to explain it.")
             return
         m = self.view.map
-        self.hover_label.setText(f"<b>{m.labels[pos]}</b> · item {m.ids[pos]} · "
-                                 f"{m.color_by}: {m.legend[m.colors[pos]]}")
+        self.hover_label.setText(f"{m.labels[pos]} · item {m.ids[pos]} · {m.color_by}: {m.legend[m.colors[pos]]}")
 
     @Slot(int)
     def _clicked(self, pos: int) -> None:

@@ -7,12 +7,13 @@ recommended item selects it (AppState.select) for the Explain pane.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QGroupBox,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPushButton, QSpinBox,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
@@ -164,8 +165,14 @@ class InspectorPane(QWidget):
         self.k_spin.setValue(10)
         self.k_spin.valueChanged.connect(self.refresh)
         self.export_button = QPushButton("Export all lists…")
-        self.export_button.setToolTip("Write every customer's top-N with catalog fields to CSV or Excel")
+        self.export_button.setToolTip("Write every customer's top-N with catalog fields to CSV or Excel, after the "
+                                      "active rules; new test customers (no history before the split) get the "
+                                      "popular items, labelled as that fallback")
         self.export_button.clicked.connect(self._browse_export)
+        self.pseudonymise = QCheckBox("Pseudonymise")
+        self.pseudonymise.setToolTip("Replace customer ids in the export by keyed pseudonyms (c-…): the same customer "
+                                     "gets the same pseudonym in every export of this project, and only this "
+                                     "computer's key can link them back. For files you share.")
         bar.addWidget(self.picker)
         bar.addSpacing(12)
         bar.addWidget(QLabel("Model"))
@@ -176,6 +183,7 @@ class InspectorPane(QWidget):
         bar.addWidget(self.k_spin)
         bar.addSpacing(8)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.pseudonymise)
         root.addLayout(bar)
 
         self.export_strip = ProgressStrip()
@@ -413,7 +421,7 @@ class InspectorPane(QWidget):
             self.rules_label.setText(f"<span style='color:#b91c1c'>Rule set '{book.active_name}' cannot be "
                                      f"applied: {view.rules_error}</span>")
         else:
-            self.rules_label.setText(f"Rule set <b>{book.active_name}</b> ({len(book.active.get('rules', []))} "
+            self.rules_label.setText(f"Rule set <b>{html.escape(str(book.active_name))}</b> ({len(book.active.get('rules', []))} "
                                      "rules; edit it in the Rules pane). Blue: moved up or new · red: moved down.")
         rv = view.rules
         if rv is None:
@@ -523,7 +531,7 @@ class InspectorPane(QWidget):
     def export_to(self, path: str) -> None:
         """Export run A's top-N of every customer to ``path`` (.csv or .xlsx) in a worker."""
         self.export_strip.start(f"Exporting to {Path(path).name}…")
-        self.controller.export(self.run_a.currentData(), path, self.k_spin.value())
+        self.controller.export(self.run_a.currentData(), path, self.k_spin.value(), self.pseudonymise.isChecked())
 
     @Slot(bool)
     def _export_running(self, running: bool) -> None:

@@ -17,8 +17,8 @@ FILTER = f"RecScope projects (*{SUFFIX})"
 
 
 class ProjectMenu(QObject):
-    """Menu actions (``actions[key]``: new, open, save, save_as, export, reopen), the recent-projects
-    menu and the questions asked before work is lost."""
+    """Menu actions (``actions[key]``: new, open, save, save_as, export, export_shared, share, reopen), the
+    recent-projects menu and the questions asked before work is lost."""
 
     def __init__(self, controller: ProjectController, window: QMainWindow):
         super().__init__(window)
@@ -51,6 +51,12 @@ class ProjectMenu(QObject):
         act("save", "&Save project", self.save, "Ctrl+S")
         act("save_as", "Save project &as…", self.save_as, "Ctrl+Shift+S")
         act("export", "&Export report…", self.export_report, "Ctrl+E")
+        shared = act("export_shared", "Export a pseudonymised report…", lambda: self.export_report(pseudonymise=True))
+        shared.setToolTip("The report with the customers it shows replaced by keyed pseudonyms and without the "
+                          "project's or the data file's name: for people outside")
+        share = act("share", "Save a s&hare copy…", self.save_share_copy)
+        share.setToolTip("A copy of the project for people outside: customer ids replaced by keyed pseudonyms "
+                         "(the key stays on this computer), no paths of the client's files, notes left out")
         reopen = act("reopen", "Reopen last project at start", None)
         reopen.setCheckable(True)
         reopen.setChecked(self.controller.reopen_last())
@@ -103,7 +109,7 @@ class ProjectMenu(QObject):
             self.controller.save_as(path, then)
 
     @Slot()
-    def export_report(self) -> None:
+    def export_report(self, pseudonymise: bool = False) -> None:
         project = self.controller.project
         start = str(project.path.with_suffix(".html")) if project else "recscope-report.html"
         path, _ = QFileDialog.getSaveFileName(self.window, "Export report", start, "HTML files (*.html)")
@@ -112,7 +118,14 @@ class ProjectMenu(QObject):
             panes = [nav.item(i).text() for i in range(nav.count())]
             plots = report.collect_plots(self.window.stack, panes)
             highlights = report.collect_highlights(self.window.stack, panes)
-            self.controller.write_report(Path(path) if Path(path).suffix else Path(path + ".html"), plots, highlights)
+            self.controller.write_report(Path(path) if Path(path).suffix else Path(path + ".html"), plots, highlights,
+                                         pseudonymise)
+
+    @Slot()
+    def save_share_copy(self) -> None:
+        path = self._ask_save_path("Save a share copy")
+        if path is not None:
+            self.controller.save_share_copy(path)
 
     # ---- questions -------------------------------------------------------------------------------
     def confirm_close(self) -> bool:

@@ -7,7 +7,9 @@ Public inside ``engine.cli``; the sub-command modules import these and nothing i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -20,6 +22,41 @@ from engine.errors import EngineError
 if TYPE_CHECKING:
     from engine.data.load_filters import LoadFilters
     from engine.data.recipe import Recipe
+
+
+#: Terminal escape sequences (CSI, OSC, two-byte), then single control characters: C0 but tab and
+#: newline, DEL, C1, and the bidirectional overrides that make text display as something else.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """``text`` without terminal escape sequences; other control characters become "?"."""
+    return _CONTROLS.sub("?", _ESCAPES.sub("", text))
+
+
+class _PlainStream:
+    """A text stream that writes ``plain(text)`` to ``stream``."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(plain(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_text():
+    """Within the block, stdout and stderr carry no terminal escapes (``plain``)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _PlainStream(out), _PlainStream(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 class UsageError(EngineError):

@@ -35,7 +35,7 @@ from engine.compress.quantize import Int8Linear, TableEmbedding, int8_matmul
 from engine.compress.spec import MethodSpec, parse_method
 from engine.compress.tables import Table
 from engine.errors import EngineError, ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import Recommender, expect_array, meta_module
 from engine.models.capabilities import supports
 from engine.models.factorization import FactorScoring
 from engine.models.bpr import BPR
@@ -307,6 +307,9 @@ class FactorsCompressed(CompressedModel, FactorScoring):
     def parameter_count(self) -> int:
         return self._users.n_values + self._items.n_values + int(self.item_bias_.size)
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self._users = self._users.take_rows(order)
+
     def _state(self) -> dict[str, np.ndarray]:
         return {**self._users.state("user"), **self._items.state("item"), "item_bias": self.item_bias_}
 
@@ -453,8 +456,23 @@ class SASRecCompressed(CompressedModel, SASRec):
 
     def _set_state(self, state: dict[str, np.ndarray], extra: dict) -> None:
         self.max_len_ = self.params["max_len"]
-        module = self._new_module()
         tables = extra.get("tables") or {}
+        self._restore(meta_module(self._new_module), state, tables)  # shapes checked before allocating
+        module = self._new_module()
+        self._restore(module, state, tables)
+        indptr = expect_array(state, "seq_indptr", (self.n_users + 1,), np.int64)
+        items = expect_array(state, "seq_items", (None,), np.int32)
+        lengths = np.diff(indptr)
+        if (indptr[0] != 0 or indptr[-1] != len(items) or np.any(lengths < 0) or np.any(lengths > self.max_len_)
+                or (len(items) and (items.min() < 0 or items.max() >= self.n_items))):
+            raise ModelError("saved sasrec user sequences are inconsistent with the model's users and items")
+        module.eval()
+        self.seq_indptr_, self.seq_items_, self.module_ = indptr.copy(), items.copy(), module
+        restore_history(self, extra)
+
+    def _restore(self, module, state: dict[str, np.ndarray], tables: dict) -> None:
+        """Put the stored tables and layers into ``module`` (a ``_new_module()``), checking every
+        array against the module's shapes; on a meta-device module this only checks."""
         expected = {"seq_indptr", "seq_items"}
         for name, m in list(module.named_modules()):
             if isinstance(m, nn.Embedding):
@@ -486,15 +504,6 @@ class SASRecCompressed(CompressedModel, SASRec):
         unexpected = sorted(set(state) - expected)
         if unexpected:
             raise ModelError(f"saved {self.name} model has unexpected array(s) {', '.join(unexpected)}")
-        indptr = expect_array(state, "seq_indptr", (self.n_users + 1,), np.int64)
-        items = expect_array(state, "seq_items", (None,), np.int32)
-        lengths = np.diff(indptr)
-        if (indptr[0] != 0 or indptr[-1] != len(items) or np.any(lengths < 0) or np.any(lengths > self.max_len_)
-                or (len(items) and (items.min() < 0 or items.max() >= self.n_items))):
-            raise ModelError("saved sasrec user sequences are inconsistent with the model's users and items")
-        module.eval()
-        self.seq_indptr_, self.seq_items_, self.module_ = indptr.copy(), items.copy(), module
-        restore_history(self, extra)
 
 
 #: Compressed classes in the order ``engine.compress.api.target_for`` tries them.

@@ -117,6 +117,21 @@ class Table:
         a, b = truncated_svd(x, rank)
         return cls("lowrank", x.shape, {"a": a, "b": b})
 
+    def take_rows(self, order: np.ndarray) -> "Table":
+        """The same table with its rows in ``order`` (a permutation of 0..n-1), exactly: no value
+        is re-encoded."""
+        order = np.asarray(order, dtype=np.int64)
+        a = self.arrays
+        if self.kind == "csr":
+            m = sp.csr_matrix((a["data"], a["indices"], a["indptr"]), shape=self.shape)[order]
+            moved = {**a, "indptr": m.indptr.astype(np.int64), "indices": m.indices.astype(a["indices"].dtype),
+                     "data": m.data.astype(a["data"].dtype)}
+        else:
+            per_row = {"float32": ("values",), "fp16": ("values",), "bf16": ("bits",), "lowrank": ("a",),
+                       "int8": ("q", "scale") if self.axis == 0 else ("q",)}[self.kind]
+            moved = {k: (v[order] if k in per_row else v) for k, v in a.items()}
+        return Table(self.kind, self.shape, moved, self.axis)
+
     # ---- reading ----------------------------------------------------------------------------
     def rows(self, idx) -> np.ndarray:
         """(len(idx), d) float32 rows ``idx`` (int array)."""

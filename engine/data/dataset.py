@@ -8,6 +8,7 @@ Validation is all-or-nothing: a bad value raises ``ValidationError`` naming file
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -29,6 +30,11 @@ DEFAULT_EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}
 DEFAULT_RELEVANT_EVENTS = ("purchase",)
 DEDUP = ("sum", "max", "first", "last", "none")
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: Plausible event times (epoch seconds): 1900-01-01 .. 2200-01-01. Excel has no dates before 1900.
+_FIRST_TIME, _LAST_TIME = -2_208_988_800, 7_258_118_400
+#: A time of day without a date ("08:26", "8:26:00 PM"): never an event's timestamp on its own.
+_TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -299,6 +305,9 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, filters: LoadFilters 
     users, items, vals, t, ev, merged = _dedup(users, items, vals, t, ev, dedup)
     if merged:
         report.dropped[f"duplicate rows merged ({dedup})"] = merged
+    if vals is not None and not np.all(np.abs(vals) <= _FLOAT32_MAX):
+        raise ValidationError(f"weighted or merged values grow beyond ±{_FLOAT32_MAX:.3g} (the largest an event "
+                              "value may be); scale the column down", path=name, column=mapping.value or mapping.event)
     emit(progress, 0.85, "indexing users and items", "build")
     check(cancel)
     inter = Interactions.from_arrays(users, items, vals, t, value_kind=sel.kind)
@@ -338,18 +347,25 @@ def _first_bad(bad: np.ndarray, s: pd.Series, table: Table, col: str, what: str)
 
 
 def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarray:
-    """(n,) float64 values of ``s``; NaN where missing; ValidationError on text that is not a number."""
+    """(n,) float64 values of ``s``; NaN where missing; ValidationError on text that is not a number
+    and on infinity or a value beyond float32 (how events store values): the project could not
+    hold it."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return s.to_numpy(dtype=np.float64)
     if pd.api.types.is_numeric_dtype(s.dtype):
-        return s.to_numpy(dtype=np.float64, na_value=np.nan)
-    text = s.astype(str).str.strip().where(~_missing(s))
-    if table.decimal == ",":
-        text = text.str.replace(",", ".", regex=False)
-    num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = np.isnan(num) & text.notna().to_numpy() & keep
-    if bad.any():
-        raise _first_bad(bad, s, table, col, "a number")
+        num = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        text = s.astype(str).str.strip().where(~_missing(s))
+        if table.decimal == ",":
+            text = text.str.replace(",", ".", regex=False)
+        num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = np.isnan(num) & text.notna().to_numpy() & keep
+        if bad.any():
+            raise _first_bad(bad, s, table, col, "a number")
+    with np.errstate(invalid="ignore"):
+        huge = ~np.isnan(num) & ~(np.abs(num) <= _FLOAT32_MAX) & keep
+    if huge.any():
+        raise _first_bad(huge, s, table, col, f"a finite number within ±{_FLOAT32_MAX:.3g}")
     return num
 
 
@@ -360,8 +376,20 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
     Accepts datetimes, epoch seconds or milliseconds, Excel serial dates, and date strings (ISO,
     "12/1/2010 8:26", "01.12.2010 08:26", ...; naive times are taken as UTC). ``order`` ("DMY",
     "MDY", "YMD") says how ambiguous text dates are written (see ``inference.date_order``).
-    ValidationError names the first bad row.
+    ValidationError names the first bad row, including a time of day without a date (which would
+    silently become today) and a time outside 1900–2200 (an Excel serial below 1, infinity, a
+    mistyped year).
     """
+    seconds, note = _epoch_seconds(s, table, col, keep, order)
+    with np.errstate(invalid="ignore"):
+        odd = ~np.isnan(seconds) & ~((seconds >= _FIRST_TIME) & (seconds < _LAST_TIME)) & keep
+    if odd.any():
+        raise _first_bad(odd, s, table, col, "a plausible date (between 1900 and 2200)")
+    return seconds, note
+
+
+def _epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
+                   order: str | None) -> tuple[np.ndarray, str | None]:
     note = None
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return _seconds(pd.to_datetime(s, utc=True)), None
@@ -375,6 +403,9 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
         return np.floor(v), None
     missing = _missing(s)
     text = s.astype(str).str.strip().where(~missing)
+    time_only = text.str.match(_TIME_ONLY).fillna(False).to_numpy(dtype=bool) & keep
+    if time_only.any():
+        raise _first_bad(time_only, s, table, col, "a date (it is a time of day without a date)")
     parsed = _parse_dates(text, "ISO8601")
     failed = parsed.isna().to_numpy() & ~missing & keep
     if failed.any():

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.data import movielens
+from engine.data import limits, movielens
 from engine.data.encoding import UTF16_32_BOMS, decode
 from engine.data.table import CHUNK_ROWS, Table, has_decimal_commas, tidy
-from engine.errors import DataFormatError
+from engine.errors import Cancelled, DataFormatError
 from engine.progress import check, emit, scaled
 
 FORMATS = ("csv", "tsv", "parquet", "xlsx", "movielens")
@@ -36,20 +36,17 @@ def read_table(path, *, sheet: str | None = None, progress=None, cancel=None) ->
     """Read ``path`` into a Table, choosing the reader from the file's content and name."""
     p = Path(path)
     name = p.name
-    if not p.exists():
-        raise DataFormatError("no such file", path=name)
-    if p.is_dir():
-        raise DataFormatError("is a folder, not a file", path=name)
+    size = limits.open_regular(p)
     emit(progress, 0.0, f"reading {name}", "read")
     check(cancel)
     with open(p, "rb") as fh:
         head = fh.read(8)
-    if p.stat().st_size == 0:
+    if size == 0:
         raise DataFormatError("the file is empty", path=name)
     if head.startswith(b"PAR1") or p.suffix.lower() == ".parquet":
-        table = _read_parquet(p)
+        table = _read_parquet(p, cancel)
     elif head.startswith(b"PK\x03\x04") or p.suffix.lower() in (".xlsx", ".xlsm"):
-        table = _read_excel(p, sheet)
+        table = _read_excel(p, sheet, cancel)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a real .xls (an ".xls" export is often HTML or text)
         raise DataFormatError("old binary Excel (.xls) files are not supported; save it as .xlsx or CSV",
                               path=name)
@@ -118,7 +115,10 @@ def sniff_delimiter(lines: list[str]) -> str | None:
     if not lines:
         return None
     for d in DELIMITERS:
-        counts = [len(row) - 1 for row in csv.reader(lines, delimiter=d)]
+        try:
+            counts = [len(row) - 1 for row in csv.reader(lines, delimiter=d)]
+        except csv.Error:  # a field longer than the csv module's limit: not this delimiter's table
+            continue
         vals, freq = np.unique(counts, return_counts=True)
         mode = int(vals[np.argmax(freq)])
         if mode <= 0:
@@ -133,6 +133,7 @@ def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
     """Parse delimited text in CHUNK_ROWS pieces (progress 0..0.8, then column types 0.8..1)."""
     name = p.name
     text, enc, notes = decode(raw, name)
+    limits.check_header(text, DELIMITERS, name)
     if notes:  # odd lines were decoded apart: pandas parses the repaired text
         raw, parse_enc = text.encode("utf-8"), "utf-8"
     else:
@@ -148,7 +149,10 @@ def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
     if sep_line:
         lines = lines[1:]
     delim = sep_line.group(1) if sep_line else sniff_delimiter(lines) or ","
-    first = next(csv.reader(lines[:1], delimiter=delim))
+    try:
+        first = next(csv.reader(lines[:1], delimiter=delim))
+    except csv.Error as e:
+        raise DataFormatError(f"cannot be read as a table ({e})", path=name, row=1) from None
     header = not all(_NUMBER.match(f) for f in first if f.strip()) if len(lines) > 1 else True
     check(cancel)
     expected = max(1, raw.count(b"\n"))  # lines, for the progress fraction
@@ -211,7 +215,7 @@ def _clean_names(columns) -> list[str]:
     return out
 
 
-def _read_parquet(p: Path) -> Table:
+def _read_parquet(p: Path, cancel=None) -> Table:
     size = p.stat().st_size
     with open(p, "rb") as fh:
         head = fh.read(4)
@@ -221,10 +225,7 @@ def _read_parquet(p: Path) -> Table:
         raise DataFormatError("is not a Parquet file (no PAR1 signature)", path=p.name)
     if size < 12 or tail != b"PAR1":
         raise DataFormatError("the Parquet file is truncated or corrupt (no footer)", path=p.name)
-    try:
-        frame = pd.read_parquet(p)
-    except Exception as e:  # pyarrow raises many kinds for corrupt files
-        raise DataFormatError(f"the Parquet file is corrupt ({type(e).__name__}: {e})", path=p.name) from None
+    frame = _parquet_frame(p, cancel)
     frame = frame.reset_index(drop=not _named_index(frame))
     frame.columns = _clean_names(frame.columns)
     for i in np.flatnonzero((frame.dtypes == object).to_numpy()):  # binary columns: decode the bytes
@@ -235,13 +236,38 @@ def _read_parquet(p: Path) -> Table:
     return Table(frame, str(p), "parquet", rows=np.arange(len(frame)) + 1)
 
 
+def _parquet_frame(p: Path, cancel=None) -> pd.DataFrame:
+    """The file's table, read in ``CHUNK_ROWS`` batches after its footer's sizes passed the limits;
+    cancel is checked and the rows and bytes read so far are bounded after every batch."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    batches, rows, nbytes = [], 0, 0
+    try:
+        with pq.ParquetFile(p) as pf:
+            limits.check_parquet(pf.metadata, p.name)
+            schema = pf.schema_arrow
+            for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
+                check(cancel)
+                rows, nbytes = rows + batch.num_rows, nbytes + batch.nbytes
+                limits.check_parquet_batch(rows, nbytes, p.name)
+                batches.append(batch)
+        table = pa.Table.from_batches(batches, schema=schema)
+        del batches
+        return table.to_pandas()
+    except (DataFormatError, Cancelled):
+        raise
+    except Exception as e:  # pyarrow raises many kinds for corrupt files
+        raise DataFormatError(f"the Parquet file is corrupt ({type(e).__name__}: {e})", path=p.name) from None
+
+
 def _named_index(frame: pd.DataFrame) -> bool:
     return any(n is not None for n in frame.index.names)
 
 
 # ---- Excel ------------------------------------------------------------------------------------
-def _read_excel(p: Path, sheet: str | None) -> Table:
+def _read_excel(p: Path, sheet: str | None, cancel=None) -> Table:
     import openpyxl
+    limits.check_xlsx(p)
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # zipfile/openpyxl raise various kinds for non-workbooks
@@ -261,8 +287,8 @@ def _read_excel(p: Path, sheet: str | None) -> Table:
             where = f"sheet '{sheet}'" if sheet else "any sheet"
             raise DataFormatError(f"no table found in {where} (need a header row and data rows)", path=p.name)
         sh, header_at, _, above = best
-        rows = list(wb[sh].iter_rows(min_row=header_at + 1, values_only=True))
-    except DataFormatError:
+        rows = _sheet_rows(wb[sh], header_at + 1, p.name, cancel)
+    except (DataFormatError, Cancelled):
         raise
     except Exception as e:  # the sheet XML is parsed lazily: a damaged workbook fails only here
         raise DataFormatError(f"the workbook is damaged ({type(e).__name__}: {' '.join(str(e).split())[:120]})",
@@ -285,6 +311,21 @@ def _read_excel(p: Path, sheet: str | None) -> Table:
     rows_no = np.flatnonzero(keep) + header_at + 2
     frame = tidy(frame.loc[keep].reset_index(drop=True))
     return Table(frame, str(p), "xlsx", sheet=sh, sheets=names, rows=rows_no)
+
+
+def _sheet_rows(ws, first: int, name: str, cancel=None, step: int = 10_000) -> list[tuple]:
+    """Rows of ``ws`` from ``first`` (1-based), checking cancel every ``step`` rows and refusing a
+    sheet longer than Excel allows or wider than ``limits.MAX_COLUMNS``."""
+    rows = []
+    for n, row in enumerate(ws.iter_rows(min_row=first, values_only=True), 1):
+        if n % step == 0:
+            check(cancel)
+            limits.check_sheet_rows(first + n, name)
+        if len(row) > limits.MAX_COLUMNS:
+            raise DataFormatError(f"has more than {limits.MAX_COLUMNS:,} columns", path=name, row=first + n - 1)
+        rows.append(row)
+    limits.check_sheet_rows(first + len(rows) - 1, name)
+    return rows
 
 
 def _group_header(above: tuple, header: tuple) -> list:

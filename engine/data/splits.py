@@ -221,7 +221,9 @@ def _leakage(inter: Interactions, train: np.ndarray, test: np.ndarray, method: s
         cold = int(((np.bincount(inter.user_idx[test], minlength=n) > 0)
                     & (np.bincount(inter.user_idx[train], minlength=n) == 0)).sum())
         if cold:
-            out.append(f"{cold:,} test users have no training events (cold users, reported separately)")
+            out.append(f"{cold:,} test users have no training events (cold users): the leaderboard's metrics leave "
+                       "them out and count them as cold users; Inspector › Export all lists gives them the "
+                       "popular items, labelled as that fallback")
     return out
 
 

@@ -1,6 +1,6 @@
 """The Inspector's engine side: one customer's history and top-N lists joined with catalog fields,
-two models side by side, a list before/after merchandising rules, search, and the export of every
-customer's top-N.
+two models side by side, a list before/after merchandising rules and search. (The export of every
+customer's list is ``engine.lists.export``.)
 
 Frames use the columns ``item``, ``title`` and, when the catalog has them, ``category`` and
 ``price`` (``item_fields``). Users and items are external ids throughout.
@@ -8,21 +8,15 @@ Frames use the columns ``item``, ``title`` and, when the catalog has them, ``cat
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from engine.data.interactions import Interactions, index_of, normalize_ids
-from engine.errors import EngineError, ModelError, ValidationError
+from engine.errors import ModelError, ValidationError
 from engine.progress import CancelToken, ProgressCallback, check, emit
 
-#: Excel's row limit (one header row included).
-XLSX_MAX_ROWS = 1_048_576
-#: Users scored per batch when exporting.
-EXPORT_BATCH = 512
 _CATALOG_ROLES = ("category", "price")
 
 
@@ -34,7 +28,7 @@ def item_fields(catalog, item_ids) -> pd.DataFrame:
     if catalog is None:
         out["title"] = [str(i) for i in ids]
         return out
-    out["title"] = catalog.titles(ids) if ids else []
+    out["title"] = pd.Series(catalog.titles(ids) if ids else [], dtype=object)  # any text, lone surrogates too
     aligned = catalog.align(normalize_ids(ids)) if ids else catalog.frame.iloc[:0]
     for role in _CATALOG_ROLES:
         col = catalog.column(role)
@@ -350,68 +344,6 @@ def find_customers(interactions: Interactions, catalog, text: str, limit: int = 
         if len(rows) >= limit:
             break
     return pd.DataFrame(rows, columns=["user", "why"])
-
-
-@dataclass
-class ExportReport:
-    """path written, rows (users x ranks), users exported."""
-
-    path: str
-    rows: int
-    users: int
-
-
-def export_top_n(model, path, k: int = 10, catalog=None, *, progress: ProgressCallback | None = None,
-                 cancel: CancelToken | None = None) -> ExportReport:
-    """Write every training customer's top-``k`` to ``path`` (.csv or .xlsx by extension): columns
-    user, rank, item, title[, category][, price], score. Written to a temporary file that replaces
-    ``path`` only when complete: a cancel or an error leaves no partial file."""
-    p = Path(path)
-    kind = p.suffix.lower()
-    if kind not in (".csv", ".xlsx"):
-        raise ValidationError(f"export to .csv or .xlsx, not '{p.suffix or p.name}'", path=p.name)
-    n_users = model.n_users
-    k = min(int(k), model.n_items)
-    if kind == ".xlsx" and n_users * k + 1 > XLSX_MAX_ROWS:
-        raise ValidationError(f"{n_users:,} customers x {k} items is more than Excel's {XLSX_MAX_ROWS:,} rows; "
-                              "export to .csv instead", path=p.name)
-    fields = item_fields(catalog, [_external(v) for v in model.item_ids_])
-    users = np.array([_external(v) for v in model.user_ids_], dtype=object)
-    tmp = p.with_name(f".{p.name}.part")
-    chunks: list[pd.DataFrame] = []
-    rows = 0
-    try:
-        for start in range(0, n_users, EXPORT_BATCH):
-            check(cancel)
-            batch = np.arange(start, min(start + EXPORT_BATCH, n_users))
-            items, scores = model.recommend(batch, k)
-            ok = items >= 0
-            r, c = np.nonzero(ok)
-            frame = pd.DataFrame({"user": users[batch[r]], "rank": c + 1})
-            frame = pd.concat([frame, fields.iloc[items[r, c]].reset_index(drop=True)], axis=1)
-            frame["score"] = scores[r, c].astype(np.float64)
-            rows += len(frame)
-            if kind == ".csv":
-                frame.to_csv(tmp, mode="w" if start == 0 else "a", header=start == 0, index=False)
-            else:
-                chunks.append(frame)
-            emit(progress, 0.9 * batch[-1] / max(n_users, 1), f"{batch[-1] + 1:,} of {n_users:,} customers", "export")
-        if kind == ".xlsx":
-            check(cancel)
-            emit(progress, 0.9, "writing the workbook", "export")
-            out = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=["user", "rank"])
-            out.to_excel(tmp, index=False, sheet_name="top-N", engine="openpyxl")
-        elif n_users == 0:
-            pd.DataFrame(columns=["user", "rank", *fields.columns, "score"]).to_csv(tmp, index=False)
-        check(cancel)
-        os.replace(tmp, p)
-    except OSError as e:
-        raise EngineError(f"cannot write the export ({e.strerror or e})", path=str(p)) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    emit(progress, 1.0, f"wrote {rows:,} rows", "export")
-    return ExportReport(str(p), rows, n_users)
 
 
 def cold_start_top_n(model, items, k: int = 10, catalog=None) -> pd.DataFrame:

@@ -1,2 +1,3 @@
 """What the engine needs from the machine: the cache folder (``cache``), the compute device
-(``device``: cuda > mps > cpu), seeding (``seed``). No model or data knowledge."""
+(``device``: cuda > mps > cpu), seeding (``seed``), output files that appear only complete
+(``files``). No model or data knowledge."""

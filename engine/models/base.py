@@ -9,6 +9,8 @@ diagnostics) it declares by implementing the protocols of ``engine.models.capabi
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import math
 import os
@@ -103,6 +105,9 @@ class Recommender:
     early_stopping: ClassVar[bool] = False
     #: How ``fit`` carves its own validation events: "random" share per user or "leave-last".
     validation_split: ClassVar[str] = "random"
+    #: Largest value of each size parameter (layers, widths, lengths): a saved model's config is
+    #: untrusted, and these values decide how much memory building the model takes.
+    limits: ClassVar[dict[str, int]] = {}
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -110,6 +115,9 @@ class Recommender:
             raise ModelError(f"model {self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(self.defaults)) or 'none'}")
         self.params = {k: coerce_param(k, params.get(k, d), d) for k, d in self.defaults.items()}
+        for key, top in self.limits.items():
+            if not self.params[key] <= top:
+                raise ModelError(f"model {self.name}: {key} must be at most {top:,}, got {self.params[key]}")
         if self.early_stopping:
             if not 0.0 <= self.params["valid_frac"] < 1.0:
                 raise ModelError(f"model {self.name}: valid_frac must be in [0, 1), got {self.params['valid_frac']}")
@@ -232,6 +240,23 @@ class Recommender:
     def get_params(self) -> dict[str, Any]:
         return dict(self.params)
 
+    def with_users_renamed(self, new_ids) -> "Recommender":
+        """A copy whose customers are called ``new_ids`` ((n_users,) str, aligned with
+        ``user_ids_``, e.g. pseudonyms): ids back in protocol (sorted) order, the seen-item matrix
+        and every per-customer array (``_reorder_users``) moved with them, so each customer keeps
+        exactly the same scores and lists. This model is left as it was."""
+        self._check_fitted()
+        new_ids = np.asarray(list(new_ids), dtype=object)
+        if new_ids.shape != (self.n_users,) or len(set(new_ids.tolist())) != self.n_users:
+            raise ModelError(f"model {self.name}: renaming needs {self.n_users} distinct new customer ids")
+        order = np.array(sorted(range(self.n_users), key=new_ids.__getitem__), dtype=np.int64)
+        clone = copy.copy(self)
+        clone.params = dict(self.params)
+        clone.user_ids_ = new_ids[order]
+        clone.seen_ = self.seen_[order]
+        clone._reorder_users(order, new_ids)
+        return clone
+
     # ---- persistence ------------------------------------------------------------------------
     def save(self, directory: str | os.PathLike) -> Path:
         """Write config.json, weights.safetensors and ids.json into ``directory`` (created)."""
@@ -247,10 +272,10 @@ class Recommender:
                 ids[key] = [str(v) for v in arr.tolist()]
             else:
                 tensors[key] = arr.astype(np.int64)
+        save_file(tensors, str(d / "weights.safetensors"))
         config = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": self.name,
                   "params": self.params, "n_users": self.n_users, "n_items": self.n_items,
-                  "extra": self._extra_config()}
-        save_file(tensors, str(d / "weights.safetensors"))
+                  "weights_sha256": _file_sha256(d / "weights.safetensors"), "extra": self._extra_config()}
         (d / "ids.json").write_text(json.dumps(ids))
         (d / "config.json").write_text(json.dumps(config, indent=2))
         return d
@@ -279,6 +304,9 @@ class Recommender:
             raise ModelError(f"{d}: weights.safetensors is missing")
         if wpath.stat().st_size > max_bytes:
             raise ModelError(f"{wpath}: {wpath.stat().st_size} bytes exceeds the {max_bytes}-byte limit")
+        expected = config.get("weights_sha256")  # absent in models saved before checksums
+        if expected is not None and _file_sha256(wpath) != expected:
+            raise ModelError(f"{wpath}: the weights are damaged (they do not match the checksum in config.json)")
         try:
             tensors = load_file(str(wpath))
         except Exception as e:  # safetensors raises its own error types for corrupt headers
@@ -324,6 +352,11 @@ class Recommender:
         """JSON-able facts besides params that ``_set_state`` needs."""
         return {}
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        """Put every per-customer array of this (shallow) copy in ``order`` (new row j = old row
+        ``order[j]``), assigning new arrays (the original model shares the old ones). Models
+        without per-customer state keep this no-op."""
+
     def _check_fitted(self) -> None:
         if self.item_ids_ is None:
             raise ModelError(f"model {self.name} is not fitted yet")
@@ -341,6 +374,32 @@ def expect_array(state: dict[str, np.ndarray], key: str, shape: tuple, dtype=Non
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         raise ModelError(f"saved array '{key}' contains NaN or infinite values")
     return arr
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def reorder_rows(indptr: np.ndarray, values: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of a ragged (CSR-like) array in ``order``, each row's values kept in their order:
+    indptr (n+1,) int64, values (nnz,) -> new indptr, new values."""
+    lengths = np.diff(indptr)[order]
+    new_indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    take = np.repeat(indptr[:-1][order] - new_indptr[:-1], lengths) + np.arange(new_indptr[-1])
+    return new_indptr, values[take]
+
+
+def meta_module(build):
+    """``build()`` (a torch module factory) run on torch's meta device: the module's parameter
+    names and shapes without allocating their memory — to check a saved model's parameters against
+    its stored arrays before building the real module."""
+    import torch
+    with torch.device("meta"):
+        return build()
 
 
 def _load_ids(ids: dict, tensors: dict, key: str, n: int) -> np.ndarray:

@@ -102,6 +102,7 @@ class BPR(FoldInFactorization):
         "batch_size": 1024, "item_bias": True, "init_std": 0.01, "patience": 10, "valid_frac": 0.1, "refit": True, "validate_every": 5, "valid_users": 2000,
         "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"factors": 4096}
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
     early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
@@ -200,6 +201,9 @@ class BPR(FoldInFactorization):
 
     def _score(self, users: np.ndarray) -> np.ndarray:
         return self.user_factors_[users] @ self.item_factors_.T + self.item_bias_[None, :]
+
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.user_factors_ = self.user_factors_[order]
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"user_factors": self.user_factors_, "item_factors": self.item_factors_,

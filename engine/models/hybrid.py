@@ -94,6 +94,7 @@ class Hybrid(Recommender):
         "collaborative": "ials", "cf_factors": 64, "cf_epochs": 0, "half_life_days": 0.0,
         "valid_fraction": 0.1, "cold_fraction": 0.1, "negatives": 200, "refit": True, "seed": 0, "device": "auto",
     }
+    limits: ClassVar[dict[str, int]] = {"cf_factors": 4096}
     fast_params: ClassVar[dict[str, Any]] = {"cf_factors": 16, "cf_epochs": 2, "refit": False}
 
     def __init__(self, **params: Any) -> None:
@@ -248,6 +249,10 @@ class Hybrid(Recommender):
         return f"the hybrid's {self.cf_model_.name} part: {self.cf_model_.embedding_note()}"
 
     # ---- persistence --------------------------------------------------------------------------
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.cf_model_ = self.cf_model_.with_users_renamed(new_ids)
+        self.text_model_ = self.text_model_.with_users_renamed(new_ids)
+
     def _state(self) -> dict[str, np.ndarray]:
         state = {"item_counts": self.item_counts_, "gate": self.gate_}
         state.update({f"cf.{k}": v for k, v in self.cf_model_._state().items()})

@@ -173,6 +173,7 @@ class IALS(FoldInFactorization):
         "batch_size": 65536, "patience": 3, "valid_frac": 0.1, "refit": True, "validate_every": 1,
         "valid_users": 2000, "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"factors": 4096}
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 2, "factors": 16}
     early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
@@ -256,6 +257,9 @@ class IALS(FoldInFactorization):
 
     def fold_in_description(self) -> str:
         return "recomputed by the closed-form least-squares solve (as implicit's explain)"
+
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.user_factors_ = self.user_factors_[order]
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"user_factors": self.user_factors_, "item_factors": self.item_factors_}

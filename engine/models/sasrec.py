@@ -29,7 +29,7 @@ from torch import nn
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import Recommender, expect_array, meta_module, reorder_rows
 from engine.models.registry import register
 from engine.models.rescoring import Rescorer
 from engine.progress import check
@@ -218,6 +218,7 @@ class SASRec(Recommender):
         "epochs": 200, "lr": 2e-3, "weight_decay": 0.0, "batch_size": 64, "patience": 5, "valid_frac": 0.1, "refit": True, "validate_every": 1, "valid_users": 2000,
         "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"max_len": 4096, "hidden": 4096, "blocks": 64, "heads": 64}
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 1, "hidden": 16, "max_len": 20, "blocks": 1}
     early_stopping: ClassVar[bool] = True
     validation_split: ClassVar[str] = "leave-last"
@@ -448,6 +449,9 @@ class SASRec(Recommender):
     def embedding_note(self) -> str:
         return "SASRec item embeddings; users = last hidden state of their sequence"
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.seq_indptr_, self.seq_items_ = reorder_rows(self.seq_indptr_, self.seq_items_, order)
+
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
         state = {f"net.{k}": v.detach().float().cpu().numpy() for k, v in self.module_.state_dict().items()}
@@ -457,13 +461,13 @@ class SASRec(Recommender):
 
     def _set_state(self, state: dict[str, np.ndarray], extra: dict) -> None:
         self.max_len_ = self.params["max_len"]
-        module = self._new_module()
-        expected = module.state_dict()
+        expected = meta_module(self._new_module).state_dict()  # shapes only: checked before allocating
         extra_keys = sorted(k for k in state if k.startswith("net.") and k[4:] not in expected)
         if extra_keys:
             raise ModelError(f"saved sasrec model has unexpected array(s) {', '.join(extra_keys)}")
         loaded = {k: torch.from_numpy(expect_array(state, f"net.{k}", tuple(v.shape), np.float32).copy())
                   for k, v in expected.items()}
+        module = self._new_module()
         module.load_state_dict(loaded)
         module.eval()
         indptr = expect_array(state, "seq_indptr", (self.n_users + 1,), np.int64)

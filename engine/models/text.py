@@ -131,6 +131,9 @@ class TextModel(FactorScoring):
     def embedding_note(self) -> str:
         return "text vectors of the items; a customer is the weighted mean of their items' vectors"
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        self.user_factors_ = self.user_factors_[order]
+
     def _state(self) -> dict[str, np.ndarray]:
         return {"item_factors": self.item_factors_, "user_factors": self.user_factors_}
 

@@ -21,6 +21,7 @@ are per readable feature (``feature_names``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from typing import Any, ClassVar
 
@@ -31,7 +32,7 @@ from torch import nn
 
 from engine.data.interactions import Interactions
 from engine.errors import ModelError
-from engine.models.base import expect_array
+from engine.models.base import expect_array, meta_module
 from engine.models.factorization import FoldInFactorization
 from engine.models.features import FeatureSet, encode_item_features, encode_user_features
 from engine.models.registry import register
@@ -158,6 +159,7 @@ class TwoTower(FoldInFactorization):
         "negatives": 4096, "reg": 1e-4, "weight_decay": 0.0, "init_std": 0.05, "features": True,
         "text": True, "price_bands": 5, "patience": 3, "valid_frac": 0.1, "refit": True, "validate_every": 1, "valid_users": 2000, "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"factors": 4096, "layers": 16}
     fast_params: ClassVar[dict[str, Any]] = {"factors": 16, "epochs": 2, "negatives": 256, "text": False}
     early_stopping: ClassVar[bool] = True
     search_space: ClassVar[dict[str, tuple]] = {
@@ -355,6 +357,20 @@ class TwoTower(FoldInFactorization):
                 out[s:s + batch_size] = m.pair_scores(t[:, :nu], t[:, nu:]).numpy()
         return out
 
+    def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
+        """The user tower's id embedding rows, the user features and the cached user vectors."""
+        self.module_ = copy.deepcopy(self.module_)
+        tower, rows = self.module_.user, torch.from_numpy(order)
+        with torch.no_grad():
+            tower.ids.weight.copy_(tower.ids.weight[rows])
+            for name, buffer in list(tower.named_buffers(recurse=False)):  # field codes, dense vectors
+                buffer.copy_(buffer[rows])
+        f = self.user_features_
+        self.user_features_ = FeatureSet(f.n, tuple(dataclasses.replace(x, codes=x.codes[order]) for x in f.fields),
+                                         None if f.text is None else f.text[order], f.text_hash)
+        self.user_factors_ = self.user_factors_[order]
+        self._module = None
+
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:
         state = {f"module.{k}": v.detach().cpu().numpy() for k, v in self.module_.state_dict().items()}
@@ -373,11 +389,13 @@ class TwoTower(FoldInFactorization):
                                                     self.n_items)
         self.user_features_ = FeatureSet.from_state(state, extra.get("user_features") or {}, "user_features",
                                                     self.n_users)
-        module = TwoTowerModule(self.n_users, self.n_items, p["factors"], self.user_features_,
-                                self.item_features_, p["layers"], p["init_std"])
+        def build():
+            return TwoTowerModule(self.n_users, self.n_items, p["factors"], self.user_features_,
+                                  self.item_features_, p["layers"], p["init_std"])
         weights = {}
-        for k, v in module.state_dict().items():
+        for k, v in meta_module(build).state_dict().items():  # shapes only: checked before allocating
             weights[k] = torch.from_numpy(expect_array(state, f"module.{k}", tuple(v.shape), np.float32).copy())
+        module = build()
         module.load_state_dict(weights)
         self.module_ = module.eval()
         self._sync()

@@ -7,6 +7,7 @@ Text arrays (str object arrays, None allowed) travel as three plain arrays: ``<k
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 
@@ -82,17 +83,20 @@ def _unpack_text(key: str, tensors: dict, what: str) -> np.ndarray:
 
 # ---- storage in parts --------------------------------------------------------------------------
 def put(con: sqlite3.Connection, key: str, data: bytes) -> None:
-    """Store ``data`` under ``key`` (replacing it), in parts of ``schema.CHUNK_BYTES``; call inside a transaction."""
+    """Store ``data`` under ``key`` (replacing it), in parts of ``schema.CHUNK_BYTES``, each with its
+    SHA-256; call inside a transaction."""
     con.execute("DELETE FROM blobs WHERE key = ?", (key,))
     view = memoryview(data)
     n_parts = max(1, -(-len(view) // schema.CHUNK_BYTES))
-    con.executemany("INSERT INTO blobs (key, part, data) VALUES (?, ?, ?)",
-                    ((key, i, view[i * schema.CHUNK_BYTES:(i + 1) * schema.CHUNK_BYTES]) for i in range(n_parts)))
+    parts = (view[i * schema.CHUNK_BYTES:(i + 1) * schema.CHUNK_BYTES] for i in range(n_parts))
+    con.executemany("INSERT INTO blobs (key, part, data, sha256) VALUES (?, ?, ?, ?)",
+                    ((key, i, part, hashlib.sha256(part).hexdigest()) for i, part in enumerate(parts)))
 
 
 def get(con: sqlite3.Connection, key: str, what: str, max_bytes: int | None = None) -> bytes | None:
     """The bytes stored under ``key`` (None when absent); ProjectError when larger than ``max_bytes``
-    (default ``schema.MAX_BLOB_BYTES``) or when parts are missing."""
+    (default ``schema.MAX_BLOB_BYTES``), when parts are missing or when a part does not match its
+    checksum (a part saved without one, by an older RecScope, is not verified)."""
     max_bytes = schema.MAX_BLOB_BYTES if max_bytes is None else max_bytes
     n, size, top = con.execute("SELECT COUNT(*), SUM(length(data)), MAX(part) FROM blobs WHERE key = ?",
                                (key,)).fetchone()
@@ -102,9 +106,13 @@ def get(con: sqlite3.Connection, key: str, what: str, max_bytes: int | None = No
         raise ProjectError(f"{what} is {_mb(size or 0)}, more than the {_mb(max_bytes)} limit")
     if top != n - 1:
         raise ProjectError(f"{what} is damaged (parts missing)")
-    parts = [row[0] for row in con.execute("SELECT data FROM blobs WHERE key = ? ORDER BY part", (key,))]
-    if any(not isinstance(p, bytes) for p in parts):
-        raise ProjectError(f"{what} is damaged (not binary data)")
+    parts = []
+    for part, sha in con.execute("SELECT data, sha256 FROM blobs WHERE key = ? ORDER BY part", (key,)):
+        if not isinstance(part, bytes):
+            raise ProjectError(f"{what} is damaged (not binary data)")
+        if sha is not None and hashlib.sha256(part).hexdigest() != sha:
+            raise ProjectError(f"{what} is damaged (part {len(parts) + 1} of {n} does not match its checksum)")
+        parts.append(part)
     return b"".join(parts)
 
 

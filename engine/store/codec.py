@@ -312,10 +312,14 @@ MODEL_FILES = ("config.json", "ids.json", "weights.safetensors")
 
 def encode_model(model) -> tuple[str, str, bytes]:
     """(config.json text, ids.json text, weights.safetensors bytes) as ``Recommender.save`` writes them."""
-    with tempfile.TemporaryDirectory(prefix="recscope-model-") as tmp:
-        d = model.save(tmp)
-        return ((d / "config.json").read_text(encoding="utf-8"), (d / "ids.json").read_text(encoding="utf-8"),
-                (d / "weights.safetensors").read_bytes())
+    from safetensors import SafetensorError
+    try:
+        with tempfile.TemporaryDirectory(prefix="recscope-model-") as tmp:
+            d = model.save(tmp)
+            return ((d / "config.json").read_text(encoding="utf-8"), (d / "ids.json").read_text(encoding="utf-8"),
+                    (d / "weights.safetensors").read_bytes())
+    except (OSError, SafetensorError) as e:  # a full disk or a temporary folder that cannot be written
+        raise ProjectError(f"could not write the model to a temporary file ({e})") from None
 
 
 def decode_model(config: str, ids: str, weights: bytes, what: str, max_bytes: int = MAX_BLOB_BYTES):

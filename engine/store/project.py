@@ -11,10 +11,11 @@ the file.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
+import stat
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,14 +26,13 @@ from engine.data.splits import Split
 from engine.errors import EngineError, ProjectError
 from engine.progress import check, emit, scaled
 from engine.runs import Run
-from engine.store import blobs, codec, schema
+from engine.store import blobs, codec, files, schema, sources
 from engine.store.schema import APPLICATION_ID, DDL, FORMAT, SCHEMA_VERSION, SUFFIX, TABLES
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Exceptions that malformed stored content can raise while it is decoded.
 _DAMAGE = (sqlite3.Error, ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
            UnicodeError, RecursionError)
-_HASH_CHUNK = 4 * 1024**2
 
 
 def _now() -> str:
@@ -53,10 +53,13 @@ class Contents:
 class Project:
     """An open project file. Thread-safe (one lock); each write method is one transaction."""
 
-    def __init__(self, path: Path, con: sqlite3.Connection):
+    def __init__(self, path: Path, con: sqlite3.Connection, ident: tuple[int, int] | None = None):
         self.path = path
         self._con = con
         self._lock = threading.RLock()
+        #: (device, inode) of the file this connection holds: a save notices a replaced file
+        self.ident = ident if ident is not None else files.identity(path)
+        files.register(self.ident, True)
 
     # ---- opening and creating ------------------------------------------------------------------
     @classmethod
@@ -66,11 +69,12 @@ class Project:
         if path.exists():
             if not overwrite:
                 raise ProjectError("a file with this name already exists", path=str(path))
-            _remove_file(path)
-        con = _connect(path)
+            files.remove(path)
+        con = files.connect(path)
         try:
+            files.take_lock(con, path)
             con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            con.execute("PRAGMA journal_mode = WAL")
+            files.use_rollback_journal(con, path)
             con.execute("BEGIN IMMEDIATE")
             for stmt in filter(str.strip, DDL.split(";")):
                 con.execute(stmt)
@@ -79,16 +83,33 @@ class Project:
                              ("app_version", __version__), ("created", _now())])
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
-        except sqlite3.Error as e:
+        except (sqlite3.Error, ProjectError) as e:
             con.close()
+            if isinstance(e, ProjectError):
+                raise
             raise ProjectError(f"cannot create the project file ({e})", path=str(path)) from None
         return cls(path, con)
 
     @classmethod
     def open(cls, path) -> "Project":
-        """Open an existing project; ProjectError if it is missing, not a project, damaged or newer."""
+        """Open an existing project and hold it (no other window or process can open it until this
+        one is closed); ProjectError if it is missing, not a regular file, not a project, damaged,
+        newer, or held by another window or process."""
         path = Path(path)
+        for _ in range(3):  # the file can be replaced between the two looks; then look again
+            before = files.identity(path)
+            project = cls._open(path)
+            if project.ident == before:
+                return project
+            project.close()
+        raise ProjectError("the file keeps being replaced by another program; try again", path=str(path))
+
+    @classmethod
+    def _open(cls, path: Path) -> "Project":
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise ProjectError("is not a regular file (a pipe, socket or device)", path=str(path))
+            files.check_not_held(path)  # reading it would drop this process's own lock on it
             with open(path, "rb") as f:
                 head = f.read(100)
         except FileNotFoundError:
@@ -100,27 +121,29 @@ class Project:
         if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             raise ProjectError("the file or its folder is read-only (a project is saved as you work); "
                                "copy it to a folder you can write to and open the copy", path=str(path))
-        con = _connect(path)
+        con = files.connect(path)
         try:
+            files.take_lock(con, path)
+            ident = files.identity(path)
             _check_file(con, path)
-            con.execute("PRAGMA journal_mode = WAL")
+            files.use_rollback_journal(con, path)
+            _add_columns(con)
         except ProjectError:
             con.close()
             raise
         except (sqlite3.Error, UnicodeError) as e:
             con.close()
             raise ProjectError(f"not a readable RecScope project ({str(e)[:120]})", path=str(path)) from None
-        return cls(path, con)
+        return cls(path, con, ident)
 
     def close(self) -> None:
-        """Fold the write-ahead log into the file and close it (the project is one file again)."""
+        """Close the file (every commit is already in it) and let other windows open it."""
         with self._lock:
             if self._con is None:
                 return
-            with contextlib.suppress(sqlite3.Error):
-                self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._con.close()
             self._con = None
+            files.register(self.ident, False)
 
     def __enter__(self) -> "Project":
         return self
@@ -138,6 +161,9 @@ class Project:
         """One transaction; rolled back on any exception (Cancelled included): no partial rows."""
         with self._lock:
             con = self._connection()
+            if files.identity(self.path) != self.ident:
+                raise ProjectError("the file was replaced or deleted by another program since it was opened, so "
+                                   "nothing was saved there; use Save As to keep your work", path=str(self.path))
             try:
                 con.execute("BEGIN IMMEDIATE")
                 yield con
@@ -174,7 +200,7 @@ class Project:
         its split and its runs (one transaction)."""
         self.write(dataset=dataset, progress=progress, cancel=cancel)
 
-    def _put_dataset(self, con, doc, arrays, catalog, sources, dataset) -> None:
+    def _put_dataset(self, con, doc, arrays, catalog, described, dataset) -> None:
         con.execute("DELETE FROM dataset")
         con.execute("DELETE FROM sources")
         con.execute("DELETE FROM split")
@@ -191,11 +217,13 @@ class Project:
         blobs.put(con, "dataset/interactions", blobs.pack(arrays))
         if catalog is not None:
             blobs.put(con, "dataset/catalog", blobs.pack(catalog[1]))
-        con.executemany("INSERT INTO sources (role, path, size, sha256, options) VALUES (?, ?, ?, ?, ?)",
-                        [(s["role"], s["path"], s["size"], s["sha256"], blobs.to_json(s["options"]))
-                         for s in sources])
+        con.executemany("INSERT INTO sources (role, path, size, mtime_ns, sha256, options) VALUES (?, ?, ?, ?, ?, ?)",
+                        [(s["role"], s["path"], s["size"], s["mtime_ns"], s["sha256"], blobs.to_json(s["options"]))
+                         for s in described])
 
-    def load_dataset(self) -> Dataset | None:
+    def load_dataset(self, warnings: list | None = None) -> Dataset | None:
+        """The stored data set (None when there is none). A damaged item catalog is left out with a
+        line in ``warnings`` when given (the interactions stand on their own), else raised."""
         with self._read("the data set") as con:
             row = con.execute("SELECT mapping, source, report, events, catalog FROM dataset").fetchone()
             if row is None:
@@ -208,42 +236,40 @@ class Project:
             data = blobs.get(con, "dataset/interactions", what)
             if data is None:
                 raise ProjectError(f"{what} has no interactions")
-            catalog = None
-            if row[4] is not None:
-                raw = blobs.get(con, "dataset/catalog", "the item catalog")
-                if raw is None:
-                    raise ProjectError("the item catalog is missing")
-                catalog = codec.decode_catalog(blobs.from_json(row[4], "the item catalog description"),
-                                               blobs.unpack(raw, "the item catalog"), "the item catalog")
-            return codec.decode_dataset(doc, blobs.unpack(data, what), catalog, what)
+            dataset = codec.decode_dataset(doc, blobs.unpack(data, what), None, what)
+            catalog = row[4]
+        if catalog is not None:
+            dataset.catalog = _isolated(lambda: self._load_catalog(catalog), warnings,
+                                        "the data set is loaded without titles, categories and prices")
+        return dataset
+
+    def _load_catalog(self, description: str):
+        what = "the item catalog"
+        with self._read(what) as con:
+            raw = blobs.get(con, "dataset/catalog", what)
+            if raw is None:
+                raise ProjectError(f"{what} is missing")
+            return codec.decode_catalog(blobs.from_json(description, f"{what} description"),
+                                        blobs.unpack(raw, what), what)
 
     def sources(self) -> list[dict]:
-        """[{role, path, size, sha256, options}] of the data set's files ("interactions", "catalog")."""
+        """[{role, path, size, mtime_ns, sha256, options}] of the data set's files ("interactions",
+        "catalog")."""
         with self._read("the data sources") as con:
             out = []
-            for role, path, size, sha, options in con.execute(
-                    "SELECT role, path, size, sha256, options FROM sources ORDER BY role DESC"):
-                out.append({"role": str(role), "path": None if path is None else str(path),
+            for role, path, size, mtime, sha, options in con.execute(
+                    "SELECT role, path, size, mtime_ns, sha256, options FROM sources ORDER BY role DESC"):
+                out.append({"role": str(role), "path": path if isinstance(path, str) else None,
                             "size": size if isinstance(size, int) else None,
+                            "mtime_ns": mtime if isinstance(mtime, int) else None,
                             "sha256": sha if isinstance(sha, str) else None,
                             "options": blobs.from_json(options, "data source options")})
             return out
 
     def check_sources(self, cancel=None) -> list[str]:
-        """One line per source file that is gone or changed since it was saved (the project keeps
-        its own copy of the data, so this is information, not an error)."""
-        notes = []
-        for s in self.sources():
-            if not s["path"]:
-                continue
-            p = Path(s["path"])
-            label = "catalog file" if s["role"] == "catalog" else "data file"
-            if not p.is_file():
-                notes.append(f"the {label} {p.name} is no longer at {p.parent}; the project keeps its own copy")
-            elif s["sha256"] and (p.stat().st_size != s["size"] or _sha256(p, cancel) != s["sha256"]):
-                notes.append(f"the {label} {p.name} changed since it was saved; the project keeps the "
-                             "saved copy (open the file again to use the new data)")
-        return notes
+        """One line per source file that is gone or changed since it was saved (``sources.changes``:
+        a stored path is never opened unless it is a local regular file of the recorded size)."""
+        return sources.changes(self.sources(), cancel)
 
     # ---- split ---------------------------------------------------------------------------------
     def save_split(self, split: Split, options: dict | None = None) -> None:
@@ -418,16 +444,29 @@ class Project:
                                "ORDER BY id", (run_id, run_id)).fetchall()
             return [{"id": r[0], "run_id": r[1], "text": str(r[2]), "created": r[3]} for r in rows]
 
+    def pseudonym_scope(self) -> str:
+        """The name of this project's pseudonym key (``engine.store.pseudonyms``), made on first use.
+        The name is not the key: the key stays in the user's key folder, out of every file."""
+        with self._read("the project's pseudonym scope") as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'pseudonym_scope'").fetchone()
+        if row is not None and isinstance(row[0], str) and row[0].startswith("project-"):
+            return row[0]
+        scope = f"project-{uuid.uuid4().hex}"
+        with self._write("the project's pseudonym scope") as con:
+            con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pseudonym_scope', ?)", (scope,))
+        return scope
+
     # ---- whole-project operations -----------------------------------------------------------------
     def load(self, *, verify_sources: bool = True, progress=None, cancel=None) -> Contents:
         """Data set, split, runs (with models) and rule sets. Progress: 0–0.2 data, 0.2–1 runs."""
         emit(progress, 0.0, "reading the data set", "load")
-        dataset = self.load_dataset()
-        split = self.load_split()
-        check(cancel)
         warnings: list[str] = []
+        dataset = _isolated(lambda: self.load_dataset(warnings), warnings,
+                            "it and its split were left out; the runs, rule sets and notes are loaded")
+        split = None if dataset is None else _isolated(self.load_split, warnings, "it was left out")
+        check(cancel)
         if verify_sources and dataset is not None:
-            warnings += self.check_sources(cancel)
+            warnings += _isolated(lambda: self.check_sources(cancel), warnings, "sources not checked") or []
         runs = self.load_runs(progress=scaled(progress, 0.2, 1.0), cancel=cancel, warnings=warnings)
         rules = self.load_rules(warnings)
         return Contents(dataset, split, runs, rules, warnings)
@@ -438,18 +477,24 @@ class Project:
         """Make the file hold exactly the given parts, in ONE transaction (a cancel or failure leaves
         it untouched). dataset: replaces the data set (dropping the old split and runs); split:
         replaces the split; runs: the complete run list (runs not in it are deleted, new ones added)."""
-        sources = _describe_sources(dataset, scaled(progress, 0.0, 0.2), cancel) if dataset is not None else None
+        described = (sources.describe(dict(dataset.source or {}), scaled(progress, 0.0, 0.2), cancel)
+                     if dataset is not None else None)
         emit(progress, 0.2, "saving the project", "save")
         with self._write("the project") as con:
             if dataset is not None:
                 doc, arrays = codec.encode_dataset(dataset)
+                _readable("the data set", lambda: codec.decode_dataset(_json(doc), arrays, None, "it"))
                 catalog = None if dataset.catalog is None else codec.encode_catalog(dataset.catalog)
-                self._put_dataset(con, doc, arrays, catalog, sources, dataset)
+                if catalog is not None:
+                    _readable("the item catalog", lambda: codec.decode_catalog(_json(catalog[0]), catalog[1], "it"))
+                self._put_dataset(con, doc, arrays, catalog, described, dataset)
             check(cancel)
             if split is not None:
                 doc, arrays = codec.encode_split(split)
                 opts = {**(split_options or {}), "kinds": doc["kinds"], "test_frac": split.test_frac,
                         "valid_frac": split.valid_frac, "relevant_events": split.relevant_events}
+                _readable("the split", lambda: codec.decode_split(split.method, split.seed, list(split.warnings),
+                                                                  doc["kinds"], arrays, "it", _json(opts)))
                 if split.relevant_events is not None and dataset is None:
                     self._keep_relevant_events(con, split.relevant_events)
                 con.execute("DELETE FROM split")
@@ -481,48 +526,80 @@ class Project:
 
         update: ``write`` arguments (dataset=, split=, split_options=, runs=) applied to the copy
         before it replaces any existing file at ``path`` (SQLite backup API into a file beside it,
-        then an atomic rename), so a failure or cancel never leaves a half-written file."""
+        then an atomic rename), so a failure or cancel never leaves a half-written file. Refused
+        while another window or process holds a project at ``path``."""
         path = Path(path)
-        tmp = path.with_name(path.name + ".partial")
-        _remove_file(tmp)
+        tmp = files.temporary(path)
         with self._lock:
             try:
-                dst = sqlite3.connect(str(tmp))
+                dst = files.connect(tmp)
                 try:
+                    files.take_lock(dst, tmp)
                     self._connection().backup(dst)
                 finally:
                     dst.close()
-            except sqlite3.Error as e:
-                _remove_file(tmp)
-                raise ProjectError(f"could not save a copy ({e})", path=str(path)) from None
-        _finish(tmp, path, update, progress, cancel)
-        return Project.open(path)
+            except (sqlite3.Error, ProjectError) as e:
+                files.remove(tmp)
+                raise ProjectError(f"could not save a copy ({getattr(e, 'detail', e)})", path=str(path)) from None
+        return _finish(tmp, path, update, progress, cancel)
 
 
 # ---- module functions ------------------------------------------------------------------------------
+def _json(doc):
+    """``doc`` as reading it back from the file gives it."""
+    return blobs.from_json(blobs.to_json(doc), "a description", (dict, list))
+
+
+def _readable(what: str, decode) -> None:
+    """The writer refuses what the reader would refuse: ``decode()`` runs the reader's checks on
+    what is about to be written; ProjectError "cannot save <what>: ..." when they fail."""
+    try:
+        decode()
+    except EngineError as e:
+        raise ProjectError(f"cannot save {what}: {e.detail}") from None
+
+
+def _isolated(load, warnings: list | None, consequence: str):
+    """``load()``, or None with a line in ``warnings`` when it finds damage (raised when
+    ``warnings`` is None): one damaged part never takes the rest of a project with it."""
+    try:
+        return load()
+    except ProjectError as e:
+        if warnings is None:
+            raise
+        warnings.append(f"{e.detail}: {consequence}")
+        return None
+
+
 def save_new(path, *, dataset: Dataset | None, split: Split | None = None, split_options: dict | None = None,
              runs: list[Run] = (), progress=None, cancel=None) -> Project:
     """Write a complete new project at ``path`` (built next to it, then renamed over any existing
     file, so a failure or cancel never leaves a half-written project) and return it opened."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".partial")
+    tmp = files.temporary(path)
     Project.create(tmp, overwrite=True).close()
-    _finish(tmp, path, {"dataset": dataset, "split": split, "split_options": split_options, "runs": list(runs)},
-            progress, cancel)
-    return Project.open(path)
+    return _finish(tmp, path, {"dataset": dataset, "split": split, "split_options": split_options,
+                               "runs": list(runs)}, progress, cancel)
 
 
-def _finish(tmp: Path, path: Path, update: dict, progress, cancel) -> None:
-    """Apply ``update`` (``Project.write`` arguments) to the project at ``tmp``, fold it into one
-    file and move it to ``path``; ``tmp`` is removed on any failure."""
+def _finish(tmp: Path, path: Path, update: dict, progress, cancel) -> Project:
+    """Apply ``update`` (``Project.write`` arguments) to the project at ``tmp``, move it to ``path``
+    and return it opened; ``tmp`` is removed on any failure. ProjectError when another save put
+    its own file at ``path`` between the move and the opening (this one was then not kept)."""
     try:
         with Project.open(tmp) as project:
             if update:
                 project.write(progress=progress, cancel=cancel, **update)
     except BaseException:
-        _remove_file(tmp)
+        files.remove(tmp)
         raise
-    _replace(tmp, path)
+    ident = files.replace(tmp, path)
+    project = Project.open(path)
+    if project.ident != ident:
+        project.close()
+        raise ProjectError("another window or program saved to this file at the same moment, and its copy "
+                           "replaced this one; save again", path=str(path))
+    return project
 
 
 def with_suffix(path) -> Path:
@@ -531,18 +608,15 @@ def with_suffix(path) -> Path:
     return p if p.suffix.lower() == SUFFIX else p.with_name(p.name + SUFFIX)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection that never runs functions from the file's schema, checks cells, syncs fully."""
-    con = None
-    try:
-        con = sqlite3.connect(str(path), timeout=10.0, isolation_level=None, check_same_thread=False)
-        for pragma in ("trusted_schema = OFF", "cell_size_check = ON", "synchronous = FULL"):
-            con.execute(f"PRAGMA {pragma}")
-    except (sqlite3.Error, UnicodeError) as e:
-        if con is not None:
-            con.close()
-        raise ProjectError(f"not a readable RecScope project ({str(e)[:120]})", path=str(path)) from None
-    return con
+def _add_columns(con: sqlite3.Connection) -> None:
+    """Give a file of an earlier RecScope the columns added since (``schema.ADDED_COLUMNS``)."""
+    missing = [(t, c, kind) for t, c, kind in schema.ADDED_COLUMNS
+               if c not in {r[1] for r in con.execute(f"PRAGMA table_info({t})")}]
+    if missing:
+        con.execute("BEGIN IMMEDIATE")
+        for table, column, kind in missing:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        con.execute("COMMIT")
 
 
 def _check_file(con: sqlite3.Connection, path: Path) -> None:
@@ -580,6 +654,12 @@ def _encode_run(run: Run) -> tuple[dict, bytes, dict | None]:
     """(column -> value for the runs table, model weights, evaluation arrays or None)."""
     config, ids, weights = codec.encode_model(run.model)
     ev_doc, ev_arrays = (None, None) if run.evaluation is None else codec.encode_evaluation(run.evaluation)
+    what = f"run {run.name!r}"
+    _readable(what, lambda: codec.decode_model(config, ids, weights, "its model"))
+    if ev_doc is not None:
+        _readable(what, lambda: codec.decode_evaluation(_json(ev_doc), ev_arrays, "its evaluation"))
+    if run.history is not None:
+        _readable(what, lambda: codec.decode_history(_json(run.history.to_dict()), "its history"))
     info = dict(run.info or {})
     seed = info.get("seed")
     row = {"name": run.name, "model": run.model_name, "params": blobs.to_json(run.params),
@@ -592,57 +672,3 @@ def _encode_run(run: Run) -> tuple[dict, bytes, dict | None]:
            "diagnosis": None if run.diagnosis is None else blobs.to_json(codec.encode_diagnosis(run.diagnosis)),
            "model_config": config, "model_ids": ids, "saved": _now()}
     return row, weights, ev_arrays
-
-
-def _describe_sources(dataset: Dataset, progress, cancel) -> list[dict]:
-    """[{role, path, size, sha256, options}] for the data file and the catalog file (when known)."""
-    src = dict(dataset.source or {})
-    files = [("interactions", src.get("path"), {k: v for k, v in src.items() if k not in ("path", "catalog_path")})]
-    if src.get("catalog_path"):
-        files.append(("catalog", src["catalog_path"], {}))
-    out = []
-    for j, (role, path, options) in enumerate(files):
-        size = sha = None
-        if path and Path(path).is_file():
-            p = Path(path).resolve()
-            path, size = str(p), p.stat().st_size
-            sha = _sha256(p, cancel, scaled(progress, j / len(files), (j + 1) / len(files)))
-        out.append({"role": role, "path": None if path is None else str(path), "size": size, "sha256": sha,
-                    "options": {k: (v if v is None or isinstance(v, (str, int, float, bool)) else str(v))
-                                for k, v in options.items()}})
-    return out
-
-
-def _sha256(path: Path, cancel=None, progress=None) -> str:
-    h = hashlib.sha256()
-    total = max(path.stat().st_size, 1)
-    done = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            h.update(chunk)
-            done += len(chunk)
-            check(cancel)
-            emit(progress, done / total, f"checking {path.name}", "hash")
-    return h.hexdigest()
-
-
-def _remove_file(path: Path) -> None:
-    """Remove ``path`` and any SQLite side files (-wal, -shm, -journal) it left."""
-    for p in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
-        with contextlib.suppress(FileNotFoundError):
-            p.unlink()
-
-
-def _replace(tmp: Path, path: Path) -> None:
-    """Atomically put ``tmp`` at ``path``; stale side files of an old ``path`` are removed first
-    (a leftover -wal must never be replayed into the new file)."""
-    for s in ("-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + s).unlink()
-    try:
-        os.replace(tmp, path)
-    except OSError as e:
-        _remove_file(tmp)
-        raise ProjectError(f"could not write the file ({e.strerror})", path=str(path)) from None
-
-

@@ -30,9 +30,9 @@ CHUNK_BYTES = 64 * 1024**2
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE blobs (key TEXT NOT NULL, part INTEGER NOT NULL, data BLOB NOT NULL,
-                    UNIQUE (key, part));
+                    sha256 TEXT, UNIQUE (key, part));
 CREATE TABLE sources (role TEXT PRIMARY KEY, path TEXT, size INTEGER, sha256 TEXT,
-                      options TEXT NOT NULL);
+                      options TEXT NOT NULL, mtime_ns INTEGER);
 CREATE TABLE dataset (id INTEGER PRIMARY KEY CHECK (id = 1), mapping TEXT NOT NULL,
                       source TEXT NOT NULL, report TEXT NOT NULL, events TEXT NOT NULL,
                       catalog TEXT, n_users INTEGER, n_items INTEGER, n_events INTEGER,
@@ -54,3 +54,7 @@ CREATE TABLE notes (id INTEGER PRIMARY KEY, run_id TEXT, text TEXT NOT NULL,
 
 #: Every table a version-1 file has (a file with triggers or views is refused).
 TABLES = ("meta", "blobs", "sources", "dataset", "split", "runs", "rules", "reports", "notes")
+#: Columns added to version-1 files without changing the version: (table, column, type). A file
+#: without them gets them when it is opened; a RecScope that predates them leaves them NULL, which
+#: reads as "not recorded" (a part without a checksum is not verified), never as a wrong value.
+ADDED_COLUMNS = (("blobs", "sha256", "TEXT"), ("sources", "mtime_ns", "INTEGER"))

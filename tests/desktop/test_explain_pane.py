@@ -3,6 +3,7 @@ contributions chart adds up to the score, SASRec's attention heat map is labelle
 the SHAP waterfall adds up to the margin, the latent map is interactive, faithfulness scores
 appear beside the methods, and models without a method or embeddings say so."""
 
+import dataclasses
 import re
 
 import numpy as np
@@ -213,6 +214,21 @@ def test_latent_map_one_point_per_item_hover_and_click_select(qtbot, pane, train
     assert str(pane.state.item) == str(clicked)
     qtbot.waitUntil(lambda: tab.neighbours.count() == 10, timeout=WAIT_MS)
     assert len(tab.scatter.selected.data) == 1
+
+
+def test_latent_map_labels_show_titles_as_plain_text(qtbot, pane, trained, tmp_path):
+    tt = trained[3]["twotower"]
+    explain(qtbot, pane, tt, user=int(tt.model.user_ids_[3]))
+    tab = pane.latent_tab
+    pane.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.view is not None, timeout=WAIT_MS)
+    hostile = f"<img src={tmp_path / 'x.png'} width=4000><b>bold</b>"  # a client's title, not markup
+    tab.view = dataclasses.replace(tab.view, map=dataclasses.replace(tab.view.map,
+                                                                     labels=(hostile, *tab.view.map.labels[1:])))
+    tab._hovered(0)
+    tab._select(tab.point_item(0))
+    for label in (tab.hover_label, tab.selected_label):
+        assert label.textFormat() == Qt.TextFormat.PlainText and hostile in label.text()
 
 
 def test_faithfulness_scores_beside_each_method(qtbot, pane, trained):

@@ -137,7 +137,7 @@ def test_export_every_list_to_csv_and_cancel(qtbot, window, inspector, tmp_path)
     assert "Wrote" in done.args[0] and pane.message_label.text() == done.args[0]
     frame = pd.read_csv(path, dtype={"item": str})
     assert len(frame) == ease.model.n_users * 10
-    assert list(frame.columns) == ["user", "rank", "item", "title", "category", "price", "score"]
+    assert list(frame.columns) == ["user", "rank", "item", "title", "category", "price", "score", "list"]
     sample = frame.iloc[::997]
     assert sample["title"].tolist() == ds.catalog.titles([int(i) if i.isdigit() else i for i in sample["item"]])
     # a cancelled export leaves no file
@@ -147,6 +147,29 @@ def test_export_every_list_to_csv_and_cancel(qtbot, window, inspector, tmp_path)
         pane.controller.cancel_export()
     assert "cancelled" in done.args[0] and not other.exists()
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_export_after_rules_with_new_customers_and_pseudonyms(qtbot, window, demo_path, tmp_path):
+    from desktop.controllers.rules_controller import RuleBook
+    from engine.lists.export import FALLBACK_LIST
+    ds = open_dataset(demo_path)
+    parts = split(ds.interactions, "temporal", 0.2, seed=0)
+    run = train_run("pop", {}, parts, catalog=ds.catalog)
+    put(window.state, ds, profile(ds.interactions), parts, [run])
+    pane = window.inspector_pane
+    window.show_pane(pane)
+    pane.run_a.setCurrentIndex(pane.run_a.findData(run.id))
+    RuleBook.of(window.state).set_active("Two at most", {"rules": [{"type": "max_per", "column": "Country", "n": 2}]})
+    pane.pseudonymise.setChecked(True)
+    path = tmp_path / "lists.csv"
+    with qtbot.waitSignal(pane.controller.export_finished, timeout=WAIT_MS) as done:
+        pane.export_to(str(path))
+    assert "new customers on the popular-items fallback" in done.args[0]
+    assert "after rules 'Two at most'" in done.args[0] and "pseudonymised" in done.args[0]
+    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    assert (frame["list"] == FALLBACK_LIST).any() and frame["user"].str.startswith("c-").all()
+    originals = {str(u) for u in ds.interactions.user_ids}
+    assert not originals & set(frame["user"])
 
 
 def test_new_customer_from_chosen_items(qtbot, window, inspector):

@@ -75,11 +75,17 @@ def test_save_as_autosave_and_reopen(qtbot, window, load, demo_path, dialogs, tm
     assert window.projects.recent_projects() == [str(path.resolve())]
     assert [a.text() for a in window.project_menu.recent_menu.actions()] == ["shop.recscope"]
 
-    # a second window opens the project through File › Open project
+    # a second window cannot open the project while the first one holds it (one writer at a time) ...
     from desktop.mainwindow import MainWindow
     other = MainWindow(QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(other)
     dialogs.open = path
+    _trigger(qtbot, other, "open")
+    assert len(dialogs.warnings) == 1 and "open in another RecScope window" in dialogs.warnings[0]
+    assert other.state.project is None
+    # ... and opens it through File › Open project once the first window let it go
+    window.state.project.close()
+    dialogs.warnings.clear()
     _trigger(qtbot, other, "open")
     assert dialogs.warnings == []
     state = other.state
@@ -106,6 +112,7 @@ def test_new_data_breaks_sync_until_saved(qtbot, window, load, demo_path, small_
     assert window.projects.has_unsaved() and window.isWindowModified()
     qtbot.waitUntil(lambda: "still holds its earlier data" in window.statusBar().currentMessage())
     _trigger(qtbot, window, "save")
+    window.state.project.close()  # the window lets the file go; then another reader can open it
     with Project.open(tmp_path / "p.recscope") as project:
         assert project.load_dataset().interactions.n_events == window.state.dataset.interactions.n_events
         assert project.run_ids() == []
@@ -188,3 +195,67 @@ def test_report_tables_fit_the_page_and_explain_plots_say_what_they_show(qtbot, 
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", text.split("<h3>Explain</h3>")[1].split("<h3>")[0])
     assert captions and all(f"customer {window.state.user}" in c and f"model {runs[0].name}" in c and "item “" in c
                             for c in captions)
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="RLIMIT_FSIZE simulates a full disk")
+def test_a_failed_report_write_keeps_the_previous_report(qtbot, window, load, demo_path, dialogs, tmp_path):
+    import resource
+    import signal
+    load(window, demo_path)
+    _split_and_train(window, ("pop", {}))
+    path = tmp_path / "report.html"
+    path.write_text("<html>the report the client already has</html>", encoding="utf-8")
+    errors = []
+    window.projects.error.connect(errors.append)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, limits[1]))  # the disk fills up mid-write
+    try:
+        window.projects.write_report(path, plots=[])
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert path.read_text(encoding="utf-8") == "<html>the report the client already has</html>"
+    assert len(errors) == 1 and "could not write the report" in errors[0]
+    assert not [p.name for p in tmp_path.iterdir() if "report" in p.name and p.name != "report.html"]
+
+
+def test_share_copy_from_the_file_menu(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    _split_and_train(window, ("pop", {}))
+    dialogs.save = tmp_path / "shop.recscope"
+    _trigger(qtbot, window, "save_as")
+    dialogs.save = tmp_path / "for-the-agency.recscope"
+    _trigger(qtbot, window, "share")
+    assert "Share copy written" in window.statusBar().currentMessage()
+    raw = (tmp_path / "for-the-agency.recscope").read_bytes()
+    ids = window.state.dataset.interactions.user_ids
+    with Project.open(tmp_path / "for-the-agency.recscope") as copy:
+        shared = copy.load()
+    assert len(shared.runs) == 1 and shared.dataset.interactions.n_users == len(ids)
+    assert not set(map(str, ids)) & set(map(str, shared.dataset.interactions.user_ids))
+    assert str(demo_path.parent).encode() not in raw
+
+
+def test_pseudonymised_report_names_no_customer_and_no_file(qtbot, window, load, demo_path, dialogs, tmp_path):
+    load(window, demo_path)
+    runs = _split_and_train(window, ("ease", {}))
+    dialogs.save = tmp_path / "acme-orders.recscope"
+    _trigger(qtbot, window, "save_as")
+    explain = window.explain_pane
+    window.show_pane(explain)
+    user = int(runs[0].model.user_ids_[3])
+    with qtbot.waitSignal(explain.controller.explain.done, timeout=SETTLE_MS):
+        window.state.select(run_id=runs[0].id, user=user)
+    dialogs.save = tmp_path / "plain.html"
+    window.project_menu.actions["export"].trigger()
+    dialogs.save = tmp_path / "shared.html"
+    window.project_menu.actions["export_shared"].trigger()
+    plain = (tmp_path / "plain.html").read_text(encoding="utf-8")
+    shared = (tmp_path / "shared.html").read_text(encoding="utf-8")
+    assert f"customer {user}" in plain and "acme-orders" in plain
+    from engine.store.pseudonyms import Pseudonyms
+    pseudonym = Pseudonyms.for_scope(window.state.project.pseudonym_scope()).one(user)
+    assert not re.search(rf"(?<![\w-]){user}(?![\w-])", shared) and f"customer {pseudonym}" in shared
+    assert "acme-orders" not in shared and demo_path.name not in shared
+

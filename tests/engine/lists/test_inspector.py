@@ -1,16 +1,14 @@
 """engine.lists.inspector on the demo data with a real EASE model: history and lists joined with the
-catalog, two models side by side, rules before/after with reasons, search, export."""
+catalog, two models side by side, rules before/after with reasons, search."""
 
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from engine.lists import inspector as I
-from engine.errors import Cancelled, ModelError, ValidationError
-from engine.progress import CancelToken
+from engine.errors import ModelError, ValidationError
 
 REPO = Path(__file__).resolve().parents[3]
 DEMO = REPO / "resources" / "demo" / "online_retail_demo.csv"
@@ -100,27 +98,6 @@ def test_search(demo):
     assert I.search_users(ids, str(ids[3]), 3)[0] == int(ids[3])
     items = I.search_items(demo["catalog"], demo["ease"].item_ids_, "cakestand", 20)
     assert len(items) > 0 and items["title"].str.upper().str.contains("CAKESTAND").all()
-
-
-def test_export_csv_xlsx_and_cancel(demo, tmp_path):
-    ease, cat = demo["ease"], demo["catalog"]
-    seen = []
-    rep = I.export_top_n(ease, tmp_path / "top.csv", 10, cat, progress=seen.append)
-    frame = pd.read_csv(tmp_path / "top.csv", dtype={"item": str})
-    assert rep.rows == len(frame) == ease.n_users * 10 and rep.users == ease.n_users
-    assert seen[-1].fraction == 1.0
-    first = frame[frame["user"] == int(ease.user_ids_[0])]
-    assert first["item"].tolist() == [str(i) for i in I.top_n(ease, int(ease.user_ids_[0]), 10, cat)["item"]]
-    rep = I.export_top_n(ease, tmp_path / "top.xlsx", 5, cat)
-    book = pd.read_excel(tmp_path / "top.xlsx", sheet_name="top-N")
-    assert len(book) == rep.rows == ease.n_users * 5 and "title" in book.columns
-    token = CancelToken()
-    token.cancel()
-    with pytest.raises(Cancelled):
-        I.export_top_n(ease, tmp_path / "cancelled.csv", 10, cat, cancel=token)
-    assert not (tmp_path / "cancelled.csv").exists() and not list(tmp_path.glob(".*.part"))
-    with pytest.raises(ValidationError, match="export to .csv or .xlsx"):
-        I.export_top_n(ease, tmp_path / "top.json", 10, cat)
 
 
 def test_cold_start_list(demo):

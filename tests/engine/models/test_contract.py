@@ -4,6 +4,7 @@ Parametrized over ``registry.available()``: a model joins by registering; it is 
 ``cls(**cls.fast_params)`` and always fitted with the item catalog (models that need titles get them).
 """
 
+import hashlib
 import json
 import shutil
 
@@ -152,6 +153,15 @@ def _edit_weights(d, fn):
     assert keys, "a model saves at least one array"
     fn(tensors, keys)
     save_file(tensors, str(d / "weights.safetensors"))
+    # a crafted folder with a matching checksum: the checks behind the checksum must hold on their own
+    _edit_config(d, weights_sha256=hashlib.sha256((d / "weights.safetensors").read_bytes()).hexdigest())
+
+
+def _flip_last_byte(d):
+    """One flipped bit in the weights' data (not the header): only the checksum can notice."""
+    raw = bytearray((d / "weights.safetensors").read_bytes())
+    raw[-1] ^= 0x01
+    (d / "weights.safetensors").write_bytes(bytes(raw))
 
 
 def _nan(tensors, keys):
@@ -172,6 +182,7 @@ TAMPER = {
     "nan weights": lambda d: _edit_weights(d, _nan),
     "missing array": lambda d: _edit_weights(d, lambda t, keys: t.pop(keys[0])),
     "missing weights": lambda d: (d / "weights.safetensors").unlink(),
+    "flipped bit": _flip_last_byte,
 }
 
 

@@ -1,5 +1,8 @@
 """SASRec: sequence order, causal attention, saliency inputs, cancel, determinism, save/load."""
 
+import hashlib
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -152,6 +155,9 @@ def test_load_rejects_inconsistent_sequences(model, tmp_path):
     tensors = load_file(str(d / "weights.safetensors"))
     tensors["model.seq_items"] = np.full_like(tensors["model.seq_items"], model.n_items)
     save_file(tensors, str(d / "weights.safetensors"))
+    config = json.loads((d / "config.json").read_text())  # crafted with a matching checksum
+    config["weights_sha256"] = hashlib.sha256((d / "weights.safetensors").read_bytes()).hexdigest()
+    (d / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelError, match="sequences"):
         Recommender.load(d)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.data import open_dataset
 from engine.data.splits import split
+from engine.models import registry
 from engine.models.popularity import MostPopular
 from engine.runs import Run
 from engine.store import Project, save_new
@@ -29,6 +30,7 @@ def main(path: Path, csv: Path) -> None:
                                                                  split_options={"iteration": 0})
     last = project.split_options()["iteration"]
     model = MostPopular().fit(parts.train)
+    registry.available()  # import every model module now: a save reads each run back before it commits
     print(f"ready {last}", flush=True)
     i = last
     while True:

@@ -62,7 +62,7 @@ def test_sigkill_mid_save_keeps_last_committed_state(demo_csv, tmp_path):
             assert it in (reported, reported + 1), f"kill {trial}: file at {it}, writer reported {reported}"
             assert project.run_ids() == [f"run{j:05d}" for j in range(max(1, it - 3), it + 1)] if it else True
             got = project.load(verify_sources=False)
-            assert [r.info["iteration"] for r in got.runs] == list(range(max(1, it - 3), it + 1)) if it else []
+            assert [r.info["iteration"] for r in got.runs] == (list(range(max(1, it - 3), it + 1)) if it else [])
             assert got.split.train.n_events > 0 and got.dataset is not None
         in_flight_seen += it == reported + 1
         known = it

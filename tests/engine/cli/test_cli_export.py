@@ -1,0 +1,107 @@
+"""`recscope export` (the twin of Inspector › Export all lists), and what the CLI prints from a
+client's file: no terminal escapes, no internal errors. Crafted files, made here."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+CUSTOMERS = [f"Kundin Müller-{i:03d}" for i in range(30)]
+NEW = [f"Neukunde Øster-{i:02d}" for i in range(5)]
+TITLES = {0: '=HYPERLINK("http://evil.example","x")', 1: "\x1b[2J\x1b]0;pwned\x07Mug", 2: "+cmd|' /C calc'!A0",
+          3: "Vase \u202eeman"}
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "engine.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, timeout=300, env=dict(os.environ, PYTHONPATH=str(REPO), **(env or {})))
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """A trained popularity model over string customer ids, a catalog with hostile titles, a
+    customers file with new customers, and a rule set."""
+    d = tmp_path_factory.mktemp("shop")
+    rows = [f"{CUSTOMERS[i % 30]},sku-{(i * 7) % 12},{1 + i % 3}" for i in range(300)]
+    (d / "orders.csv").write_text("customer,item,quantity\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    later = [f"{c},sku-{j},1" for j, c in enumerate(NEW + CUSTOMERS[:3])]
+    (d / "later.csv").write_text("customer,item,quantity\n" + "\n".join(later) + "\n", encoding="utf-8")
+    titles = pd.DataFrame({"item": [f"sku-{j}" for j in range(12)],
+                           "title": [TITLES.get(j, f"Plain item {j}") for j in range(12)],
+                           "category": ["a", "b", "c"] * 4})
+    titles.to_csv(d / "items.csv", index=False)
+    (d / "rules.json").write_text(json.dumps({"rules": [{"type": "max_per", "column": "category", "n": 1}]}))
+    res = run_cli("train", "--train", d / "orders.csv", "--model", "pop", "--out", d / "model")
+    assert res.returncode == 0, res.stderr
+    return d
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_cli_export_is_the_engine_export(shop, tmp_path, suffix):
+    from engine.data import open_dataset, read_catalog
+    from engine.lists.export import FALLBACK_LIST, export_lists
+    from engine.models.base import Recommender
+    from engine.rerank import load_rules
+    out = tmp_path / f"lists{suffix}"
+    res = run_cli("export", "--model-dir", shop / "model", "--out", out, "--k", 3, "--catalog", shop / "items.csv",
+                  "--rules", shop / "rules.json", "--customers", shop / "later.csv", "--json")
+    assert res.returncode == 0, res.stderr
+    summary = json.loads(res.stdout)
+    assert summary["fallback_customers"] == len(NEW) and summary["rules"] == "rules.json"
+    twin = tmp_path / f"twin{suffix}"
+    export_lists(Recommender.load(shop / "model"), twin, 3, read_catalog(shop / "items.csv"),
+                 rules=load_rules(shop / "rules.json"), customers=open_dataset(shop / "later.csv").interactions.user_ids)
+    read = (lambda p: pd.read_csv(p, dtype=str, keep_default_na=False)) if suffix == ".csv" else (
+        lambda p: pd.read_excel(p, dtype=str, keep_default_na=False))
+    got, expected = read(out), read(twin)
+    pd.testing.assert_frame_equal(got, expected)
+    assert set(got[got["list"] == FALLBACK_LIST]["user"]) == set(NEW)
+    assert got.groupby(["user", "category"]).size().max() == 1
+
+
+def test_cli_export_pseudonymised_holds_no_customer_id(shop, tmp_path):
+    keys = tmp_path / "keys"
+    out = tmp_path / "lists.csv"
+    res = run_cli("export", "--model-dir", shop / "model", "--out", out, "--customers", shop / "later.csv",
+                  "--pseudonymise", env={"RECSCOPE_KEY_DIR": str(keys)})
+    assert res.returncode == 0, res.stderr
+    raw = out.read_bytes()
+    for name in CUSTOMERS + NEW:
+        assert name.encode() not in raw
+    assert b"M\xc3\xbcller" not in raw and b"Kundin" not in raw and b"Neukunde" not in raw
+    key_files = list(keys.iterdir())
+    assert len(key_files) == 1 and key_files[0].read_bytes() not in raw
+    assert str(keys) in res.stdout  # the consultant is told where the key is
+    again = tmp_path / "again.csv"
+    run_cli("export", "--model-dir", shop / "model", "--out", again, "--customers", shop / "later.csv",
+            "--pseudonymise", env={"RECSCOPE_KEY_DIR": str(keys)})
+    assert again.read_bytes() == raw  # the same customers get the same pseudonyms every time
+
+
+def test_recommend_prints_no_terminal_escapes(shop):
+    res = run_cli("recommend", "--model-dir", shop / "model", "--user", CUSTOMERS[4], "--k", 12,
+                  "--catalog", shop / "items.csv")
+    assert res.returncode == 0, res.stderr
+    assert "Mug" in res.stdout and "\x1b" not in res.stdout and "\x07" not in res.stdout
+    assert "\u202e" not in res.stdout
+
+
+def test_cli_error_messages_carry_no_terminal_escapes(tmp_path):
+    bad = tmp_path / "orders.csv"
+    bad.write_text("user,item,rating\nu1,i1,\x1b[2Jfive\n", encoding="utf-8")
+    res = run_cli("info", bad)
+    assert res.returncode == 2 and "\x1b" not in res.stderr and "five" in res.stderr
+
+
+@pytest.mark.parametrize("content", [",".join(f"c{i}" for i in range(70_000)) + "\n1,2\n", "x" * 3_000_000])
+def test_wide_header_or_endless_line_is_a_clear_error_not_internal(tmp_path, content):
+    path = tmp_path / "big.csv"
+    path.write_text(content)
+    res = run_cli("info", path)
+    assert res.returncode == 2, res.stderr
+    assert "internal error" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
