@@ -112,6 +112,10 @@ def add_import_args(s, catalog: bool = True) -> None:
                         "min-item=N")
     g.add_argument("--recipe", metavar="FILE", help="import recipe (JSON) saved from the app or with "
                                                     "info --save-recipe: mapping and filters")
+    g.add_argument("--reader", choices=["auto", "memory", "out-of-core"], default="auto",
+                   help="out-of-core: DuckDB aggregates the file to user-item pairs streaming from disk (for "
+                        "exports larger than memory); memory: read it whole; auto (default): out of core "
+                        "from 1 GiB on")
 
 
 @dataclass
@@ -123,6 +127,7 @@ class ImportOptions:
     mapping: dict = field(default_factory=dict)
     filters: LoadFilters | None = None
     drop_proposed: bool = False
+    reader: str = "auto"
 
 
 def import_options(args) -> ImportOptions:
@@ -162,7 +167,8 @@ def import_options(args) -> ImportOptions:
             raise UsageError(f"--map expects ROLE=COLUMN, got {pair!r}")
         role, col = role.strip().lower(), col.strip()
         mapping[role] = ([c.strip() for c in col.split(",") if c.strip()] if role == "extra" else col or None)
-    return ImportOptions(recipe, mapping, LoadFilters.from_dict(filters, "--filter"), drop)
+    return ImportOptions(recipe, mapping, LoadFilters.from_dict(filters, "--filter"), drop,
+                         getattr(args, "reader", None) or "auto")
 
 
 def load_dataset(path: str, catalog: str | None = None, options: ImportOptions | None = None):
@@ -174,7 +180,7 @@ def load_dataset(path: str, catalog: str | None = None, options: ImportOptions |
         raise UsageError(f"{catalog}: no such file")
     o = options or ImportOptions()
     return open_dataset(path, o.mapping or None, catalog_path=catalog or None, filters=o.filters,
-                        recipe=o.recipe, drop_proposed=o.drop_proposed)
+                        recipe=o.recipe, drop_proposed=o.drop_proposed, reader=o.reader)
 
 
 def train_interactions(ds):
