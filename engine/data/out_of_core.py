@@ -168,8 +168,9 @@ def _text_sample(p: Path, cancel=None) -> tuple[Table, Source]:
     else:
         source_file, temp = p, None
     names = list(sample.frame.columns)
+    na = ", ".join(_literal(v) for v in NA_VALUES)
     options = (f"delim={_literal(delim)}, header={str(header).lower()}, all_varchar=true, quote='\"', "
-               f"escape='\"', strict_mode=true, null_padding=false, skip={1 if sep_line else 0}, "
+               f"escape='\"', strict_mode=true, null_padding=false, skip={1 if sep_line else 0}, nullstr=[{na}], "
                f"names=[{', '.join(_literal(n) for n in names)}], compression='auto'")
     relation = f"read_csv({_literal(str(source_file))}, {options})"
     columns = {n: _quote(n) for n in names}
@@ -295,9 +296,10 @@ def _duck_error(e: Exception, name: str) -> DataFormatError:
 
 
 def duckdb_counts(sample: Table, source: Source, query: _Query) -> Counts:
-    """``inference.Counts`` over the whole file, one DuckDB scan per call."""
+    """``inference.Counts`` over the whole file, one DuckDB scan per call (distinct values as
+    written, as pandas counts them)."""
     def counts(columns: list, negatives_of: str | None) -> tuple[dict[str, int], int]:
-        parts = [f"count(DISTINCT {_text(source, c)})" for c in columns]
+        parts = [f"count(DISTINCT {source.columns[c]})" for c in columns]
         if negatives_of:
             parts.append(f"count(*) FILTER (WHERE {_number(source, negatives_of, sample.decimal)} < 0)")
         if not parts:
@@ -309,12 +311,12 @@ def duckdb_counts(sample: Table, source: Source, query: _Query) -> Counts:
 
 
 def _text(source: Source, col: str) -> str:
-    """SQL: the column's value as trimmed text, NULL where missing (blank or an NA word)."""
+    """SQL: the column's value as trimmed text, NULL where missing (blank; DuckDB reads the NA
+    words of ``readers.NA_VALUES`` as NULL)."""
     raw = source.columns[col]
     if source.types[col] != "VARCHAR":
         return f"CAST({raw} AS VARCHAR)"
-    na = ", ".join(_literal(v) for v in NA_VALUES if v)
-    return f"(CASE WHEN {raw} IN ({na}) OR trim({raw}) = '' THEN NULL ELSE trim({raw}) END)"
+    return f"nullif(trim({raw}), '')"
 
 
 def _number(source: Source, col: str, decimal: str) -> str:
@@ -359,8 +361,9 @@ def _time_spec(sample: Table, source: Source, col: str, order: str | None) -> _T
                               "import cannot read; write them as ISO dates (2011-06-30 08:26) or open the "
                               "file with --reader memory", path=sample.name)
     value = _text(source, col)
-    if fmt == "ISO8601":
-        return _Time(f"epoch(TRY_CAST({value} AS TIMESTAMPTZ))", note, what=what)
+    if fmt == "ISO8601":  # naive times (the common case) first: the time-zone cast is slower
+        return _Time(f"coalesce(epoch(TRY_CAST({value} AS TIMESTAMP)), epoch(TRY_CAST({value} AS TIMESTAMPTZ)))",
+                     note, what=what)
     return _Time(f"epoch(try_strptime({value}, {_literal(in_order(fmt, order))}))", note, what=what)
 
 
@@ -405,38 +408,44 @@ def aggregate(sample: Table, source: Source, mapping, filters: LoadFilters, *, e
     mapping.validate(sample.frame.columns, sample.name)
     name, m = sample.name, mapping
     kind = m.value_kind if m.value else "none"
-    col = {role: _text(source, getattr(m, role)) for role in ("user", "item", "event") if getattr(m, role)}
-    value = _number(source, m.value, sample.decimal) if kind != "none" else "1.0"
     time = _time_spec(sample, source, m.timestamp, m.date_order) if m.timestamp else None
-    reasons = [(BLANK, " AND ".join(f"{source.columns[c]} IS NULL" for c in source.columns)),
-               (MISSING_USER, f"{col['user']} IS NULL"), (MISSING_ITEM, f"{col['item']} IS NULL")]
+    # layer 1: each role's value parsed (column names: u, i, v, t, e; vr, tr: the raw text)
+    parsed = {"u": _text(source, m.user), "i": _text(source, m.item),
+              "v": _number(source, m.value, sample.decimal) if kind != "none" else "1.0",
+              "vr": _text(source, m.value) if kind != "none" else "NULL",
+              "t": time.seconds if time else "NULL",
+              "tr": (_text(source, m.timestamp) if source.types[m.timestamp] == "VARCHAR"
+                     else source.columns[m.timestamp]) if time else "NULL",
+              "e": f"lower({_text(source, m.event)})" if m.event else "NULL",
+              "blank": " AND ".join(f"{source.columns[c]} IS NULL" for c in source.columns)}
+    # layer 2: why a row is left out, in build_dataset's order (one CASE over layer 1's columns)
+    reasons = [(BLANK, "blank"), (MISSING_USER, "u IS NULL"), (MISSING_ITEM, "i IS NULL")]
     if kind != "none":
-        raw = _text(source, m.value)
-        reasons += [(BAD_VALUE, f"{value} IS NULL AND {raw} IS NOT NULL"), (MISSING_VALUE, f"{value} IS NULL")]
+        reasons.append((MISSING_VALUE, f"v IS NULL THEN (CASE WHEN vr IS NOT NULL THEN {BAD_VALUE} ELSE {MISSING_VALUE} END)"))
         if kind == "weight":
-            reasons.append((NEGATIVE, f"{value} < 0"))
+            reasons.append((NEGATIVE, "v < 0"))
     if time is not None:
-        raw = _text(source, m.timestamp) if source.types[m.timestamp] == "VARCHAR" else source.columns[m.timestamp]
-        reasons += [(BAD_TIME, f"{time.seconds} IS NULL AND {raw} IS NOT NULL"), (MISSING_TIME, f"{time.seconds} IS NULL")]
+        reasons.append((MISSING_TIME, f"t IS NULL THEN (CASE WHEN tr IS NOT NULL THEN {BAD_TIME} ELSE {MISSING_TIME} END)"))
     if filters.exclude_items:
-        reasons.append((NON_PRODUCT, f"{col['item']} IN ({', '.join(_literal(c) for c in filters.exclude_items)})"))
+        reasons.append((NON_PRODUCT, f"i IN ({', '.join(_literal(c) for c in filters.exclude_items)})"))
     if kind == "quantity":
-        reasons.append((RETURN, f"{value} <= 0"))
+        reasons.append((RETURN, "v <= 0"))
     if time is not None and (filters.date_from or filters.date_to):
-        day = f"CAST(to_timestamp({time.seconds}) AS DATE)"
+        day = "CAST(to_timestamp(t) AS DATE)"
         out = [f"{day} < DATE {_literal(filters.date_from)}"] if filters.date_from else []
         out += [f"{day} > DATE {_literal(filters.date_to)}"] if filters.date_to else []
         reasons.append((OUTSIDE_DATES, " OR ".join(out)))
     if m.event:
-        reasons.append((MISSING_EVENT, f"{col['event']} IS NULL"))
-    reason = "CASE " + " ".join(f"WHEN {cond} THEN {r}" for r, cond in reasons) + " ELSE 0 END"
-    t = time.seconds if time else "NULL"
-    event = f"lower({col['event']})" if m.event else "NULL"
+        reasons.append((MISSING_EVENT, "e IS NULL"))
+    reason = "CASE " + " ".join(f"WHEN {cond}" + ("" if " THEN " in cond else f" THEN {r}") for r, cond in reasons) \
+        + " ELSE 0 END"
 
-    def rows_sql(extra: str = "") -> str:
-        """SQL: one row per file record: user, item, reason, time, event type, value (+ ``extra``)."""
-        return (f"SELECT {col['user']} AS u, {col['item']} AS i, {reason} AS reason, {t} AS t, {event} AS e, "
-                f"{value} AS v{extra} FROM {source.relation}")
+    def rows_sql(extra: dict | None = None) -> str:
+        """SQL: one row per file record: u, i, reason, t, e, v (+ ``extra``: name -> expression)."""
+        more = {**parsed, **(extra or {})}
+        inner = ", ".join(f"{sql} AS {key}" for key, sql in more.items())
+        return (f"SELECT u, i, {reason} AS reason, t, e, v{''.join(f', {k}' for k in extra or {})} "
+                f"FROM (SELECT {inner} FROM {source.relation})")
 
     first = "max(v)" if dedup == "max" else "sum(v)"
     distinct = "count(*)" if dedup != "none" else "sum(rows)"
@@ -500,7 +509,7 @@ def _catalog(source: Source, rows_sql, m, timed: bool, query: _Query, name: str)
         return None
     pick = (lambda c: f"arg_max({c}, t) FILTER (WHERE {c} IS NOT NULL)") if timed else (lambda c: f"min({c})")
     sel = ", ".join(f"{pick(f'c{k}')} AS c{k}" for k in range(len(cats)))
-    inner = rows_sql("".join(f", {_text(source, c)} AS c{k}" for k, c in enumerate(cats)))
+    inner = rows_sql({f"c{k}": _text(source, c) for k, c in enumerate(cats)})
     frame = query.run(f"SELECT i, {sel} FROM ({inner}) WHERE reason = 0 GROUP BY i", "collecting item attributes",
                       0.95, 1.0, name).df()
     frame = frame.set_index("i")
@@ -513,7 +522,7 @@ def _first_bad(source: Source, rows_sql, reason: int, col: str, what: str, n: in
     """The first row (in file order) with ``reason`` as ``_first_bad`` of the in-memory validation words it."""
     query.con.execute("SET preserve_insertion_order = true")
     raw = source.columns[col]
-    inner = rows_sql(f", CAST({raw} AS VARCHAR) AS raw")
+    inner = rows_sql({"raw": f"CAST({raw} AS VARCHAR)"})
     rn, text = query.con.execute(f"SELECT rn, raw FROM (SELECT row_number() OVER () AS rn, * FROM ({inner})) "
                                  f"WHERE reason = {reason} LIMIT 1").fetchone()
     tail = f" ({n - 1:,} more rows like it)" if n > 1 else ""
