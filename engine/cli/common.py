@@ -204,14 +204,15 @@ def build_model(name: str, params: dict, args):
     return cls(**params)
 
 
-def fit_model(model, train, catalog, args):
+def fit_model(model, train, catalog, args, quiet: bool = False):
     """Fit ``model`` on all of ``train``; with --valid-frac, early-stopping models choose their epoch
-    count on that share of each user's events first (``Recommender.fit``)."""
+    count on that share of each user's events first (``Recommender.fit``). quiet: no progress
+    (data-parallel workers other than the first)."""
     valid = None
     if getattr(args, "valid_frac", 0.0):
         from engine.data.splits import carve_validation
         valid = carve_validation(train, args.valid_frac, args.seed or 0)
-    model.fit(train, catalog=catalog, valid=valid, progress=stderr_progress(args.verbose))
+    model.fit(train, catalog=catalog, valid=valid, progress=stderr_progress(args.verbose and not quiet))
     return model
 
 

@@ -61,6 +61,10 @@ def add_fit_commands(sub) -> None:
     model_args(s)
     add_import_args(s, catalog=False)
     s.add_argument("--out", required=True)
+    s.add_argument("--nproc", type=positive_int, metavar="N",
+                   help="train a torch model data-parallel in N worker processes on this machine (torch "
+                        "DistributedDataParallel through torch.distributed.run: gloo on CPU, nccl on GPUs); "
+                        "across machines run the same command under torchrun instead")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_train)
 
@@ -135,18 +139,52 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from engine.models import capabilities
+    from engine.train import distributed
+    if (args.nproc or 1) > 1 and not distributed.launched():
+        return _launch_workers(args)
+    workers = distributed.launched()
+    if workers:
+        distributed.init_from_env(args.device or "auto")
     ds = load_dataset(args.train, args.catalog, import_options(args))
     train = train_interactions(ds)
     model = build_model(args.model, parse_params(args.param), args)
+    if distributed.active() and not capabilities.supports(model, "objective"):
+        raise UsageError(f"model {args.model} does not train in epochs of batches, so it cannot train "
+                         "data-parallel; run it without --nproc")
     t0 = time.perf_counter()
-    fit_model(model, train, ds.catalog, args)
+    with distributed.per_process_batch(model):
+        fit_model(model, train, ds.catalog, args, quiet=not distributed.is_main())
     out = {"model": args.model, "params": model.get_params(), "model_dir": str(args.out),
            "fit_seconds": round(time.perf_counter() - t0, 4), **model_facts(model)}
+    if workers:
+        out["workers"] = distributed.world()[1]
+        main_worker = distributed.is_main()
+        distributed.finish()
+        if not main_worker:
+            return 0
     model.save(args.out)
     if args.json:
         print_json(out)
     else:
         print(f"trained {args.model} in {out['fit_seconds']:.2f}s -> {args.out}")
+    return 0
+
+
+def _launch_workers(args) -> int:
+    """``recscope train`` again as --nproc workers through torch.distributed.run (this process waits)."""
+    from engine.train import distributed
+    argv, skip = [], False
+    for a in args.argv:
+        if skip:
+            skip = False
+        elif a == "--nproc":
+            skip = True
+        elif not a.startswith("--nproc="):
+            argv.append(a)
+    rc = distributed.launch(argv, args.nproc)
+    if rc != 0:
+        raise UsageError(f"the {args.nproc} training workers failed (exit status {rc}; their messages are above)")
     return 0
 
 

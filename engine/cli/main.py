@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)   # as given: data-parallel workers rerun it
         return int(args.func(args) or 0)
     except EngineError as e:
         print(f"recscope: error: {e}", file=sys.stderr)
