@@ -128,6 +128,12 @@ class BPR(FoldInFactorization):
         self.item_bias_ = (np.zeros(m.item.num_embeddings, np.float32) if m.bias is None
                            else m.bias.detach().float().cpu().numpy().copy())
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Factors with their gradients and Adam's two moments (4 copies), the epoch's shuffled pairs
+        and negatives (7 int64 arrays of nnz), the dense positive table on small data."""
+        table = n_users * n_items if n_users * n_items <= DENSE_LOOKUP_CELLS else 0
+        return 16 * self.params["factors"] * (n_users + n_items) + 56 * nnz + table
+
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
         device = resolve_device(p["device"])

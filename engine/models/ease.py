@@ -62,6 +62,10 @@ class EASE(ItemItemScoring):
     defaults = {"l2": 500.0, "max_items": 40000}
     search_space = {"l2": ("log", 1.0, 20000.0)}
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Three dense (n_items, n_items) float32 matrices (Gram, inverse, B) and the data."""
+        return 12 * n_items * n_items + 16 * nnz
+
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         n, l2 = self.n_items, self.params["l2"]
         if n > self.params["max_items"]:

@@ -190,6 +190,11 @@ class TwoTower(FoldInFactorization):
         self._user_table = None if frame is None else (frame, id_column)
         return self
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Id embeddings with gradients and Adam's moments (4 copies) and the shuffled pairs
+        (6 int64 arrays of nnz); side-feature tables are small beside them."""
+        return 16 * self.params["factors"] * (n_users + n_items) + 48 * nnz
+
     # ---- fit ----------------------------------------------------------------------------------
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
