@@ -171,7 +171,7 @@ def import_options(args) -> ImportOptions:
                          getattr(args, "reader", None) or "auto")
 
 
-def load_dataset(path: str, catalog: str | None = None, options: ImportOptions | None = None):
+def load_dataset(path: str, catalog: str | None = None, options: ImportOptions | None = None, progress=None):
     """Dataset from a file, read as ``options`` say, with an optional separate catalog file joined."""
     from engine.data import open_dataset
     if not Path(path).exists():
@@ -180,7 +180,7 @@ def load_dataset(path: str, catalog: str | None = None, options: ImportOptions |
         raise UsageError(f"{catalog}: no such file")
     o = options or ImportOptions()
     return open_dataset(path, o.mapping or None, catalog_path=catalog or None, filters=o.filters,
-                        recipe=o.recipe, drop_proposed=o.drop_proposed, reader=o.reader)
+                        recipe=o.recipe, drop_proposed=o.drop_proposed, reader=o.reader, progress=progress)
 
 
 def train_interactions(ds):

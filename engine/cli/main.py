@@ -5,7 +5,7 @@ Exit status: 0 success, 2 bad input or arguments (one line on stderr, never a tr
 130 interrupted.
 
 Sub-commands live in this package, one module per area (``data``, ``fit``, ``rerank``, ``simulate``,
-``compress``, ``explain``), each with an ``add_*`` function; shared helpers are in ``common``.
+``compress``, ``explain``, ``pipeline``), each with an ``add_*`` function; shared helpers are in ``common``.
 Installed packages add commands through the ``recscope.commands`` entry-point group (a callable
 taking the sub-parsers): that is how the desktop adds ``recscope gui`` without the engine
 importing it.
@@ -26,6 +26,7 @@ from engine.cli.compress import add_compress_command
 from engine.cli.data import add_data_commands
 from engine.cli.explain import add_explain_commands
 from engine.cli.fit import add_fit_commands
+from engine.cli.pipeline import add_pipeline_command
 from engine.cli.rerank import add_rerank_command
 from engine.cli.simulate import add_simulate_command
 from engine.errors import EngineError
@@ -43,7 +44,7 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for add in (add_data_commands, add_fit_commands, add_rerank_command, add_simulate_command,
-                add_compress_command, add_explain_commands):
+                add_compress_command, add_explain_commands, add_pipeline_command):
         add(sub)
     for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
         ep.load()(sub)
