@@ -43,7 +43,7 @@ t0 = time.perf_counter()
 ds = open_dataset({path!r}, reader={reader!r})
 seconds = time.perf_counter() - t0
 inter = ds.interactions
-print(json.dumps({{"seconds": seconds, "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+print("RESULT " + json.dumps({{"seconds": seconds, "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
                   "rows_read": ds.report.rows_read, "events": ds.report.rows_used, "entries": inter.n_events,
                   "pairs": int(inter.csr.nnz), "users": inter.n_users, "items": inter.n_items,
                   "user": ds.mapping.user, "item": ds.mapping.item, "value": ds.mapping.value,
@@ -95,7 +95,7 @@ def run(path: Path, reader: str) -> dict:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"{reader} import of {path.name} failed:\n{proc.stderr[-2000:]}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")][-1][len("RESULT "):])
     out["wall"] = time.perf_counter() - t0
     return out
 

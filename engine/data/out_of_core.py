@@ -241,7 +241,8 @@ class _Query:
         spill.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(config={"threads": default_threads(), "memory_limit": f"{memory_limit() >> 20}MB",
                                           "temp_directory": str(spill), "preserve_insertion_order": False})
-        self.con.execute("SET TimeZone = 'UTC'")
+        # progress for ``run`` to read, never printed on the terminal
+        self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false")
         self.progress, self.cancel = progress, cancel
 
     def run(self, sql: str, what: str, start: float = 0.0, stop: float = 1.0, name: str = ""):
