@@ -467,9 +467,13 @@ def aggregate(sample: Table, source: Source, mapping, filters: LoadFilters, *, e
                       "FROM (SELECT DISTINCT e FROM g WHERE e IS NOT NULL)")
     user_text, item_text, types = (np.array(query.con.execute(f"SELECT {c} FROM {t} ORDER BY code").fetchnumpy()[c],
                                             dtype=object) for c, t in (("u", "users"), ("i", "items"), ("e", "types")))
-    cols = query.run("SELECT coalesce(users.code, -1) AS u, coalesce(items.code, -1) AS i, reason, "
-                     "coalesce(types.code, -1) AS e, n_events, n_rows, v, q, t FROM g LEFT JOIN users USING (u) "
-                     "LEFT JOIN items USING (i) LEFT JOIN types USING (e)", "reading pairs", 0.9, 0.95, name).fetchnumpy()
+    # narrow types: 39 bytes per group reach Python
+    cols = query.run("SELECT CAST(coalesce(users.code, -1) AS INTEGER) AS u, CAST(coalesce(items.code, -1) AS INTEGER) "
+                     "AS i, CAST(reason AS TINYINT) AS reason, CAST(coalesce(types.code, -1) AS SMALLINT) AS e, "
+                     "CAST(n_events AS INTEGER) AS n_events, CAST(n_rows AS INTEGER) AS n_rows, v, "
+                     f"{'q' if kind == 'quantity' and filters.returns == 'net' else 'CAST(NULL AS FLOAT)'} AS q, "
+                     "CAST(t AS BIGINT) AS t FROM g LEFT JOIN users USING (u) LEFT JOIN items USING (i) "
+                     "LEFT JOIN types USING (e)", "reading pairs", 0.9, 0.95, name).fetchnumpy()
     item_rows = query.con.execute("SELECT i, sum(n_rows) FROM g WHERE i IS NOT NULL AND reason > -1 "
                                   "GROUP BY i").fetchall()
     # normalized ids, as the in-memory reader types and normalizes an id column
