@@ -17,7 +17,7 @@ the last one, its event type the heaviest present. ``dataset.open_dataset`` buil
 Chosen by ``chosen``: files of ``OUT_OF_CORE_BYTES`` or more on disk (``reader="auto"``), or any
 CSV/TSV/Parquet file with ``reader="out-of-core"``. Not supported there (``DataFormatError``): Excel
 and MovieLens files, text mixing encodings line by line, dates written in several formats, dedup
-"first"/"last". Memory: DuckDB spills above ``memory_limit()`` into the cache folder.
+"first"/"last". Memory: DuckDB spills above ``memory_limit()`` into ``scratch_dir()``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import codecs
 import csv
 import gzip
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,8 +43,6 @@ from engine.data.load_filters import LABELS, LoadFilters
 from engine.data.readers import NA_VALUES, _clean_names, _read_text, text_layout
 from engine.data.table import Table, tidy
 from engine.errors import Cancelled, DataFormatError, SchemaError, ValidationError
-from engine.machine.cache import user_cache_dir
-from engine.machine.threads import default_threads
 from engine.progress import check, emit
 
 READERS = ("auto", "memory", "out-of-core")
@@ -86,6 +85,20 @@ def _kind(p: Path) -> str | None:
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".dat"):
         return None
     return "text"
+
+
+def scratch_dir() -> Path:
+    """Where DuckDB spills and transcoded copies go: the system's temporary folder (``TMPDIR``)."""
+    folder = Path(tempfile.gettempdir()) / "recscope-out-of-core"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def threads() -> int:
+    """DuckDB's threads: the engine's thread policy, which ``import engine`` puts in OMP_NUM_THREADS
+    (``engine.machine.threads``; a value the user set wins)."""
+    value = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) >= 1 else max(1, (os.cpu_count() or 1) - 1)
 
 
 def memory_limit() -> int:
@@ -179,10 +192,10 @@ def _text_sample(p: Path, cancel=None) -> tuple[Table, Source]:
 
 
 def _transcode(p: Path, opener, enc: str, cancel=None) -> Path:
-    """A UTF-8 copy of text file ``p`` in encoding ``enc`` (in the cache folder), written in pieces."""
-    folder = user_cache_dir() / "out_of_core"
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / f"{p.stem}.{os.getpid()}.utf8.csv"
+    """A UTF-8 copy of text file ``p`` in encoding ``enc`` (in ``scratch_dir()``), written in pieces."""
+    fd, name = tempfile.mkstemp(prefix=f"recscope-{p.stem}-", suffix=".utf8.csv", dir=scratch_dir())
+    os.close(fd)
+    out = Path(name)
     decoder = codecs.getincrementaldecoder(enc)(errors="strict")
     try:
         with opener() as src, open(out, "w", encoding="utf-8", newline="") as dst:
@@ -237,10 +250,8 @@ class _Query:
     def __init__(self, progress=None, cancel=None):
         import duckdb
         self.duckdb = duckdb
-        spill = user_cache_dir() / "duckdb-spill"
-        spill.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(config={"threads": default_threads(), "memory_limit": f"{memory_limit() >> 20}MB",
-                                          "temp_directory": str(spill), "preserve_insertion_order": False})
+        self.con = duckdb.connect(config={"threads": threads(), "memory_limit": f"{memory_limit() >> 20}MB",
+                                          "temp_directory": str(scratch_dir()), "preserve_insertion_order": False})
         # progress for ``run`` to read, never printed on the terminal
         self.con.execute("SET TimeZone = 'UTC'; SET enable_progress_bar = true; SET enable_progress_bar_print = false")
         self.progress, self.cancel = progress, cancel
