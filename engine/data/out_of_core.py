@@ -121,7 +121,8 @@ def memory_limit() -> int:
 class Source:
     """How DuckDB reads the file. relation: a FROM clause; columns: cleaned name -> SQL expression of
     the raw value (VARCHAR for text files); types: cleaned name -> DuckDB type; first_row: file row
-    of the first data record; text: the (UTF-8) text file DuckDB reads, for row numbers."""
+    of the first data record; text: the (UTF-8, maybe gzip-compressed) text file DuckDB reads, and
+    delimiter: its delimiter, for row numbers; temp: a transcoded copy to delete after reading."""
 
     relation: str
     columns: dict[str, str]
@@ -129,7 +130,7 @@ class Source:
     first_row: int
     text: Path | None = None
     temp: Path | None = None
-    header: bool = True
+    delimiter: str = ","
 
     def close(self) -> None:
         if self.temp is not None:
@@ -175,11 +176,8 @@ def _text_sample(p: Path, cancel=None) -> tuple[Table, Source]:
                               "save it as UTF-8 or open it with --reader memory", path=p.name)
     delim, header, sep_line = text_layout(text[:256 * 1024], not whole, p.name)
     sample = _read_text(p, head, cancel=cancel)
-    if enc not in ("utf-8", "ascii"):  # DuckDB reads UTF-8: write a UTF-8 copy first (streamed)
-        source_file, temp = _transcode(p, opener, enc, cancel), None
-        temp = source_file
-    else:
-        source_file, temp = p, None
+    temp = _transcode(p, opener, enc, cancel) if enc not in ("utf-8", "ascii") else None   # DuckDB reads UTF-8
+    source_file = temp or p
     names = list(sample.frame.columns)
     na = ", ".join(_literal(v) for v in NA_VALUES)
     options = (f"delim={_literal(delim)}, header={str(header).lower()}, all_varchar=true, quote='\"', "
@@ -188,7 +186,7 @@ def _text_sample(p: Path, cancel=None) -> tuple[Table, Source]:
     relation = f"read_csv({_literal(str(source_file))}, {options})"
     columns = {n: _quote(n) for n in names}
     first = (2 if header else 1) + (1 if sep_line else 0)
-    return sample, Source(relation, columns, {n: "VARCHAR" for n in names}, first, source_file, temp, header)
+    return sample, Source(relation, columns, {n: "VARCHAR" for n in names}, first, source_file, temp, delim)
 
 
 def _transcode(p: Path, opener, enc: str, cancel=None) -> Path:
@@ -552,8 +550,11 @@ def _file_row(source: Source, record: int) -> int:
     if source.text is None:
         return record + source.first_row - 1
     seen, row = 0, 0
-    with open(source.text, "r", encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter=_delimiter(source))
+    zipped = open(source.text, "rb").read(2) == b"\x1f\x8b"
+    opened = (gzip.open(source.text, "rt", encoding="utf-8", newline="") if zipped
+              else open(source.text, "r", encoding="utf-8", newline=""))
+    with opened as fh:
+        reader = csv.reader(fh, delimiter=source.delimiter)
         for row, fields in enumerate(reader, 1):
             if row < source.first_row or not any(f.strip() for f in fields):
                 continue
@@ -561,11 +562,6 @@ def _file_row(source: Source, record: int) -> int:
             if seen == record:
                 return row
     return row
-
-
-def _delimiter(source: Source) -> str:
-    import re
-    return re.search(r"delim='(.)'", source.relation).group(1)
 
 
 def _finish(cols: dict, u_norm, i_norm, types, m, kind: str, filters: LoadFilters, event_weights, relevant_events,

@@ -69,7 +69,8 @@ def _read_bytes(p: Path, head: bytes, cancel=None) -> bytes:
     """The file's bytes, gunzipped when it is gzip-compressed (at most MAX_TEXT_BYTES)."""
     if p.stat().st_size > MAX_TEXT_BYTES:
         raise DataFormatError(f"is {_size(p.stat().st_size)}, more than the {_size(MAX_TEXT_BYTES)} a text table "
-                              "may hold; split it or convert it to Parquet", path=p.name)
+                              "may hold in memory; import it out of core (recscope ... --reader out-of-core, "
+                              "docs/SCALING.md) or convert it to Parquet", path=p.name)
     raw = p.read_bytes()
     if head.startswith(b"\x1f\x8b"):
         raw = _gunzip(raw, p.name, cancel)

@@ -165,3 +165,17 @@ def test_cli_info_json_reports_the_same_counts(tmp_path, capsys):
         assert a["report"][key] == b["report"][key]
     assert [(c["item"], c["rows"]) for c in a["non_product_candidates"]] == \
         [(c["item"], c["rows"]) for c in b["non_product_candidates"]]
+
+
+def test_bad_value_row_in_a_gzip_file(tmp_path):
+    df = orders(1200, seed=7)
+    df["Quantity"] = df["Quantity"].astype(object)
+    df.iloc[1000, df.columns.get_loc("Quantity")] = "lots"
+    path = tmp_path / "bad.csv.gz"
+    path.write_bytes(gzip.compress(df.to_csv(index=False).encode()))
+    messages = []
+    for reader in ("memory", "out-of-core"):
+        with pytest.raises(ValidationError) as e:
+            open_dataset(path, reader=reader)
+        messages.append(str(e.value))
+    assert messages[0] == messages[1] and "row 1002" in messages[1]
