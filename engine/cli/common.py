@@ -238,3 +238,21 @@ def report_dict(report) -> dict:
         return report.to_dict()
     from dataclasses import asdict, is_dataclass
     return asdict(report) if is_dataclass(report) and not isinstance(report, type) else dict(report)
+
+
+def launch_workers(args) -> int:
+    """This command again as ``args.nproc`` data-parallel workers through torch.distributed.run
+    (``engine.train.distributed.launch``); this process waits for them."""
+    from engine.train import distributed
+    argv, skip = [], False
+    for a in args.argv:
+        if skip:
+            skip = False
+        elif a == "--nproc":
+            skip = True
+        elif not a.startswith("--nproc="):
+            argv.append(a)
+    rc = distributed.launch(argv, args.nproc)
+    if rc != 0:
+        raise UsageError(f"the {args.nproc} workers failed (exit status {rc}; their messages are above)")
+    return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine.cli.common import (
     UsageError,
+    launch_workers,
     add_import_args,
     build_model,
     fit_model,
@@ -142,7 +143,7 @@ def cmd_train(args) -> int:
     from engine.models import capabilities
     from engine.train import distributed
     if (args.nproc or 1) > 1 and not distributed.launched():
-        return _launch_workers(args)
+        return launch_workers(args)
     workers = distributed.launched()
     if workers:
         distributed.init_from_env(args.device or "auto")
@@ -153,8 +154,7 @@ def cmd_train(args) -> int:
         raise UsageError(f"model {args.model} does not train in epochs of batches, so it cannot train "
                          "data-parallel; run it without --nproc")
     t0 = time.perf_counter()
-    with distributed.per_process_batch(model):
-        fit_model(model, train, ds.catalog, args, quiet=not distributed.is_main())
+    fit_model(model, train, ds.catalog, args, quiet=not distributed.is_main())
     out = {"model": args.model, "params": model.get_params(), "model_dir": str(args.out),
            "fit_seconds": round(time.perf_counter() - t0, 4), **model_facts(model)}
     if workers:
@@ -168,23 +168,6 @@ def cmd_train(args) -> int:
         print_json(out)
     else:
         print(f"trained {args.model} in {out['fit_seconds']:.2f}s -> {args.out}")
-    return 0
-
-
-def _launch_workers(args) -> int:
-    """``recscope train`` again as --nproc workers through torch.distributed.run (this process waits)."""
-    from engine.train import distributed
-    argv, skip = [], False
-    for a in args.argv:
-        if skip:
-            skip = False
-        elif a == "--nproc":
-            skip = True
-        elif not a.startswith("--nproc="):
-            argv.append(a)
-    rc = distributed.launch(argv, args.nproc)
-    if rc != 0:
-        raise UsageError(f"the {args.nproc} training workers failed (exit status {rc}; their messages are above)")
     return 0
 
 

@@ -6,6 +6,10 @@ keeps what was done), with one timestamped progress line per step and update on 
     recscope pipeline --data orders.csv --out shop.recscope --model ease --model bpr:factors=128 \\
         --tune ials --trials 30 --compress int8 --compress prune:0.5 2> pipeline.log
 
+With ``--nproc N`` (or under torchrun) the torch models train data-parallel (DDP, one model
+replica per worker, ``engine.train.distributed``); every worker runs the same steps, the first
+logs and writes the project.
+
 The desktop app opens the project (File › Open): the data, the split, every run with its metrics,
 learning curves and diagnosis, the compressed runs with their reports; explanations are computed
 there from the stored models.
@@ -17,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli.common import UsageError, add_import_args, fraction, import_options, load_dataset, positive_int, print_json
+from engine.cli.common import (UsageError, add_import_args, fraction, import_options, launch_workers, load_dataset,
+                               positive_int, print_json)
 from engine.errors import EngineError
 
 
@@ -45,6 +50,9 @@ def add_pipeline_command(sub) -> None:
                    help="compress every run this method applies to (repeatable): int8, prune:0.8, topk:100, "
                         "lowrank:64, distill:dim=16,layers=1")
     s.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="device of the torch models")
+    s.add_argument("--nproc", type=positive_int, metavar="N",
+                   help="train the torch models data-parallel in N worker processes (DDP through "
+                        "torch.distributed.run; worker 0 writes the project); or run the command under torchrun")
     s.add_argument("--json", action="store_true", help="a JSON summary on stdout at the end")
     s.set_defaults(func=cmd_pipeline)
 
@@ -91,15 +99,23 @@ def cmd_pipeline(args) -> int:
     from engine.runs.tuned import tune_run
     from engine.store.project import Project
     from engine.store.schema import SUFFIX
+    from engine.train import distributed
 
     if not args.model and not args.tune:
         raise UsageError("pipeline: name at least one --model or --tune")
+    if (args.nproc or 1) > 1 and not distributed.launched():
+        if args.minutes:
+            raise UsageError("pipeline --nproc: tune by --trials, not --minutes (workers must stop together)")
+        return launch_workers(args)
+    if distributed.launched():
+        distributed.init_from_env(args.device or "auto")
     specs = [(_model_spec(m), False) for m in args.model] + [(_model_spec(m), True) for m in args.tune]
     for (name, _), _tuned in specs:
         registry.get(name)                                   # an unknown name fails before any work
     out = Path(args.out if Path(args.out).suffix else args.out + SUFFIX)
-    log, started = LogLines(), time.perf_counter()
-    project = Project.create(out, overwrite=args.overwrite)
+    main_worker = distributed.is_main()          # data-parallel workers: only the first logs and writes
+    log, started = LogLines(None if main_worker else _Discard()), time.perf_counter()
+    project = Project.create(out, overwrite=args.overwrite) if main_worker else _NoProject()
     summary: dict = {"project": str(out), "runs": [], "skipped": []}
     try:
         log.say("import", f"reading {args.data}")
@@ -152,11 +168,35 @@ def cmd_pipeline(args) -> int:
                 summary["runs"].append(_row(run))
     finally:
         project.close()
+        if distributed.launched():
+            distributed.finish()
+    if not main_worker:
+        return 0
     summary["seconds"] = round(time.perf_counter() - started, 1)
     log.say("done", f"{len(summary['runs'])} runs in {out} after {summary['seconds']:.0f} s")
     if args.json:
         print_json(summary)
     return 0
+
+
+class _Discard:
+    """A stream that drops what is written (the log of workers other than the first)."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+class _NoProject:
+    """The project as workers other than the first see it: they write nothing."""
+
+    def write(self, **_parts) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def _split(ds, method: str, args, progress):

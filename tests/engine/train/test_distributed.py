@@ -108,3 +108,19 @@ def test_torchrun_line_trains_like_one_process(data, tmp_path, model, params):
     np.testing.assert_allclose(losses[1], losses[0], rtol=0.05)    # same objective, same data per step
     a, b, c = (_ndcg(tmp_path / d, train, test) for d in ("one", "two", "seed1"))
     assert abs(b - a) <= max(2 * abs(c - a), 0.02), (a, b, c)      # within seed-to-seed noise
+
+
+@pytest.mark.slow
+def test_pipeline_nproc_2_writes_the_project_single_process_writes(data, tmp_path, capsys):
+    everything, _, _ = data
+    args = ["pipeline", "--data", str(everything), "--model", "bpr:factors=8,epochs=3,batch_size=256",
+            "--device", "cpu", "--json"]
+    done = subprocess.run([sys.executable, "-m", "engine.cli", *args, "--out", str(tmp_path / "two"), "--nproc", "2"],
+                          env=_env(), capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-3000:]
+    two = json.loads(done.stdout.strip().splitlines()[-1])
+    assert main([*args, "--out", str(tmp_path / "one")]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert two["project"].endswith("two.recscope") and len(two["runs"]) == 1
+    assert two["runs"][0]["metrics"]["ndcg@10"] == pytest.approx(one["runs"][0]["metrics"]["ndcg@10"], abs=1e-6)
+    assert done.stderr.count("[done]") == 1                      # one worker logs
