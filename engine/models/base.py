@@ -137,11 +137,8 @@ class Recommender:
         if interactions.n_events == 0:
             raise ModelError(f"model {self.name}: no interactions to learn from")
         self.check_memory(interactions)
-        import contextlib
         from engine.train.distributed import per_process_batch
-        # one of N data-parallel workers (torchrun): each step's batch is split among them
-        split = per_process_batch(self) if "objective" in capabilities_of(self) else contextlib.nullcontext()
-        with split:
+        with per_process_batch(self):     # one of N data-parallel workers (torchrun): batch_size / N each
             if self.early_stopping:
                 from engine.models.validated import fit_validated
                 fit_validated(self, interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)

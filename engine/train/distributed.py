@@ -135,7 +135,8 @@ class DataParallel:
         from torch.nn.parallel import DistributedDataParallel
         self.rank, self.size = world()
         ids = [torch.cuda.current_device()] if device.type == "cuda" else None
-        self.ddp = DistributedDataParallel(_Objective(module, loss_fn), device_ids=ids)
+        # some steps may leave a parameter out (a language model's adapters before they are tuned)
+        self.ddp = DistributedDataParallel(_Objective(module, loss_fn), device_ids=ids, find_unused_parameters=True)
         self.weight = 1.0
 
     def loss(self, _module, batch) -> torch.Tensor:
