@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -140,7 +141,6 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from engine.models import capabilities
     from engine.train import distributed
     if (args.nproc or 1) > 1 and not distributed.launched():
         return launch_workers(args)
@@ -150,11 +150,11 @@ def cmd_train(args) -> int:
     ds = load_dataset(args.train, args.catalog, import_options(args))
     train = train_interactions(ds)
     model = build_model(args.model, parse_params(args.param), args)
-    if distributed.active() and not capabilities.supports(model, "objective"):
-        raise UsageError(f"model {args.model} does not train in epochs of batches, so it cannot train "
-                         "data-parallel; run it without --nproc")
     t0 = time.perf_counter()
     fit_model(model, train, ds.catalog, args, quiet=not distributed.is_main())
+    if distributed.active() and not distributed.wrapped and distributed.is_main():
+        print(f"recscope: note: model {args.model} does not train through the torch training loop, so every "
+              "worker fitted it whole (no speed-up); run it without --nproc", file=sys.stderr)
     out = {"model": args.model, "params": model.get_params(), "model_dir": str(args.out),
            "fit_seconds": round(time.perf_counter() - t0, 4), **model_facts(model)}
     if workers:

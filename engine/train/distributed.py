@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import math
 import os
+import re
 import subprocess
 import sys
 from typing import Any, Callable, Iterable, Iterator
@@ -39,6 +40,12 @@ from typing import Any, Callable, Iterable, Iterator
 import torch
 
 from engine.errors import ModelError
+
+
+#: The launcher's own log lines ("W1207 01:24:36.542000 2839 torch/distributed/elastic/...").
+_LAUNCHER_LOG = re.compile(r"^[DIWE]\d{4} [\d:.]+ \d+ torch/distributed/")
+#: Fits this process trained data-parallel (``DataParallel`` objects made).
+wrapped = 0
 
 
 def world() -> tuple[int, int]:
@@ -96,9 +103,19 @@ def launch(argv: list[str], nproc: int, threads: int | None = None) -> int:
     env = dict(os.environ)
     env["RECSCOPE_THREADS"] = str(threads or max(1, (os.cpu_count() or 1) // nproc))
     env["OMP_NUM_THREADS"] = env["RECSCOPE_THREADS"]
+    env.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")    # DDP's advice on find_unused_parameters is not the user's
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={nproc}",
            "-m", "engine.cli", *argv]
-    return subprocess.call(cmd, env=env)
+    with subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, errors="replace") as proc:
+        # the workers' lines (progress, a one-line error) pass; the launcher's own traceback when a
+        # worker fails does not (the caller says in one line that the workers failed)
+        launcher_report = False
+        for line in proc.stderr:
+            launcher_report = launcher_report or line.startswith("Traceback (most recent call last)")
+            if not launcher_report and not _LAUNCHER_LOG.match(line):
+                sys.stderr.write(line)
+                sys.stderr.flush()
+        return proc.wait()
 
 
 @contextlib.contextmanager
@@ -133,6 +150,8 @@ class DataParallel:
 
     def __init__(self, module: torch.nn.Module, loss_fn, device: torch.device):
         from torch.nn.parallel import DistributedDataParallel
+        global wrapped
+        wrapped += 1
         self.rank, self.size = world()
         ids = [torch.cuda.current_device()] if device.type == "cuda" else None
         # some steps may leave a parameter out (a language model's adapters before they are tuned)
