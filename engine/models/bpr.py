@@ -129,10 +129,11 @@ class BPR(FoldInFactorization):
                            else m.bias.detach().float().cpu().numpy().copy())
 
     def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
-        """Factors with their gradients and Adam's two moments (4 copies), the epoch's shuffled pairs
-        and negatives (7 int64 arrays of nnz), the dense positive table on small data."""
+        """Factors, their gradients, Adam's two moments and the numpy copy for scoring (5 float32
+        copies), the epoch's pairs, order, negatives and lookup keys (12 int64 arrays of nnz), the
+        dense positive table on small data (bench/bench_memory.py measures it)."""
         table = n_users * n_items if n_users * n_items <= DENSE_LOOKUP_CELLS else 0
-        return 16 * self.params["factors"] * (n_users + n_items) + 56 * nnz + table
+        return 20 * self.params["factors"] * (n_users + n_items) + 96 * nnz + table
 
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
