@@ -149,6 +149,10 @@ def add_import_args(s, catalog: bool = True) -> None:
                         "min-item=N")
     g.add_argument("--recipe", metavar="FILE", help="import recipe (JSON) saved from the app or with "
                                                     "info --save-recipe: mapping and filters")
+    g.add_argument("--reader", choices=["auto", "memory", "out-of-core"], default="auto",
+                   help="out-of-core: DuckDB aggregates the file to user-item pairs streaming from disk (for "
+                        "exports larger than memory); memory: read it whole; auto (default): out of core "
+                        "from 1 GiB on")
 
 
 @dataclass
@@ -160,6 +164,7 @@ class ImportOptions:
     mapping: dict = field(default_factory=dict)
     filters: LoadFilters | None = None
     drop_proposed: bool = False
+    reader: str = "auto"
 
 
 def import_options(args) -> ImportOptions:
@@ -199,10 +204,11 @@ def import_options(args) -> ImportOptions:
             raise UsageError(f"--map expects ROLE=COLUMN, got {pair!r}")
         role, col = role.strip().lower(), col.strip()
         mapping[role] = ([c.strip() for c in col.split(",") if c.strip()] if role == "extra" else col or None)
-    return ImportOptions(recipe, mapping, LoadFilters.from_dict(filters, "--filter"), drop)
+    return ImportOptions(recipe, mapping, LoadFilters.from_dict(filters, "--filter"), drop,
+                         getattr(args, "reader", None) or "auto")
 
 
-def load_dataset(path: str, catalog: str | None = None, options: ImportOptions | None = None):
+def load_dataset(path: str, catalog: str | None = None, options: ImportOptions | None = None, progress=None):
     """Dataset from a file, read as ``options`` say, with an optional separate catalog file joined."""
     from engine.data import open_dataset
     if not Path(path).exists():
@@ -211,7 +217,7 @@ def load_dataset(path: str, catalog: str | None = None, options: ImportOptions |
         raise UsageError(f"{catalog}: no such file")
     o = options or ImportOptions()
     return open_dataset(path, o.mapping or None, catalog_path=catalog or None, filters=o.filters,
-                        recipe=o.recipe, drop_proposed=o.drop_proposed)
+                        recipe=o.recipe, drop_proposed=o.drop_proposed, reader=o.reader, progress=progress)
 
 
 def train_interactions(ds):
@@ -235,14 +241,15 @@ def build_model(name: str, params: dict, args):
     return cls(**params)
 
 
-def fit_model(model, train, catalog, args):
+def fit_model(model, train, catalog, args, quiet: bool = False):
     """Fit ``model`` on all of ``train``; with --valid-frac, early-stopping models choose their epoch
-    count on that share of each user's events first (``Recommender.fit``)."""
+    count on that share of each user's events first (``Recommender.fit``). quiet: no progress
+    (data-parallel workers other than the first)."""
     valid = None
     if getattr(args, "valid_frac", 0.0):
         from engine.data.splits import carve_validation
         valid = carve_validation(train, args.valid_frac, args.seed or 0)
-    model.fit(train, catalog=catalog, valid=valid, progress=stderr_progress(args.verbose))
+    model.fit(train, catalog=catalog, valid=valid, progress=stderr_progress(args.verbose and not quiet))
     return model
 
 
@@ -268,3 +275,21 @@ def report_dict(report) -> dict:
         return report.to_dict()
     from dataclasses import asdict, is_dataclass
     return asdict(report) if is_dataclass(report) and not isinstance(report, type) else dict(report)
+
+
+def launch_workers(args) -> int:
+    """This command again as ``args.nproc`` data-parallel workers through torch.distributed.run
+    (``engine.train.distributed.launch``); this process waits for them."""
+    from engine.train import distributed
+    argv, skip = [], False
+    for a in args.argv:
+        if skip:
+            skip = False
+        elif a == "--nproc":
+            skip = True
+        elif not a.startswith("--nproc="):
+            argv.append(a)
+    rc = distributed.launch(argv, args.nproc)
+    if rc != 0:
+        raise UsageError(f"the {args.nproc} workers failed (exit status {rc}; their messages are above)")
+    return 0

@@ -70,28 +70,33 @@ def _print_roles(mapping) -> None:
 
 
 def cmd_info(args) -> int:
-    from engine.data import preview_filters, read_table
+    from engine.data import out_of_core, preview_filters, read_table
     from engine.data.inference import infer_mapping
     from engine.data.profile import profile
     from engine.data.recipe import Recipe
     if not Path(args.path).exists():
         raise UsageError(f"{args.path}: no such file")
     options = import_options(args)
-    table = read_table(args.path, sheet=options.recipe.sheet if options.recipe else None)
+    big = out_of_core.chosen(args.path, options.reader)
+    # out of core, the first rows stand for the file until DuckDB has read all of it
+    table = (out_of_core.read_sample(args.path)[0] if big else
+             read_table(args.path, sheet=options.recipe.sheet if options.recipe else None))
     facts = _file_facts(table)
     inferred = infer_mapping(table.frame)
     if inferred.kind == "catalog" and not options.mapping.get("user") and not (options.recipe and options.recipe.mapping.get("user")):
         return _info_catalog(args, table, facts)
     ds = load_dataset(args.path, args.catalog, options)
     prof = profile(ds.interactions).to_dict()
-    proposed = preview_filters(table, ds.mapping, propose=True).candidates
+    proposed = (ds.source["non_product_candidates"] if big else
+                [c.to_dict() for c in preview_filters(table, ds.mapping, propose=True).candidates])
     applied = set(ds.source.get("filters", {}).get("exclude_items", []))
-    candidates = [c.to_dict() | {"removed": c.item in applied} for c in proposed]
+    candidates = [c | {"removed": c["item"] in applied} for c in proposed]
     if args.save_recipe:
         Recipe.from_dataset(ds).save(args.save_recipe)
     if args.json:
-        out = {"path": args.path, "kind": "interactions", **facts, "interactions": int(prof["n_pairs"]),
-               "users": int(prof["n_users"]), "items": int(prof["n_items"]), "events": int(prof["n_events"]),
+        out = {"path": args.path, "kind": "interactions", **facts, "reader": "out-of-core" if big else "memory",
+               "interactions": int(prof["n_pairs"]), "users": int(prof["n_users"]), "items": int(prof["n_items"]),
+               "events": int(ds.report.rows_used),
                "mapping": ds.mapping.to_dict(), "filters": ds.source.get("filters", {}),
                "non_product_candidates": candidates, "profile": prof, "report": report_dict(ds.report)}
         if ds.catalog is not None:
@@ -108,7 +113,7 @@ def cmd_info(args) -> int:
         print(f"  dropped   : {n:,} ({reason})")
     print(f"  users     : {prof['n_users']:,}")
     print(f"  items     : {prof['n_items']:,}")
-    print(f"  interactions (unique user-item pairs): {prof['n_pairs']:,}  events: {prof['n_events']:,}")
+    print(f"  interactions (unique user-item pairs): {prof['n_pairs']:,}  events: {ds.report.rows_used:,}")
     print(f"  density   : {prof['density']:.5f}")
     if prof.get("time_min"):
         print(f"  time span : {prof['time_min']} .. {prof['time_max']}")

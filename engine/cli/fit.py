@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import time
 from pathlib import Path
 
 from engine.cli.common import (
     UsageError,
+    launch_workers,
     add_import_args,
     build_model,
     fit_model,
@@ -61,6 +63,10 @@ def add_fit_commands(sub) -> None:
     model_args(s)
     add_import_args(s, catalog=False)
     s.add_argument("--out", required=True)
+    s.add_argument("--nproc", type=positive_int, metavar="N",
+                   help="train a torch model data-parallel in N worker processes on this machine (torch "
+                        "DistributedDataParallel through torch.distributed.run: gloo on CPU, nccl on GPUs); "
+                        "across machines run the same command under torchrun instead")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_train)
 
@@ -135,13 +141,28 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from engine.train import distributed
+    if (args.nproc or 1) > 1 and not distributed.launched():
+        return launch_workers(args)
+    workers = distributed.launched()
+    if workers:
+        distributed.init_from_env(args.device or "auto")
     ds = load_dataset(args.train, args.catalog, import_options(args))
     train = train_interactions(ds)
     model = build_model(args.model, parse_params(args.param), args)
     t0 = time.perf_counter()
-    fit_model(model, train, ds.catalog, args)
+    fit_model(model, train, ds.catalog, args, quiet=not distributed.is_main())
+    if distributed.active() and not distributed.wrapped and distributed.is_main():
+        print(f"recscope: note: model {args.model} does not train through the torch training loop, so every "
+              "worker fitted it whole (no speed-up); run it without --nproc", file=sys.stderr)
     out = {"model": args.model, "params": model.get_params(), "model_dir": str(args.out),
            "fit_seconds": round(time.perf_counter() - t0, 4), **model_facts(model)}
+    if workers:
+        out["workers"] = distributed.world()[1]
+        main_worker = distributed.is_main()
+        distributed.finish()
+        if not main_worker:
+            return 0
     model.save(args.out)
     if args.json:
         print_json(out)

@@ -5,7 +5,8 @@ Exit status: 0 success, 2 bad input or arguments (one line on stderr, never a tr
 130 interrupted.
 
 Sub-commands live in this package, one module per area (``data``, ``fit``, ``rerank``, ``simulate``,
-``compress``, ``explain``, ``export``), each with an ``add_*`` function; shared helpers are in ``common``.
+``compress``, ``explain``, ``export``, ``pipeline``), each with an ``add_*`` function; shared
+helpers are in ``common``.
 Installed packages add commands through the ``recscope.commands`` entry-point group (a callable
 taking the sub-parsers): that is how the desktop adds ``recscope gui`` without the engine
 importing it.
@@ -27,6 +28,7 @@ from engine.cli.data import add_data_commands
 from engine.cli.explain import add_explain_commands
 from engine.cli.export import add_export_command
 from engine.cli.fit import add_fit_commands
+from engine.cli.pipeline import add_pipeline_command
 from engine.cli.rerank import add_rerank_command
 from engine.cli.simulate import add_simulate_command
 from engine.errors import EngineError
@@ -44,7 +46,7 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for add in (add_data_commands, add_fit_commands, add_rerank_command, add_simulate_command,
-                add_compress_command, add_explain_commands, add_export_command):
+                add_compress_command, add_explain_commands, add_export_command, add_pipeline_command):
         add(sub)
     for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
         ep.load()(sub)
@@ -66,6 +68,7 @@ def _main(argv: list[str] | None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)   # as given: data-parallel workers rerun it
         return int(args.func(args) or 0)
     except EngineError as e:
         print(f"recscope: error: {e}", file=sys.stderr)

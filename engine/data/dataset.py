@@ -19,6 +19,7 @@ from engine.data.interactions import Interactions, normalize_ids
 from engine.data.load_filters import LoadFilters, apply_filters, propose_non_products
 from engine.data.readers import read_table
 from engine.data.table import Table
+from engine.data.dates import ORDER_WORDS, UNIT_NOTES, choose_format, epoch_unit
 from engine.data.inference import infer_mapping, is_nested
 from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError
@@ -98,7 +99,7 @@ class Dataset:
 def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: str | None = None,
                  catalog_path=None, catalog_mapping: ColumnMapping | dict | None = None,
                  filters: LoadFilters | dict | None = None, recipe=None, drop_proposed: bool = False,
-                 progress=None, cancel=None, **build_kw) -> Dataset:
+                 reader: str = "auto", progress=None, cancel=None, **build_kw) -> Dataset:
     """read_table + infer_mapping (+ a recipe, + overrides) + build_dataset (+ a catalog joined).
 
     mapping: a full ColumnMapping, or a dict of role overrides applied to the inferred one (the
@@ -106,10 +107,22 @@ def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: st
     whose mapping, sheet and catalog mapping apply first (its filters are the caller's to merge).
     filters: LoadFilters (or its dict); drop_proposed: also leave out every proposed non-product
     code. A MovieLens ratings file joins its sibling movie file (u.item / movies.dat) as the
-    catalog; catalog_path names a separate catalog file explicitly.
+    catalog; catalog_path names a separate catalog file explicitly. reader: "memory", "out-of-core"
+    (DuckDB aggregates the file to user–item pairs, ``engine.data.out_of_core``) or "auto" (out of
+    core from ``out_of_core.OUT_OF_CORE_BYTES`` on).
     """
-    from engine.data import movielens
+    from engine.data import movielens, out_of_core
     from engine.data.recipe import apply_mapping
+    filters = LoadFilters.from_dict(filters) if isinstance(filters, dict) else (filters or LoadFilters())
+    if out_of_core.chosen(path, reader):
+        ds = _open_out_of_core(path, mapping, recipe, filters, drop_proposed, progress=scaled(progress, 0.0, 0.95),
+                               cancel=cancel, **build_kw)
+        if catalog_path is not None:
+            cat = recipe.catalog if recipe is not None and recipe.catalog else {}
+            attach_catalog(ds, read_table(catalog_path, sheet=cat.get("sheet"), cancel=cancel),
+                           catalog_mapping or cat.get("mapping"))
+        emit(progress, 1.0, f"{ds.interactions.n_events:,} user–item pairs", "load")
+        return ds
     table = read_table(path, sheet=sheet or (recipe.sheet if recipe else None),
                        progress=scaled(progress, 0.0, 0.5), cancel=cancel)
     if not isinstance(mapping, ColumnMapping):
@@ -118,7 +131,6 @@ def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: st
             inferred = apply_mapping(inferred, recipe.mapping, table.frame.columns, source="the import recipe",
                                      file=table.name)
         mapping = inferred.replace(**mapping) if mapping else inferred
-    filters = LoadFilters.from_dict(filters) if isinstance(filters, dict) else (filters or LoadFilters())
     if drop_proposed:
         codes = [c.item for c in preview_filters(table, mapping, filters, cancel=cancel).candidates]
         filters = dataclasses.replace(filters, exclude_items=list(dict.fromkeys(filters.exclude_items + codes)))
@@ -132,6 +144,50 @@ def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: st
                        catalog_mapping or cat.get("mapping"))
     emit(progress, 1.0, f"{ds.interactions.n_events:,} events", "load")
     return ds
+
+
+def _open_out_of_core(path, mapping, recipe, filters: LoadFilters, drop_proposed: bool, *, event_weights=None,
+                      relevant_events=None, dedup: str = "sum", progress=None, cancel=None) -> Dataset:
+    """``open_dataset`` through DuckDB: the file aggregated to one event per user–item pair."""
+    from engine.data import out_of_core
+
+    def chosen_filters(sample: Table, m: ColumnMapping) -> LoadFilters:
+        if not drop_proposed:
+            return filters
+        codes = [c.item for c in preview_filters(sample, m, filters, cancel=cancel).candidates]
+        return dataclasses.replace(filters, exclude_items=list(dict.fromkeys(filters.exclude_items + codes)))
+
+    weights = {str(k).strip().lower(): float(v) for k, v in (event_weights or DEFAULT_EVENT_WEIGHTS).items()}
+    wanted = list(DEFAULT_RELEVANT_EVENTS if relevant_events is None else relevant_events)
+    sample, mapping, used, pairs = out_of_core.import_file(
+        path, mapping or {}, recipe=recipe, filters=chosen_filters, event_weights=weights, relevant_events=wanted,
+        dedup=dedup, progress=progress, cancel=cancel)
+    report = DataReport(pairs.rows_read, pairs.rows_used, dict(pairs.dropped), list(pairs.warnings))
+    if not len(pairs.values):
+        raise ValidationError("no usable rows (every row lacks a user, an item or a valid value; "
+                              f"dropped: {_reasons(report.dropped)})", path=sample.name)
+    inter = Interactions(pairs.user_ids, pairs.item_ids, pairs.user_idx, pairs.item_idx, pairs.values,
+                         pairs.timestamps, pairs.value_kind)
+    if report.dropped:
+        report.warnings.insert(0, f"{sum(report.dropped.values()):,} of {report.rows_read:,} rows dropped "
+                                  f"or merged: {_reasons(report.dropped)}")
+    report.warnings.append(f"imported out of core: {report.rows_used:,} events became {inter.n_events:,} "
+                           "user–item pairs (each with its summed value, last time and heaviest event type)")
+    catalog = None
+    if pairs.catalog is not None:
+        roles = {r: getattr(mapping, r) for r in ("title", "category", "price", "description") if getattr(mapping, r)}
+        for col in mapping.extra:
+            roles.setdefault(str(col).lower(), col)
+        catalog = ItemCatalog(pairs.catalog.rename_axis("item"), roles)
+    proposed = preview_filters(sample, mapping, cancel=cancel).candidates     # on the first rows
+    candidates = [dataclasses.replace(c, rows=pairs.item_rows.get(c.item, c.rows)).to_dict() for c in proposed]
+    source = {"path": str(path), "fmt": sample.fmt, "sheet": None, "encoding": sample.encoding,
+              "delimiter": sample.delimiter, "decimal": sample.decimal, "reader": "out-of-core",
+              "non_product_candidates": candidates}
+    if used.active():
+        source["filters"] = used.to_dict()
+    return Dataset(inter, catalog, mapping, source, report, events=pairs.events,
+                   event_weights=weights if mapping.event else None, relevant_events=pairs.relevant)
 
 
 def attach_catalog(ds: Dataset, table: Table, mapping: ColumnMapping | dict | None = None) -> JoinReport:
@@ -390,65 +446,24 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
 
 def _epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
                    order: str | None) -> tuple[np.ndarray, str | None]:
-    note = None
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return _seconds(pd.to_datetime(s, utc=True)), None
     if pd.api.types.is_numeric_dtype(s.dtype):
         v = s.to_numpy(dtype=np.float64, na_value=np.nan)
         fin = v[np.isfinite(v) & keep]
-        if len(fin) and fin.min() >= 1e11 and fin.max() < 1e14:
-            return np.floor(v / 1000.0), "timestamps read as epoch milliseconds"
-        if len(fin) and fin.min() > 1e4 and fin.max() < 1e5 and ("date" in col.lower() or s.dtype.kind == "f"):
-            return np.round((v - 25569.0) * 86400.0), "timestamps read as Excel serial dates"
-        return np.floor(v), None
+        unit = epoch_unit(fin.min(), fin.max(), col, s.dtype.kind == "f") if len(fin) else "s"
+        return np.floor(v / 1000.0) if unit == "ms" else np.round((v - 25569.0) * 86400.0) if unit == "excel" \
+            else np.floor(v), UNIT_NOTES[unit]
     missing = _missing(s)
     text = s.astype(str).str.strip().where(~missing)
     time_only = text.str.match(_TIME_ONLY).fillna(False).to_numpy(dtype=bool) & keep
     if time_only.any():
         raise _first_bad(time_only, s, table, col, "a date (it is a time of day without a date)")
-    parsed = _parse_dates(text, "ISO8601")
-    failed = parsed.isna().to_numpy() & ~missing & keep
-    if failed.any():
-        guess = pd.tseries.api.guess_datetime_format(text[~missing].iloc[0], dayfirst=order == "DMY")
-        formats = [_in_order(guess, order)] if guess else []
-        if guess and order is None and "%m" in guess and "%d" in guess:  # 12/1/2010 vs 1/12/2010: try both
-            formats.append(_swap_day_month(guess))
-        formats.append("mixed")
-        for fmt in formats:
-            alt = _parse_dates(text, fmt, dayfirst=order == "DMY")
-            bad = alt.isna().to_numpy() & ~missing & keep
-            if bad.sum() < failed.sum():
-                parsed, failed = alt, bad
-                note = f"dates in column {col} read as {fmt}" if fmt != "mixed" else None
-            if not failed.any():
-                break
+    parsed, failed, _, note = choose_format(text, missing, keep, order, col)
     if failed.any():
         raise _first_bad(failed, s, table, col, "a date or time" + (
-            f" written {_ORDER_WORDS[order]}" if order in _ORDER_WORDS else ""))
+            f" written {ORDER_WORDS[order]}" if order in ORDER_WORDS else ""))
     return _seconds(parsed), note
-
-
-_ORDER_WORDS = {"DMY": "day-first", "MDY": "month-first"}
-
-
-def _swap_day_month(fmt: str) -> str:
-    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
-
-
-def _in_order(fmt: str, order: str | None) -> str:
-    """``fmt`` with day and month in ``order`` ("DMY": %d before %m, "MDY": %m before %d)."""
-    if order not in _ORDER_WORDS or "%m" not in fmt or "%d" not in fmt:
-        return fmt
-    day_first = fmt.index("%d") < fmt.index("%m")
-    return fmt if day_first == (order == "DMY") else _swap_day_month(fmt)
-
-
-def _parse_dates(text: pd.Series, fmt: str, dayfirst: bool = False) -> pd.Series:
-    """UTC datetimes of ``text`` in format ``fmt``; NaT where a value does not parse."""
-    try:
-        return pd.to_datetime(text, errors="coerce", utc=True, format=fmt, dayfirst=dayfirst)
-    except (ValueError, TypeError, OverflowError):
-        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
 
 
 def _seconds(parsed: pd.Series) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -77,11 +78,12 @@ class _Column:
                         and (self.whole if self.numeric else float(v.head(500).astype(str).str.len().mean()) <= 40))
 
 
-def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:
+def infer_mapping(frame: pd.DataFrame, counts: "Counts | None" = None) -> ColumnMapping:
     """Propose roles for ``frame``'s columns with the evidence for each (see the module doc).
 
     Each column gets at most one role. Headless files (columns named column1, column2, ...) are
-    read as user, item[, rating[, timestamp]] by content.
+    read as user, item[, rating[, timestamp]] by content. ``counts``: where ``frame`` is the first
+    rows of a larger file (the out-of-core import), the evidence's whole-file counts come from it.
     """
     cols = list(frame.columns)
     sample = frame.head(SAMPLE_ROWS)
@@ -118,7 +120,7 @@ def infer_mapping(frame: pd.DataFrame) -> ColumnMapping:
         if key == "value":
             m.value_kind = c.kind
     try:
-        _describe(frame, m, info)
+        _describe(frame, m, info, counts or frame_counts(frame))
     except TypeError:  # unhashable cells past the sample: the roles stand without counts
         pass
     if m.timestamp and not info[m.timestamp].numeric and not pd.api.types.is_datetime64_any_dtype(frame[m.timestamp]):
@@ -279,16 +281,33 @@ def _order_and_customer(frame, sample, info, chosen, used) -> None:
         chosen["user"] = _Choice(b.col, 0.3, f"no customer column: each {b.col} counts as one customer")
 
 
-def _describe(frame: pd.DataFrame, m: ColumnMapping, info: dict) -> None:
-    """Add what the values show to the id, order and quantity roles' evidence (full-file counts)."""
+#: ``counts(columns, negatives_of)`` -> (distinct values of each column, negative values of the
+#: column ``negatives_of`` (0 when None)), over the whole file.
+Counts = Callable[[list, "str | None"], "tuple[dict[str, int], int]"]
+
+
+def frame_counts(frame: pd.DataFrame) -> Counts:
+    """``Counts`` of a table held in memory."""
+    def counts(columns: list, negatives_of: str | None) -> tuple[dict[str, int], int]:
+        neg = int((frame[negatives_of] < 0).sum()) if negatives_of else 0
+        return {c: int(frame[c].nunique()) for c in columns}, neg
+    return counts
+
+
+def _describe(frame: pd.DataFrame, m: ColumnMapping, info: dict, counts: Counts) -> None:
+    """Add what the values show to the id, order and quantity roles' evidence (whole-file counts
+    from ``counts``)."""
     def add(role: str, text: str) -> None:
         old = m.evidence.get(role, "")
         m.evidence[role] = f"{old}; {text}" if old else text
 
     sample = frame.head(SAMPLE_ROWS)
-    if m.user and m.basket and m.user != m.basket:
+    ids = [c for c in dict.fromkeys((m.user, m.basket, m.item)) if c is not None and not info[c].nested]
+    quantity = m.value if m.value and m.value_kind == "quantity" and m.value in info and info[m.value].numeric else None
+    n, neg = counts(ids, quantity)
+    if m.user and m.basket and m.user != m.basket and m.user in n and m.basket in n:
         share = determines(sample, m.basket, m.user)
-        n_users, n_orders = frame[m.user].nunique(), frame[m.basket].nunique()
+        n_users, n_orders = n[m.user], n[m.basket]
         if share >= FD_SHARE:
             add("user", f"{n_users:,} values, each {m.basket} belongs to one of them")
             add("basket", f"{n_orders:,} orders, each belongs to one {m.user}"
@@ -297,13 +316,11 @@ def _describe(frame: pd.DataFrame, m: ColumnMapping, info: dict) -> None:
             add("basket", f"{n_orders:,} values, but {1 - share:.0%} of them hold several {m.user} values")
             add("user", f"{n_users:,} values")
     elif m.user and m.user != m.basket and not info[m.user].nested:
-        add("user", f"{frame[m.user].nunique():,} values")
+        add("user", f"{n[m.user]:,} values")
     if m.item and not info[m.item].nested:
-        add("item", f"{frame[m.item].nunique():,} values" + (", each on one row" if m.kind == "catalog" else ""))
-    if m.value and m.value_kind == "quantity" and m.value in info and info[m.value].numeric:
-        neg = int((frame[m.value] < 0).sum())
-        if neg and "negative" not in m.evidence.get("value", ""):
-            add("value", f"{neg:,} negative values (returns)")
+        add("item", f"{n[m.item]:,} values" + (", each on one row" if m.kind == "catalog" else ""))
+    if quantity and neg and "negative" not in m.evidence.get("value", ""):
+        add("value", f"{neg:,} negative values (returns)")
 
 
 def determines(frame: pd.DataFrame, a: str, b: str) -> float:

@@ -66,7 +66,8 @@ def _read_bytes(p: Path, head: bytes, cancel=None) -> bytes:
     """The file's bytes, gunzipped when it is gzip-compressed (at most MAX_TEXT_BYTES)."""
     if p.stat().st_size > MAX_TEXT_BYTES:
         raise DataFormatError(f"is {_size(p.stat().st_size)}, more than the {_size(MAX_TEXT_BYTES)} a text table "
-                              "may hold; split it or convert it to Parquet", path=p.name)
+                              "may hold in memory; import it out of core (recscope ... --reader out-of-core, "
+                              "docs/SCALING.md) or convert it to Parquet", path=p.name)
     raw = p.read_bytes()
     if head.startswith(b"\x1f\x8b"):
         raw = _gunzip(raw, p.name, cancel)
@@ -129,17 +130,9 @@ def sniff_delimiter(lines: list[str]) -> str | None:
     return best
 
 
-def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
-    """Parse delimited text in CHUNK_ROWS pieces (progress 0..0.8, then column types 0.8..1)."""
-    name = p.name
-    text, enc, notes = decode(raw, name)
-    limits.check_header(text, DELIMITERS, name)
-    if notes:  # odd lines were decoded apart: pandas parses the repaired text
-        raw, parse_enc = text.encode("utf-8"), "utf-8"
-    else:
-        parse_enc = enc
-    sample, cut = text[:_SNIFF_BYTES], len(text) > _SNIFF_BYTES
-    del text  # pandas parses the bytes: a str copy of a big file would only cost memory
+def text_layout(sample: str, cut: bool, name: str) -> tuple[str, bool, bool]:
+    """(delimiter, has a header row, has Excel's "sep=;" first line) of delimited text whose
+    first characters are ``sample`` (``cut``: the text goes on past it)."""
     lines = [ln for ln in sample.splitlines()[:200] if ln.strip()]
     if not lines:
         raise DataFormatError("the file is empty", path=name)
@@ -154,6 +147,20 @@ def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
     except csv.Error as e:
         raise DataFormatError(f"cannot be read as a table ({e})", path=name, row=1) from None
     header = not all(_NUMBER.match(f) for f in first if f.strip()) if len(lines) > 1 else True
+    return delim, header, bool(sep_line)
+
+
+def _read_text(p: Path, raw: bytes, progress=None, cancel=None) -> Table:
+    """Parse delimited text in CHUNK_ROWS pieces (progress 0..0.8, then column types 0.8..1)."""
+    name = p.name
+    text, enc, notes = decode(raw, name)
+    limits.check_header(text, DELIMITERS, name)
+    if notes:  # odd lines were decoded apart: pandas parses the repaired text
+        raw, parse_enc = text.encode("utf-8"), "utf-8"
+    else:
+        parse_enc = enc
+    delim, header, sep_line = text_layout(text[:_SNIFF_BYTES], len(text) > _SNIFF_BYTES, name)
+    del text  # pandas parses the bytes: a str copy of a big file would only cost memory
     check(cancel)
     expected = max(1, raw.count(b"\n"))  # lines, for the progress fraction
     chunks, done = [], 0

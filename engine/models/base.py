@@ -144,13 +144,35 @@ class Recommender:
         """
         if interactions.n_events == 0:
             raise ModelError(f"model {self.name}: no interactions to learn from")
-        if self.early_stopping:
-            from engine.models.validated import fit_validated
-            fit_validated(self, interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
-        else:
-            self._adopt(interactions)
-            self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+        self.check_memory(interactions)
+        from engine.train.distributed import per_process_batch
+        with per_process_batch(self):     # one of N data-parallel workers (torchrun): batch_size / N each
+            if self.early_stopping:
+                from engine.models.validated import fit_validated
+                fit_validated(self, interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
+            else:
+                self._adopt(interactions)
+                self._fit(interactions, catalog=catalog, valid=valid, progress=progress, cancel=cancel)
         return self
+
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Estimated peak bytes a fit on ``n_users`` x ``n_items`` with ``nnz`` user–item pairs holds
+        (its formula is in docs/SCALING.md); 0: not estimated."""
+        return 0
+
+    def check_memory(self, interactions: Interactions) -> None:
+        """Refuse a fit whose ``memory_bytes`` exceed the free memory of its device (before any
+        large allocation): ``ModelError`` saying how much it needs and how to shrink it."""
+        from engine.machine.memory import require
+        need = self.memory_bytes(interactions.n_users, interactions.n_items, interactions.seen.nnz)
+        if need:
+            device = str(self.params.get("device", "cpu"))
+            if device == "auto":
+                import torch
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            require(f"model {self.name} on {interactions.n_users:,} users x {interactions.n_items:,} items", need,
+                    device, "filter rare users and items (--filter min-user=N / min-item=N), use fewer factors, "
+                            "or a machine with more memory (docs/SCALING.md)")
 
     def _adopt(self, interactions: Interactions) -> None:
         """Take the id maps and the seen-item matrix of ``interactions``."""

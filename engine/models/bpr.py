@@ -129,6 +129,13 @@ class BPR(FoldInFactorization):
         self.item_bias_ = (np.zeros(m.item.num_embeddings, np.float32) if m.bias is None
                            else m.bias.detach().float().cpu().numpy().copy())
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Factors, their gradients, Adam's two moments and the numpy copy for scoring (5 float32
+        copies), the epoch's pairs, order, negatives and lookup keys (12 int64 arrays of nnz), the
+        dense positive table on small data (bench/bench_memory.py measures it)."""
+        table = n_users * n_items if n_users * n_items <= DENSE_LOOKUP_CELLS else 0
+        return 20 * self.params["factors"] * (n_users + n_items) + 96 * nnz + table
+
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
         device = resolve_device(p["device"])

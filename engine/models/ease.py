@@ -50,8 +50,8 @@ def _gram(x, progress, cancel) -> torch.Tensor:
 class EASE(ItemItemScoring):
     """score(u, ·) = x_u · B with x_u the user's binary train row and B (n_items, n_items):
 
-    G = XᵀX + l2·I, P = G⁻¹, B_ij = −P_ij / P_jj, B_jj = 0. Fitting needs about three dense
-    n_items² float32 matrices, so more than ``max_items`` items are refused.
+    G = XᵀX + l2·I, P = G⁻¹, B_ij = −P_ij / P_jj, B_jj = 0. Fitting needs about four dense
+    n_items² float32 matrices (``memory_bytes``), so more than ``max_items`` items are refused.
     """
 
     name = "ease"
@@ -62,10 +62,15 @@ class EASE(ItemItemScoring):
     defaults = {"l2": 500.0, "max_items": 40000}
     search_space = {"l2": ("log", 1.0, 20000.0)}
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Four dense (n_items, n_items) float32 matrices at the peak (Gram, its Cholesky factor and
+        inverse, B) and the data (bench/bench_memory.py measures it)."""
+        return 16 * n_items * n_items + 16 * nnz
+
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         n, l2 = self.n_items, self.params["l2"]
         if n > self.params["max_items"]:
-            gib = 3 * 4 * n * n / 1024**3
+            gib = self.memory_bytes(self.n_users, n, self.seen_.nnz) / 1024**3
             raise ModelError(f"ease: {n} items need about {gib:.1f} GiB; keep at most {self.params['max_items']} "
                              "items (filter rare items, e.g. a k-core) or raise max_items")
         if not l2 > 0:

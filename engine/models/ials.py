@@ -190,6 +190,11 @@ class IALS(FoldInFactorization):
         self.epochs_run_ = 0
         self.device_: str | None = None
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """User and item factors (torch tensors and their numpy view for scoring) and the confidence
+        matrix by user and by item (bench/bench_memory.py measures it)."""
+        return 8 * self.params["factors"] * (n_users + n_items) + 16 * nnz
+
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
         check(cancel)

@@ -34,6 +34,11 @@ class ItemKNN(ItemItemScoring):
     defaults = {"k": 100, "shrink": 10.0, "use_values": False}
     search_space = {"k": ("int", 10, 500), "shrink": ("float", 0.0, 100.0)}
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """The data by column and by row, one block of similarities, and k neighbours per item
+        (indices, targets and values while collected, then the CSR)."""
+        return 16 * nnz + 24 * _BLOCK_FLOATS + 40 * n_items * min(self.params["k"], max(n_items, 1))
+
     def _fit(self, interactions, *, catalog, valid, progress, cancel) -> None:
         k, shrink = self.params["k"], self.params["shrink"]
         if k < 1:

@@ -250,6 +250,15 @@ class SASRec(Recommender):
         p = self.params
         return SASRecModule(self.n_items, self.max_len_, p["hidden"], p["blocks"], p["heads"], p["dropout"])
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Item embeddings with gradients and Adam's moments (4 copies), the training windows
+        (inputs and targets, int64), and for loss "ce" a batch's logits over every item (logits,
+        softmax and their gradient: 3 float32 copies of batch x max_len x n_items)."""
+        p = self.params
+        windows = n_users + nnz // max(p["max_len"], 1)
+        logits = 12 * p["batch_size"] * p["max_len"] * n_items if p["loss"] != "bce" else 0
+        return 16 * p["hidden"] * (n_items + 1) + 16 * p["max_len"] * windows + logits
+
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params
         check(cancel)

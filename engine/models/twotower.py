@@ -192,6 +192,12 @@ class TwoTower(FoldInFactorization):
         self._user_table = None if frame is None else (frame, id_column)
         return self
 
+    def memory_bytes(self, n_users: int, n_items: int, nnz: int) -> int:
+        """Id embeddings, gradients, Adam's moments and the numpy tower outputs (5 float32 copies)
+        and the shuffled pairs (12 int64 arrays of nnz, as BPR); side-feature tables are small
+        beside them (bench/bench_memory.py measures it)."""
+        return 20 * self.params["factors"] * (n_users + n_items) + 96 * nnz
+
     # ---- fit ----------------------------------------------------------------------------------
     def _fit(self, interactions: Interactions, *, catalog, valid, progress, cancel) -> None:
         p = self.params

@@ -34,6 +34,10 @@ batches_per_epoch=None, monitor="ndcg@10") -> History``
   (throttled, metrics {"epoch", "batch"}) and after each epoch with metrics
   {"epoch", "loss", "seconds", <validation metrics>}.
 - A non-finite epoch loss raises ``ModelError`` (lower the learning rate).
+- Under ``torchrun`` (a process group of N > 1 workers, ``engine.train.distributed``) the same
+  loop trains data-parallel: ``loss_fn`` runs inside DistributedDataParallel, each worker takes
+  every N-th batch of the epoch, the epoch loss is the mean over all workers' batches and rank 0's
+  validation metrics decide early stopping everywhere.
 
 ``History``: ``records`` (list of ``EpochRecord(epoch, loss, metrics, seconds)``, completed epochs
 only), ``best_epoch`` (None without validation), ``stopped`` in {"max_epochs", "early_stop",
@@ -72,6 +76,7 @@ import numpy as np
 import torch
 
 from engine.errors import Cancelled, ModelError
+from engine.train import distributed
 from engine.progress import CancelToken, Progress, ProgressCallback, check
 
 STOP_REASONS = ("max_epochs", "early_stop", "cancelled")
@@ -202,6 +207,8 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
     params = [p for p in module.parameters() if p.requires_grad]
     autocast, scaler = _amp_setup(device, amp)
     gen = torch.Generator(device=device).manual_seed(int(seed))
+    parallel = distributed.DataParallel(module, loss_fn, device) if distributed.active() else None
+    step_loss = loss_fn if parallel is None else parallel.loss
     history = History(device=str(device), monitor=monitor)
     best_value, best_state = -math.inf, None
     last_emit = 0.0
@@ -215,42 +222,49 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
         start = time.perf_counter()
         batches = make_batches(epoch, gen)
         n_batches = batches_per_epoch or (len(batches) if hasattr(batches, "__len__") else None)
+        if parallel is not None:
+            batches, n_batches = parallel.shard(batches), parallel.steps(n_batches)
         total, count, cancelled = None, 0, False
-        for b, batch in enumerate(batches, 1):
-            if cancel is not None and cancel.cancelled:
-                cancelled = True
-                break
-            for opt in opts:
-                opt.zero_grad(set_to_none=True)
-            with autocast():
-                loss = loss_fn(module, batch)
-            if scaler is not None:
-                scaler.scale(loss).backward()
+        joined = contextlib.nullcontext() if parallel is None else parallel.join()
+        with joined:
+            for b, batch in enumerate(batches, 1):
+                if cancel is not None and cancel.cancelled:
+                    cancelled = True
+                    break
                 for opt in opts:
-                    scaler.unscale_(opt)
-            else:
-                loss.backward()
-            if clip_norm:
-                torch.nn.utils.clip_grad_norm_(params, clip_norm)
-            for opt in opts:
+                    opt.zero_grad(set_to_none=True)
+                with autocast():
+                    loss = step_loss(module, batch)
                 if scaler is not None:
-                    scaler.step(opt)
+                    scaler.scale(loss).backward()
+                    for opt in opts:
+                        scaler.unscale_(opt)
                 else:
-                    opt.step()
-            if scaler is not None:
-                scaler.update()
-            total = loss.detach().float() if total is None else total + loss.detach().float()
-            count += 1
-            now = time.perf_counter()
-            if progress is not None and n_batches and now - last_emit >= PROGRESS_INTERVAL:
-                last_emit = now
-                report((epoch - 1 + b / n_batches) / epochs, f"epoch {epoch}/{epochs}", epoch=epoch, batch=b)
+                    loss.backward()
+                if clip_norm:
+                    torch.nn.utils.clip_grad_norm_(params, clip_norm)
+                for opt in opts:
+                    if scaler is not None:
+                        scaler.step(opt)
+                    else:
+                        opt.step()
+                if scaler is not None:
+                    scaler.update()
+                total = loss.detach().float() if total is None else total + loss.detach().float()
+                count += 1
+                now = time.perf_counter()
+                if progress is not None and n_batches and now - last_emit >= PROGRESS_INTERVAL:
+                    last_emit = now
+                    report((epoch - 1 + b / n_batches) / epochs, f"epoch {epoch}/{epochs}", epoch=epoch, batch=b)
         if cancelled or (cancel is not None and cancel.cancelled):
             history.stopped = "cancelled"
             break
+        total = 0.0 if total is None else float(total)
+        if parallel is not None:
+            total, count = parallel.mean(total, count)
         if count == 0:
             raise ModelError("the training data produced no batches")
-        mean_loss = float(total) / count
+        mean_loss = total / count
         if not math.isfinite(mean_loss):
             raise ModelError(f"training diverged at epoch {epoch} (loss {mean_loss}); "
                              "lower the learning rate or raise regularisation")
@@ -259,7 +273,10 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
             module.eval()
             try:
                 with torch.no_grad():
-                    metrics = {str(k): float(v) for k, v in validate().items()}
+                    if parallel is None or parallel.rank == 0:
+                        metrics = {str(k): float(v) for k, v in validate().items()}
+                if parallel is not None:
+                    metrics = parallel.agree(metrics)
             except Cancelled:  # cancelled while validating (a make_validator given the token)
                 history.stopped = "cancelled"
                 break
