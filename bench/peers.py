@@ -11,6 +11,10 @@ checkout, e.g. ``main``, gives the "before" rows; ``--before-root`` times one in
 is what a user gets; peers see it as OMP/OPENBLAS/MKL/NUMBA threads and their num_threads. Fit time
 = wall seconds of the fit call alone, best of ``--repeats`` runs alternating between systems (the
 machine is shared: ratios, not seconds, are the result). ``uptime`` is printed with the table.
+A peer's compiled code is loaded when it is imported, before its fit is timed; RecScope's lazy
+imports and numba kernels load in ``engine.models.warm.warm_up`` (what the app does at start-up),
+also before the fit is timed, and the "load s" column shows what that one-time step took in that
+process (an older checkout without it fits one epoch on 50 users instead).
 
     make bench-peers-venv
     nice python bench/peers.py [--data ml-100k ml-1m] [--models ease ials itemknn bpr] [--repeats 2]
@@ -85,6 +89,21 @@ class Lists:
         return self.top[users, :k], np.zeros((len(users), k), np.float32)
 
 
+def warm(cls, params: dict, train) -> float:
+    """Seconds to load what every process pays once before its first fit (lazy imports, compiled
+    kernels): ``engine.models.warm.warm_up`` where the checkout has it, else (an older checkout)
+    one epoch of the same model on the first 50 users."""
+    t = time.perf_counter()
+    try:
+        from engine.models.warm import warm_up
+    except ImportError:
+        tiny = train.subset(train.user_idx < 50)
+        cls(**{**params, **({"epochs": 1} if "epochs" in params else {})}).fit(tiny)
+    else:
+        warm_up()
+    return time.perf_counter() - t
+
+
 def ours_fit(cfg: dict) -> None:
     """Subprocess body: fit RecScope's model from ``cfg`` with the code on sys.path, write its lists."""
     import torch
@@ -99,6 +118,7 @@ def ours_fit(cfg: dict) -> None:
     params = {k: v for k, v in cfg["params"].items() if k in cls.defaults}   # an older checkout lacks some
     if "device" in cls.defaults:
         params["device"] = "cpu"
+    load = warm(cls, params, train)
     model = cls(**params)
     t = time.perf_counter()
     model.fit(train)
@@ -106,7 +126,7 @@ def ours_fit(cfg: dict) -> None:
     top, _ = model.recommend(np.arange(cfg["n_users"]), k=K)
     np.save(cfg["out"], np.asarray(top, np.int64))
     print(json.dumps({"seconds": seconds, "version": "ours", "torch_threads": torch.get_num_threads(),
-                      "epochs": getattr(model, "epochs_run_", None)}))
+                      "epochs": getattr(model, "epochs_run_", None), "load": load}))
 
 
 def run_one(system: str, model: str, params: dict, base: dict, work: Path, ours_root: Path, threads: int) -> dict:
@@ -139,16 +159,17 @@ def settings_text(params: dict) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| code | data | model | system | settings | fit s | fit ÷ fastest peer | NDCG@10 | Recall@10 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| code | data | model | system | settings | fit s | fit ÷ fastest peer | NDCG@10 | Recall@10 | load s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
             lines.append(f"| {r['code']} | {r['data']} | {r['model']} | {r['system']} | — | — | — | — | "
-                         f"failed: {r['error']} |")
+                         f"failed: {r['error']} | |")
             continue
         ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}"
+        load = "" if r.get("load") is None else f"{r['load']:.2f}"
         lines.append(f"| {r['code']} | {r['data']} | {r['model']} | {r['system']} | {r['settings']} | "
-                     f"{r['seconds']:.2f} | {ratio} | {r['ndcg']:.4f} | {r['recall']:.4f} |")
+                     f"{r['seconds']:.2f} | {ratio} | {r['ndcg']:.4f} | {r['recall']:.4f} | {load} |")
     return "\n".join(lines)
 
 
@@ -227,6 +248,7 @@ def main(argv=None) -> int:
                     m = evaluate(Lists(train, info["top"]), train, test, ks=(K,), diversity=False).metrics
                     row.update(settings=settings_text(SETTINGS[model]["ours" if ours else system]),
                                seconds=info["seconds"], ndcg=m[f"ndcg@{K}"], recall=m[f"recall@{K}"],
+                               load=info.get("load"),
                                ratio=info["seconds"] / min(peer_times) if ours and peer_times else None)
                     rows.append(row)
                     print(table([row]).splitlines()[-1], flush=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 
 from desktop.paths import DEMO_DATA, resource_path
-from desktop.startup import ExceptionHook, create_app, setup_logging
+from desktop.startup import ExceptionHook, create_app, setup_logging, warm_engine
 
 log = logging.getLogger("recscope.desktop")
 
@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
         window.data.settled.connect(lambda: QTimer.singleShot(500, shoot))
         QTimer.singleShot(300_000, shoot)  # never hang a CI job
+    window.data.settled.connect(warm_engine)          # the data first; then, once, the engine's kernels
     log.info("starting; opening %s", path)
     QTimer.singleShot(0, lambda: window.open_path(str(path)))
     rc = app.exec()

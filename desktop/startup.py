@@ -140,3 +140,28 @@ def create_app(argv: list[str]) -> QApplication:
     if getattr(app, "gui_thread_gc", None) is None:
         app.gui_thread_gc = GuiThreadGC(app)  # cyclic GC on the GUI thread only (see gui_gc)
     return app
+
+
+_warm_thread: threading.Thread | None = None
+
+
+def warm_engine() -> threading.Thread:
+    """Start loading what the first training would otherwise load in its worker
+    (``engine.models.warm.warm_up``: torch's optimizer machinery, the numba kernels; ~2 s of
+    Python work holding the GIL) in a background thread; the app calls it when the window shows
+    its data. A training started later no longer stalls the window (bench/bench_gui_latency.py).
+    Only the first call starts the thread; every call returns it."""
+    global _warm_thread
+    if _warm_thread is not None:
+        return _warm_thread
+    from engine.models.warm import warm_up
+
+    def run() -> None:
+        try:
+            log.info("engine warm-up: %s", {k: round(v, 2) for k, v in warm_up().items()})
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first training loads it
+            log.exception("engine warm-up failed")
+
+    _warm_thread = threading.Thread(target=run, name="engine-warm-up", daemon=True)
+    _warm_thread.start()
+    return _warm_thread

@@ -79,6 +79,63 @@ def align(train: Interactions, test: Interactions) -> AlignedTest:
     return AlignedTest(u, i, test.values, test.user_ids[test.user_idx])
 
 
+@dataclass(frozen=True)
+class RelevantSets:
+    """Relevant sets of the evaluated users (protocol of docs/ARCHITECTURE.md).
+
+    users: (n_eval,) int64 train user indices with at least one relevant test item, ascending;
+    n_relevant: (n_eval,) int64 distinct relevant items of each (unknown-to-training items count);
+    keys: (n_pairs,) int64 sorted ``user * n_items + item`` of the relevant items training knows;
+    matrix: (n_users, n_items + n_unknown) CSR, unknown items in virtual columns after the items;
+    n_cold: distinct test users absent from training (reported apart).
+    """
+
+    users: np.ndarray
+    n_relevant: np.ndarray
+    keys: np.ndarray
+    matrix: sp.csr_matrix
+    n_cold: int
+
+
+def relevant_sets(train: Interactions, test: Interactions, *, relevant_min: float | None = None,
+                  users=None) -> RelevantSets:
+    """The relevant set of every evaluated user: all of their distinct ``test`` items (value >=
+    ``relevant_min`` when given; only the external ``users`` when given), in ``train``'s space."""
+    n_items = train.n_items
+    ev = align(train, test)
+    keep = np.ones(len(ev.user), dtype=bool)
+    if relevant_min is not None:
+        keep &= ev.values >= relevant_min
+    if users is not None:
+        keep &= index_of(ev.ext_user, sorted_ids(normalize_ids(list(users)))) >= 0
+    cold = ev.user < 0
+    n_cold = len(np.unique(test.user_idx[keep & cold]))
+    keep &= ~cold
+    # Unknown items get distinct virtual columns: they stay relevant but no model can rank them.
+    unknown = keep & (ev.item < 0)
+    _, virt = np.unique(test.item_idx[unknown], return_inverse=True)
+    cols = ev.item[keep].copy()
+    cols[cols < 0] = n_items + virt
+    rel = sp.csr_matrix((np.ones(len(cols), np.float32), (ev.user[keep], cols)),
+                        shape=(train.n_users, n_items + (virt.max() + 1 if len(virt) else 0)))
+    rel.sum_duplicates()
+    n_rel_all = np.diff(rel.indptr)
+    eval_users = np.flatnonzero(n_rel_all > 0).astype(np.int64)
+    known = rel[:, :n_items].tocoo()
+    keys = np.sort(known.row.astype(np.int64) * n_items + known.col)
+    return RelevantSets(eval_users, n_rel_all[eval_users].astype(np.int64), keys, rel, int(n_cold))
+
+
+def hit_matrix(rec: np.ndarray, rows: np.ndarray, keys: np.ndarray, n_items: int) -> np.ndarray:
+    """(n, K) bool: ``rec`` (n, K) item indices (-1 = none) of users ``rows`` (n,) that are in the
+    sorted relevant ``keys`` (``RelevantSets.keys``)."""
+    if not len(keys):
+        return np.zeros(rec.shape, bool)
+    flat = rows[:, None] * np.int64(n_items) + rec
+    pos = np.minimum(np.searchsorted(keys, flat), len(keys) - 1)
+    return (rec >= 0) & (keys[pos] == flat)
+
+
 def _check_model(model, train: Interactions) -> None:
     if getattr(model, "item_ids_", None) is None:
         raise ModelError(f"model {getattr(model, 'name', '?')} is not fitted yet")
@@ -122,30 +179,9 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
     if sampled_negatives is not None and int(sampled_negatives) <= 0:
         raise EngineError(f"sampled_negatives must be positive, got {sampled_negatives}")
 
-    ev = align(train, test)
-    keep = np.ones(len(ev.user), dtype=bool)
-    if relevant_min is not None:
-        keep &= ev.values >= relevant_min
-    if users is not None:
-        keep &= index_of(ev.ext_user, sorted_ids(normalize_ids(list(users)))) >= 0
-    cold = ev.user < 0
-    n_cold = len(np.unique(test.user_idx[keep & cold]))
-    keep &= ~cold
-
-    # Relevant sets: all distinct test items per user; unknown items get distinct virtual columns.
-    unknown = keep & (ev.item < 0)
-    _, virt = np.unique(test.item_idx[unknown], return_inverse=True)
-    cols = ev.item[keep].copy()
-    cols[cols < 0] = n_items + virt
-    rel = sp.csr_matrix((np.ones(len(cols), np.float32), (ev.user[keep], cols)),
-                        shape=(train.n_users, n_items + (virt.max() + 1 if len(virt) else 0)))
-    rel.sum_duplicates()
-    n_rel_all = np.diff(rel.indptr)
-    eval_users = np.flatnonzero(n_rel_all > 0).astype(np.int64)
-    n_eval = len(eval_users)
-    n_rel = n_rel_all[eval_users]
-    known = rel[:, :n_items].tocoo()
-    rel_keys = np.sort(known.row.astype(np.int64) * n_items + known.col)   # (n_known_pairs,)
+    rel = relevant_sets(train, test, relevant_min=relevant_min, users=users)
+    eval_users, n_rel, rel_keys = rel.users, rel.n_relevant, rel.keys
+    n_eval, n_cold = len(eval_users), rel.n_cold
 
     diversity = diversity and beyond
     names = M.ACCURACY + (tuple(m for m in M.BEYOND if diversity or m != "diversity") if beyond else ())
@@ -172,9 +208,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
         rec = np.asarray(rec, dtype=np.int64)
         if rec.shape[1] < kmax:
             rec = np.pad(rec, ((0, 0), (0, kmax - rec.shape[1])), constant_values=-1)
-        keys = rows[:, None] * n_items + rec
-        pos = np.minimum(np.searchsorted(rel_keys, keys), max(len(rel_keys) - 1, 0))
-        hits = (rec >= 0) & (rel_keys[pos] == keys) if len(rel_keys) else np.zeros(rec.shape, bool)
+        hits = hit_matrix(rec, rows, rel_keys, n_items)
         div = M.diversity(rec, cosines, ks) if diversity and cosines is not None else None
         for k in ks:
             for name, vals in M.accuracy(hits, n_rel[sl], k).items():
@@ -188,7 +222,7 @@ def evaluate(model, train: Interactions, test: Interactions, ks=(10,), *, releva
                 per_user[f"diversity@{k}"][sl] = div[k]
             covered[k][top[top >= 0]] = True
         if sampled_negatives:
-            _sampled_batch(model, train, rows, rel, n_items, n_rel[sl], int(sampled_negatives), seed, ks,
+            _sampled_batch(model, train, rows, rel.matrix, n_items, n_rel[sl], int(sampled_negatives), seed, ks,
                            per_user, sl)
         emit(progress, (start + len(rows)) / n_eval, f"evaluated {start + len(rows)}/{n_eval} users", "evaluate")
 

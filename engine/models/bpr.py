@@ -43,8 +43,17 @@ class MFModule(nn.Module):
 
     def pair_scores(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """(b,) scores of user–item pairs."""
-        s = (self.user(users) * self.item(items)).sum(-1)
-        return s if self.bias is None else s + self.bias[items]
+        s = (self.users(users) * self.items(items)).sum(-1)
+        return s if self.bias is None else s + self.bias.index_select(0, items)
+
+    def users(self, idx: torch.Tensor) -> torch.Tensor:
+        """(b, f) user factor rows: ``index_select``, whose gradient is one ``index_add_`` (2-3x faster
+        on the CPU than an embedding lookup's backward)."""
+        return self.user.weight.index_select(0, idx)
+
+    def items(self, idx: torch.Tensor) -> torch.Tensor:
+        """(b, f) item factor rows (as ``users``)."""
+        return self.item.weight.index_select(0, idx)
 
 
 #: Below this many user–item cells, positives are looked up in a dense bool table (one gather)
@@ -176,15 +185,12 @@ class BPR(FoldInFactorization):
         return batches, math.ceil(n / batch_size)
 
     def batch_loss(self, module: MFModule, batch) -> torch.Tensor:
-        """−log σ(s(u,i) − s(u,j)) + reg·(|p_u|² + |q_i|² + |q_j|²), mean over the batch (one item
-        gather, and one scatter of its gradient, for positives and negatives together)."""
+        """−log σ(s(u,i) − s(u,j)) + reg·(|p_u|² + |q_i|² + |q_j|²), mean over the batch."""
         u, i, j = batch
-        pu = module.user(u)
-        qi, qj = module.item(torch.cat([i, j])).chunk(2)
+        pu, qi, qj = module.users(u), module.items(i), module.items(j)
         diff = (pu * (qi - qj)).sum(-1)
         if module.bias is not None:
-            bi, bj = module.bias[torch.cat([i, j])].chunk(2)
-            diff = diff + bi - bj
+            diff = diff + module.bias.index_select(0, i) - module.bias.index_select(0, j)
         loss = -nn.functional.logsigmoid(diff).mean()
         reg = self.params["reg"]
         if reg > 0:

@@ -97,3 +97,13 @@ def objective(indptr, indices, target, X: np.ndarray, Y: np.ndarray, reg: float,
     """The iALS objective over all pairs divided by the number of non-zeros (as the torch path)."""
     total = float(((X.T @ X) * (Y.T @ Y)).sum()) + reg * float((X * X).sum() + (Y * Y).sum())
     return (total + nonzero_loss(indptr, indices, target, X, Y)) / max(1, nnz)
+
+
+def warm() -> None:
+    """Load both kernels now (from numba's cache, or compile them once per machine) with the
+    argument types ``engine.models.ials`` passes, so that the first fit does not pay for it."""
+    indptr, indices = np.zeros(3, np.int64), np.zeros(0, np.int32)
+    values = np.zeros(0, np.float32)
+    X, Y = np.zeros((2, 2), np.float32), np.zeros((2, 2), np.float32)
+    cg_half_step(indptr, indices, values, values, X, Y, np.eye(2, dtype=np.float32), 1)
+    nonzero_loss(indptr, indices, values, X, Y)

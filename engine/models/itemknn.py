@@ -7,14 +7,18 @@ import scipy.sparse as sp
 
 from engine.errors import ModelError
 from engine.models.base import expect_array
-from engine.models.item_item import ItemItemScoring
+from engine.models.item_item import ItemItemScoring, cooccurrence
 from engine.models.ranking import topk
 from engine.models.registry import register
-from engine.progress import check, emit
+from engine.progress import check, emit, scaled
 
 #: Dense similarity block size while fitting (floats): n_items x block <= this. Each block is one
 #: cancel check apart: 4M floats keep that well under a second.
 _BLOCK_FLOATS = 1 << 22
+#: Binary data with at most this many user x item cells counts co-occurrences as one dense int8
+#: GEMM (``item_item.cooccurrence``; ml-100k 25 vs 39 ms, ml-1m 0.67 vs 0.94 s CPU for the
+#: sparse product), larger data by sparse products per item block (memory stays bounded).
+DENSE_CELLS = 1 << 26
 
 
 @register
@@ -45,25 +49,31 @@ class ItemKNN(ItemItemScoring):
             raise ModelError(f"itemknn: k must be at least 1, got {k}")
         if shrink < 0:
             raise ModelError(f"itemknn: shrink must be >= 0, got {shrink}")
-        x = (interactions.csr if self.params["use_values"] else self.seen_).tocsc()
-        xt = x.T.tocsr()                                                   # (n_items, n_users)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=0), dtype=np.float64).ravel())
         n = self.n_items
+        dense = not self.params["use_values"] and self.n_users * n <= DENSE_CELLS
+        if dense:
+            gram = cooccurrence(self.seen_, scaled(progress, 0.0, 0.3), cancel)   # symmetric (n, n)
+            norms = np.sqrt(np.diag(gram))
+        else:
+            x = (interactions.csr if self.params["use_values"] else self.seen_).tocsc()
+            xt = x.T.tocsr()                                               # (n_items, n_users)
+            norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=0), dtype=np.float64).ravel()).astype(np.float32)
+        report = scaled(progress, 0.3, 1.0) if dense else progress
         step = max(1, _BLOCK_FLOATS // max(n, 1))
         rows, cols, vals = [], [], []
         for start in range(0, n, step):
             check(cancel)
             block = np.arange(start, min(start + step, n))
-            dots = (xt @ x[:, block]).toarray()                            # (n_items, b)
-            sim = (dots / (np.outer(norms, norms[block]) + shrink)).astype(np.float32).T  # (b, n_items)
+            dots = gram[block] if dense else (xt @ x[:, block]).toarray().T          # (b, n_items)
+            sim = np.asarray(dots, np.float32) / (np.outer(norms[block], norms) + np.float32(shrink))
             sim[np.arange(len(block)), block] = 0.0
             sim[~(sim > 0)] = -np.inf                                      # keep positive similarities only
-            idx, val = topk(sim, k)                                        # (b, k') neighbours of each target
+            idx, val = topk(sim, k, ties=True)                             # (b, k') neighbours of each target
             keep = idx >= 0
             rows.append(idx[keep])
             cols.append(np.broadcast_to(block[:, None], idx.shape)[keep])
             vals.append(val[keep])
-            emit(progress, min(start + step, n) / n, f"similarities {min(start + step, n)}/{n} items", "fit")
+            emit(report, min(start + step, n) / n, f"similarities {min(start + step, n)}/{n} items", "fit")
         rows, cols, vals = (np.concatenate(a) for a in (rows, cols, vals))
         #: (n_items, n_items) float32 CSR, row = history item, column = scored item.
         self.sim_ = sp.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=np.float32)

@@ -76,12 +76,11 @@ import numpy as np
 import torch
 
 from engine.errors import Cancelled, ModelError
+from engine.evaluate.validator import VALID_USERS
 from engine.train import distributed
 from engine.progress import CancelToken, Progress, ProgressCallback, check
 
 STOP_REASONS = ("max_epochs", "early_stop", "cancelled")
-#: Validation users scored at each check by default (a fixed sample; ``make_validator``).
-VALID_USERS = 2000
 #: Seconds between two within-epoch progress reports.
 PROGRESS_INTERVAL = 0.25
 
@@ -156,7 +155,8 @@ class History:
             raise ModelError(f"saved training history is malformed ({e})") from None
 
 
-def _optimizers(module: torch.nn.Module, kind: str, lr: float, weight_decay: float) -> list:
+def _optimizers(module: torch.nn.Module, kind: str, lr: float, weight_decay: float,
+                device: torch.device) -> list:
     sparse_ids = {id(m.weight) for m in module.modules() if isinstance(m, torch.nn.Embedding) and m.sparse}
     params = [p for p in module.parameters() if p.requires_grad]
     sparse = [p for p in params if id(p) in sparse_ids]
@@ -166,7 +166,10 @@ def _optimizers(module: torch.nn.Module, kind: str, lr: float, weight_decay: flo
     out = []
     if dense:
         cls = torch.optim.AdamW if kind == "adamw" else torch.optim.Adam
-        out.append(cls(dense, lr=lr, weight_decay=weight_decay))
+        # fused: one kernel for all parameters instead of ~10 tensor ops each (BPR on ml-100k:
+        # 0.16 vs 0.49 ms a step on one CPU thread); the same update rule
+        fused = device.type in ("cpu", "cuda") and all(p.dtype.is_floating_point for p in dense)
+        out.append(cls(dense, lr=lr, weight_decay=weight_decay, fused=fused))
     if sparse:
         out.append(torch.optim.SparseAdam(sparse, lr=lr))
     if not out:
@@ -203,7 +206,7 @@ def fit_loop(module: torch.nn.Module, make_batches: Callable[[int, torch.Generat
     check(cancel)
     device = torch.device(device)
     module.to(device)
-    opts = _optimizers(module, optimizer, float(lr), float(weight_decay))
+    opts = _optimizers(module, optimizer, float(lr), float(weight_decay), device)
     params = [p for p in module.parameters() if p.requires_grad]
     autocast, scaler = _amp_setup(device, amp)
     gen = torch.Generator(device=device).manual_seed(int(seed))
@@ -308,20 +311,21 @@ def make_validator(model, train, valid, *, ks: tuple[int, ...] = (10,),
     (``fit_loop`` treats the ``Cancelled`` it raises like a cancel between batches), so a long
     validation pass does not delay a cancel. ``max_users`` > 0: a fixed random sample (``seed``) of
     that many validation users is scored at every call, so validation costs the same small share
-    of an epoch on any data size (0: every validation user).
+    of an epoch on any data size (0: every validation user). The work that does not depend on the
+    weights is done once, here (``engine.evaluate.validator.Validator``); each call returns
+    ``evaluate``'s accuracy metrics on the sample.
     """
     if valid is None or valid.n_events == 0:
         return None
-    from engine.evaluate import evaluate
-    users = np.unique(valid.user_idx)
-    if 0 < max_users < len(users):
-        users = np.sort(np.random.default_rng(seed).choice(users, max_users, replace=False))
-        valid = valid.subset(np.isin(valid.user_idx, users))
+    from engine.evaluate.validator import Validator
+    validator = Validator(train, valid, ks=ks, max_users=max_users, seed=seed)
+    if not len(validator):
+        return None
 
     def run() -> dict[str, float]:
         if before is not None:
             before()
-        return dict(evaluate(model, train, valid, ks=ks, diversity=False, beyond=False, cancel=cancel).metrics)
+        return validator(model, cancel)
 
     return run
 

@@ -37,7 +37,7 @@ def test_carved_validation_is_a_subset_held_out_pairwise(inter):
 
 
 def test_model_carves_its_own_validation_refits_and_excludes_everything(inter):
-    model = IALS(factors=8, epochs=6, patience=0, device="cpu", seed=0).fit(inter)
+    model = IALS(factors=8, epochs=6, patience=0, validate_every=1, device="cpu", seed=0).fit(inter)
     h = model.history_
     assert all("ndcg@10" in r.metrics for r in h.records) and h.refit_epochs == h.best_epoch
     assert (model.seen_ != inter.seen).nnz == 0
