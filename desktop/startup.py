@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop.gui_gc import GuiThreadGC
 from desktop.paths import resource_path
 from desktop.plots.curves import configure as configure_plots
+from desktop.translate import translate
 
 APP_NAME = "RecScope"
 log = logging.getLogger("recscope.desktop")
@@ -55,8 +56,7 @@ def setup_logging() -> Path:
     else:  # nowhere writable: stderr only
         handler, path = logging.StreamHandler(), Path(os.devnull)
     handler._recscope = True
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] "
-                                           "%(message)s"))
+    handler.setFormatter(logging.Formatter(translate("Startup", "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
@@ -104,9 +104,9 @@ class ExceptionHook(QObject):
 
     @Slot(str)
     def _show(self, summary: str) -> None:
-        text = (f"An unexpected error occurred:\n\n{summary}\n\nThe details were written to\n"
-                f"{self.log_path}\n\nRecScope keeps running; if something looks wrong, save your "
-                "work and restart it.")
+        text = (self.tr("An unexpected error occurred:\n\n{summary}\n\nThe details were written "
+                        "to\n{log_path}\n\nRecScope keeps running; if something looks wrong, save your work and "
+                        "restart it.").format(summary=summary, log_path=self.log_path))
         if not self.dialogs:
             print(f"RecScope: unexpected error: {summary} (log: {self.log_path})", file=sys.stderr)
             return

@@ -46,21 +46,21 @@ class InspectorController(QObject):
     def show_customer(self, user, run_a: str | None, run_b: str | None, k: int) -> None:
         ds = self.state.dataset
         if ds is None:
-            self.customer.fail("Open a data file first (Data pane).")
+            self.customer.fail(self.tr("Open a data file first (Data pane)."))
             return
         a, b = self.state.run(run_a), self.state.run(run_b)
         split = self.state.split
         self.customer.start(einspect.customer_view, user, ds.interactions, ds.catalog,
                             split.test if split is not None else None,
                             a.model if a else None, b.model if b else None, int(k), self.book.active,
-                            names=(a.name if a else "A", b.name if b else "B"), name="Inspect customer")
+                            names=(a.name if a else "A", b.name if b else "B"), name=self.tr("Inspect customer"))
 
     def cold_start(self, run_id: str | None, items: list, k: int) -> None:
         run = self.state.run(run_id)
         if run is None:
-            self.cold.fail("Train a model first (Train pane).")
+            self.cold.fail(self.tr("Train a model first (Train pane)."))
             return
-        self.cold.start(_cold_start, run.model, list(items), int(k), self._catalog(), name="New customer")
+        self.cold.start(_cold_start, run.model, list(items), int(k), self._catalog(), name=self.tr("New customer"))
 
     def _catalog(self):
         return self.state.dataset.catalog if self.state.dataset is not None else None
@@ -85,19 +85,19 @@ class InspectorController(QObject):
     def export(self, run_id: str | None, path: str, k: int) -> None:
         run = self.state.run(run_id)
         if run is None:
-            self.export_failed.emit("Choose a model to export its lists.")
+            self.export_failed.emit(self.tr("Choose a model to export its lists."))
             return
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
         task = self.runner.submit(einspect.export_top_n, run.model, str(path), int(k), catalog,
-                                  name=f"Export {Path(path).name}")
+                                  name=self.tr("Export {name}").format(name=Path(path).name))
         self._export_task = task
         self.export_running.emit(True)
         task.progress.connect(self.export_progress)
         task.done.connect(lambda rep, t=task: self._export_end(
-            t, self.export_finished, f"Wrote {rep.rows:,} rows ({rep.users:,} customers × top {k}) to {rep.path}"))
+            t, self.export_finished, self.tr("Wrote {rows:,} rows ({users:,} customers × top {k}) to {path}").format(rows=rep.rows, users=rep.users, k=k, path=rep.path)))
         task.failed.connect(lambda msg, t=task: self._export_end(t, self.export_failed, msg))
         task.cancelled.connect(lambda t=task: self._export_end(t, self.export_finished,
-                                                               "Export cancelled; no file was written."))
+                                                               self.tr("Export cancelled; no file was written.")))
 
     @Slot()
     def cancel_export(self) -> None:

@@ -41,7 +41,7 @@ class LabelledPlot(pg.PlotWidget):
             item.getAxis(side).setStyle(hideOverlappingLabels=False)
         self.setMinimumSize(220, 170)
         self._items: list[pg.GraphicsObject] = []
-        self.save_action = item.getViewBox().menu.addAction("Save image as PNG or SVG…")
+        self.save_action = item.getViewBox().menu.addAction(self.tr("Save image as PNG or SVG…"))
         self.save_action.triggered.connect(self._ask_save)
         self.scene().contextMenu = []  # pyqtgraph's "Export..." dialog: its SVG writer fails on Qt 6 paths
 
@@ -66,7 +66,7 @@ class LabelledPlot(pg.PlotWidget):
             svg.setSize(self.size())
             svg.setViewBox(QRect(0, 0, self.width(), self.height()))
             svg.setResolution(self.logicalDpiX())  # same scale as on screen, or items drift apart
-            svg.setTitle(self.getPlotItem().titleLabel.text or "RecScope plot")
+            svg.setTitle(self.getPlotItem().titleLabel.text or self.tr("RecScope plot"))
             painter = QPainter(svg)
             try:
                 self.render(painter)
@@ -83,8 +83,8 @@ class LabelledPlot(pg.PlotWidget):
     def _ask_save(self) -> None:
         title = self.getPlotItem().titleLabel.text or "plot"
         stem = "".join(c if c.isalnum() else "-" for c in title.split(":")[0].strip().lower()).strip("-") or "plot"
-        path, _ = QFileDialog.getSaveFileName(self, "Save plot image", f"{stem}.png",
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save plot image"), f"{stem}.png",
+                                              self.tr("PNG image (*.png);;SVG drawing (*.svg)"))
         if not path:
             return
         if not Path(path).suffix:

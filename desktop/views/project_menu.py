@@ -24,7 +24,7 @@ class ProjectMenu(QObject):
         super().__init__(window)
         self.controller, self.window = controller, window
         self.actions: dict[str, QAction] = {}
-        self.recent_menu = QMenu("Recent &projects", window)
+        self.recent_menu = QMenu(self.tr("Recent &projects"), window)
         self.status = ProgressStrip(compact=True)
         self.status.cancel_requested.connect(controller.cancel)
         controller.slot.running_changed.connect(self.status.setVisible)
@@ -45,13 +45,13 @@ class ProjectMenu(QObject):
             menu.insertAction(before, a)
             self.actions[key] = a
             return a
-        act("new", "&New project…", self.new_project, "Ctrl+N")
-        act("open", "&Open project…", self.browse_open, "Ctrl+O")
+        act("new", self.tr("&New project…"), self.new_project, "Ctrl+N")
+        act("open", self.tr("&Open project…"), self.browse_open, "Ctrl+O")
         menu.insertMenu(before, self.recent_menu)
-        act("save", "&Save project", self.save, "Ctrl+S")
-        act("save_as", "Save project &as…", self.save_as, "Ctrl+Shift+S")
-        act("export", "&Export report…", self.export_report, "Ctrl+E")
-        reopen = act("reopen", "Reopen last project at start", None)
+        act("save", self.tr("&Save project"), self.save, "Ctrl+S")
+        act("save_as", self.tr("Save project &as…"), self.save_as, "Ctrl+Shift+S")
+        act("export", self.tr("&Export report…"), self.export_report, "Ctrl+E")
+        reopen = act("reopen", self.tr("Reopen last project at start"), None)
         reopen.setCheckable(True)
         reopen.setChecked(self.controller.reopen_last())
         reopen.toggled.connect(self.controller.set_reopen)
@@ -74,7 +74,7 @@ class ProjectMenu(QObject):
         """A new project file holding the open data set and split; the runs start afresh."""
         if not self.confirm_discard(self.new_project):
             return
-        path = self._ask_save_path("New project")
+        path = self._ask_save_path(self.tr("New project"))
         if path is not None:
             self.controller.new_project(path)
 
@@ -82,7 +82,7 @@ class ProjectMenu(QObject):
     def browse_open(self) -> None:
         recent = self.controller.recent_projects()
         start = str(Path(recent[0]).parent) if recent else ""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", start, f"{FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open project"), start, self.tr("{FILTER};;All files (*)").format(FILTER=FILTER))
         if path:
             self.open(path)
 
@@ -98,7 +98,7 @@ class ProjectMenu(QObject):
 
     @Slot()
     def save_as(self, then=None) -> None:
-        path = self._ask_save_path("Save project as")
+        path = self._ask_save_path(self.tr("Save project as"))
         if path is not None:
             self.controller.save_as(path, then)
 
@@ -106,7 +106,7 @@ class ProjectMenu(QObject):
     def export_report(self) -> None:
         project = self.controller.project
         start = str(project.path.with_suffix(".html")) if project else "recscope-report.html"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export report", start, "HTML files (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export report"), start, self.tr("HTML files (*.html)"))
         if path:
             nav = self.window.nav
             panes = [nav.item(i).text() for i in range(nav.count())]
@@ -119,7 +119,7 @@ class ProjectMenu(QObject):
         """True when the window may close now; asks about unsaved work (Save starts a save and
         closes the window when it is done)."""
         if self.controller.busy:
-            self.controller.message.emit("Wait for the project task to finish, or cancel it.")
+            self.controller.message.emit(self.tr("Wait for the project task to finish, or cancel it."))
             return False
         return self.confirm_discard(self.window.close, "close")
 
@@ -129,7 +129,7 @@ class ProjectMenu(QObject):
         if not what:
             return True
         answer = QMessageBox.question(
-            self.window, "Unsaved work", f"{what}. Save before you {verb}?",
+            self.window, self.tr("Unsaved work"), self.tr("{what}. Save before you {verb}?").format(what=what, verb=verb),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.controllers.train_controller import model_title
+from desktop.translate import translate
 
 #: Verdict -> style object name of the verdict banner.
 VERDICT_STYLE = {"good fit": "verdictGood", "over-fitting": "verdictBad", "under-fitting": "verdictWarn",
@@ -15,6 +16,6 @@ def verdict_text(run) -> tuple[str, str]:
     if d is not None:
         return f"{d.verdict[0].upper()}{d.verdict[1:]}: {d.sentence.split(': ', 1)[-1]}", VERDICT_STYLE.get(d.verdict, "verdictInfo")
     if run.history is None:
-        return (f"{model_title(run.model_name)} is fitted in one step: there are no epochs, "
-                "so no learning curve and no over/under-fitting verdict.", "verdictInfo")
-    return "No verdict: the run recorded no epochs.", "verdictInfo"
+        return (translate("Verdict", "{model_name} is fitted in one step: there are no epochs, so no learning curve and no "
+                                     "over/under-fitting verdict.").format(model_name=model_title(run.model_name)), "verdictInfo")
+    return translate("Verdict", "No verdict: the run recorded no epochs."), "verdictInfo"
