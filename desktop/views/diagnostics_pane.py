@@ -274,7 +274,7 @@ class DiagnosticsPane(QWidget):
         h, d = run.history, run.diagnosis
         ev = dict(d.evidence) if d is not None else {}
         ev.setdefault("epochs", len(h.records))
-        rows = [(label, _fmt(ev[key], kind)) for key, label, kind in EVIDENCE if key in ev]
+        rows = [(self.tr(label), _fmt(ev[key], kind)) for key, label, kind in EVIDENCE if key in ev]
         rows.append((self.tr("Training stopped"), {"max_epochs": self.tr("after the last epoch"), "early_stop": self.tr("early (no gain)"),
                                           "cancelled": self.tr("cancelled (best epoch kept)")}.get(h.stopped, h.stopped)))
         self.evidence.setRowCount(len(rows))

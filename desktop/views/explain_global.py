@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from desktop.translate import translate
 from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.beeswarm import BeeswarmPlot
 from desktop.plots.hbars import HBarPlot
@@ -36,7 +37,7 @@ class _GlobalTab(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(5)
         self.controls = QHBoxLayout()
-        self.run_button = QPushButton(self.button_text)
+        self.run_button = QPushButton(translate(type(self).__name__, self.button_text))
         self.run_button.setObjectName("primary")
         self.run_button.clicked.connect(self.start)
         self.strip = ProgressStrip()
@@ -173,7 +174,7 @@ class SurrogateTab(_GlobalTab):
         self.fidelity.setObjectName("verdictInfo")
         self.fidelity.setWordWrap(True)
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

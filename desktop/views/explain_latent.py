@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
                                QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop import glossary
+from desktop.translate import translate
 from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.heatmap import HeatmapPlot
 from desktop.plots.latent_scatter import LatentScatter
@@ -37,7 +38,7 @@ def colour_choices(catalog) -> list[tuple[str, str]]:
             if role in TEXT_ROLES:
                 continue
             out.append((f"{role} ({col})" if role and role != str(col).lower() else str(col), role or str(col)))
-    out.append(("popularity", "popularity"))
+    out.append((translate("ExplainLatent", "popularity"), "popularity"))
     return out
 
 
@@ -80,7 +81,7 @@ class LatentTab(QWidget):
         bar = QHBoxLayout()
         self.projection = QComboBox()
         for label, value in PROJECTIONS:
-            self.projection.addItem(label, value)
+            self.projection.addItem(translate("ExplainLatent", label), value)
         self.colour = QComboBox()
         self.colour.setMinimumContentsLength(12)
         self.fit_button = QPushButton(self.tr("Fit view"))

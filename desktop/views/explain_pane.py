@@ -32,6 +32,7 @@ AOPC_MEANING = (QT_TRANSLATE_NOOP("ExplainPane", "AOPC: delete what a method cal
                                                      "score falls; a method well above random deletion points at what really drives the score."))
 #: Why a method gets no deletion score.
 NOT_TESTED = {"counterfactual": QT_TRANSLATE_NOOP("ExplainPane", "is itself a deletion")}
+NO_PAIR = QT_TRANSLATE_NOOP("ExplainPane", "had no pair whose score falls when all is deleted")
 
 
 def _py(value):
@@ -51,7 +52,7 @@ def faith_text(method: str, result) -> str:
     score = result.score(method)
     if score is not None:
         return translate("ExplainPane", "faithfulness AOPC {v0} (random {v1}; {v2}, {v3:,} pairs)").format(v0=_aopc(score[0]), v1=_aopc(score[1]), v2=score[3], v3=score[2])
-    return translate("ExplainPane", "no deletion score: it {v0}").format(v0=NOT_TESTED.get(method, 'had no pair whose score falls when all is deleted'))
+    return translate("ExplainPane", "no deletion score: it {v0}").format(v0=translate("ExplainPane", NOT_TESTED.get(method, NO_PAIR)))
 
 
 def faith_summary(result) -> str:
@@ -59,8 +60,9 @@ def faith_summary(result) -> str:
     lines = [translate("ExplainPane", "{v0}{v1}, {pairs:,} customer–item pairs: ").format(v0=result.TESTS[key][:1].upper(), v1=result.TESTS[key][1:], pairs=pairs)
              + ", ".join(f"{method_title(m).lower()} {_aopc(v)}" for m, v in aopc.items())
              for key, (pairs, _, aopc) in result.tests().items()]
-    return "\n".join(["Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
-                      "random deletion):"] + lines + [AOPC_MEANING])
+    head = translate("ExplainPane", "Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
+                                    "random deletion):")
+    return "\n".join([head] + lines + [translate("ExplainPane", AOPC_MEANING)])
 
 
 class MethodBar(QWidget):

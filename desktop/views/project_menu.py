@@ -11,9 +11,14 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from desktop import report
 from desktop.controllers.project_controller import SUFFIX, ProjectController
+from desktop.translate import translate
 from desktop.widgets.progress import ProgressStrip
 
-FILTER = f"RecScope projects (*{SUFFIX})"
+
+
+def project_filter() -> str:
+    """The file dialogs' filter for project files, in the interface language."""
+    return translate("ProjectMenu", "RecScope projects (*{suffix})").format(suffix=SUFFIX)
 
 
 class ProjectMenu(QObject):
@@ -82,7 +87,7 @@ class ProjectMenu(QObject):
     def browse_open(self) -> None:
         recent = self.controller.recent_projects()
         start = str(Path(recent[0]).parent) if recent else ""
-        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open project"), start, self.tr("{FILTER};;All files (*)").format(FILTER=FILTER))
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open project"), start, self.tr("{projects};;All files (*)").format(projects=project_filter()))
         if path:
             self.open(path)
 
@@ -138,7 +143,7 @@ class ProjectMenu(QObject):
         return answer != QMessageBox.StandardButton.Cancel
 
     def _ask_save_path(self, caption: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.window, caption, self.controller.default_path(), FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, caption, self.controller.default_path(), project_filter())
         return path or None
 
     @Slot(str)

@@ -40,6 +40,10 @@ METRICS = (("ndcg", QT_TRANSLATE_NOOP("RulesPane", "NDCG")), ("precision", QT_TR
            ("map", QT_TRANSLATE_NOOP("RulesPane", "MAP")), ("mrr", QT_TRANSLATE_NOOP("RulesPane", "MRR")), ("coverage", QT_TRANSLATE_NOOP("RulesPane", "Coverage")), ("novelty", QT_TRANSLATE_NOOP("RulesPane", "Novelty")),
            ("arp", QT_TRANSLATE_NOOP("RulesPane", "Avg. popularity")), ("diversity", QT_TRANSLATE_NOOP("RulesPane", "Intra-list diversity")))
 DEFAULT_WEIGHTS = "0, 0.2, 0.4, 0.5, 0.6, 0.8, 1"
+#: Headings of the metrics and exposure tables (translated by their models, context RulesPane).
+HEADINGS = (QT_TRANSLATE_NOOP("RulesPane", "Metric"), QT_TRANSLATE_NOOP("RulesPane", "Model"),
+            QT_TRANSLATE_NOOP("RulesPane", "With rules"), QT_TRANSLATE_NOOP("RulesPane", "Change"),
+            QT_TRANSLATE_NOOP("RulesPane", "Group"), QT_TRANSLATE_NOOP("RulesPane", "Catalog"))
 
 
 def describe(rule: dict) -> str:
@@ -58,7 +62,11 @@ def describe(rule: dict) -> str:
         return translate("RulesPane", "{verb} where {col} {v2} {shown}").format(verb=verb, col=col, v2=rule.get('op', '='), shown=shown)
     if t in ("exclude_items", "bury_items", "pin_items"):
         n = len(rule.get("items") or [])
-        return translate("RulesPane", "{v0} {n} listed item{v2}").format(v0=RULE_LABELS[t].split()[0], n=n, v2='s' if n != 1 else '')
+        one, many = {"exclude_items": (translate("RulesPane", "Exclude 1 listed item"),
+                                       translate("RulesPane", "Exclude {n} listed items")),
+                     "bury_items": (translate("RulesPane", "Bury 1 listed item"), translate("RulesPane", "Bury {n} listed items")),
+                     "pin_items": (translate("RulesPane", "Pin 1 listed item"), translate("RulesPane", "Pin {n} listed items"))}[t]
+        return one if n == 1 else many.format(n=n)
     if t == "diversity":
         by = "embeddings" if rule.get("embeddings") else col
         return translate("RulesPane", "Diversity λ={v0} by {by}").format(v0=rule.get('lambda', '?'), by=by)
@@ -110,7 +118,7 @@ class RuleForm(QWidget):
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for kind, label in RULE_LABELS.items():
-            act = QAction(label, menu)
+            act = QAction(self.tr(label), menu)
             act.triggered.connect(lambda _=False, k=kind: self.add_rule(k))
             menu.addAction(act)
         self.add_button.setMenu(menu)
@@ -198,7 +206,7 @@ class RuleForm(QWidget):
             return
         rule = self.rules[row]
         kind = rule.get("type")
-        self.fields_box.setTitle(self.tr("Rule {v0}: {v1}").format(v0=row + 1, v1=RULE_LABELS.get(kind, kind)))
+        self.fields_box.setTitle(self.tr("Rule {v0}: {v1}").format(v0=row + 1, v1=self.tr(RULE_LABELS.get(kind, kind))))
         required, optional = SCHEMA.get(kind, ((), {}))
         for name in (*required, *optional):
             self.fields.addRow(name.replace("_", " ").capitalize(), self._field(rule, name))
@@ -445,8 +453,10 @@ class RulesPane(QWidget):
         lay.addWidget(self.result_title)
         tables = QHBoxLayout()
         self.metrics_model = MarkedFrameModel(self)
+        self.metrics_model.header_context = "RulesPane"
         self.metrics_table = make_table(self.metrics_model)
         self.exposure_model = MarkedFrameModel(self)
+        self.exposure_model.header_context = "RulesPane"
         self.exposure_table = make_table(self.exposure_model)
         left = QVBoxLayout()
         left.addWidget(self.metrics_table)
@@ -667,7 +677,7 @@ class RulesPane(QWidget):
         ev, sweep, k = result
         self.evaluation, self.sweep = ev, sweep
         run = self.state.run(self.run_combo.currentData())
-        self.result_title.setText(self.tr("{v0} with {v1} rule(s), top {k}: {users_evaluated:,} customers of the test split").format(v0=run.name if run else 'Model', v1=len(ev.rules['rules']), k=k, users_evaluated=ev.users_evaluated))
+        self.result_title.setText(self.tr("{v0} with {v1} rule(s), top {k}: {users_evaluated:,} customers of the test split").format(v0=run.name if run else self.tr('Model'), v1=len(ev.rules['rules']), k=k, users_evaluated=ev.users_evaluated))
         rows, marks, tips = [], {}, {}
         for key, label in METRICS:
             name = f"{key}@{k}"
@@ -675,7 +685,7 @@ class RulesPane(QWidget):
                 continue
             before, after = ev.raw_metrics[name], ev.metrics[name]
             change = (after - before) / before if before else float("nan")
-            rows.append({"Metric": f"{label}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
+            rows.append({"Metric": f"{self.tr(label)}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
                          "Change": "" if change != change else f"{change:+.1%}"})
             tips[len(rows) - 1] = glossary.tip(key)
             if change == change and abs(change) >= 0.005:

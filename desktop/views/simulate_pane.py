@@ -27,6 +27,11 @@ PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
 #: The caveats' box grows with its text up to this height (pixels), then scrolls: the results stay in view.
 CAVEAT_HEIGHT = 96
 #: What an arm is, in plain words (beside the arm choice).
+#: Headings of the results table (translated by its model).
+HEADINGS = (QT_TRANSLATE_NOOP("SimulatePane", "Policy"), QT_TRANSLATE_NOOP("SimulatePane", "Matched events"),
+            QT_TRANSLATE_NOOP("SimulatePane", "Mean reward (95% CI)"), QT_TRANSLATE_NOOP("SimulatePane", "IPS / SNIPS"),
+            QT_TRANSLATE_NOOP("SimulatePane", "Exploration"), QT_TRANSLATE_NOOP("SimulatePane", "Total reward"),
+            QT_TRANSLATE_NOOP("SimulatePane", "Final regret"))
 ARM_MEANING = (QT_TRANSLATE_NOOP("SimulatePane", "An arm is one thing a policy can suggest at each visit: here one product category or "
                                                      "one item. The policy scores a point when the customer's next basket holds it."))
 
@@ -244,6 +249,7 @@ class SimulatePane(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         self.table_model = MarkedFrameModel(self)
+        self.table_model.header_context = "SimulatePane"
         self.table = make_table(self.table_model)
         self.table.setMinimumHeight(90)
         split.addWidget(self.table)
@@ -368,7 +374,7 @@ class SimulatePane(QWidget):
         log, results, runs = payload
         self.log, self.results = log, results
         labels = [policy_label(r.policy, runs) for r in results]
-        kind = "categories" if log.kind == "category" else "items"
+        kind = self.tr("categories") if log.kind == "category" else self.tr("items")
         self.summary_label.setText(
             self.tr("{n_events:,} decision points (baskets followed by another basket of the same customer, "
                     "of {baskets:,} baskets) · {arm_names} arms: top {kind}").format(n_events=log.n_events, baskets=log.baskets, arm_names=len(log.arm_names), kind=kind)

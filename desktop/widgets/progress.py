@@ -112,7 +112,8 @@ class ProgressStrip(QWidget):
         parts.append(self.tr("{elapsed} elapsed").format(elapsed=duration_text(elapsed)))
         left = estimate_left(elapsed, self._fraction)
         if left is not None:
-            parts.append(self.tr("{v0} {left} left").format(v0='at most' if self.bound else 'about', left=duration_text(left)))
+            parts.append((self.tr("at most {left} left") if self.bound else self.tr("about {left} left"))
+                         .format(left=duration_text(left)))
         return " · ".join(parts)
 
     def _render(self) -> None:
