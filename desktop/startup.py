@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop.gui_gc import GuiThreadGC
 from desktop.paths import resource_path
 from desktop.plots.curves import configure as configure_plots
-from desktop.translate import translate
 
 APP_NAME = "RecScope"
 log = logging.getLogger("recscope.desktop")
@@ -56,7 +55,7 @@ def setup_logging() -> Path:
     else:  # nowhere writable: stderr only
         handler, path = logging.StreamHandler(), Path(os.devnull)
     handler._recscope = True
-    handler.setFormatter(logging.Formatter(translate("Startup", "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path

@@ -67,7 +67,7 @@ class WaterfallPlot(LabelledPlot):
         lo, hi = float(min(0.0, x0.min())), float(max(0.0, right.max()))
         span = (hi - lo) or 1.0
         for r, value in enumerate(points):
-            text = self.tr("{value:+.{decimals}f}").format(value=value) if 0 < r <= n else self.tr("{value:.{decimals}f}").format(value=value)
+            text = f"{value:+.{decimals}f}" if 0 < r <= n else f"{value:.{decimals}f}"
             label = pg.TextItem(text, color="#111827", anchor=(0, 0.5))
             label.setPos(right[r] + 0.01 * span, r)
             self._add(label)

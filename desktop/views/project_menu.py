@@ -134,7 +134,8 @@ class ProjectMenu(QObject):
         if not what:
             return True
         answer = QMessageBox.question(
-            self.window, self.tr("Unsaved work"), self.tr("{what}. Save before you {verb}?").format(what=what, verb=verb),
+            self.window, self.tr("Unsaved work"), (self.tr("{what}. Save before you close?") if verb == "close" else
+                                                self.tr("{what}. Save before you continue?")).format(what=what),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:

@@ -282,7 +282,7 @@ class RuleEdit(QUndoCommand):
     """One edit of the rules (form or JSON): undo shows the rules before it, redo after it."""
 
     def __init__(self, pane: "RulesPane", before: str, after: str):
-        super().__init__(pane.tr("Edit rules"))
+        super().__init__(translate("RulesPane", "Edit rules"))
         self.pane, self.before, self.after = pane, before, after
         self._done = True                    # pushed after the edit happened: the first redo is a no-op
 
@@ -617,7 +617,7 @@ class RulesPane(QWidget):
             self._set_valid_text(check.error, ok=False)
             return
         n = check.n_rules
-        text = self.tr("✓ {n} rule{v1}, valid").format(n=n, v1='s' if n != 1 else '')
+        text = self.tr("✓ 1 rule, valid") if n == 1 else self.tr("✓ {n} rules, valid").format(n=n)
         if not check.bound:
             text += self.tr(" (columns are checked once a model is trained)")
         self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in check.warnings), ok=True)
