@@ -92,7 +92,8 @@ class LabelledPlot(pg.PlotWidget):
         try:
             self.save_image(path)
         except (OSError, ValueError) as e:
-            QMessageBox.warning(self, "Save plot image", f"Could not save {Path(path).name}: {e}")
+            QMessageBox.warning(self, self.tr("Save plot image"),
+                                self.tr("Could not save {name}: {error}").format(name=Path(path).name, error=e))
 
     def clear_data(self) -> None:
         for it in self._items:

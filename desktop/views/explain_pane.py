@@ -57,7 +57,7 @@ def faith_text(method: str, result) -> str:
 
 def faith_summary(result) -> str:
     """A heading line, then one line per deletion test: its pairs and AOPCs (Faithfulness.tests)."""
-    lines = [translate("ExplainPane", "{v0}{v1}, {pairs:,} customer–item pairs: ").format(v0=result.TESTS[key][:1].upper(), v1=result.TESTS[key][1:], pairs=pairs)
+    lines = [translate("ExplainPane", "{v0}{v1}, {pairs:,} customer–item pairs: ").format(v0=result.test_label(key)[:1].upper(), v1=result.test_label(key)[1:], pairs=pairs)
              + ", ".join(f"{method_title(m).lower()} {_aopc(v)}" for m, v in aopc.items())
              for key, (pairs, _, aopc) in result.tests().items()]
     head = translate("ExplainPane", "Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "

@@ -2813,6 +2813,10 @@ AOPC {v1}</translation>
         <source>PNG image (*.png);;SVG drawing (*.svg)</source>
         <translation>PNG 图像 (*.png);;SVG 绘图 (*.svg)</translation>
     </message>
+    <message>
+        <source>Could not save {name}: {error}</source>
+        <translation>无法保存 {name}：{error}</translation>
+    </message>
 </context>
 <context>
     <name>LatentScatter</name>
