@@ -224,6 +224,24 @@ def engine_messages(root: Path = ROOT) -> tuple[dict[str, str], list[Finding]]:
     return messages, bad
 
 
+def scan_shadowed_gettext(root: Path = ROOT) -> list[Finding]:
+    """Functions that call ``_(…)`` and also bind ``_`` (``a, _ = f()``, ``for _ in``): there ``_`` is
+    the bound value, not gettext, and the call fails at run time."""
+    out: list[Finding] = []
+    for path in _engine_files(root):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            body = list(ast.walk(fn))
+            binds = [n for n in body if isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)]
+            calls = [n for n in body if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"]
+            if binds and calls:
+                out.append(Finding(f"{path.relative_to(root)}:{binds[0].lineno}",
+                                   "binds '_' in a function that calls _() (gettext): rename the variable"))
+    return out
+
+
 def scan_engine_display(root: Path = ROOT) -> list[Finding]:
     """Plain text given to the display arguments (title=, note= …) in the engine modules that speak the
     interface language."""
@@ -348,7 +366,7 @@ def update(root: Path = ROOT) -> None:
 def check(root: Path = ROOT) -> list[Finding]:
     findings = scan_desktop(root / "desktop", root)
     messages, bad = engine_messages(root)
-    findings += bad + scan_engine_display(root)
+    findings += bad + scan_shadowed_gettext(root) + scan_engine_display(root)
     for lang in LANGUAGES:
         ts, qm, po, mo = catalogs(root, lang)
         with tempfile.TemporaryDirectory() as tmp:
@@ -381,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     for f in findings:
         print(f)
     if findings:
-        print(f"i18n-check: {len(findings)} user-visible string(s) without a translation "
+        print(f"i18n-check: {len(findings)} problem(s): user-visible text without a translation, or a catalog out of date "
               "(wrap them, run make i18n, translate the .ts/.po)", file=sys.stderr)
         return 1
     print("i18n-check: every user-visible string has a translation")

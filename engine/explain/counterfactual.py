@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.explain.history import item_labels, plain_id, rescorer
 from engine.explain.types import Counterfactual
+from engine.i18n import _
 
 #: Pairs of history items tried: cheap exact re-scoring (capability "rescoring" without a network)
 #: / a network forward per pair.
@@ -55,7 +56,7 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
     candidates[model.seen_[user].indices] = False
     candidates[item] = True
     scorer = rescorer(model, hist)
-    rank0, _ = ranks_and_margins(scorer.full[None], item, candidates, k)
+    rank0, _margin = ranks_and_margins(scorer.full[None], item, candidates, k)
     rank0 = int(rank0[0])
     title = item_labels(model, [item], catalog)[0]
 
@@ -107,7 +108,7 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
     order = order[:limit]
     size = None
     for start, scores in scorer.prefixes(order):              # stop at the first prefix that works
-        rp, _ = ranks_and_margins(scores, item, candidates, k)
+        rp, _margin = ranks_and_margins(scores, item, candidates, k)
         hit = np.flatnonzero(rp > k)
         if len(hit):
             size = start + int(hit[0]) + 1
@@ -120,10 +121,10 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
         trial = tuple(r for r in removed if r != j)
         if not trial:
             continue
-        rt, _ = ranks_and_margins(scorer.removed([trial]), item, candidates, k)
+        rt, _margin = ranks_and_margins(scorer.removed([trial]), item, candidates, k)
         if rt[0] > k:
             removed = list(trial)
-    r_final, _ = ranks_and_margins(scorer.removed([tuple(removed)]), item, candidates, k)
+    r_final, _margin = ranks_and_margins(scorer.removed([tuple(removed)]), item, candidates, k)
     exact = len(removed) <= checked + 1
     note = "" if exact else (_("Found greedily; no set of up to {checked} item(s) works, a smaller one than this may exist.").format(checked=checked))
     return result(removed, r_final[0], True, exact, note)
