@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     scratch = tempfile.TemporaryDirectory() if args.screenshot else None
     settings = (QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
                 if scratch else QSettings())
-    log.info("interface language %s", install(chosen_language(None if scratch else settings, args.lang)))
+    language = install(chosen_language(None if scratch else settings, args.lang))
+    log.info("interface language %s", language)
 
     from desktop.mainwindow import MainWindow  # after the QApplication and its translators exist
 
@@ -101,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             ok = window.grab().save(str(out))
             loaded = window.state.dataset is not None
             print(f"screenshot {out} ({'ok' if ok else 'FAILED'}; dataset "
-                  f"{'loaded' if loaded else 'NOT loaded'})", file=sys.stderr)
+                  f"{'loaded' if loaded else 'NOT loaded'}; language {language}: "
+                  f"{', '.join(window.nav.item(i).text() for i in range(window.nav.count()))})", file=sys.stderr)
             result["rc"] = 0 if ok and loaded else 1
             window.close()
             app.quit()
