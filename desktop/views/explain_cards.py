@@ -347,7 +347,7 @@ def word_html(result) -> str:
                        f"title='{values[j]:+.4f}'>{word}</span>")
         pos = end
     out.append(html.escape(result.text[pos:]))
-    return "".join(out) or "<i>(this item has no text)</i>"
+    return "".join(out) or translate("ExplainCards", "<i>(this item has no text)</i>")
 
 
 class WordsCard(MethodCard):
@@ -363,12 +363,12 @@ class WordsCard(MethodCard):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setToolTip("Green words raise this item's score for the customer, red words lower it; the "
-                             "stronger the colour, the larger the word's share (integrated gradients over the "
-                             "language model's token embeddings, summed per word). Hover a word for its value.")
-        self.plot = HBarPlot("Purchases in the history", "integrated gradients (score units)", label_width=34)
-        self.plot.setToolTip("How much each of the customer's purchases (as the model reads them, oldest first) "
-                             "adds to this item's score: integrated gradients from an empty history")
+        self.text.setToolTip(self.tr("Green words raise this item's score for the customer, red words lower it; the stronger "
+                                     "the colour, the larger the word's share (integrated gradients over the language model's "
+                                     "token embeddings, summed per word). Hover a word for its value."))
+        self.plot = HBarPlot(self.tr("Purchases in the history"), self.tr("integrated gradients (score units)"), label_width=34)
+        self.plot.setToolTip(self.tr("How much each of the customer's purchases (as the model reads them, oldest first) adds "
+                                     "to this item's score: integrated gradients from an empty history"))
         for w in (self.because, self.text):
             self.body_layout.addWidget(w)
         self.body_layout.addWidget(self.plot, 1)
@@ -381,15 +381,14 @@ class WordsCard(MethodCard):
             bought = [h.labels[i] for i in h.order() if h.values[i] > 0][:3]
             labels, values, muted = bar_rows(h.labels, h.values, "items")
             self.plot.set_bars(labels, values, muted=muted, decimals=4)
-        because = (f"Words that made the match: {join_titles([f'“{w}”' for w in top])}." if top else
-                   "No word of this item's text raises its score for this customer.")
+        because = (self.tr("Words that made the match: {v0}.").format(v0=join_titles([f'“{w}”' for w in top])) if top else
+                   self.tr("No word of this item's text raises its score for this customer."))
         if bought:
-            because += f" Purchases that made it: {join_titles(bought)}."
+            because += self.tr(" Purchases that made it: {bought}.").format(bought=join_titles(bought))
         self.because.setText(because)
         self.text.setText(word_html(words))
-        self.caption.setText(f"Score {words.target:.4f}; the words sum to <b>{float(np.sum(words.values)):.4f}</b>, "
-                             f"the score's change from the text with every word padded is "
-                             f"{words.target - words.baseline:.4f} (completeness).")
+        self.caption.setText(self.tr("Score {target:.4f}; the words sum to <b>{v1:.4f}</b>, the score's change from the text "
+                                     "with every word padded is {v2:.4f} (completeness).").format(target=words.target, v1=float(np.sum(words.values)), v2=words.target - words.baseline))
 
     def report_html(self) -> str | None:
         """The highlighted text and its caption for the HTML report (None before a result)."""

@@ -416,7 +416,7 @@ class LeaderboardPane(QWidget):
         current = self.test_combo.currentData()
         self.test_combo.blockSignals(True)
         self.test_combo.clear()
-        self.test_combo.addItem("split test part", None)
+        self.test_combo.addItem(self.tr("split test part"), None)
         for name in names:
             self.test_combo.addItem(name, name)
         index = self.test_combo.findData(current) if current in names else 0

@@ -1262,6 +1262,10 @@ RecScope 会继续运行；如果有异常情况，请保存工作并重新启�
         <source>Even without {removed} of this customer&apos;s items, “{title}” stays in the top {k} (rank {rank_after}): no small change to the history removes it.</source>
         <translation>即使去掉该顾客的 {removed} 个商品，“{title}”仍在前 {k} 名内（第 {rank_after} 名）：对历史记录的小改动无法把它移出。</translation>
     </message>
+    <message>
+        <source>&lt;i&gt;(this item has no text)&lt;/i&gt;</source>
+        <translation>&lt;i&gt;（该商品没有文本）&lt;/i&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ExplainController</name>
@@ -1277,6 +1281,10 @@ RecScope 会继续运行；如果有异常情况，请保存工作并重新启�
     <message>
         <source>Attention</source>
         <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>词语</translation>
     </message>
     <message>
         <source>Saliency</source>
@@ -1922,6 +1930,18 @@ AOPC {v1}</translation>
         <translation>将文本模型与基于购买的模型融合。</translation>
     </message>
     <message>
+        <source>Language model</source>
+        <translation>语言模型</translation>
+    </message>
+    <message>
+        <source>fine-tuned on this shop</source>
+        <translation>针对本店微调</translation>
+    </message>
+    <message>
+        <source>The bundled language model adapted to this shop&apos;s purchases: reads item texts (new items too) and what each customer bought; explains which words made a match.</source>
+        <translation>随软件附带、并按本店购买数据调整的语言模型：读取商品文本（包括新商品）和每位顾客的购买记录；能解释是哪些词促成了匹配。</translation>
+    </message>
+    <message>
         <source>Epoch</source>
         <translation>轮次</translation>
     </message>
@@ -2136,6 +2156,18 @@ AOPC {v1}</translation>
     <message>
         <source>Splits the score&apos;s change from an empty input to this customer&apos;s input among the inputs; the bars add up to that change.</source>
         <translation>把得分从空输入到该顾客输入的变化分摊到各个输入上；各条相加即为该变化。</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>词语</translation>
+    </message>
+    <message>
+        <source>which words made the match</source>
+        <translation>哪些词促成了匹配</translation>
+    </message>
+    <message>
+        <source>Integrated gradients over the language model&apos;s word inputs: green words of the item&apos;s text raise its score for this customer, red ones lower it; the purchases that made the match are listed beside it.</source>
+        <translation>基于语言模型词输入的积分梯度：商品文本中绿色的词提高该商品对这位顾客的得分，红色的词降低得分；促成匹配的购买列在旁边。</translation>
     </message>
     <message>
         <source>SHAP</source>
@@ -3129,6 +3161,14 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
         <translation>图表指标：</translation>
     </message>
     <message>
+        <source>Test set:</source>
+        <translation>测试集：</translation>
+    </message>
+    <message>
+        <source>Which test events the table shows: the split&apos;s test part, or a further test set the same fitted models were evaluated on (e.g. never-sold items)</source>
+        <translation>表格显示哪些测试事件：划分的测试部分，或同一批已拟合模型评估过的其他测试集（例如从未售出的商品）</translation>
+    </message>
+    <message>
         <source>Click a run to select it; Ctrl+click a second run to compare the two.</source>
         <translation>点击一个运行来选择它；按住 Ctrl 再点击另一个运行来比较两者。</translation>
     </message>
@@ -3249,6 +3289,10 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
         <translation>删除{what}？其模型和结果都会被移除（若已打开项目文件，也会从中移除）。此操作无法撤销。</translation>
     </message>
     <message>
+        <source>split test part</source>
+        <translation>划分的测试部分</translation>
+    </message>
+    <message>
         <source>Train models in the Train pane; each finished run appears here.</source>
         <translation>请在“训练”面板中训练模型；每个完成的运行都会出现在这里。</translation>
     </message>
@@ -3334,6 +3378,7 @@ raw score {score:.4g} (this model&apos;s own scale)</source>
     </message>
     <message>
         <source>Leaderboard</source>
+        <extracomment>(model, parameter overrides on top of the model&apos;s fast_params); each trained run is kept.</extracomment>
         <translation>排行榜</translation>
     </message>
     <message>
@@ -3714,6 +3759,10 @@ best trade-off: nothing is both smaller and more accurate</source>
     <message>
         <source>&lt;h2&gt;Notes&lt;/h2&gt;&lt;ul&gt;</source>
         <translation>&lt;h2&gt;备注&lt;/h2&gt;&lt;ul&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Explanations&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;解释&lt;/h2&gt;</translation>
     </message>
     <message>
         <source>&lt;h2&gt;Plots&lt;/h2&gt;</source>
@@ -5041,6 +5090,41 @@ Pick a model on the left and press Train.</source>
     <message>
         <source>No verdict: the run recorded no epochs.</source>
         <translation>无结论：该运行没有记录任何轮次。</translation>
+    </message>
+</context>
+<context>
+    <name>WordsCard</name>
+    <message>
+        <source>Green words raise this item&apos;s score for the customer, red words lower it; the stronger the colour, the larger the word&apos;s share (integrated gradients over the language model&apos;s token embeddings, summed per word). Hover a word for its value.</source>
+        <translation>绿色的词提高该商品对这位顾客的得分，红色的词降低得分；颜色越深，该词的份额越大（基于语言模型词元嵌入的积分梯度，按词求和）。悬停在词上可查看其数值。</translation>
+    </message>
+    <message>
+        <source>Purchases in the history</source>
+        <translation>历史记录中的购买</translation>
+    </message>
+    <message>
+        <source>integrated gradients (score units)</source>
+        <translation>积分梯度（得分单位）</translation>
+    </message>
+    <message>
+        <source>How much each of the customer&apos;s purchases (as the model reads them, oldest first) adds to this item&apos;s score: integrated gradients from an empty history</source>
+        <translation>该顾客的每次购买（按模型读取的顺序，最早的在前）为此商品的得分增加了多少：从空历史记录出发的积分梯度</translation>
+    </message>
+    <message>
+        <source>Words that made the match: {v0}.</source>
+        <translation>促成匹配的词：{v0}。</translation>
+    </message>
+    <message>
+        <source>No word of this item&apos;s text raises its score for this customer.</source>
+        <translation>该商品文本中没有任何词提高它对这位顾客的得分。</translation>
+    </message>
+    <message>
+        <source> Purchases that made it: {bought}.</source>
+        <translation> 促成匹配的购买：{bought}。</translation>
+    </message>
+    <message>
+        <source>Score {target:.4f}; the words sum to &lt;b&gt;{v1:.4f}&lt;/b&gt;, the score&apos;s change from the text with every word padded is {v2:.4f} (completeness).</source>
+        <translation>得分 {target:.4f}；各词之和为 &lt;b&gt;{v1:.4f}&lt;/b&gt;，得分相对所有词都被填充的文本的变化为 {v2:.4f}（完备性）。</translation>
     </message>
 </context>
 <context>
