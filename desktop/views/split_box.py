@@ -16,6 +16,8 @@ from desktop.controllers.train_controller import SplitController
 from desktop.state import AppState
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from desktop.translate import translate
+
 #: (engine method, label, tooltip)
 #: What the validation share does (its tooltip).
 VALID_TIP = (QT_TRANSLATE_NOOP("SplitBox", "Share of the training interactions held out while a model chooses its number of epochs "
@@ -29,6 +31,11 @@ METHODS = (
     ("random", QT_TRANSLATE_NOOP("SplitBox", "Random per customer"),
      QT_TRANSLATE_NOOP("SplitBox", "A random share of each customer's events is the test. Leaks the future when the data is dated.")),
 )
+
+
+def split_method_label(method: str) -> str:
+    """"temporal" -> "Temporal" in the interface language."""
+    return translate("SplitBox", dict((k, label) for k, label, _tip in METHODS).get(method, method))
 
 
 class SplitBox(QGroupBox):

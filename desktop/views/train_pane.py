@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 from desktop import glossary
 from desktop.controllers.train_controller import TrainController, model_title
 from desktop.plots.learning import LearningCurvePlot
+from desktop.views.split_box import split_method_label
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.style import set_style_name
@@ -573,7 +574,7 @@ class TrainPane(QWidget):
             s = self.state.split
             valid = 0 if s.valid is None else s.valid.n_events
             self.split_label.setText(self.tr("Split: {method} — trains on {n_events:,} interactions (validates on {valid:,} of them "
-                                             "first), tests on {n_events2:,}.").format(method=s.method, n_events=s.train.n_events, valid=valid, n_events2=s.test.n_events))
+                                             "first), tests on {n_events2:,}.").format(method=split_method_label(s.method), n_events=s.train.n_events, valid=valid, n_events2=s.test.n_events))
         self.split_label.setProperty("ready", has_split)
         self.split_label.style().unpolish(self.split_label)
         self.split_label.style().polish(self.split_label)

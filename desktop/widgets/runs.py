@@ -26,7 +26,7 @@ def fill_run_combo(combo: QComboBox, state: AppState, none: bool = False) -> Non
     combo.blockSignals(True)
     combo.clear()
     if none:
-        combo.addItem(NONE, None)
+        combo.addItem(translate("Runs", NONE), None)
     for run_id, label in run_items(state):
         combo.addItem(label, run_id)
     idx = combo.findData(current)

@@ -26,6 +26,7 @@ import torch
 from engine.errors import ModelError
 from engine.models.capabilities import supports
 from engine.progress import CancelToken, ProgressCallback, check, emit
+from engine.i18n import _
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def gradient_stats(model, train, *, batch_size: int | None = None, seed: int = 0
     (the split's training part the model was fitted on) at the model's fitted weights, on the CPU,
     in training mode (dropout drawn from ``seed``). The model itself is not changed."""
     if not supports(model, "objective"):
-        raise ModelError(model.training_note)
+        raise ModelError(_(model.training_note))
     if getattr(model, "item_ids_", None) is None:
         raise ModelError(f"model {model.name} is not fitted yet")
     if model.n_items != train.n_items or model.n_users != train.n_users:
@@ -137,7 +138,7 @@ def inspect_model(model, train, *, bins: int = 40, seed: int = 0, progress: Prog
     weights = weight_stats(model, bins=bins)
     check(cancel)
     if not supports(model, "objective"):
-        return Inspection(weights, None, model.training_note)
+        return Inspection(weights, None, _(model.training_note))
     emit(progress, 0.4, "gradients of one batch", "inspect")
     grads, loss, n = gradient_stats(model, train, seed=seed, bins=bins)
     emit(progress, 1.0, "done", "inspect")

@@ -13,6 +13,7 @@ from engine.models.base import expect_array
 from engine.models.item_item import ItemItemScoring
 from engine.models.registry import register
 from engine.progress import check, emit
+from engine.i18n import N_
 
 #: Dense user block size while building the Gram matrix (floats): block x n_items <= this; one
 #: cancel check per block (4M floats keep it well under a second).
@@ -56,8 +57,8 @@ class EASE(ItemItemScoring):
 
     name = "ease"
     title = "EASE"
-    description = "EASE: a closed-form item-to-item model; strong and fast on up to ~40,000 items."
-    training_note = ("EASE is solved in closed form (one matrix inverse): there is no training loop, so it has no "
+    description = N_("EASE: a closed-form item-to-item model; strong and fast on up to ~40,000 items.")
+    training_note = N_("EASE is solved in closed form (one matrix inverse): there is no training loop, so it has no "
                      "learning curves and no gradients; its item-to-item weights are shown.")
     defaults = {"l2": 500.0, "max_items": 40000}
     search_space = {"l2": ("log", 1.0, 20000.0)}

@@ -38,6 +38,7 @@ from engine.progress import Progress, check
 from engine.machine.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_
 
 
 class _Rows:
@@ -164,9 +165,9 @@ class IALS(FoldInFactorization):
 
     name = "ials"
     title = "iALS"
-    description = "iALS: matrix factorisation by alternating least squares on implicit feedback."
+    description = N_("iALS: matrix factorisation by alternating least squares on implicit feedback.")
     param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 10_000.0)}
-    training_note = ("iALS solves exact least-squares steps (no gradient descent), so there are no gradients; its "
+    training_note = N_("iALS solves exact least-squares steps (no gradient descent), so there are no gradients; its "
                      "learning curves and factor distributions still apply.")
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0, "cg_steps": 3, "init_std": 0.01,

@@ -36,6 +36,7 @@ from engine.progress import check
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_
 
 #: Users scored per forward pass.
 SCORE_BATCH = 256
@@ -210,7 +211,7 @@ class SASRec(Recommender):
 
     name = "sasrec"
     title = "SASRec"
-    description = ("SASRec: self-attention over each customer's purchase sequence; predicts the next item "
+    description = N_("SASRec: self-attention over each customer's purchase sequence; predicts the next item "
                    "(PyTorch).")
     param_choices: ClassVar[dict[str, tuple]] = {"loss": LOSSES}
     defaults: ClassVar[dict[str, Any]] = {

@@ -26,6 +26,7 @@ from engine.models.features import item_text_embeddings
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
 from engine.text.encoder import EMBED_DIM
+from engine.i18n import N_
 
 SECONDS_PER_DAY = 86400.0
 
@@ -73,8 +74,8 @@ class TextModel(FactorScoring):
 
     name = "text"
     title = "Text"
-    description = "Text: recommends items whose catalog text resembles the customer's past items (cold start)."
-    training_note = ("The text model embeds catalog text with a fixed pretrained encoder: nothing is trained here.")
+    description = N_("Text: recommends items whose catalog text resembles the customer's past items (cold start).")
+    training_note = N_("The text model embeds catalog text with a fixed pretrained encoder: nothing is trained here.")
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {"half_life_days": 0.0}
     fast_params: ClassVar[dict[str, Any]] = {}
