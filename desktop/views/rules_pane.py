@@ -118,7 +118,7 @@ class RuleForm(QWidget):
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for kind, label in RULE_LABELS.items():
-            act = QAction(self.tr(label), menu)
+            act = QAction(translate("RulesPane", label), menu)
             act.triggered.connect(lambda _=False, k=kind: self.add_rule(k))
             menu.addAction(act)
         self.add_button.setMenu(menu)
@@ -206,7 +206,7 @@ class RuleForm(QWidget):
             return
         rule = self.rules[row]
         kind = rule.get("type")
-        self.fields_box.setTitle(self.tr("Rule {v0}: {v1}").format(v0=row + 1, v1=self.tr(RULE_LABELS.get(kind, kind))))
+        self.fields_box.setTitle(self.tr("Rule {v0}: {v1}").format(v0=row + 1, v1=translate("RulesPane", RULE_LABELS.get(kind, kind))))
         required, optional = SCHEMA.get(kind, ((), {}))
         for name in (*required, *optional):
             self.fields.addRow(name.replace("_", " ").capitalize(), self._field(rule, name))

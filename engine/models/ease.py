@@ -13,7 +13,7 @@ from engine.models.base import expect_array
 from engine.models.item_item import ItemItemScoring
 from engine.models.registry import register
 from engine.progress import check, emit
-from engine.i18n import N_
+from engine.i18n import N_, _
 
 #: Dense user block size while building the Gram matrix (floats): block x n_items <= this; one
 #: cancel check per block (4M floats keep it well under a second).
@@ -108,7 +108,7 @@ class EASE(ItemItemScoring):
         return table if rows is None else table[np.asarray(rows, np.int64)]
 
     def embedding_note(self) -> str:
-        return f"rank-{min(EMBEDDING_RANK, self.n_items)} SVD of the EASE item–item weights"
+        return _("rank-{rank} SVD of the EASE item–item weights").format(rank=min(EMBEDDING_RANK, self.n_items))
 
     def _svd_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         from sklearn.utils.extmath import randomized_svd

@@ -28,7 +28,7 @@ from engine.models.base import Recommender, expect_array
 from engine.models.registry import get, register
 from engine.models.text import TextModel
 from engine.progress import check, emit, scaled
-from engine.i18n import N_
+from engine.i18n import N_, _
 
 COLLABORATIVE = ("bpr", "twotower", "ials", "ease", "itemknn")
 #: Held-out pairs used to fit the gate (a random subset beyond this).
@@ -246,7 +246,7 @@ class Hybrid(Recommender):
         return self.cf_model_.embeddings(kind, rows)
 
     def embedding_note(self) -> str:
-        return f"the hybrid's {self.cf_model_.name} part: {self.cf_model_.embedding_note()}"
+        return _("the hybrid's {name} part: {note}").format(name=self.cf_model_.name, note=self.cf_model_.embedding_note())
 
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:

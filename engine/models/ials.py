@@ -38,7 +38,7 @@ from engine.progress import Progress, check
 from engine.machine.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, make_validator, restore_history
 from engine.machine.seed import seed_everything
-from engine.i18n import N_
+from engine.i18n import N_, _
 
 
 class _Rows:
@@ -82,7 +82,7 @@ def _solve(rows: _Rows, X: torch.Tensor, Y: torch.Tensor, reg: float, steps: int
         r = rows.csr(start, stop, rows.target[nz]) @ Y - apply(x)
         p = r.clone()
         rs = (r * r).sum(1)
-        for _ in range(steps):
+        for _sweep in range(steps):
             ap = apply(p)
             step = rs / (p * ap).sum(1).clamp_min(1e-30)
             x += step[:, None] * p
@@ -256,7 +256,7 @@ class IALS(FoldInFactorization):
         return float(self.params["alpha"]), float(self.params["reg"])
 
     def fold_in_description(self) -> str:
-        return "recomputed by the closed-form least-squares solve (as implicit's explain)"
+        return _("recomputed by the closed-form least-squares solve (as implicit's explain)")
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"user_factors": self.user_factors_, "item_factors": self.item_factors_}

@@ -36,7 +36,7 @@ from engine.progress import check
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
-from engine.i18n import N_
+from engine.i18n import N_, _
 
 #: Users scored per forward pass.
 SCORE_BATCH = 256
@@ -447,7 +447,7 @@ class SASRec(Recommender):
         return np.concatenate(out) if out else np.empty((0, self.params["hidden"]), np.float32)
 
     def embedding_note(self) -> str:
-        return "SASRec item embeddings; users = last hidden state of their sequence"
+        return _("SASRec item embeddings; users = last hidden state of their sequence")
 
     # ---- persistence --------------------------------------------------------------------------
     def _state(self) -> dict[str, np.ndarray]:

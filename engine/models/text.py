@@ -26,7 +26,7 @@ from engine.models.features import item_text_embeddings
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
 from engine.text.encoder import EMBED_DIM
-from engine.i18n import N_
+from engine.i18n import N_, _
 
 SECONDS_PER_DAY = 86400.0
 
@@ -127,10 +127,10 @@ class TextModel(FactorScoring):
         return values, float(self.score_histories([hist])[0, item]), 0.0
 
     def contribution_note(self, user: int, item: int, score: float) -> str:
-        return "Each item weighs log1p(number of purchases), without the model's recency decay."
+        return _("Each item weighs log1p(number of purchases), without the model's recency decay.")
 
     def embedding_note(self) -> str:
-        return "text vectors of the items; a customer is the weighted mean of their items' vectors"
+        return _("text vectors of the items; a customer is the weighted mean of their items' vectors")
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"item_factors": self.item_factors_, "user_factors": self.user_factors_}
