@@ -23,6 +23,7 @@ from desktop.controllers.compress_controller import KS, SWEEP_KEY, CompressContr
 from desktop.plots.pareto import ParetoPlot, size_text
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
+from desktop.views.split_box import split_method_label
 from desktop.translate import translate
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -455,7 +456,10 @@ class CompressPane(QWidget):
             self.methods_note.setText(self.tr("Train a model in the Train pane first; it can then be compressed here."))
             self.methods_note.show()
         else:
-            self.model_note.setText(self.tr("Model {model_name}, trained on {v1} split.").format(model_name=run.model_name, v1=run.info.get('split', {}).get('method', 'the')))
+            method = run.info.get("split", {}).get("method")
+            self.model_note.setText(self.tr("Model {model_name}, trained on the {method} split.").format(
+                model_name=run.model_name, method=split_method_label(method)) if method else
+                self.tr("Model {model_name}.").format(model_name=run.model_name))
             self.methods_note.setText(self.tr("Looking up the methods that apply to {name}…").format(name=run.name))
             self.methods_note.show()
             self.controller.request_options(run.id)

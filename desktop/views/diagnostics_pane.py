@@ -23,6 +23,7 @@ from desktop.state import AppState
 from desktop.widgets.style import set_style_name
 from desktop.widgets.tables import NumberItem
 from desktop.widgets.verdict import verdict_text
+from desktop.views.leaderboard_pane import kind_text
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: Diagnosis evidence key -> (label, format: "int" | "num" | "pct")
@@ -231,7 +232,7 @@ class DiagnosticsPane(QWidget):
             self.no_curves.setText(self.tr("No run yet."))
             self.curves_stack.setCurrentWidget(self.no_curves)
             return
-        self.run_info.setText(self.tr("{model_name} · {kind} · trained {v2:.1f} s on {v3}").format(model_name=model_title(run.model_name), kind=run.kind, v2=run.info.get('fit_seconds', 0), v3=run.info.get('device', 'cpu')))
+        self.run_info.setText(self.tr("{model_name} · {kind} · trained {v2:.1f} s on {v3}").format(model_name=model_title(run.model_name), kind=kind_text(run), v2=run.info.get('fit_seconds', 0), v3=run.info.get('device', 'cpu')))
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)

@@ -402,7 +402,7 @@ class SimulatePane(QWidget):
         if noisy:
             caveats.append(f"{noisy[0][0]}: {noisy[0][1].caveat}")
             if len(noisy) > 1:
-                caveats[0] += self.tr(" The same holds for ") + ", ".join(f"{lab} ({r.matched:,} matched)"
+                caveats[0] += self.tr(" The same holds for ") + ", ".join(self.tr("{policy} ({matched:,} matched)").format(policy=lab, matched=r.matched)
                                                                  for lab, r in noisy[1:]) + "."
         notes = []
         if any(r.policy.startswith("model:") for r in results):

@@ -354,8 +354,12 @@ meters</source>
         <translation>请先在“训练”面板中训练一个模型；之后即可在此压缩。</translation>
     </message>
     <message>
-        <source>Model {model_name}, trained on {v1} split.</source>
-        <translation>模型 {model_name}，在 {v1} 划分上训练。</translation>
+        <source>Model {model_name}, trained on the {method} split.</source>
+        <translation>模型 {model_name}，在“{method}”划分上训练。</translation>
+    </message>
+    <message>
+        <source>Model {model_name}.</source>
+        <translation>模型 {model_name}。</translation>
     </message>
     <message>
         <source>Looking up the methods that apply to {name}…</source>
@@ -4595,6 +4599,10 @@ Note: {note}</source>
     <message>
         <source> The same holds for </source>
         <translation> 同样的情况也适用于 </translation>
+    </message>
+    <message>
+        <source>{policy} ({matched:,} matched)</source>
+        <translation>{policy}（匹配 {matched:,} 个）</translation>
     </message>
     <message>
         <source>A model&apos;s top-1 is a fixed policy: it never explores. The model was trained on part of these baskets, so its reward is optimistic.</source>
