@@ -46,11 +46,12 @@ lint: setup
 # Translations (tools/i18n.py): `make i18n` collects the wrapped desktop strings into
 # resources/i18n/*.ts (pyside6-lupdate) and the engine's _() messages into engine/i18n/locale/*/*.po, then
 # compiles both (.qm, .mo; committed). `make i18n-check` lists every user-visible string without a
-# translation and exits 1 while any remain (needs only the venv: it runs in a few seconds).
+# translation and exits 1 while any remain (only needs the venv, never reinstalls: a few seconds).
 i18n: $(STAMP)
 	$(PY) tools/i18n.py update
 
-i18n-check: $(STAMP)
+i18n-check:
+	@test -x $(PY) || $(MAKE) setup
 	$(PY) tools/i18n.py check
 
 # A picture of the start screen on the demo data (under build/: never a tracked file).
