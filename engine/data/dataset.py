@@ -298,7 +298,7 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, filters: LoadFilters 
     emit(progress, 0.7, _("merging duplicate rows"), "build")
     users, items, vals, t, ev, merged = _dedup(users, items, vals, t, ev, dedup)
     if merged:
-        report.dropped[f"duplicate rows merged ({dedup})"] = merged
+        report.dropped[_("duplicate rows merged ({dedup})").format(dedup=dedup)] = merged
     emit(progress, 0.85, _("indexing users and items"), "build")
     check(cancel)
     inter = Interactions.from_arrays(users, items, vals, t, value_kind=sel.kind)
