@@ -8,7 +8,7 @@ TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test test-core lint setup system bench bench-peers-venv bench-peers screenshot package package-check clean
+.PHONY: run test test-core lint i18n i18n-check setup system bench bench-peers-venv bench-peers screenshot package package-check clean
 
 setup: system $(STAMP)
 
@@ -46,6 +46,17 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
+
+# Translations (tools/i18n.py): `make i18n` collects the wrapped desktop strings into
+# resources/i18n/*.ts (pyside6-lupdate) and the engine's _() messages into engine/i18n/locale/*/*.po, then
+# compiles both (.qm, .mo; committed). `make i18n-check` lists every user-visible string without a
+# translation and exits 1 while any remain (only needs the venv, never reinstalls: a few seconds).
+i18n: $(STAMP)
+	$(PY) tools/i18n.py update
+
+i18n-check:
+	@test -x $(PY) || $(MAKE) setup
+	$(PY) tools/i18n.py check
 
 # A picture of the start screen on the demo data (under build/: never a tracked file).
 screenshot: setup

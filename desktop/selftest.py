@@ -127,6 +127,25 @@ def step_environment(t: SelfTest) -> str:
             f"{PySide6.__version__}, platform {t.app.platformName()}; resources {resource_root()}")
 
 
+def step_translations(t: SelfTest) -> str:
+    """The Chinese catalogs ship and load: the app's .qm, Qt's own qtbase one, the engine's gettext .mo."""
+    import gettext
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+    from desktop.i18n import catalog_path
+    from engine.i18n import DOMAIN, LOCALE_DIR
+    own, qt = QTranslator(), QTranslator()
+    if not own.load(str(catalog_path("zh_CN"))):
+        raise StepError(f"cannot load {catalog_path('zh_CN')}")
+    shown = own.translate("MainWindow", "Leaderboard")
+    if not shown or shown == "Leaderboard":
+        raise StepError("the Chinese catalog has no translation of 'Leaderboard'")
+    qt_ok = qt.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    engine = gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"]).gettext("good fit")
+    if engine == "good fit":
+        raise StepError("the engine's Chinese catalog has no translation of 'good fit'")
+    return f"Leaderboard -> {shown}, good fit -> {engine}, Qt's own {'loaded' if qt_ok else 'MISSING'}"
+
+
 def step_main_window(t: SelfTest) -> str:
     from PySide6.QtCore import QSettings
     from desktop.mainwindow import MainWindow
@@ -308,6 +327,7 @@ def step_close(t: SelfTest) -> str:
 
 STEPS: list[Step] = [
     ("environment", step_environment),
+    ("translations", step_translations),
     ("main window", step_main_window),
     ("open demo data", step_open_demo),
     ("file formats", step_file_formats),

@@ -55,8 +55,7 @@ def setup_logging() -> Path:
     else:  # nowhere writable: stderr only
         handler, path = logging.StreamHandler(), Path(os.devnull)
     handler._recscope = True
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] "
-                                           "%(message)s"))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
@@ -104,9 +103,9 @@ class ExceptionHook(QObject):
 
     @Slot(str)
     def _show(self, summary: str) -> None:
-        text = (f"An unexpected error occurred:\n\n{summary}\n\nThe details were written to\n"
-                f"{self.log_path}\n\nRecScope keeps running; if something looks wrong, save your "
-                "work and restart it.")
+        text = (self.tr("An unexpected error occurred:\n\n{summary}\n\nThe details were written "
+                        "to\n{log_path}\n\nRecScope keeps running; if something looks wrong, save your work and "
+                        "restart it.").format(summary=summary, log_path=self.log_path))
         if not self.dialogs:
             print(f"RecScope: unexpected error: {summary} (log: {self.log_path})", file=sys.stderr)
             return
@@ -114,9 +113,24 @@ class ExceptionHook(QObject):
             return
         self._showing = True
         try:
-            QMessageBox.critical(self.window, "RecScope: unexpected error", text)
+            QMessageBox.critical(self.window, self.tr("RecScope: unexpected error"), text)
         finally:
             self._showing = False
+
+
+def restart_command() -> tuple[str, list[str]]:
+    """(program, arguments) that start this app again as it was started (the frozen bundle, ``python -m
+    desktop`` or ``recscope gui``), less ``--lang`` so that the language saved in the settings applies."""
+    args = sys.argv[1:] if getattr(sys, "frozen", False) else list(getattr(sys, "orig_argv", sys.argv)[1:])
+    out, skip = [], False
+    for a in args:
+        if skip:
+            skip = False
+        elif a == "--lang":
+            skip = True
+        elif not a.startswith("--lang="):
+            out.append(a)
+    return sys.executable, out
 
 
 def load_style_sheet() -> str:

@@ -35,6 +35,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, 
 
 from engine.errors import Cancelled, EngineError
 from engine.progress import CancelToken, Progress
+from desktop.translate import translate
 
 log = logging.getLogger("recscope.tasks")
 
@@ -109,8 +110,7 @@ class _Job:
             outcome = ("failed", str(e))
         except Exception as e:  # noqa: BLE001 - every other failure becomes a short message
             log.exception("task %r failed", self.name)
-            outcome = ("failed", f"{self.name} failed unexpectedly: {type(e).__name__}: {e} "
-                                 "(details in the log file)")
+            outcome = ("failed", translate("_Job", "{name} failed unexpectedly: {name2}: {e} (details in the log file)").format(name=self.name, name2=type(e).__name__, e=e))
         else:
             outcome = ("cancelled", None) if self.token.cancelled else ("done", result)
         finally:
@@ -301,9 +301,9 @@ class TaskSlot(QObject):
         if self.announce:
             if signal is self.failed:
                 log.info("%s failed: %s", task.name, payload[0])
-                self.message.emit("Failed: " + payload[0])
+                self.message.emit(self.tr("Failed: ") + payload[0])
             elif signal is self.cancelled:
-                self.message.emit("Cancelled.")
+                self.message.emit(self.tr("Cancelled."))
         if on_done is not None:
             on_done(*payload)
         signal.emit(*payload, tag)

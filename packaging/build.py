@@ -60,8 +60,10 @@ DROP = [
     "PySide6/Qt/plugins/platforms/libqvkkhrdisplay.so", "PySide6/Qt/plugins/wayland*",
     "PySide6/Qt/plugins/egldeviceintegrations/*", "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
 ]
-#: Exceptions to DROP: ``import torch`` fails without torch_shm_manager.
-KEEP = ["torch/bin/torch_shm_manager"]
+#: Exceptions to DROP: ``import torch`` fails without torch_shm_manager; the Chinese interface wants Qt's own
+#: translations of standard buttons.
+KEEP = ["torch/bin/torch_shm_manager",
+        "PySide6/Qt/translations/qtbase_zh_CN.qm"]   # standard buttons and dialogs in Chinese
 #: Linux only, after the build: ``strip --strip-unneeded`` is safe on these (never on numpy/scipy
 #: libs: their openblas breaks).
 STRIP_GLOBS = ["torch/lib/*.so*", "llvmlite/binding/libllvmlite.so", "pyarrow/*.so*"]

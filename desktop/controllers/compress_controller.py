@@ -101,7 +101,7 @@ class CompressController(QObject):
             return
         if self.lookup.busy and self.lookup.tag == run_id:
             return
-        self.lookup.start(compression_options, run.model, name=f"Compression methods of {run.name}", tag=run_id)
+        self.lookup.start(compression_options, run.model, name=self.tr("Compression methods of {name}").format(name=run.name), tag=run_id)
 
     def _options_done(self, options: dict, run_id: str) -> None:
         self.options[run_id] = options
@@ -112,15 +112,15 @@ class CompressController(QObject):
         run = self.state.run(run_id)
         split = self.state.split
         if run is None:
-            self.slot.fail("Choose a trained model first (train one in the Train pane).")
+            self.slot.fail(self.tr("Choose a trained model first (train one in the Train pane)."))
             return None
         if split is None:
-            self.slot.fail("Apply a split in the Data pane first: compressed models are measured on its test part.")
+            self.slot.fail(self.tr("Apply a split in the Data pane first: compressed models are measured on its test part."))
             return None
         trained_on = run.info.get("split_key")
         if trained_on and trained_on != split_key(split):
-            self.slot.fail(f"{run.name} was trained on another split ({trained_on}); train it again on the "
-                             "current split, or choose a run trained on it.")
+            self.slot.fail(self.tr("{name} was trained on another split ({trained_on}); train it again on the current "
+                                   "split, or choose a run trained on it.").format(name=run.name, trained_on=trained_on))
             return None
         return run
 
@@ -131,9 +131,9 @@ class CompressController(QObject):
         if run is None:
             return
         if not methods:
-            self.slot.fail("Tick at least one method.")
+            self.slot.fail(self.tr("Tick at least one method."))
             return
-        self.slot.start(sweep_run, run.model, list(methods), self.state.split, name=f"Compressing {run.name}",
+        self.slot.start(sweep_run, run.model, list(methods), self.state.split, name=self.tr("Compressing {name}").format(name=run.name),
                         on_done=lambda result, rid=run_id: self._swept(rid, result))
 
     def _swept(self, run_id: str, result: dict) -> None:
@@ -142,15 +142,13 @@ class CompressController(QObject):
             return
         run.info[SWEEP_KEY] = result
         best = max(result["reports"], key=lambda r: r["size_ratio"])
-        self.message.emit(f"{run.name}: {len(result['reports'])} compressed versions measured; "
-                          f"up to {best['size_ratio']:.1f}× smaller.")
+        self.message.emit(self.tr("{name}: {v1} compressed versions measured; up to {size_ratio:.1f}× smaller.").format(name=run.name, v1=len(result['reports']), size_ratio=best['size_ratio']))
         self.swept.emit(run_id, result)
         project = self.state.project
         if project is not None:
-            task = self.runner.submit(store_run, project, run, name=f"Saving the sweep of {run.name}")
+            task = self.runner.submit(store_run, project, run, name=self.tr("Saving the sweep of {name}").format(name=run.name))
             task.done.connect(lambda held, rid=run_id: self.stored.emit(rid) if held else None)
-            task.failed.connect(lambda msg: self.slot.fail(f"The sweep is shown but the project file could not "
-                                                              f"keep it: {msg}"))
+            task.failed.connect(lambda msg: self.slot.fail(self.tr("The sweep is shown but the project file could not keep it: {msg}").format(msg=msg)))
 
     @Slot(str, str)
     def keep(self, run_id: str, method: str) -> None:
@@ -159,7 +157,7 @@ class CompressController(QObject):
         if run is None:
             return
         self.slot.start(keep_run, run, method, self.state.split, self.run_name(run, method),
-                        name=f"Keeping {run.name} · {method}", on_done=self._kept)
+                        name=self.tr("Keeping {name} · {method}").format(name=run.name, method=method), on_done=self._kept)
 
     def run_name(self, parent, method: str) -> str:
         """"EASE · topk:100", then "EASE · topk:100 #2", …"""
@@ -174,7 +172,7 @@ class CompressController(QObject):
     def _kept(self, run) -> None:
         self.state.add_run(run)
         self.state.select(run_id=run.id)
-        self.message.emit(f"Kept {run.name} as a new run: it is listed in the Leaderboard, Inspector and Explain.")
+        self.message.emit(self.tr("Kept {name} as a new run: it is listed in the Leaderboard, Inspector and Explain.").format(name=run.name))
         self.kept.emit(run)
 
     @Slot()

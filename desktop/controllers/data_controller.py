@@ -79,7 +79,7 @@ class DataController(QObject):
         self.runner = runner
         self.slot = TaskSlot(runner, self)
         self.slot.failed.connect(self._on_failed)
-        self.slot.cancelled.connect(lambda _tag: self._end("Cancelled."))
+        self.slot.cancelled.connect(lambda _tag: self._end(self.tr("Cancelled.")))
         self.previews = TaskSlot(runner, self)
         self.previews.done.connect(lambda result, _tag: self.preview_ready.emit(result))
         #: guard(then, verb) -> True to go ahead; set by the window (asks about unsaved runs)
@@ -98,9 +98,9 @@ class DataController(QObject):
     def open(self, path: str, sheet: str | None = None) -> None:
         """Read ``path`` (``sheet`` of a workbook) in a worker; then auto-apply the proposal."""
         name = Path(path).name
-        if not self._allowed(lambda: self.open(path, sheet), f"open {name}"):
+        if not self._allowed(lambda: self.open(path, sheet), self.tr("open {name}").format(name=name)):
             return
-        self._start(read_and_infer, (str(path), sheet), f"Reading {name}", self._on_read)
+        self._start(read_and_infer, (str(path), sheet), self.tr("Reading {name}").format(name=name), self._on_read)
 
     @Slot(str)
     def open_sheet(self, sheet: str) -> None:
@@ -112,9 +112,9 @@ class DataController(QObject):
         """Build the dataset from the current table with the proposal updated by ``changes``
         (field -> column name or None, e.g. {"user": "CustomerID", "price": None}) and ``filters``."""
         if self.state.table is None:
-            self.slot.fail("Open a file first.")
+            self.slot.fail(self.tr("Open a file first."))
             return
-        if not self._allowed(lambda: self.apply(changes, filters), "load the data again"):
+        if not self._allowed(lambda: self.apply(changes, filters), self.tr("load the data again")):
             return
         self._apply(changes, filters)
 
@@ -123,7 +123,7 @@ class DataController(QObject):
             self.filters = filters
         mapping = self.mapping_with(changes)
         self._start(build_and_profile, (self.state.table, mapping, self.filters, self.catalog),
-                    f"Building dataset from {Path(str(self.state.table.path)).name}", self._on_built)
+                    self.tr("Building dataset from {name}").format(name=Path(str(self.state.table.path)).name), self._on_built)
 
     def mapping_with(self, changes: dict):
         current = self.state.mapping
@@ -134,16 +134,16 @@ class DataController(QObject):
         """Read ``path`` as the catalog and join it to the data (rebuilt in a worker)."""
         name = Path(path).name
         if self.state.table is not None and not self._allowed(lambda: self.open_catalog(path),
-                                                              f"join the catalog {name}"):
+                                                              self.tr("join the catalog {name}").format(name=name)):
             return
-        self._start(read_catalog_table, (str(path),), f"Reading catalog {name}", self._on_catalog_read)
+        self._start(read_catalog_table, (str(path),), self.tr("Reading catalog {name}").format(name=name), self._on_catalog_read)
 
     def set_catalog_mapping(self, changes: dict) -> None:
         """Change the catalog's roles (field -> column or None) and join again."""
         if self.catalog is None:
             return
         table, mapping = self.catalog
-        if not self._allowed(lambda: self.set_catalog_mapping(changes), "join the catalog again"):
+        if not self._allowed(lambda: self.set_catalog_mapping(changes), self.tr("join the catalog again")):
             return
         self.catalog = (table, catalog_mapping(table.frame, mapping.replace(**changes)))
         self.catalog_changed.emit()
@@ -152,7 +152,7 @@ class DataController(QObject):
 
     @Slot()
     def remove_catalog(self) -> None:
-        if self.catalog is None or not self._allowed(self.remove_catalog, "remove the catalog"):
+        if self.catalog is None or not self._allowed(self.remove_catalog, self.tr("remove the catalog")):
             return
         self.catalog = None
         self.catalog_changed.emit()
@@ -169,19 +169,19 @@ class DataController(QObject):
             mapping.validate(self.state.table.frame.columns)
         except EngineError:  # an incomplete form has nothing to preview yet
             return
-        self.previews.start(preview, self.state.table, mapping, filters, name="Previewing filters")
+        self.previews.start(preview, self.state.table, mapping, filters, name=self.tr("Previewing filters"))
 
     def save_recipe(self, path: str) -> Path | None:
         """Write the loaded data set's mapping and filters as an import recipe (JSON)."""
         if self.state.dataset is None:
-            self.slot.fail("Load the data first: the recipe is its confirmed mapping and filters.")
+            self.slot.fail(self.tr("Load the data first: the recipe is its confirmed mapping and filters."))
             return None
         try:
             out = Recipe.from_dataset(self.state.dataset).save(path)
         except EngineError as e:
             self.slot.fail(str(e))
             return None
-        self.message.emit(f"Import recipe saved to {out}; reuse it with recscope … --recipe {out.name}")
+        self.message.emit(self.tr("Import recipe saved to {out}; reuse it with recscope … --recipe {name}").format(out=out, name=out.name))
         return out
 
     @Slot()
@@ -211,16 +211,16 @@ class DataController(QObject):
         if mapping.user and mapping.item:
             self._apply({})
         elif mapping.kind == "catalog":
-            self._end(f"{Path(str(table.path)).name} is a catalog (one row per {mapping.item}): open the "
-                      "interaction data first, then this file as its catalog.")
+            self._end(self.tr("{name} is a catalog (one row per {item}): open the interaction data first, then this "
+                              "file as its catalog.").format(name=Path(str(table.path)).name, item=mapping.item))
         else:
-            self._end(f"Read {Path(str(table.path)).name}: choose the user and item columns.")
+            self._end(self.tr("Read {name}: choose the user and item columns.").format(name=Path(str(table.path)).name))
 
     def _on_catalog_read(self, result) -> None:
         self.catalog = result
         self.catalog_changed.emit()
         if self.state.table is None:
-            self._end(f"Catalog {Path(str(result[0].path)).name} read: open the interaction data to join it.")
+            self._end(self.tr("Catalog {name} read: open the interaction data to join it.").format(name=Path(str(result[0].path)).name))
             return
         self.state.set_busy(False)
         self._apply({})
@@ -230,13 +230,12 @@ class DataController(QObject):
         self.state.set_dataset(dataset, profile)
         inter = dataset.interactions
         join = dataset.source.get("catalog_join")
-        tail = (f" Catalog: {join['matched']:,} items matched, {join['cold']:,} never bought." if join else "")
-        self._end(f"Loaded {inter.n_events:,} interactions: {inter.n_users:,} users, "
-                  f"{inter.n_items:,} items.{tail}")
+        tail = (self.tr(" Catalog: {matched:,} items matched, {cold:,} never bought.").format(matched=join['matched'], cold=join['cold']) if join else "")
+        self._end(self.tr("Loaded {n_events:,} interactions: {n_users:,} users, {n_items:,} items.{tail}").format(n_events=inter.n_events, n_users=inter.n_users, n_items=inter.n_items, tail=tail))
 
     def _on_failed(self, message: str, _tag=None) -> None:
         if not self.state.busy:
             return                    # a request refused before it started: nothing to settle
         log.info("data task failed: %s", message)
-        self._end("Failed: " + message)
+        self._end(self.tr("Failed: ") + message)
 

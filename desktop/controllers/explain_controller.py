@@ -20,14 +20,23 @@ from engine.lists import inspector as einspect
 from engine.errors import EngineError
 from engine.explain import latent as xlatent
 from engine.progress import check, emit, scaled
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("recscope.explain")
 
-#: Display names of the methods, in ``engine.explain.api.METHODS`` order.
-METHOD_TITLES = {"contributions": "Contributions", "latent": "Latent factors", "attention": "Attention",
-                 "words": "Words",
-                 "saliency": "Saliency", "ig": "Integrated gradients", "shap": "SHAP",
-                 "counterfactual": "Counterfactual"}
+#: Display names of the methods, in ``engine.explain.api.METHODS`` order (shown through ``method_title``).
+METHOD_TITLES = {"contributions": QT_TRANSLATE_NOOP("ExplainController", "Contributions"), "latent": QT_TRANSLATE_NOOP("ExplainController", "Latent factors"), "attention": QT_TRANSLATE_NOOP("ExplainController", "Attention"),
+                 "words": QT_TRANSLATE_NOOP("ExplainController", "Words"),
+                 "saliency": QT_TRANSLATE_NOOP("ExplainController", "Saliency"), "ig": QT_TRANSLATE_NOOP("ExplainController", "Integrated gradients"), "shap": QT_TRANSLATE_NOOP("ExplainController", "SHAP"),
+                 "counterfactual": QT_TRANSLATE_NOOP("ExplainController", "Counterfactual")}
+
+
+def method_title(method: str) -> str:
+    """"ig" -> "Integrated gradients" in the interface language."""
+    return translate("ExplainController", METHOD_TITLES.get(method, method))
+
+
 #: Customers sampled by the faithfulness test unless the pane asks otherwise.
 FAITH_USERS = 100
 
@@ -70,8 +79,7 @@ def explain_each(model, user, item, methods, k, catalog, run_id, *, progress=Non
             out.errors[method] = str(e)
         except Exception as e:  # noqa: BLE001 - one broken method must not hide the others
             log.exception("explanation %r failed", method)
-            out.errors[method] = (f"{METHOD_TITLES.get(method, method)} failed unexpectedly: {type(e).__name__}: "
-                                  f"{e} (details in the log file)")
+            out.errors[method] = (translate("ExplainController", "{v0} failed unexpectedly: {name}: {e} (details in the log file)").format(v0=method_title(method), name=type(e).__name__, e=e))
     emit(progress, 1.0, "done", "explain")
     return out
 
@@ -150,61 +158,61 @@ class ExplainController(QObject):
     def _run(self, run_id, channel: TaskSlot, what: str):
         run = self.state.run(run_id)
         if run is None:
-            channel.fail(f"Train a model first (Train pane) to {what}.")
+            channel.fail(self.tr("Train a model first (Train pane) to {what}.").format(what=what))
         return run
 
     # ---- requests -------------------------------------------------------------------------------
     def request_top(self, run_id: str | None, user, k: int) -> None:
-        run = self._run(run_id, self.top, "see a customer's recommendations")
+        run = self._run(run_id, self.top, self.tr("see a customer's recommendations"))
         if run is not None:
             self.top.start(top_list, run.model, user, int(k), self.catalog, self.state.split,
-                            name="Customer's top list", tag=(run_id, user))
+                            name=self.tr("Customer's top list"), tag=(run_id, user))
 
     def request_explanations(self, run_id: str | None, user, item, k: int, methods: list[str] | None = None) -> None:
-        run = self._run(run_id, self.explain, "explain a recommendation")
+        run = self._run(run_id, self.explain, self.tr("explain a recommendation"))
         if run is not None:
             self.explain.start(explain_each, run.model, user, item, methods, int(k), self.catalog,
-                                run_id, name="Explain recommendation", tag=(run_id, user, item))
+                                run_id, name=self.tr("Explain recommendation"), tag=(run_id, user, item))
 
     def request_summary(self, run_id: str | None, k: int, pairs: int) -> None:
-        run = self._run(run_id, self.summary, "summarise its SHAP values")
+        run = self._run(run_id, self.summary, self.tr("summarise its SHAP values"))
         if run is not None:
-            self.summary.start(_summary, run.model, int(k), self.catalog, int(pairs), name="SHAP summary",
+            self.summary.start(_summary, run.model, int(k), self.catalog, int(pairs), name=self.tr("SHAP summary"),
                                 tag=run_id)
 
     def request_surrogate(self, run_id: str | None, k: int, depth: int) -> None:
-        run = self._run(run_id, self.surrogate, "fit surrogate rules")
+        run = self._run(run_id, self.surrogate, self.tr("fit surrogate rules"))
         if run is None:
             return
         if self.state.split is None:
-            self.surrogate.fail("Choose a train/test split first (Data pane).", run_id)
+            self.surrogate.fail(self.tr("Choose a train/test split first (Data pane)."), run_id)
             return
         self.surrogate.start(_surrogate, run.model, self.state.split.train, self.catalog, int(k), int(depth),
-                              name="Surrogate rules", tag=run_id)
+                              name=self.tr("Surrogate rules"), tag=run_id)
 
     def request_latent(self, run_id: str | None, method: str, color_by: str | None, user, k: int) -> None:
-        run = self._run(run_id, self.latent, "draw its latent map")
+        run = self._run(run_id, self.latent, self.tr("draw its latent map"))
         if run is not None:
             key = (run_id, method, color_by)
             self.latent.start(latent_view, run.model, self._maps.get(key), method, color_by, self.catalog, user,
-                               int(k), key, name="Latent map", tag=key)
+                               int(k), key, name=self.tr("Latent map"), tag=key)
 
     def request_neighbours(self, run_id: str | None, item, n: int = 10) -> None:
-        run = self._run(run_id, self.neighbours, "find similar items")
+        run = self._run(run_id, self.neighbours, self.tr("find similar items"))
         if run is not None:
-            self.neighbours.start(_neighbours, run.model, item, int(n), self.catalog, name="Nearest items",
+            self.neighbours.start(_neighbours, run.model, item, int(n), self.catalog, name=self.tr("Nearest items"),
                                    tag=(run_id, item))
 
     def measure_faithfulness(self, run_id: str | None, users: int = FAITH_USERS, k: int = 10) -> None:
-        run = self._run(run_id, self.faith, "measure how faithful its explanations are")
+        run = self._run(run_id, self.faith, self.tr("measure how faithful its explanations are"))
         if run is None:
             return
         if self.state.split is None:
-            self.faith.fail("Choose a train/test split first (Data pane).", run_id)
+            self.faith.fail(self.tr("Choose a train/test split first (Data pane)."), run_id)
             return
         from engine.explain.faithfulness import deletion_test
         self.faith.start(deletion_test, run.model, self.state.split.test, users=int(users), k=int(k),
-                          name="Faithfulness test", tag=run_id)
+                          name=self.tr("Faithfulness test"), tag=run_id)
 
     # ---- caches ---------------------------------------------------------------------------------
     def _keep_map(self, view: LatentView, key) -> None:

@@ -55,7 +55,7 @@ class Finder(QObject):
         if ds is None or not str(text).strip():
             return
         self.items.start(find_items, ds.catalog, ds.interactions.item_ids, str(text), int(limit),
-                         name="Find items", tag=str(text))
+                         name=self.tr("Find items"), tag=str(text))
 
     def search(self, text: str, limit: int = 50) -> None:
         """Find customers for ``text`` (``found`` follows)."""
@@ -63,7 +63,7 @@ class Finder(QObject):
         if ds is None:
             return
         self.slot.start(find, ds.interactions, ds.catalog, str(text), int(limit),
-                        name="Find customers", tag=str(text))
+                        name=self.tr("Find customers"), tag=str(text))
 
     def _found(self, frame, text: str) -> None:
         self.found.emit(text, list(zip(frame["user"].tolist(), frame["why"].tolist())))
@@ -81,9 +81,9 @@ class Finder(QObject):
         found = einspect.search_users(ids, text, 1)
         if not found or str(found[0]).lower() != text.lower():
             n = len(einspect.search_users(ids, text, 1000)) if text else 0
-            return None, (f"No customer with id '{text}'" + (f"; {n} ids start with it." if n else "") +
-                          " Pick one of the suggestions: customers are also found by what they bought "
-                          "(title, category or any catalog field).")
+            return None, (self.tr("No customer with id '{text}'").format(text=text) + (self.tr("; {n} ids start with it.").format(n=n) if n else "") +
+                          self.tr(" Pick one of the suggestions: customers are also found by what they bought (title, "
+                                  "category or any catalog field)."))
         return found[0], ""
 
     def resolve_item(self, text: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from desktop.controllers.rules_controller import RuleBook
 from desktop.state import AppState
@@ -47,21 +47,21 @@ class InspectorController(QObject):
     def show_customer(self, user, run_a: str | None, run_b: str | None, k: int) -> None:
         ds = self.state.dataset
         if ds is None:
-            self.customer.fail("Open a data file first (Data pane).")
+            self.customer.fail(self.tr("Open a data file first (Data pane)."))
             return
         a, b = self.state.run(run_a), self.state.run(run_b)
         split = self.state.split
         self.customer.start(einspect.customer_view, user, ds.interactions, ds.catalog,
                             split.test if split is not None else None,
                             a.model if a else None, b.model if b else None, int(k), self.book.active,
-                            names=(a.name if a else "A", b.name if b else "B"), name="Inspect customer")
+                            names=(a.name if a else "A", b.name if b else "B"), name=self.tr("Inspect customer"))
 
     def cold_start(self, run_id: str | None, items: list, k: int) -> None:
         run = self.state.run(run_id)
         if run is None:
-            self.cold.fail("Train a model first (Train pane).")
+            self.cold.fail(self.tr("Train a model first (Train pane)."))
             return
-        self.cold.start(_cold_start, run.model, list(items), int(k), self._catalog(), name="New customer")
+        self.cold.start(_cold_start, run.model, list(items), int(k), self._catalog(), name=self.tr("New customer"))
 
     def _catalog(self):
         return self.state.dataset.catalog if self.state.dataset is not None else None
@@ -88,21 +88,21 @@ class InspectorController(QObject):
         customers get the labelled popular-items fallback; ``pseudonymise`` replaces customer ids."""
         run = self.state.run(run_id)
         if run is None:
-            self.export_failed.emit("Choose a model to export its lists.")
+            self.export_failed.emit(self.tr("Choose a model to export its lists."))
             return
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
         split = self.state.split
         customers = None if split is None else split.test.user_ids[np.unique(split.test.user_idx)]
         task = self.runner.submit(_export, run.model, str(path), int(k), catalog, self.book.active,
                                   self.book.active_name, customers, self.state.project if pseudonymise else None,
-                                  pseudonymise, name=f"Export {Path(path).name}")
+                                  pseudonymise, name=self.tr("Export {name}").format(name=Path(path).name))
         self._export_task = task
         self.export_running.emit(True)
         task.progress.connect(self.export_progress)
         task.done.connect(lambda rep, t=task: self._export_end(t, self.export_finished, _export_summary(rep, k)))
         task.failed.connect(lambda msg, t=task: self._export_end(t, self.export_failed, msg))
         task.cancelled.connect(lambda t=task: self._export_end(t, self.export_finished,
-                                                               "Export cancelled; no file was written."))
+                                                               self.tr("Export cancelled; no file was written.")))
 
     @Slot()
     def cancel_export(self) -> None:
@@ -133,13 +133,16 @@ def _export(model, path, k, catalog, rules, rules_name, customers, project, pseu
 
 
 def _export_summary(rep, k: int) -> str:
-    extra = [f"{rep.fallback_users:,} new customers on the popular-items fallback"] if rep.fallback_users else []
+    tr = lambda text: QCoreApplication.translate("InspectorController", text)  # noqa: E731
+    extra = [tr("{n:,} new customers on the popular-items fallback").format(n=rep.fallback_users)] \
+        if rep.fallback_users else []
     if rep.rules:
-        extra.append(f"after rules '{rep.rules}'")
+        extra.append(tr("after rules '{rules}'").format(rules=rep.rules))
     if rep.pseudonymised:
-        extra.append("customer ids pseudonymised")
-    more = f"; {', '.join(extra)}" if extra else ""
-    return f"Wrote {rep.rows:,} rows ({rep.users:,} customers × top {k}{more}) to {rep.path}"
+        extra.append(tr("customer ids pseudonymised"))
+    more = "; " + ", ".join(extra) if extra else ""
+    return tr("Wrote {rows:,} rows ({users:,} customers × top {k}{more}) to {path}").format(
+        rows=rep.rows, users=rep.users, k=k, more=more, path=rep.path)
 
 
 def _cold_start(model, items, k, catalog, *, progress=None, cancel=None):

@@ -81,9 +81,9 @@ class LeaderboardController(QObject):
         """Rename a run; "" when done, else why not (empty, or another run has that name)."""
         name = " ".join(str(name).split())
         if not name:
-            return "A run needs a name."
+            return self.tr("A run needs a name.")
         if any(r.name == name and r.id != run_id for r in self.state.runs):
-            return f"Another run is already called “{name}”."
+            return self.tr("Another run is already called “{name}”.").format(name=name)
         self.state.rename_run(run_id, name)
         return ""
 
@@ -129,7 +129,7 @@ class LeaderboardController(QObject):
         def done(found: dict) -> None:
             self.ci_cache.update({(rid, metric): ci for rid, ci in found.items()})
             self.intervals_ready.emit(metric, self._cis(metric))
-        self._submit("ci", intervals, missing, metric, on_done=done, name="Bootstrap intervals")
+        self._submit("ci", intervals, missing, metric, on_done=done, name=self.tr("Bootstrap intervals"))
 
     def _cis(self, metric: str) -> dict:
         return {r.id: self.ci_cache[(r.id, metric)] for r in self.state.runs if (r.id, metric) in self.ci_cache}
@@ -139,12 +139,12 @@ class LeaderboardController(QObject):
         a, b = self.state.run(run_a), self.state.run(run_b)
         if a is None or b is None:
             return
-        self._submit("compare", comparison, a, b, metric, name="Paired comparison",
+        self._submit("compare", comparison, a, b, metric, name=self.tr("Paired comparison"),
                      on_done=lambda res: self.compared.emit(*res))
 
     @Slot(str)
     def request_groups(self, metric: str) -> None:
-        self._submit("groups", groups, list(self.state.runs), metric, name="Customer groups",
+        self._submit("groups", groups, list(self.state.runs), metric, name=self.tr("Customer groups"),
                      on_done=lambda frame: self.groups_ready.emit(metric, frame))
 
     @Slot(int)
@@ -161,7 +161,7 @@ class LeaderboardController(QObject):
         if not missing:
             done({})
             return
-        self._submit("items", item_groups, missing, split, k, on_done=done, name="Item popularity groups")
+        self._submit("items", item_groups, missing, split, k, on_done=done, name=self.tr("Item popularity groups"))
 
     @Slot(str)
     def request_roc(self, run_id: str) -> None:
@@ -175,4 +175,4 @@ class LeaderboardController(QObject):
         def done(result) -> None:
             self.roc_cache[run_id] = result
             self.roc_ready.emit(run_id, result)
-        self._submit("roc", roc, run, split, on_done=done, name="ROC curve", tag=run_id)
+        self._submit("roc", roc, run, split, on_done=done, name=self.tr("ROC curve"), tag=run_id)

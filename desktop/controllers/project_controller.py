@@ -158,7 +158,7 @@ class ProjectController(QObject):
         """A new project file at ``path`` holding the open data set and split; the runs start afresh."""
         path = with_suffix(path)
         update = {"dataset": self.state.dataset, "split": self.state.split, "runs": []}
-        self._start(save_project, (str(path), None, update), f"Creating {path.name}", self._on_created)
+        self._start(save_project, (str(path), None, update), self.tr("Creating {name}").format(name=path.name), self._on_created)
 
     def _on_created(self, project: Project) -> None:
         self._restoring = True
@@ -170,7 +170,7 @@ class ProjectController(QObject):
         self._on_saved(project)
 
     def open(self, path: str) -> None:
-        self._start(open_project, (str(path),), f"Opening {Path(path).name}", self._on_opened)
+        self._start(open_project, (str(path),), self.tr("Opening {name}").format(name=Path(path).name), self._on_opened)
 
     def save(self, then=None) -> bool:
         """Write everything not yet in the open project, then call ``then`` (after a save that
@@ -179,7 +179,7 @@ class ProjectController(QObject):
             return False
         self._after_save = then
         if not self.has_unsaved() and not self._pending:
-            self.message.emit(f"{self.project.path.name}: everything is saved (runs are saved as they finish).")
+            self.message.emit(self.tr("{name}: everything is saved (runs are saved as they finish).").format(name=self.project.path.name))
             self._after_save = None
             self.settled.emit()
             if then is not None:
@@ -188,7 +188,7 @@ class ProjectController(QObject):
         update = {"runs": list(self.state.runs)}
         if not self.in_sync:
             update.update(dataset=self.state.dataset, split=self.state.split)
-        self._start(write_project, (self.project, update), f"Saving {self.project.path.name}", self._on_saved)
+        self._start(write_project, (self.project, update), self.tr("Saving {name}").format(name=self.project.path.name), self._on_saved)
         return True
 
     def save_as(self, path: str, then=None) -> None:
@@ -201,7 +201,7 @@ class ProjectController(QObject):
         update = {"runs": list(self.state.runs)}
         if self.project is None or not self.in_sync:
             update.update(dataset=self.state.dataset, split=self.state.split)
-        self._start(save_project, (str(path), self.project, update), f"Saving {path.name}", self._on_saved)
+        self._start(save_project, (str(path), self.project, update), self.tr("Saving {name}").format(name=path.name), self._on_saved)
 
     def report_title(self) -> str:
         if self.project is not None:
@@ -251,9 +251,10 @@ class ProjectController(QObject):
             with hidden_output(path) as fh:
                 fh.write(html.encode("utf-8", "replace"))
         except OSError as e:
-            self.error.emit(f"{path}: could not write the report ({e.strerror}); an earlier report there is kept")
+            self.error.emit(self.tr("{path}: could not write the report ({strerror}); an earlier report there "
+                                    "is kept").format(path=path, strerror=e.strerror))
             return path
-        self.message.emit(f"Report written to {path}")
+        self.message.emit(self.tr("Report written to {path}").format(path=path))
         return path
 
     @Slot()
@@ -270,20 +271,20 @@ class ProjectController(QObject):
         """What would be lost, in one line ("" when nothing)."""
         if not self.has_unsaved():
             return ""
-        return (f"{len(self.state.runs)} run(s) are not saved in a project" if self.project is None else
-                f"{self.project.path.name} does not hold the data that is open now")
+        return (self.tr("{runs} run(s) are not saved in a project").format(runs=len(self.state.runs)) if self.project is None else
+                self.tr("{name} does not hold the data that is open now").format(name=self.project.path.name))
 
     # ---- tasks ---------------------------------------------------------------------------------
     def _start(self, fn, args: tuple, name: str, on_done) -> None:
         if self.slot.busy:
-            self.message.emit("A project task is already running.")
+            self.message.emit(self.tr("A project task is already running."))
             return
         self.message.emit(name + "…")
         self.slot.start(fn, *args, name=name, on_done=on_done)
 
     def _on_cancelled(self) -> None:
         self._after_save = None
-        self.message.emit("Cancelled; no file was changed.")
+        self.message.emit(self.tr("Cancelled; no file was changed."))
 
     def _on_failed(self, message: str) -> None:
         self._after_save = None
@@ -310,7 +311,7 @@ class ProjectController(QObject):
         for line in contents.warnings:
             log.warning("%s: %s", project.path, line)
         note = f" ({'; '.join(contents.warnings)})" if contents.warnings else ""
-        self.message.emit(f"Opened {project.path.name}: {len(contents.runs)} run(s).{note}")
+        self.message.emit(self.tr("Opened {name}: {runs} run(s).{note}").format(name=project.path.name, runs=len(contents.runs), note=note))
 
     def _on_saved(self, project: Project) -> None:
         if project is not self.project:
@@ -320,7 +321,7 @@ class ProjectController(QObject):
         self.in_sync = True
         self._set_dirty(False)
         self._add_recent(project.path)
-        self.message.emit(f"Saved {project.path.name}.")
+        self.message.emit(self.tr("Saved {name}.").format(name=project.path.name))
         then, self._after_save = self._after_save, None
         if then is not None:
             QTimer.singleShot(0, then)
@@ -345,15 +346,15 @@ class ProjectController(QObject):
         self._saved = {}
         if self.project is not None and self.in_sync:
             self.in_sync = False
-            text = (f"{self.project.path.name} still holds its earlier data: Save (Ctrl+S) replaces it with "
-                    "this data, or Save As (Ctrl+Shift+S) keeps both.")
+            text = (self.tr("{name} still holds its earlier data: Save (Ctrl+S) replaces it with this data, or Save "
+                            "As (Ctrl+Shift+S) keeps both.").format(name=self.project.path.name))
             QTimer.singleShot(0, lambda: self.message.emit(text))  # after the loader's own "Loaded …"
         self.update_title()
 
     def _on_split(self, split) -> None:
         if self._restoring or split is None or self.project is None or not self.in_sync:
             return
-        task = self.runner.submit(autosave_split, self.project, split, name="Saving the split")
+        task = self.runner.submit(autosave_split, self.project, split, name=self.tr("Saving the split"))
         task.failed.connect(self._autosave_failed)
 
     def _on_run_added(self, run) -> None:
@@ -362,11 +363,11 @@ class ProjectController(QObject):
         if self.project is None or not self.in_sync:
             if self.project is None and not self._hinted:
                 self._hinted = True
-                self.message.emit("Runs are kept in memory only: File › Save project as… (Ctrl+Shift+S) "
-                                  "keeps them, and saves every later run as it finishes.")
+                self.message.emit(self.tr("Runs are kept in memory only: File › Save project as… (Ctrl+Shift+S) keeps them, and "
+                                          "saves every later run as it finishes."))
             self.update_title()
             return
-        task = self.runner.submit(autosave_run, self.project, run, name=f"Saving run {run.name}")
+        task = self.runner.submit(autosave_run, self.project, run, name=self.tr("Saving run {name}").format(name=run.name))
         self._pending[run.id] = task
         project = self.project
         task.done.connect(lambda rid, p=project: self._run_saved(p, rid))
@@ -378,7 +379,7 @@ class ProjectController(QObject):
         """A stored run whose info changed (its note) is stored again."""
         if self._restoring or self.project is None or not self.in_sync or run.id not in self._saved:
             return
-        task = self.runner.submit(autosave_run, self.project, run, name=f"Saving run {run.name}")
+        task = self.runner.submit(autosave_run, self.project, run, name=self.tr("Saving run {name}").format(name=run.name))
         project = self.project
         task.done.connect(lambda rid, p=project: self._run_saved(p, rid))
         task.failed.connect(self._autosave_failed)
@@ -392,7 +393,7 @@ class ProjectController(QObject):
             return
         self._saved[run_id] = run.name
         self.autosaved.emit(run_id)
-        self.message.emit(f"Run {run.name} saved in {project.path.name}.")
+        self.message.emit(self.tr("Run {name} saved in {name2}.").format(name=run.name, name2=project.path.name))
 
     def _on_runs_changed(self) -> None:
         if self._restoring or self.project is None or not self.in_sync:
@@ -413,7 +414,7 @@ class ProjectController(QObject):
     def _autosave_failed(self, message: str) -> None:
         log.warning("autosave failed: %s", message)
         self._set_dirty(True)
-        self.error.emit(f"Autosave failed: {message}. Use File › Save project as… to keep your work elsewhere.")
+        self.error.emit(self.tr("Autosave failed: {message}. Use File › Save project as… to keep your work elsewhere.").format(message=message))
 
     # ---- title and errors ----------------------------------------------------------------------------
     def _set_dirty(self, dirty: bool) -> None:
@@ -424,7 +425,7 @@ class ProjectController(QObject):
 
     def update_title(self) -> None:
         name = self.project.path.name if self.project is not None else "untitled"
-        self.title_changed.emit(f"{name}[*] — RecScope", self.has_unsaved())
+        self.title_changed.emit(self.tr("{name}[*] — RecScope").format(name=name), self.has_unsaved())
 
     def _on_error(self, message: str) -> None:
-        self.message.emit("Failed: " + message)
+        self.message.emit(self.tr("Failed: ") + message)

@@ -158,11 +158,11 @@ class RulesController(QObject):
     def evaluate(self, run_id: str, spec: dict, k: int, weights: list[float]) -> None:
         run = self.state.run(run_id)
         if run is None or self.state.split is None:
-            self.slot.fail("Train a model first (Train pane): the rules are measured on its test split.")
+            self.slot.fail(self.tr("Train a model first (Train pane): the rules are measured on its test split."))
             return
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
         self.slot.start(evaluate_rule_set, run.model, self.state.split, catalog, spec, int(k), list(weights),
-                        name=f"Evaluate rules on {run.name}", tag=int(k))
+                        name=self.tr("Evaluate rules on {name}").format(name=run.name), tag=int(k))
 
     @Slot()
     def cancel(self) -> None:

@@ -42,17 +42,17 @@ class SimulateController(QObject):
         model_runs: run id -> display name for the model-based policies."""
         ds = self.state.dataset
         if ds is None:
-            self.slot.fail("Open a data file first (Data pane).")
+            self.slot.fail(self.tr("Open a data file first (Data pane)."))
             return
         models = {}
         for run_id in model_runs:
             run = self.state.run(run_id)
             if run is None:
-                self.slot.fail("The chosen model is gone; pick another one.")
+                self.slot.fail(self.tr("The chosen model is gone; pick another one."))
                 return
             models[run_id] = run.model
         self.slot.start(run_simulation, ds.interactions, ds.catalog, arms, int(n_arms), list(policies), models,
-                        int(seed), name="Simulate exploration", tag=dict(model_runs))
+                        int(seed), name=self.tr("Simulate exploration"), tag=dict(model_runs))
 
     @Slot()
     def cancel(self) -> None:

@@ -93,10 +93,10 @@ class SplitController(QObject):
     @Slot(str, float, float, int)
     def apply(self, method: str, test_frac: float, valid_frac: float, seed: int) -> None:
         if self.state.dataset is None:
-            self.slot.fail("Load a data file first.")
+            self.slot.fail(self.tr("Load a data file first."))
             return
         self.slot.start(make_split, self.state.dataset, method, test_frac, valid_frac, seed,
-                        name=f"Splitting ({method})", on_done=self._done)
+                        name=self.tr("Splitting ({method})").format(method=method), on_done=self._done)
 
     def set_relevant(self, types: list[str]) -> str:
         """Make ``types`` the dataset's relevant event types; "" when done, else why not (one line)."""
@@ -109,8 +109,7 @@ class SplitController(QObject):
     def _done(self, parts) -> None:
         self.state.set_split(parts)
         valid = 0 if parts.valid is None else parts.valid.n_events
-        self.message.emit(f"Split: {parts.train.n_events:,} training (of which {valid:,} validation) and "
-                          f"{parts.test.n_events:,} test interactions.")
+        self.message.emit(self.tr("Split: {n_events:,} training (of which {valid:,} validation) and {n_events2:,} test interactions.").format(n_events=parts.train.n_events, valid=valid, n_events2=parts.test.n_events))
 
 
 class TrainController(QObject):
@@ -128,7 +127,7 @@ class TrainController(QObject):
         self.slot.running_changed.connect(lambda running: None if running else self._forget_token())
         self._own: CancelToken | None = None
         self.devices: list[dict] | None = None
-        task = runner.submit(devices, name="Detecting devices")
+        task = runner.submit(devices, name=self.tr("Detecting devices"))
         task.done.connect(self._devices_done)
 
     @property
@@ -157,7 +156,7 @@ class TrainController(QObject):
 
     def run_name(self, model: str, tuned: bool = False) -> str:
         """"BPR", then "BPR #2", …; "BPR tuned" for a search."""
-        title = model_title(model) + (" tuned" if tuned else "")
+        title = model_title(model) + (self.tr(" tuned") if tuned else "")
         taken = {r.name for r in self.state.runs}
         n, name = 1, title
         while name in taken:
@@ -167,11 +166,11 @@ class TrainController(QObject):
 
     def _check(self, model: str) -> bool:
         if self.state.split is None:
-            self.slot.fail("Apply a split in the Data pane first (Train tests on its held-out part).")
+            self.slot.fail(self.tr("Apply a split in the Data pane first (Train tests on its held-out part)."))
             return False
         if model_info(model).needs_catalog and (self.state.dataset is None or self.state.dataset.catalog is None):
-            self.slot.fail(f"{model_title(model)} needs an item catalog with titles or "
-                                    "descriptions: map a Title or Description column in the Data pane.")
+            self.slot.fail(self.tr("{model} needs an item catalog with titles or descriptions: map a Title or Description "
+                                   "column in the Data pane.").format(model=model_title(model)))
             return False
         return True
 
@@ -190,7 +189,7 @@ class TrainController(QObject):
             return
         name = self.run_name(model)
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        self._launch(train_run, (model, dict(params), self.state.split), f"Training {name}",
+        self._launch(train_run, (model, dict(params), self.state.split), self.tr("Training {name}").format(name=name),
                      catalog=catalog, name=name)
 
     @Slot(str, dict, int, float)
@@ -200,7 +199,7 @@ class TrainController(QObject):
             return
         name = self.run_name(model, tuned=True)
         catalog = self.state.dataset.catalog if self.state.dataset is not None else None
-        self._launch(tune_run, (model, dict(params), self.state.split), f"Searching {model_title(model)}",
+        self._launch(tune_run, (model, dict(params), self.state.split), self.tr("Searching {model}").format(model=model_title(model)),
                      n_trials=n_trials or None, minutes=minutes or None, catalog=catalog, name=name)
 
     @Slot()
@@ -218,8 +217,8 @@ class TrainController(QObject):
         self.state.add_run(run)
         self.state.select(run_id=run.id)
         self.run_finished.emit(run)
-        stopped = " (stopped early: best model kept)" if run.info.get("cancelled") else ""
-        self.message.emit(f"{run.name} finished{stopped}: NDCG@10 {run.metrics.get('ndcg@10', float('nan')):.4f}")
+        stopped = self.tr(" (stopped early: best model kept)") if run.info.get("cancelled") else ""
+        self.message.emit(self.tr("{name} finished{stopped}: NDCG@10 {v2:.4f}").format(name=run.name, stopped=stopped, v2=run.metrics.get('ndcg@10', float('nan'))))
 
 class DiagnosticsController(QObject):
     """Inspects runs (weights and one batch's gradients) in a worker; results cached per run id."""
@@ -243,9 +242,9 @@ class DiagnosticsController(QObject):
             self.inspected.emit(run_id, self.cache[run_id])
             return
         if self.state.split is None:
-            self.slot.fail("Apply a split in the Data pane first.")
+            self.slot.fail(self.tr("Apply a split in the Data pane first."))
             return
-        self.slot.start(inspect_model, run.model, self.state.split.train, name=f"Inspecting {run.name}",
+        self.slot.start(inspect_model, run.model, self.state.split.train, name=self.tr("Inspecting {name}").format(name=run.name),
                         on_done=lambda result, rid=run_id: self._done(rid, result))
 
     @staticmethod

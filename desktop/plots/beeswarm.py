@@ -75,7 +75,7 @@ class BeeswarmPlot(LabelledPlot):
             for p in range(len(x)):
                 brush = self.colour_map.map(scaled[p], mode="qcolor") if ok[p] else NOMINAL
                 spots.append({"pos": (x[p], y[p]), "brush": pg.mkBrush(brush),
-                              "data": f"{features[f]} = {hover[p][f]}\nSHAP {x[p]:+.4f}"})
+                              "data": self.tr("{v0} = {v1}\nSHAP {v2:+.4f}").format(v0=features[f], v1=hover[p][f], v2=x[p])})
         self.points = len(spots)
         scatter = pg.ScatterPlotItem(size=5, pen=None, hoverable=True, hoverSize=8,
                                      tip=lambda x, y, data: data)

@@ -41,7 +41,7 @@ class LabelledPlot(pg.PlotWidget):
             item.getAxis(side).setStyle(hideOverlappingLabels=False)
         self.setMinimumSize(220, 170)
         self._items: list[pg.GraphicsObject] = []
-        self.save_action = item.getViewBox().menu.addAction("Save image as PNG or SVG…")
+        self.save_action = item.getViewBox().menu.addAction(self.tr("Save image as PNG or SVG…"))
         self.save_action.triggered.connect(self._ask_save)
         self.scene().contextMenu = []  # pyqtgraph's "Export..." dialog: its SVG writer fails on Qt 6 paths
 
@@ -59,21 +59,21 @@ class LabelledPlot(pg.PlotWidget):
         path = Path(path)
         kind = path.suffix.lower()
         if kind not in (".png", ".svg"):
-            raise ValueError(f"{path.name}: choose a .png or .svg file name")
+            raise ValueError(self.tr("{name}: choose a .png or .svg file name").format(name=path.name))
         if kind == ".svg":  # Qt's own SVG writer (pyqtgraph's SVGExporter breaks on Qt 6 path data)
             svg = QSvgGenerator()
             svg.setFileName(str(path))
             svg.setSize(self.size())
             svg.setViewBox(QRect(0, 0, self.width(), self.height()))
             svg.setResolution(self.logicalDpiX())  # same scale as on screen, or items drift apart
-            svg.setTitle(self.getPlotItem().titleLabel.text or "RecScope plot")
+            svg.setTitle(self.getPlotItem().titleLabel.text or self.tr("RecScope plot"))
             painter = QPainter(svg)
             try:
                 self.render(painter)
             finally:
                 painter.end()
             if not path.is_file():
-                raise OSError(f"{path} could not be written")
+                raise OSError(self.tr("{path} could not be written").format(path=path))
         else:
             exporter = exporters.ImageExporter(self.scene())
             exporter.parameters()["width"] = 2 * max(self.width(), 1)
@@ -83,8 +83,8 @@ class LabelledPlot(pg.PlotWidget):
     def _ask_save(self) -> None:
         title = self.getPlotItem().titleLabel.text or "plot"
         stem = "".join(c if c.isalnum() else "-" for c in title.split(":")[0].strip().lower()).strip("-") or "plot"
-        path, _ = QFileDialog.getSaveFileName(self, "Save plot image", f"{stem}.png",
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save plot image"), f"{stem}.png",
+                                              self.tr("PNG image (*.png);;SVG drawing (*.svg)"))
         if not path:
             return
         if not Path(path).suffix:
@@ -92,7 +92,8 @@ class LabelledPlot(pg.PlotWidget):
         try:
             self.save_image(path)
         except (OSError, ValueError) as e:
-            QMessageBox.warning(self, "Save plot image", f"Could not save {Path(path).name}: {e}")
+            QMessageBox.warning(self, self.tr("Save plot image"),
+                                self.tr("Could not save {name}: {error}").format(name=Path(path).name, error=e))
 
     def clear_data(self) -> None:
         for it in self._items:

@@ -41,8 +41,8 @@ class LatentScatter(LabelledPlot):
     point_hovered = Signal(int)
     point_clicked = Signal(int)
 
-    def __init__(self, title: str = "", x_label: str = "dimension 1", y_label: str = "dimension 2", parent=None):
-        super().__init__(title, x_label, y_label, parent)
+    def __init__(self, title: str = "", x_label: str | None = None, y_label: str | None = None, parent=None):
+        super().__init__(title, x_label or self.tr("dimension 1"), y_label or self.tr("dimension 2"), parent)
         if not title:
             self.getPlotItem().setTitle(None)     # no empty title row
         item = self.getPlotItem()

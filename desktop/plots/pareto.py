@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from desktop.plots.axes import tick_font
 from desktop.plots.curves import LabelledPlot
 from desktop.plots.labels import LabelPlacer
+from desktop.translate import translate
 
 MB = 1e6
 #: Tick values of the size axis (MB): 1-2-5 steps, else 1-9 steps when a range is narrow.
@@ -28,7 +29,7 @@ FILL_ALPHA = 190
 def size_text(n_bytes: float) -> str:
     """'25.8 MB', '640 kB', '812 B'."""
     n = float(n_bytes)
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    for unit, scale in ((translate("Pareto", "GB"), 1e9), (translate("Pareto", "MB"), 1e6), ("kB", 1e3)):
         if n >= scale:
             v = n / scale
             return f"{v:.1f} {unit}" if v < 100 else f"{v:.0f} {unit}"
@@ -41,8 +42,8 @@ class ParetoPlot(LabelledPlot):
 
     point_clicked = Signal(int)
 
-    def __init__(self, title: str = "Size vs accuracy", parent=None):
-        super().__init__(title, "Size on disk (MB, log scale)", "NDCG@10", parent)
+    def __init__(self, title: str | None = None, parent=None):
+        super().__init__(title or self.tr("Size vs accuracy"), self.tr("Size on disk (MB, log scale)"), self.tr("NDCG@10"), parent)
         item = self.getPlotItem()
         for side in ("left", "bottom"):
             item.getAxis(side).enableAutoSIPrefix(False)
@@ -61,9 +62,10 @@ class ParetoPlot(LabelledPlot):
     def has_data(self) -> bool:
         return bool(self.points)
 
-    def set_points(self, points: list[dict], latencies: list[float], metric_label: str = "NDCG@10") -> None:
+    def set_points(self, points: list[dict], latencies: list[float], metric_label: str | None = None) -> None:
         """points: the engine's ``pareto_points`` (original first; each with "method", "size_bytes",
         "value", "pareto"); latencies (n,): ms per 1,000 users of each point."""
+        metric_label = metric_label or "NDCG@10"
         self.clear_data()
         self.scatter = self.front = None
         self.labels.set([], (0, 1), (0, 1))
@@ -92,9 +94,8 @@ class ParetoPlot(LabelledPlot):
             original = p["method"] == "original"
             colour = self.colormap.map((p["latency"] - lo) / (hi - lo), mode="qcolor")
             colour.setAlpha(FILL_ALPHA)
-            tip = (f"{p['method']}\n{size_text(p['size_bytes'])} on disk · {metric_label} {p['value']:.4f}\n"
-                   f"{p['latency']:.0f} ms per 1,000 customers"
-                   + ("\nbest trade-off: nothing is both smaller and more accurate" if p["pareto"] else ""))
+            tip = (self.tr("{method}\n{v1} on disk · {metric_label} {value:.4f}\n{latency:.0f} ms per 1,000 customers").format(method=p['method'], v1=size_text(p['size_bytes']), metric_label=metric_label, value=p['value'], latency=p['latency'])
+                   + (self.tr("\nbest trade-off: nothing is both smaller and more accurate") if p["pareto"] else ""))
             spots.append({"pos": (x, y), "brush": pg.mkBrush(colour), "symbol": "star" if original else "o",
                           "size": 20 if original else 13, "data": (p["row"], tip),
                           "pen": pg.mkPen(FRONT, width=2.2) if p["pareto"] or original else pg.mkPen(PLAIN, width=1)})

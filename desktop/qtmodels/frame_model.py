@@ -6,7 +6,7 @@ import math
 from datetime import date, datetime
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -59,6 +59,9 @@ class FrameModel(QAbstractTableModel):
         self._order: list[int] = []          # shown row -> frame row
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
         self.header_tips: dict[str, str] = {}    # column heading -> its tooltip
+        #: translation context of the headings and their tips (QT_TRANSLATE_NOOP(context, …) where they are
+        #: defined); None shows them as they are (data columns)
+        self.header_context: str | None = None
         self.set_frame(frame if frame is not None else pd.DataFrame(), row_labels)
 
     def set_frame(self, frame: pd.DataFrame, row_labels=None, formats: dict | None = None) -> None:
@@ -120,12 +123,18 @@ class FrameModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
                 and section < len(self._columns):
-            return self.header_tips.get(self._columns[section])
+            tip = self.header_tips.get(self._columns[section])
+            return self._translated(tip) if tip else tip
+        if role == Qt.ItemDataRole.UserRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section] if section < len(self._columns) else None   # the untranslated heading
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return self._columns[section] if section < len(self._columns) else None
+            return self._translated(self._columns[section]) if section < len(self._columns) else None
         return self._row_labels[self._order[section]] if section < len(self._row_labels) else None
+
+    def _translated(self, text: str) -> str:
+        return QCoreApplication.translate(self.header_context, text) if self.header_context else text
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

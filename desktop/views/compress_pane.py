@@ -23,31 +23,36 @@ from desktop.controllers.compress_controller import KS, SWEEP_KEY, CompressContr
 from desktop.plots.pareto import ParetoPlot, size_text
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
+from desktop.views.split_box import split_method_label
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: (kind, check-box text, settings field caption or None, tooltip), in display order.
 KINDS = (
-    ("int8", "8-bit integers (int8)", None,
-     "Store every weight as an 8-bit integer with a scale per row: about 4x smaller, usually almost as accurate."),
-    ("fp16", "Half precision (fp16)", None, "Store weights as 16-bit floats: 2x smaller, nearly lossless."),
-    ("bf16", "bfloat16", None, "16-bit floats with float32's range: 2x smaller, a little coarser than fp16."),
-    ("topk", "Keep strongest links", "k per item",
-     "Keep only the k strongest item-to-item weights of each item, stored sparse. Several values give several "
-     "versions (100, 200); add +int8 to also store them in 8 bits (400+int8)."),
-    ("prune", "Prune small weights", "share removed",
-     "Zero the smallest weights and store the rest sparse: 0.9 removes 90 %. Several values give several "
-     "versions (0.9, 0.95)."),
-    ("lowrank", "Low rank (SVD)", "rank",
-     "Replace the weights by the product of two thin matrices of this rank (truncated SVD)."),
-    ("distill", "Train a smaller student", "dimensions",
-     "Train a small model to reproduce this model's top lists; takes the longest."),
+    ("int8", QT_TRANSLATE_NOOP("CompressPane", "8-bit integers (int8)"), None,
+     QT_TRANSLATE_NOOP("CompressPane", "Store every weight as an 8-bit integer with a scale per row: about 4x smaller, usually "
+                                           "almost as accurate.")),
+    ("fp16", QT_TRANSLATE_NOOP("CompressPane", "Half precision (fp16)"), None, QT_TRANSLATE_NOOP("CompressPane", "Store weights as 16-bit floats: 2x smaller, nearly lossless.")),
+    ("bf16", "bfloat16", None, QT_TRANSLATE_NOOP("CompressPane", "16-bit floats with float32's range: 2x smaller, a little coarser than fp16.")),
+    ("topk", QT_TRANSLATE_NOOP("CompressPane", "Keep strongest links"), QT_TRANSLATE_NOOP("CompressPane", "k per item"),
+     QT_TRANSLATE_NOOP("CompressPane", "Keep only the k strongest item-to-item weights of each item, stored sparse. Several "
+                                           "values give several versions (100, 200); add +int8 to also store them in 8 bits "
+                                           "(400+int8).")),
+    ("prune", QT_TRANSLATE_NOOP("CompressPane", "Prune small weights"), QT_TRANSLATE_NOOP("CompressPane", "share removed"),
+     QT_TRANSLATE_NOOP("CompressPane", "Zero the smallest weights and store the rest sparse: 0.9 removes 90 %. Several values "
+                                           "give several versions (0.9, 0.95).")),
+    ("lowrank", QT_TRANSLATE_NOOP("CompressPane", "Low rank (SVD)"), QT_TRANSLATE_NOOP("CompressPane", "rank"),
+     QT_TRANSLATE_NOOP("CompressPane", "Replace the weights by the product of two thin matrices of this rank (truncated SVD).")),
+    ("distill", QT_TRANSLATE_NOOP("CompressPane", "Train a smaller student"), QT_TRANSLATE_NOOP("CompressPane", "dimensions"),
+     QT_TRANSLATE_NOOP("CompressPane", "Train a small model to reproduce this model's top lists; takes the longest.")),
 )
 #: Kinds ticked by default (distillation trains a model: opt in).
 DEFAULT_ON = {"int8", "fp16", "bf16", "topk", "prune", "lowrank"}
 #: (metric without @K, column title) shown in the table.
-METRICS = (("ndcg", "NDCG"), ("recall", "Recall"), ("hit", "HitRate"), ("coverage", "Coverage"))
-FIXED = ("Method", "Parameters", "Size on disk", "Smaller by", "Peak memory", "ms per 1k customers")
-TWO_LINES = {"Size on disk": "Size\non disk", "Smaller by": "Smaller\nby", "Peak memory": "Peak\nmemory",
-             "ms per 1k customers": "ms per 1k\ncustomers", "Parameters": "Para-\nmeters"}
+METRICS = (("ndcg", QT_TRANSLATE_NOOP("CompressPane", "NDCG")), ("recall", QT_TRANSLATE_NOOP("CompressPane", "Recall")), ("hit", QT_TRANSLATE_NOOP("CompressPane", "HitRate")), ("coverage", QT_TRANSLATE_NOOP("CompressPane", "Coverage")))
+FIXED = (QT_TRANSLATE_NOOP("CompressPane", "Method"), QT_TRANSLATE_NOOP("CompressPane", "Parameters"), QT_TRANSLATE_NOOP("CompressPane", "Size on disk"), QT_TRANSLATE_NOOP("CompressPane", "Smaller by"), QT_TRANSLATE_NOOP("CompressPane", "Peak memory"), QT_TRANSLATE_NOOP("CompressPane", "ms per 1k customers"))
+TWO_LINES = {"Size on disk": QT_TRANSLATE_NOOP("CompressPane", "Size\non disk"), "Smaller by": QT_TRANSLATE_NOOP("CompressPane", "Smaller\nby"), "Peak memory": QT_TRANSLATE_NOOP("CompressPane", "Peak\nmemory"),
+             "ms per 1k customers": QT_TRANSLATE_NOOP("CompressPane", "ms per 1k\ncustomers"), "Parameters": QT_TRANSLATE_NOOP("CompressPane", "Para-\nmeters")}
 KEPT_MARK = " ✓"
 GOOD, MILD, BAD = QColor("#15803d"), QColor("#b45309"), QColor("#b91c1c")
 #: Relative changes beyond these are coloured (the 2 % line is the usual "no real loss" bar).
@@ -107,17 +112,20 @@ class SweepTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:  # two lines: narrow columns
             title = self.headers()[section]
-            return TWO_LINES.get(title, title.replace("@", "\n@"))
+            if title in TWO_LINES:
+                return translate("CompressPane", TWO_LINES[title])
+            name, at, k = title.partition("@")
+            return translate("CompressPane", name) + (f"\n@{k}" if at else "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            tips = {"Parameters": "Stored weight values (non-zeros of sparse forms, factors of low-rank forms)",
-                    "Size on disk": "Bytes of the saved model (config, weights and ids)",
-                    "Smaller by": "Size on disk of the original / of this version",
-                    "Peak memory": "Extra memory while loading the model and scoring 1,000 customers",
-                    "ms per 1k customers": "Time to score and rank 1,000 customers (median of repeats)",
-                    "Method": f"How the model was compressed;{KEPT_MARK}: kept as a run (Keep as new run)"}
+            tips = {"Parameters": self.tr("Stored weight values (non-zeros of sparse forms, factors of low-rank forms)"),
+                    "Size on disk": self.tr("Bytes of the saved model (config, weights and ids)"),
+                    "Smaller by": self.tr("Size on disk of the original / of this version"),
+                    "Peak memory": self.tr("Extra memory while loading the model and scoring 1,000 customers"),
+                    "ms per 1k customers": self.tr("Time to score and rank 1,000 customers (median of repeats)"),
+                    "Method": self.tr("How the model was compressed;{KEPT_MARK}: kept as a run (Keep as new run)").format(KEPT_MARK=KEPT_MARK)}
             title = self.headers()[section]
             return tips.get(title) or (glossary.tip(title.split("@")[0]) + "<br>" if glossary.tip(title.split("@")[0])
-                                       else "") + "Test-split metric, then its change against the original"
+                                       else "") + self.tr("Test-split metric, then its change against the original")
         return None
 
     def _values(self, row: int) -> tuple:
@@ -164,17 +172,16 @@ class SweepTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 0:
-                front = ("\nOn the Pareto front: no other version is both smaller and more accurate."
+                front = (self.tr("\nOn the Pareto front: no other version is both smaller and more accurate.")
                          if row < len(self.pareto) and self.pareto[row] else "")
-                kept = f"\nKept as the run “{self.kept[method]}”." if method in self.kept else ""
-                return f"{method}: {count_text(params)} parameters" + front + kept
+                kept = self.tr("\nKept as the run “{v0}”.").format(v0=self.kept[method]) if method in self.kept else ""
+                return self.tr("{method}: {params} parameters").format(method=method, params=count_text(params)) + front + kept
             if col == 2 and row > 0:
                 return f"{size_text(self.reports[0]['size_bytes_before'])} → {size_text(size)}"
             if col == 5 and row > 0:
-                return (f"original in the same timing: {self.reports[row - 1]['latency_ms_per_1k_before']:,.0f} ms "
-                        f"per 1,000 customers")
+                return (self.tr("original in the same timing: {latency_ms_per_1k_before:,.0f} ms per 1,000 customers").format(latency_ms_per_1k_before=self.reports[row - 1]['latency_ms_per_1k_before']))
             if key is not None and key in metrics:
-                return f"{key} = {metrics[key]!r}" + (f", {change_text(changes.get(key))} against the original"
+                return f"{key} = {metrics[key]!r}" + (self.tr(", {v0} against the original").format(v0=change_text(changes.get(key)))
                                                       if changes.get(key) is not None else "")
         return None
 
@@ -184,6 +191,8 @@ class MethodRow:
 
     def __init__(self, kind: str, text: str, caption: str | None, tip: str):
         self.kind = kind
+        text, tip = translate("CompressPane", text), translate("CompressPane", tip)
+        caption = translate("CompressPane", caption) if caption is not None else None
         self.check = QCheckBox(text)
         self.check.setToolTip(tip)
         self.field: QLineEdit | None = None
@@ -211,8 +220,8 @@ class MethodRow:
             return [self.kind]
         tokens = [t for t in re.split(r"[,;\s]+", self.field.text()) if t]
         if not tokens:
-            raise ValueError(f"Enter at least one value for “{self.check.text()}” "
-                             f"({self.field.placeholderText()}), or untick it.")
+            raise ValueError(translate("CompressPane", "Enter at least one value for “{method}” ({values}), or untick "
+                                       "it.").format(method=self.check.text(), values=self.field.placeholderText()))
         head = "distill:dim=" if self.kind == "distill" else f"{self.kind}:"
         return [f"{head}{t}{self.extra}" for t in tokens]
 
@@ -233,7 +242,7 @@ class CompressPane(QWidget):
         c.swept.connect(self._swept)
         c.kept.connect(lambda _run: self._show_sweep())
         c.slot.failed.connect(lambda message, _tag: self._failed(message))
-        c.slot.cancelled.connect(lambda _tag: self._failed("Cancelled: nothing was changed."))
+        c.slot.cancelled.connect(lambda _tag: self._failed(self.tr("Cancelled: nothing was changed.")))
         c.message.connect(self._message)
         state.runs_changed.connect(self._fill_runs)
         state.selection_changed.connect(self._follow_selection)
@@ -258,13 +267,13 @@ class CompressPane(QWidget):
         panel.setObjectName("mappingPanel")
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(0, 0, 6, 0)
-        intro = QLabel("Make a trained model smaller and faster and see what it costs: every version is "
-                       "measured against the original on the test split.")
+        intro = QLabel(self.tr("Make a trained model smaller and faster and see what it costs: every version is "
+                               "measured against the original on the test split."))
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         lay.addWidget(intro)
 
-        box = QGroupBox("Model")
+        box = QGroupBox(self.tr("Model"))
         bl = QVBoxLayout(box)
         self.run_combo = QComboBox()
         self.run_combo.setMinimumContentsLength(12)
@@ -277,7 +286,7 @@ class CompressPane(QWidget):
         bl.addWidget(self.model_note)
         lay.addWidget(box)
 
-        box = QGroupBox("Methods")
+        box = QGroupBox(self.tr("Methods"))
         grid = QGridLayout(box)
         grid.setColumnStretch(1, 1)
         self.rows: dict[str, MethodRow] = {}
@@ -293,7 +302,7 @@ class CompressPane(QWidget):
                 grid.addWidget(row.field, r, 1)
             row.set_visible(False)
             r += 1
-        self.methods_note = QLabel("Choose a model.")
+        self.methods_note = QLabel(self.tr("Choose a model."))
         self.methods_note.setObjectName("muted")
         self.methods_note.setWordWrap(True)
         grid.addWidget(self.methods_note, r, 0, 1, 2)
@@ -301,9 +310,9 @@ class CompressPane(QWidget):
 
         row = QHBoxLayout()
         row.addStretch(1)
-        self.sweep_button = QPushButton("Run sweep")
+        self.sweep_button = QPushButton(self.tr("Run sweep"))
         self.sweep_button.setObjectName("primary")
-        self.sweep_button.setToolTip("Compress the model by every ticked method and measure each version")
+        self.sweep_button.setToolTip(self.tr("Compress the model by every ticked method and measure each version"))
         self.sweep_button.clicked.connect(self.run_sweep)
         row.addWidget(self.sweep_button)
         lay.addLayout(row)
@@ -339,23 +348,23 @@ class CompressPane(QWidget):
         self.summary_label.setWordWrap(True)
         lay.addWidget(self.summary_label)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Metrics at top K:"))
+        bar.addWidget(QLabel(self.tr("Metrics at top K:")))
         self.k_combo = QComboBox()
         for k in KS:
-            self.k_combo.addItem(f"top {k}", k)
+            self.k_combo.addItem(self.tr("top {k}").format(k=k), k)
         self.k_combo.setCurrentIndex(self.k_combo.findData(10))
         self.k_combo.currentIndexChanged.connect(lambda _i: self._show_sweep())
         bar.addWidget(self.k_combo)
         bar.addSpacing(12)
-        legend = QLabel("Bold: best trade-offs (Pareto front). Change against the original: "
-                        "<span style='color:#15803d'>better</span>, <span style='color:#b45309'>up to 2 % worse"
-                        "</span>, <span style='color:#b91c1c'>more than 2 % worse</span>.")
+        legend = QLabel(self.tr("Bold: best trade-offs (Pareto front). Change against the original: <span "
+                                "style='color:#15803d'>better</span>, <span style='color:#b45309'>up to 2 % "
+                                "worse</span>, <span style='color:#b91c1c'>more than 2 % worse</span>."))
         legend.setObjectName("muted")
         legend.setWordWrap(True)
         bar.addWidget(legend, 1)
-        self.keep_button = QPushButton("Keep as new run")
-        self.keep_button.setToolTip("Compress the model by the selected method again and add it as a run: it then "
-                                    "appears in the Leaderboard, Inspector and Explain panes")
+        self.keep_button = QPushButton(self.tr("Keep as new run"))
+        self.keep_button.setToolTip(self.tr("Compress the model by the selected method again and add it as a run: it then appears in "
+                                            "the Leaderboard, Inspector and Explain panes"))
         self.keep_button.clicked.connect(self.keep_selected)
         bar.addWidget(self.keep_button)
         lay.addLayout(bar)
@@ -381,7 +390,7 @@ class CompressPane(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.table.doubleClicked.connect(lambda _i: self.keep_selected())
         split.addWidget(self.table)
-        self.plot = ParetoPlot("Size on disk vs NDCG@10")
+        self.plot = ParetoPlot(self.tr("Size on disk vs NDCG@10"))
         self.plot.point_clicked.connect(self.select_row)
         split.addWidget(self.plot)
         split.setStretchFactor(0, 2)
@@ -415,7 +424,7 @@ class CompressPane(QWidget):
             if run.kind == "compressed":
                 continue
             ndcg = run.metrics.get("ndcg@10")
-            self.run_combo.addItem(run.name + (f"  (NDCG@10 {ndcg:.3f})" if ndcg is not None else ""), run.id)
+            self.run_combo.addItem(run.name + (self.tr("  (NDCG@10 {ndcg:.3f})").format(ndcg=ndcg) if ndcg is not None else ""), run.id)
         idx = self.run_combo.findData(current)
         if idx < 0:
             idx = self.run_combo.findData(self.state.run_id)
@@ -444,12 +453,14 @@ class CompressPane(QWidget):
         self.error_label.hide()
         if run is None:
             self.model_note.setText("")
-            self.methods_note.setText("Train a model in the Train pane first; it can then be compressed here.")
+            self.methods_note.setText(self.tr("Train a model in the Train pane first; it can then be compressed here."))
             self.methods_note.show()
         else:
-            self.model_note.setText(f"Model {run.model_name}, trained on "
-                                    f"{run.info.get('split', {}).get('method', 'the')} split.")
-            self.methods_note.setText(f"Looking up the methods that apply to {run.name}…")
+            method = run.info.get("split", {}).get("method")
+            self.model_note.setText(self.tr("Model {model_name}, trained on the {method} split.").format(
+                model_name=run.model_name, method=split_method_label(method)) if method else
+                self.tr("Model {model_name}.").format(model_name=run.model_name))
+            self.methods_note.setText(self.tr("Looking up the methods that apply to {name}…").format(name=run.name))
             self.methods_note.show()
             self.controller.request_options(run.id)
         self._show_sweep()
@@ -461,8 +472,8 @@ class CompressPane(QWidget):
             return
         self.kinds = list(options["kinds"])
         if not self.kinds:
-            self.methods_note.setText(f"{run.name} ({run.model_name}) cannot be compressed: compress an EASE, "
-                                      "ItemKNN, BPR, iALS, TwoTower, Text or SASRec run.")
+            self.methods_note.setText(self.tr("{name} ({model_name}) cannot be compressed: compress an EASE, ItemKNN, BPR, iALS, "
+                                              "TwoTower, Text or SASRec run.").format(name=run.name, model_name=run.model_name))
             self._update_buttons()
             return
         self.methods_note.hide()
@@ -496,7 +507,7 @@ class CompressPane(QWidget):
     def run_sweep(self) -> None:
         run = self.current_run()
         if run is None:
-            self._failed("Train a model in the Train pane first.")
+            self._failed(self.tr("Train a model in the Train pane first."))
             return
         try:
             specs = self.method_specs()
@@ -504,10 +515,10 @@ class CompressPane(QWidget):
             self._failed(str(e))
             return
         if not specs:
-            self._failed("Tick at least one method.")
+            self._failed(self.tr("Tick at least one method."))
             return
         self.error_label.hide()
-        self.strip.start(f"Measuring {run.name}…")
+        self.strip.start(self.tr("Measuring {name}…").format(name=run.name))
         self._sweeping = (run.id, len(specs))
         self.controller.sweep(run.id, specs)
         self._show_sweep()
@@ -527,10 +538,10 @@ class CompressPane(QWidget):
         run, row = self.current_run(), self.selected_row()
         method = None if row is None else self.table_model.method(row)
         if run is None or method is None:
-            self._failed("Select a compressed version in the table (not the original) to keep it.")
+            self._failed(self.tr("Select a compressed version in the table (not the original) to keep it."))
             return
         self.error_label.hide()
-        self.strip.start(f"Compressing {run.name} by {method}…")
+        self.strip.start(self.tr("Compressing {name} by {method}…").format(name=run.name, method=method))
         self.controller.keep(run.id, method)
 
     # ---- results --------------------------------------------------------------------------------
@@ -553,16 +564,16 @@ class CompressPane(QWidget):
         if self.sweep is None:
             self._shown = None
             self.table_model.set_sweep([], [], k, {})
-            self.plot.set_points([], [], f"NDCG@{k}")
-            self.summary_label.setText("" if run is None else f"No sweep of {run.name} yet.")
+            self.plot.set_points([], [], self.tr("NDCG@{k}").format(k=k))
+            self.summary_label.setText("" if run is None else self.tr("No sweep of {name} yet.").format(name=run.name))
             self.empty_note.setText(
-                "Train a model in the Train pane first; it can then be compressed here." if run is None else
-                f"Compressing {run.name} in {self._sweeping[1]} ways and measuring each version (size, memory, "
-                "scoring time, accuracy)… The table and the chart appear here when the sweep is done; the bar "
-                "on the left shows how far it is." if sweeping else
-                "Tick the methods on the left and Run sweep. Each compressed version is measured against the "
-                "original: size on disk, memory, scoring time and accuracy, in a table and a size-vs-accuracy "
-                "chart. Keep the version you like as a new run.")
+                self.tr("Train a model in the Train pane first; it can then be compressed here.") if run is None else
+                self.tr("Compressing {name} in {v1} ways and measuring each version (size, memory, scoring time, "
+                        "accuracy)… The table and the chart appear here when the sweep is done; the bar on the "
+                        "left shows how far it is.").format(name=run.name, v1=self._sweeping[1]) if sweeping else
+                self.tr("Tick the methods on the left and Run sweep. Each compressed version is measured against "
+                        "the original: size on disk, memory, scoring time and accuracy, in a table and a "
+                        "size-vs-accuracy chart. Keep the version you like as a new run."))
             self.results.setCurrentWidget(self.empty_note)
             self._update_buttons()
             return
@@ -576,11 +587,11 @@ class CompressPane(QWidget):
             self.select_row(row)
         self._fit_table()
         latencies = [reports[0]["latency_ms_per_1k_before"]] + [r["latency_ms_per_1k_after"] for r in reports]
-        self.plot.set_points(points, latencies, f"NDCG@{k}")
-        self.plot.setTitle(f"{run.name}: size on disk vs NDCG@{k} · colour: ms to score 1,000 customers · "
-                           "outlined and joined: best trade-offs", size="10pt")
+        self.plot.set_points(points, latencies, self.tr("NDCG@{k}").format(k=k))
+        self.plot.setTitle(self.tr("{name}: size on disk vs NDCG@{k} · colour: ms to score 1,000 customers · outlined and "
+                                   "joined: best trade-offs").format(name=run.name, k=k), size="10pt")
         self.summary_label.setText(self._summary(run, reports, points, k) +
-                                   (" A new sweep is running; its results replace these." if sweeping else ""))
+                                   (self.tr(" A new sweep is running; its results replace these.") if sweeping else ""))
         self._update_buttons()
 
     @staticmethod
@@ -588,15 +599,13 @@ class CompressPane(QWidget):
         """One sentence: the smallest best-trade-off version within 2 % of the original's NDCG@K."""
         key = f"ndcg@{k}"
         first = reports[0]
-        head = (f"{run.name}: {size_text(first['size_bytes_before'])} on disk, NDCG@{k} "
-                f"{first['metrics_before'][key]:.4f}. ")
+        head = (translate("CompressPane", "{name}: {v1} on disk, NDCG@{k} {v3:.4f}. ").format(name=run.name, v1=size_text(first['size_bytes_before']), k=k, v3=first['metrics_before'][key]))
         near = [(r["size_bytes_after"], r) for r, p in zip(reports, points[1:])
                 if p["pareto"] and (r["relative_change"].get(key) or 0.0) >= -LOSS]
         if not near:
-            return head + f"Every smaller version loses more than 2 % of NDCG@{k}."
+            return head + translate("CompressPane", "Every smaller version loses more than 2 % of NDCG@{k}.").format(k=k)
         r = min(near, key=lambda t: t[0])[1]
-        return head + (f"Smallest version within 2 %: {r['method']}, {r['size_ratio']:.1f}× smaller "
-                       f"({size_text(r['size_bytes_after'])}), NDCG@{k} {change_text(r['relative_change'].get(key))}.")
+        return head + (translate("CompressPane", "Smallest version within 2 %: {method}, {size_ratio:.1f}× smaller ({v2}), NDCG@{k} {v4}.").format(method=r['method'], size_ratio=r['size_ratio'], v2=size_text(r['size_bytes_after']), k=k, v4=change_text(r['relative_change'].get(key))))
 
     def _fit_table(self) -> None:
         """Columns fit their contents; the table gets the height of its rows, up to half the space."""

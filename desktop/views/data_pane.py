@@ -6,7 +6,6 @@ The pane shows AppState and emits requests; DataController does the work in work
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
@@ -21,53 +20,51 @@ from desktop.controllers.train_controller import SplitController
 from desktop.plots.curves import CurvePlot, HistogramPlot
 from desktop.qtmodels.frame_model import FrameModel
 from desktop.state import AppState
+from desktop.translate import translate
 from desktop.views.split_box import SplitBox
+from desktop.widgets import numbers
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-NONE = "(none)"
+NONE = QT_TRANSLATE_NOOP("DataPane", "(none)")
 PREVIEW_ROWS = 200
 #: (ColumnMapping field, label) of the interaction columns, then of the catalog columns.
-INTERACTION_FIELDS = (("user", "Customer *"), ("basket", "Order"), ("item", "Item *"), ("value", "Value"),
-                      ("timestamp", "Timestamp"), ("event", "Event type"))
-CATALOG_FIELDS = (("title", "Title"), ("category", "Category"), ("price", "Price"),
-                  ("description", "Description"))
+INTERACTION_FIELDS = (("user", QT_TRANSLATE_NOOP("DataPane", "Customer *")), ("basket", QT_TRANSLATE_NOOP("DataPane", "Order")), ("item", QT_TRANSLATE_NOOP("DataPane", "Item *")), ("value", QT_TRANSLATE_NOOP("DataPane", "Value")),
+                      ("timestamp", QT_TRANSLATE_NOOP("DataPane", "Timestamp")), ("event", QT_TRANSLATE_NOOP("DataPane", "Event type")))
+CATALOG_FIELDS = (("title", QT_TRANSLATE_NOOP("DataPane", "Title")), ("category", QT_TRANSLATE_NOOP("DataPane", "Category")), ("price", QT_TRANSLATE_NOOP("DataPane", "Price")),
+                  ("description", QT_TRANSLATE_NOOP("DataPane", "Description")))
 #: Roles of a separate catalog file (its item id first).
-CATALOG_FILE_FIELDS = (("item", "Item id *"),) + CATALOG_FIELDS
+CATALOG_FILE_FIELDS = (("item", QT_TRANSLATE_NOOP("DataPane", "Item id *")),) + CATALOG_FIELDS
 FIELD_TIPS = {
-    "user": "The customer (user, member) each row belongs to.",
-    "basket": "The order, invoice or receipt number: the lines bought together. Used to find non-product "
-              "lines; never the customer.",
-    "item": "The product (article, SKU) each row is about.",
-    "value": "How much: a rating, a quantity (negative = a return) or a weight.",
-    "timestamp": "When it happened; needed for temporal splits and sequence models.",
-    "event": "The kind of event (view, cart, purchase) when one file holds several.",
-    "title": "The product's name, shown instead of its code.",
-    "category": "The product group, used by rules and explanations.",
-    "price": "The unit price, used by rules and reports.",
-    "description": "A longer product text, used by the text model.",
+    "user": QT_TRANSLATE_NOOP("DataPane", "The customer (user, member) each row belongs to."),
+    "basket": QT_TRANSLATE_NOOP("DataPane", "The order, invoice or receipt number: the lines bought together. Used to find "
+                                                "non-product lines; never the customer."),
+    "item": QT_TRANSLATE_NOOP("DataPane", "The product (article, SKU) each row is about."),
+    "value": QT_TRANSLATE_NOOP("DataPane", "How much: a rating, a quantity (negative = a return) or a weight."),
+    "timestamp": QT_TRANSLATE_NOOP("DataPane", "When it happened; needed for temporal splits and sequence models."),
+    "event": QT_TRANSLATE_NOOP("DataPane", "The kind of event (view, cart, purchase) when one file holds several."),
+    "title": QT_TRANSLATE_NOOP("DataPane", "The product's name, shown instead of its code."),
+    "category": QT_TRANSLATE_NOOP("DataPane", "The product group, used by rules and explanations."),
+    "price": QT_TRANSLATE_NOOP("DataPane", "The unit price, used by rules and reports."),
+    "description": QT_TRANSLATE_NOOP("DataPane", "A longer product text, used by the text model."),
 }
-VALUE_KINDS = (("rating", "a rating"), ("quantity", "a quantity"), ("weight", "a weight"))
-DATE_ORDERS = ((None, "as found"), ("DMY", "day first (31.12.)"), ("MDY", "month first (12/31)"),
-               ("YMD", "year first (2010-12-31)"))
-RETURNS = (("drop", "drop return lines"), ("net", "also drop purchases returned in full"))
+VALUE_KINDS = (("rating", QT_TRANSLATE_NOOP("DataPane", "a rating")), ("quantity", QT_TRANSLATE_NOOP("DataPane", "a quantity")), ("weight", QT_TRANSLATE_NOOP("DataPane", "a weight")))
+DATE_ORDERS = ((None, QT_TRANSLATE_NOOP("DataPane", "as found")), ("DMY", QT_TRANSLATE_NOOP("DataPane", "day first (31.12.)")), ("MDY", QT_TRANSLATE_NOOP("DataPane", "month first (12/31)")),
+               ("YMD", QT_TRANSLATE_NOOP("DataPane", "year first (2010-12-31)")))
+RETURNS = (("drop", QT_TRANSLATE_NOOP("DataPane", "drop return lines")), ("net", QT_TRANSLATE_NOOP("DataPane", "also drop purchases returned in full")))
 #: Milliseconds the form waits after a change before it previews the filters.
 PREVIEW_DELAY_MS = 300
-FILE_FILTER = ("Data files (*.csv *.tsv *.txt *.gz *.parquet *.pq *.xlsx *.xlsm *.xls *.data *.dat)"
-               ";;All files (*)")
+FILE_FILTER = (QT_TRANSLATE_NOOP("DataPane", "Data files (*.csv *.tsv *.txt *.gz *.parquet *.pq *.xlsx *.xlsm *.xls *.data *.dat);;All files (*)"))
 
 
-def choose_data_file(parent: QWidget, start_dir: str = "", caption: str = "Open interaction data") -> str | None:
+def choose_data_file(parent: QWidget, start_dir: str = "", caption: str | None = None) -> str | None:
     """Ask the user for a data file; None when they cancel."""
-    path, _ = QFileDialog.getOpenFileName(parent, caption, start_dir, FILE_FILTER)
+    caption = caption or translate("DataPane", "Open interaction data")
+    path, _ = QFileDialog.getOpenFileName(parent, caption, start_dir, translate("DataPane", FILE_FILTER))
     return path or None
 
 
-def _fmt_int(n) -> str:
-    return f"{int(n):,}"
-
-
-def _month(iso: str) -> str:
-    """'2010-12-01T09:53:00+00:00' -> 'Dec 2010'."""
-    return datetime.fromisoformat(iso).strftime("%b %Y")
+_fmt_int = numbers.integer
+_month = numbers.month
 
 
 class StatCard(QFrame):
@@ -131,18 +128,18 @@ class DataPane(QWidget):
         root.setSpacing(8)
 
         bar = QHBoxLayout()
-        self.file_label = QLabel("No file open")
+        self.file_label = QLabel(self.tr("No file open"))
         self.file_label.setObjectName("fileLabel")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.file_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.format_label = QLabel("")
         self.format_label.setObjectName("muted")
-        self.sheet_label = QLabel("Sheet:")
+        self.sheet_label = QLabel(self.tr("Sheet:"))
         self.sheet_combo = QComboBox()
         self.sheet_combo.setMinimumContentsLength(12)
         self.sheet_combo.activated.connect(
             lambda _i: self.sheet_requested.emit(self.sheet_combo.currentText()))
-        self.open_button = QPushButton("Open…")
+        self.open_button = QPushButton(self.tr("Open…"))
         self.open_button.clicked.connect(self._browse)
         bar.addWidget(self.file_label, 1)
         bar.addWidget(self.format_label)
@@ -180,7 +177,7 @@ class DataPane(QWidget):
 
     def _role_row(self, form: QFormLayout, field: str, label: str, combos: dict, evidence: dict) -> None:
         combos[field] = self._combo()
-        combos[field].setToolTip(FIELD_TIPS.get(field, ""))
+        combos[field].setToolTip(self.tr(FIELD_TIPS.get(field, "")))
         evidence[field] = self._evidence_label()
         cell = QWidget()
         lay = QVBoxLayout(cell)
@@ -188,8 +185,8 @@ class DataPane(QWidget):
         lay.setSpacing(1)
         lay.addWidget(combos[field])
         lay.addWidget(evidence[field])
-        title = QLabel(label)
-        title.setToolTip(FIELD_TIPS.get(field, ""))
+        title = QLabel(self.tr(label))
+        title.setToolTip(self.tr(FIELD_TIPS.get(field, "")))
         form.addRow(title, cell)
 
     def _build_mapping_panel(self) -> QWidget:
@@ -199,8 +196,8 @@ class DataPane(QWidget):
         self.combos: dict[str, QComboBox] = {}
         self.evidence: dict[str, QLabel] = {}
 
-        inter = QGroupBox("Interactions")
-        inter.setToolTip("Which column plays which role. Each proposal says why under it; change any of them.")
+        inter = QGroupBox(self.tr("Interactions"))
+        inter.setToolTip(self.tr("Which column plays which role. Each proposal says why under it; change any of them."))
         form = QFormLayout(inter)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for field, label in INTERACTION_FIELDS:
@@ -208,29 +205,29 @@ class DataPane(QWidget):
             if field == "value":
                 self.value_kind = QComboBox()
                 for kind, text in VALUE_KINDS:
-                    self.value_kind.addItem(text, kind)
+                    self.value_kind.addItem(self.tr(text), kind)
                 self.value_kind.setEnabled(False)
-                form.addRow("Value is", self.value_kind)
+                form.addRow(self.tr("Value is"), self.value_kind)
             if field == "timestamp":
                 self.date_order = QComboBox()
                 for order, text in DATE_ORDERS:
-                    self.date_order.addItem(text, order)
-                self.date_order.setToolTip("How dates such as 01.02.2010 are written: decided from the values "
-                                           "(a day above 12), else from the header language")
-                form.addRow("Dates are", self.date_order)
+                    self.date_order.addItem(self.tr(text), order)
+                self.date_order.setToolTip(self.tr("How dates such as 01.02.2010 are written: decided from the values (a day above 12), "
+                                                   "else from the header language"))
+                form.addRow(self.tr("Dates are"), self.date_order)
         self.combos["value"].currentIndexChanged.connect(
             lambda _i: self.value_kind.setEnabled(self.combos["value"].currentIndex() > 0))
         lay.addWidget(inter)
 
-        cat = QGroupBox("Item attributes in this file")
-        cat.setToolTip("Product name, group, price and text taken from the interaction rows")
+        cat = QGroupBox(self.tr("Item attributes in this file"))
+        cat.setToolTip(self.tr("Product name, group, price and text taken from the interaction rows"))
         form = QFormLayout(cat)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for field, label in CATALOG_FIELDS:
             self._role_row(form, field, label, self.combos, self.evidence)
         lay.addWidget(cat)
 
-        self.hint_label = QLabel("* required")
+        self.hint_label = QLabel(self.tr("* required"))
         self.hint_label.setObjectName("muted")
         self.hint_label.setWordWrap(True)
         lay.addWidget(self.hint_label)
@@ -238,15 +235,15 @@ class DataPane(QWidget):
         lay.addWidget(self._build_catalog_slot())
 
         buttons = QHBoxLayout()
-        self.apply_button = QPushButton("Apply mapping")
+        self.apply_button = QPushButton(self.tr("Apply mapping"))
         self.apply_button.setObjectName("primary")
-        self.apply_button.setToolTip("Validate the file with this mapping and these filters and load it")
+        self.apply_button.setToolTip(self.tr("Validate the file with this mapping and these filters and load it"))
         self.apply_button.clicked.connect(self._apply)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_requested)
-        self.recipe_button = QPushButton("Save recipe…")
-        self.recipe_button.setToolTip("Save the loaded data's mapping and filters as an import recipe (JSON): "
-                                      "next month's export loads the same way, here or with recscope --recipe")
+        self.recipe_button = QPushButton(self.tr("Save recipe…"))
+        self.recipe_button.setToolTip(self.tr("Save the loaded data's mapping and filters as an import recipe (JSON): next month's "
+                                              "export loads the same way, here or with recscope --recipe"))
         self.recipe_button.clicked.connect(self._save_recipe)
         self.recipe_button.setEnabled(False)
         buttons.addWidget(self.apply_button, 1)
@@ -284,14 +281,14 @@ class DataPane(QWidget):
         return scroll
 
     def _build_filters(self) -> QWidget:
-        box = QGroupBox("Load filters")
-        box.setToolTip("Rows left out while loading. The table below shows what each filter removes before "
-                       "you load; the filters are saved with the project and in import recipes.")
+        box = QGroupBox(self.tr("Load filters"))
+        box.setToolTip(self.tr("Rows left out while loading. The table below shows what each filter removes before you "
+                               "load; the filters are saved with the project and in import recipes."))
         lay = QVBoxLayout(box)
-        note = QLabel("Non-product codes: tick the lines that are no product (postage, fees, adjustments)")
+        note = QLabel(self.tr("Non-product codes: tick the lines that are no product (postage, fees, adjustments)"))
         note.setWordWrap(True)
-        note.setToolTip("Proposed because their code is unlike the others, they sit in most orders of the "
-                        "customers who have them, or their title says postage, fee, charge… Hover for why.")
+        note.setToolTip(self.tr("Proposed because their code is unlike the others, they sit in most orders of the "
+                                "customers who have them, or their title says postage, fee, charge… Hover for why."))
         lay.addWidget(note)
         self.candidates = QListWidget()
         self.candidates.setObjectName("nonProducts")
@@ -301,13 +298,13 @@ class DataPane(QWidget):
         form = QFormLayout()
         self.returns = QComboBox()
         for key, text in RETURNS:
-            self.returns.addItem(text, key)
-        self.returns.setToolTip("Lines with a quantity of 0 or less are returns and never count as purchases; "
-                                "'also drop purchases returned in full' removes what the customer sent back")
+            self.returns.addItem(self.tr(text), key)
+        self.returns.setToolTip(self.tr("Lines with a quantity of 0 or less are returns and never count as purchases; 'also drop "
+                                        "purchases returned in full' removes what the customer sent back"))
         self.returns.currentIndexChanged.connect(self._schedule_preview)
-        form.addRow("Returns", self.returns)
+        form.addRow(self.tr("Returns"), self.returns)
         dates = QHBoxLayout()
-        self.date_from_on, self.date_to_on = QCheckBox("from"), QCheckBox("to")
+        self.date_from_on, self.date_to_on = QCheckBox(self.tr("from")), QCheckBox(self.tr("to"))
         self.date_from, self.date_to = QDateEdit(), QDateEdit()
         for check, edit in ((self.date_from_on, self.date_from), (self.date_to_on, self.date_to)):
             edit.setCalendarPopup(True)
@@ -320,32 +317,34 @@ class DataPane(QWidget):
             dates.addWidget(edit, 1)
         date_row = QWidget()
         date_row.setLayout(dates)
-        date_row.setToolTip("Keep only events on these days (inclusive, UTC)")
+        date_row.setToolTip(self.tr("Keep only events on these days (inclusive, UTC)"))
         dates.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Dates", date_row)
+        form.addRow(self.tr("Dates"), date_row)
         self.min_user, self.min_item = QSpinBox(), QSpinBox()
-        for spin, who in ((self.min_user, "customers"), (self.min_item, "items")):
+        for spin, tip in ((self.min_user, self.tr("Leave out customers with fewer events (repeated until every customer "
+                                                  "and item left has enough)")),
+                          (self.min_item, self.tr("Leave out items with fewer events (repeated until every customer and "
+                                                  "item left has enough)"))):
             spin.setRange(1, 1000)
-            spin.setToolTip(f"Leave out {who} with fewer events (repeated until every customer and item left "
-                            "has enough)")
+            spin.setToolTip(tip)
             spin.valueChanged.connect(self._schedule_preview)
         mins = QHBoxLayout()
         mins.setContentsMargins(0, 0, 0, 0)
-        mins.addWidget(QLabel("customer"))
+        mins.addWidget(QLabel(self.tr("customer")))
         mins.addWidget(self.min_user)
-        mins.addWidget(QLabel("item"))
+        mins.addWidget(QLabel(self.tr("item")))
         mins.addWidget(self.min_item)
         min_row = QWidget()
         min_row.setLayout(mins)
-        form.addRow("Least events", min_row)
+        form.addRow(self.tr("Least events"), min_row)
         lay.addLayout(form)
         self.preview_table = QTableWidget(0, 2)
         self.preview_table.setObjectName("filterPreview")
-        self.preview_table.setHorizontalHeaderLabels(["Left out while loading", "Rows"])
+        self.preview_table.setHorizontalHeaderLabels([self.tr("Left out while loading"), self.tr("Rows")])
         self.preview_table.verticalHeader().hide()
         self.preview_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.preview_table.setToolTip("What loading with this mapping and these filters would leave out")
+        self.preview_table.setToolTip(self.tr("What loading with this mapping and these filters would leave out"))
         lay.addWidget(self.preview_table)
         self.preview_summary = QLabel("")
         self.preview_summary.setWordWrap(True)
@@ -353,16 +352,16 @@ class DataPane(QWidget):
         return box
 
     def _build_catalog_slot(self) -> QWidget:
-        box = QGroupBox("Catalog file")
-        box.setToolTip("A second file with one row per item (product master, u.item): joined on the item id. "
-                       "Open it here or drop it on the window.")
+        box = QGroupBox(self.tr("Catalog file"))
+        box.setToolTip(self.tr("A second file with one row per item (product master, u.item): joined on the item id. "
+                               "Open it here or drop it on the window."))
         lay = QVBoxLayout(box)
         bar = QHBoxLayout()
-        self.catalog_label = QLabel("No catalog file")
+        self.catalog_label = QLabel(self.tr("No catalog file"))
         self.catalog_label.setWordWrap(True)
-        self.catalog_open = QPushButton("Open catalog…")
+        self.catalog_open = QPushButton(self.tr("Open catalog…"))
         self.catalog_open.clicked.connect(self._browse_catalog)
-        self.catalog_remove = QPushButton("Remove")
+        self.catalog_remove = QPushButton(self.tr("Remove"))
         self.catalog_remove.clicked.connect(self.controller.remove_catalog)
         bar.addWidget(self.catalog_label, 1)
         bar.addWidget(self.catalog_open)
@@ -375,8 +374,8 @@ class DataPane(QWidget):
         self.catalog_evidence: dict[str, QLabel] = {}
         for field, label in CATALOG_FILE_FIELDS:
             self._role_row(form, field, label, self.catalog_combos, self.catalog_evidence)
-        self.catalog_apply = QPushButton("Join catalog")
-        self.catalog_apply.setToolTip("Join the catalog with these columns on the item id")
+        self.catalog_apply = QPushButton(self.tr("Join catalog"))
+        self.catalog_apply.setToolTip(self.tr("Join the catalog with these columns on the item id"))
         self.catalog_apply.clicked.connect(self._apply_catalog)
         form.addRow("", self.catalog_apply)
         lay.addWidget(self.catalog_form)
@@ -384,9 +383,9 @@ class DataPane(QWidget):
         self.join_label.setObjectName("joinReport")
         self.join_label.setWordWrap(True)
         self.join_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.join_label.setToolTip("Matched: bought items with a catalog row. Without a row: shown by their "
-                                   "code. Never bought: catalog items no one bought, the cold-start candidates "
-                                   "only content-based models can recommend.")
+        self.join_label.setToolTip(self.tr("Matched: bought items with a catalog row. Without a row: shown by their code. Never "
+                                           "bought: catalog items no one bought, the cold-start candidates only content-based "
+                                           "models can recommend."))
         lay.addWidget(self.join_label)
         self._show_catalog()
         return box
@@ -398,7 +397,7 @@ class DataPane(QWidget):
         top = QWidget()
         lay = QVBoxLayout(top)
         lay.setContentsMargins(6, 0, 0, 0)
-        self.preview_label = QLabel("Preview")
+        self.preview_label = QLabel(self.tr("Preview"))
         self.preview_label.setObjectName("sectionTitle")
         self.preview_model = FrameModel()
         self.preview = QTableView()
@@ -414,14 +413,14 @@ class DataPane(QWidget):
         bottom = QWidget()
         lay = QVBoxLayout(bottom)
         lay.setContentsMargins(6, 4, 0, 0)
-        self.dataset_label = QLabel("No dataset loaded")
+        self.dataset_label = QLabel(self.tr("No dataset loaded"))
         self.dataset_label.setObjectName("sectionTitle")
         lay.addWidget(self.dataset_label)
 
         cards = QHBoxLayout()
         self.cards = {key: StatCard(caption) for key, caption in (
-            ("users", "users"), ("items", "items"), ("interactions", "interactions"),
-            ("density", "density"), ("span", "time span"))}
+            ("users", self.tr("users")), ("items", self.tr("items")), ("interactions", self.tr("interactions")),
+            ("density", self.tr("density")), ("span", self.tr("time span")))}
         for card in self.cards.values():
             cards.addWidget(card, 1)
         lay.addLayout(cards)
@@ -438,10 +437,10 @@ class DataPane(QWidget):
         lay.addWidget(self.warnings_label)
 
         plots = QGridLayout()
-        self.long_tail_plot = CurvePlot("Long tail", "Items, most popular first (fraction of items)",
-                                        "Share of interactions")
-        self.activity_plot = HistogramPlot("User activity", "Interactions per user (bin edges)",
-                                           "Users")
+        self.long_tail_plot = CurvePlot(self.tr("Long tail"), self.tr("Items, most popular first (fraction of items)"),
+                                        self.tr("Share of interactions"))
+        self.activity_plot = HistogramPlot(self.tr("User activity"), self.tr("Interactions per user (bin edges)"),
+                                           self.tr("Users"))
         plots.addWidget(self.long_tail_plot, 0, 0)
         plots.addWidget(self.activity_plot, 0, 1)
         plots.setColumnStretch(0, 1)
@@ -464,7 +463,7 @@ class DataPane(QWidget):
     @Slot()
     def _browse_catalog(self) -> None:
         start = str(Path(str(self.state.table.path)).parent) if self.state.table is not None else ""
-        path = choose_data_file(self, start, "Open catalog file")
+        path = choose_data_file(self, start, self.tr("Open catalog file"))
         if path:
             self.controller.open_catalog(path)
 
@@ -497,7 +496,7 @@ class DataPane(QWidget):
     @Slot()
     def _save_recipe(self) -> None:
         start = str(Path(str(self.state.dataset.source.get("path", "recipe"))).with_suffix(".recipe.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save import recipe", start, "Import recipes (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save import recipe"), start, self.tr("Import recipes (*.json)"))
         if path:
             self.controller.save_recipe(path)
 
@@ -537,8 +536,7 @@ class DataPane(QWidget):
                                      None if rows is None else rows[:PREVIEW_ROWS])
         self.preview.resizeColumnsToContents()
         shown = min(len(frame), PREVIEW_ROWS)
-        self.preview_label.setText(f"Preview: first {shown:,} of {len(frame):,} rows, "
-                                   f"{frame.shape[1]} columns")
+        self.preview_label.setText(self.tr("Preview: first {shown:,} of {frame:,} rows, {v2} columns").format(shown=shown, frame=len(frame), v2=frame.shape[1]))
         mapping = self.state.mapping
         self._filling = True
         try:
@@ -562,12 +560,12 @@ class DataPane(QWidget):
         for field, box in combos.items():
             box.blockSignals(True)
             box.clear()
-            box.addItem(NONE)
+            box.addItem(self.tr(NONE))
             box.addItems(columns)
             chosen = getattr(mapping, field, None) if mapping is not None else None
             box.setCurrentIndex(columns.index(chosen) + 1 if chosen in columns else 0)
             text = why.get(field, "") if chosen in columns else ""
-            box.setToolTip(f"{FIELD_TIPS.get(field, '')}\nWhy this column: {text}" if text else FIELD_TIPS.get(field, ""))
+            box.setToolTip(self.tr("{tip}\nWhy this column: {text}").format(tip=self.tr(FIELD_TIPS.get(field, "")), text=text) if text else self.tr(FIELD_TIPS.get(field, "")))
             evidence[field].setText(text)
             evidence[field].setVisible(bool(text))
             box.blockSignals(False)
@@ -593,11 +591,11 @@ class DataPane(QWidget):
             if known != {c.item for c in pv.candidates}:
                 self.candidates.clear()
                 for c in pv.candidates:
-                    item = QListWidgetItem(f"{c.item}  {c.title or ''}  ({c.rows:,} rows)")
+                    item = QListWidgetItem(self.tr("{item}  {v1}  ({rows:,} rows)").format(item=c.item, v1=c.title or '', rows=c.rows))
                     item.setData(Qt.ItemDataRole.UserRole, c.item)
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(Qt.CheckState.Checked if c.item in chosen else Qt.CheckState.Unchecked)
-                    item.setToolTip("Proposed because: " + "; ".join(c.reasons))
+                    item.setToolTip(self.tr("Proposed because: ") + "; ".join(c.reasons))
                     self.candidates.addItem(item)
             self.preview_table.setRowCount(len(pv.removed))
             for row, (reason, n) in enumerate(pv.removed.items()):
@@ -608,8 +606,7 @@ class DataPane(QWidget):
             self.preview_table.resizeRowsToContents()
             rows = sum(self.preview_table.rowHeight(r) for r in range(self.preview_table.rowCount()))
             self.preview_table.setFixedHeight(self.preview_table.horizontalHeader().height() + rows + 4)
-            self.preview_summary.setText(f"Of {pv.rows_read:,} rows, {pv.rows_left:,} would load: "
-                                         f"{pv.users_left:,} customers, {pv.items_left:,} items.")
+            self.preview_summary.setText(self.tr("Of {rows_read:,} rows, {rows_left:,} would load: {users_left:,} customers, {items_left:,} items.").format(rows_read=pv.rows_read, rows_left=pv.rows_left, users_left=pv.users_left, items_left=pv.items_left))
         finally:
             self._filling = False
 
@@ -620,12 +617,12 @@ class DataPane(QWidget):
         self.catalog_form.setVisible(cat is not None)
         self.catalog_remove.setEnabled(cat is not None)
         if cat is None:
-            self.catalog_label.setText("No catalog file")
+            self.catalog_label.setText(self.tr("No catalog file"))
             self.join_label.setText("")
             return
         table, mapping = cat
-        self.catalog_label.setText(f"{Path(str(table.path)).name}: {len(table.frame):,} rows"
-                                   + (f", sheet '{table.sheet}'" if table.sheet else ""))
+        self.catalog_label.setText(self.tr("{name}: {frame:,} rows").format(name=Path(str(table.path)).name, frame=len(table.frame))
+                                   + (self.tr(", sheet '{sheet}'").format(sheet=table.sheet) if table.sheet else ""))
         self.catalog_label.setToolTip(str(table.path))
         self._fill_roles(self.catalog_combos, self.catalog_evidence, [str(c) for c in table.frame.columns], mapping)
 
@@ -634,27 +631,24 @@ class DataPane(QWidget):
         prof = self.state.profile
         mapping = dataset.mapping
         source = Path(str(dataset.source.get("path", ""))).name
-        self.dataset_label.setText(f"Dataset: {source}  (user = {mapping.user}, "
-                                   f"item = {mapping.item})")
+        self.dataset_label.setText(self.tr("Dataset: {source}  (user = {user}, item = {item})").format(source=source, user=mapping.user, item=mapping.item))
         per_user, per_item = prof.events_per_user, prof.events_per_item
-        self.cards["users"].set(_fmt_int(prof.n_users), f"interactions per user: median "
-                                f"{per_user['median']:g}, mean {per_user['mean']:.1f}, max {per_user['max']:g}")
-        self.cards["items"].set(_fmt_int(prof.n_items), f"interactions per item: median "
-                                f"{per_item['median']:g}, mean {per_item['mean']:.1f}, max {per_item['max']:g}")
+        self.cards["users"].set(_fmt_int(prof.n_users), self.tr("interactions per user: median {median:g}, mean {mean:.1f}, max {max:g}").format(median=per_user['median'], mean=per_user['mean'], max=per_user['max']))
+        self.cards["items"].set(_fmt_int(prof.n_items), self.tr("interactions per item: median {median:g}, mean {mean:.1f}, max {max:g}").format(median=per_item['median'], mean=per_item['mean'], max=per_item['max']))
         self.cards["interactions"].set(_fmt_int(prof.n_events),
-                                       f"{_fmt_int(prof.n_pairs)} distinct user–item pairs")
-        self.cards["density"].set(f"{prof.density:.2%}", "distinct pairs / (users × items)")
+                                       self.tr("{n_pairs} distinct user–item pairs").format(n_pairs=_fmt_int(prof.n_pairs)))
+        self.cards["density"].set(numbers.percent(prof.density, 2), self.tr("distinct pairs / (users × items)"))
         if prof.time_min and prof.time_max:
             self.cards["span"].set(f"{_month(prof.time_min)} – {_month(prof.time_max)}",
-                                   f"{prof.time_min} → {prof.time_max} (UTC)")
+                                   self.tr("{time_min} → {time_max} (UTC)").format(time_min=prof.time_min, time_max=prof.time_max))
         else:
-            self.cards["span"].set("–", "the data has no timestamps")
+            self.cards["span"].set("–", self.tr("the data has no timestamps"))
         self._show_report(dataset.report)
         join = dataset.source.get("catalog_join")
         self.join_label.setText(
-            f"Join on the item id: <b>{join['matched']:,}</b> items matched · <b>{join['missing']:,}</b> bought "
-            f"items have no catalog row · <b>{join['cold']:,}</b> catalog items were never bought "
-            f"(cold-start candidates)" if join else "")
+            self.tr("Join on the item id: <b>{matched:,}</b> items matched · <b>{missing:,}</b> bought items "
+                    "have no catalog row · <b>{cold:,}</b> catalog items were never bought (cold-start "
+                    "candidates)").format(matched=join['matched'], missing=join['missing'], cold=join['cold']) if join else "")
         self.recipe_button.setEnabled(True)
         if prof.time_min and prof.time_max:  # the date filter starts at the data's own span
             for on, edit, iso in ((self.date_from_on, self.date_from, prof.time_min),
@@ -663,16 +657,14 @@ class DataPane(QWidget):
                     edit.blockSignals(True)
                     edit.setDate(QDate.fromString(iso[:10], "yyyy-MM-dd"))
                     edit.blockSignals(False)
-        self.long_tail_plot.setTitle(f"Long tail: top 20% of items hold {prof.top20_share:.0%}", size="10pt")
+        self.long_tail_plot.setTitle(self.tr("Long tail: top 20% of items hold {top20_share:.0%}").format(top20_share=prof.top20_share), size="10pt")
         self.long_tail_plot.set_curve(prof.tail_x, prof.tail_y, reference=([0.0, 1.0], [0.0, 1.0]),
                                       x_range=(0.0, 1.0), y_range=(0.0, 1.0))
         self.activity_plot.set_histogram(prof.activity_edges, prof.activity_counts)
 
     def _show_report(self, report) -> None:
         dropped = sum(report.dropped.values())
-        self.report_label.setText(f"Rows read {_fmt_int(report.rows_read)} · interactions kept "
-                                  f"{_fmt_int(report.rows_used)} · rows dropped or merged "
-                                  f"{_fmt_int(dropped)}")
+        self.report_label.setText(self.tr("Rows read {rows_read} · interactions kept {rows_used} · rows dropped or merged {dropped}").format(rows_read=_fmt_int(report.rows_read), rows_used=_fmt_int(report.rows_used), dropped=_fmt_int(dropped)))
         self.report_label.setToolTip("\n".join(f"{k}: {_fmt_int(v)}" for k, v in report.dropped.items()))
         warnings = list(report.warnings)
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in warnings))
@@ -708,5 +700,5 @@ class DataPane(QWidget):
         mapped = self.combos["user"].currentIndex() > 0 and self.combos["item"].currentIndex() > 0
         has_table = self.state.table is not None
         self.apply_button.setEnabled(has_table and mapped and not self.state.busy)
-        self.hint_label.setText("* required" if mapped or not has_table else
-                                "Choose the user and item columns (*), then Apply mapping.")
+        self.hint_label.setText(self.tr("* required") if mapped or not has_table else
+                                self.tr("Choose the user and item columns (*), then Apply mapping."))

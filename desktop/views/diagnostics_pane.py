@@ -23,14 +23,16 @@ from desktop.state import AppState
 from desktop.widgets.style import set_style_name
 from desktop.widgets.tables import NumberItem
 from desktop.widgets.verdict import verdict_text
+from desktop.views.leaderboard_pane import kind_text
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: Diagnosis evidence key -> (label, format: "int" | "num" | "pct")
-EVIDENCE = (("epochs", "Validated epochs", "int"), ("best_epoch", "Best epoch", "int"),
-            ("best_value", "Best validation score", "num"), ("last_value", "Last validation score", "num"),
-            ("relative_drop", "Fall from the best to the last epoch", "pct"),
-            ("recent_gain", "Gain over the last 3 epochs", "pct"),
-            ("loss_at_best", "Training loss at the best epoch", "num"),
-            ("loss_last", "Training loss at the last epoch", "num"))
+EVIDENCE = (("epochs", QT_TRANSLATE_NOOP("DiagnosticsPane", "Validated epochs"), "int"), ("best_epoch", QT_TRANSLATE_NOOP("DiagnosticsPane", "Best epoch"), "int"),
+            ("best_value", QT_TRANSLATE_NOOP("DiagnosticsPane", "Best validation score"), "num"), ("last_value", QT_TRANSLATE_NOOP("DiagnosticsPane", "Last validation score"), "num"),
+            ("relative_drop", QT_TRANSLATE_NOOP("DiagnosticsPane", "Fall from the best to the last epoch"), "pct"),
+            ("recent_gain", QT_TRANSLATE_NOOP("DiagnosticsPane", "Gain over the last 3 epochs"), "pct"),
+            ("loss_at_best", QT_TRANSLATE_NOOP("DiagnosticsPane", "Training loss at the best epoch"), "num"),
+            ("loss_last", QT_TRANSLATE_NOOP("DiagnosticsPane", "Training loss at the last epoch"), "num"))
 
 
 #: Where a layer row keeps its index into the inspection's weights (the table may be sorted).
@@ -80,7 +82,7 @@ class DiagnosticsPane(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 10, 12, 8)
         bar = QHBoxLayout()
-        label = QLabel("Run:")
+        label = QLabel(self.tr("Run:"))
         label.setObjectName("sectionTitle")
         self.run_combo = QComboBox()
         self.run_combo.setMinimumContentsLength(22)
@@ -91,7 +93,7 @@ class DiagnosticsPane(QWidget):
         bar.addWidget(self.run_combo)
         bar.addWidget(self.run_info, 1)
         root.addLayout(bar)
-        self.headline = QLabel("Train a model in the Train pane to diagnose it.")
+        self.headline = QLabel(self.tr("Train a model in the Train pane to diagnose it."))
         self.headline.setObjectName("fileLabel")
         self.headline.setWordWrap(True)
         self.todo_label = QLabel("")
@@ -99,7 +101,7 @@ class DiagnosticsPane(QWidget):
         self.todo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         root.addWidget(self.headline)
         root.addWidget(self.todo_label)
-        self.verdict_label = QLabel("Train a model in the Train pane to diagnose it.")
+        self.verdict_label = QLabel(self.tr("Train a model in the Train pane to diagnose it."))
         self.verdict_label.setObjectName("verdictInfo")
         self.verdict_label.setWordWrap(True)
         self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -117,15 +119,15 @@ class DiagnosticsPane(QWidget):
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 4, 6, 0)
-        title = QLabel("Learning curves")
+        title = QLabel(self.tr("Learning curves"))
         title.setObjectName("sectionTitle")
         lay.addWidget(title)
-        self.loss_plot = LearningCurvePlot("Training loss", "Epoch", "Loss")
-        self.valid_plot = LearningCurvePlot("Validation NDCG@10", "Epoch", "NDCG@10")
+        self.loss_plot = LearningCurvePlot(self.tr("Training loss"), self.tr("Epoch"), self.tr("Loss"))
+        self.valid_plot = LearningCurvePlot(self.tr("Validation NDCG@10"), self.tr("Epoch"), self.tr("NDCG@10"))
         lay.addWidget(self.loss_plot, 1)
         lay.addWidget(self.valid_plot, 1)
         self.evidence = QTableWidget(0, 2)
-        self.evidence.setHorizontalHeaderLabels(["Evidence", "Value"])
+        self.evidence.setHorizontalHeaderLabels([self.tr("Evidence"), self.tr("Value")])
         self.evidence.verticalHeader().hide()
         self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.evidence.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -145,12 +147,12 @@ class DiagnosticsPane(QWidget):
         panel = QWidget()
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(6, 4, 0, 0)
-        title = QLabel("For engineers: the parameters of each layer (select a row)")
+        title = QLabel(self.tr("For engineers: the parameters of each layer (select a row)"))
         title.setObjectName("sectionTitle")
         title.setToolTip(glossary.tip("gradient"))
         lay.addWidget(title)
         self.layers = QTableWidget(0, 6)
-        self.layers.setHorizontalHeaderLabels(["Layer", "Shape", "Values", "Mean", "Std", "Gradient std"])
+        self.layers.setHorizontalHeaderLabels([self.tr("Layer"), self.tr("Shape"), self.tr("Values"), self.tr("Mean"), self.tr("Std"), self.tr("Gradient std")])
         self.layers.verticalHeader().hide()
         self.layers.verticalHeader().setDefaultSectionSize(22)
         self.layers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -162,8 +164,8 @@ class DiagnosticsPane(QWidget):
         self.layers.itemSelectionChanged.connect(self._layer_changed)
         lay.addWidget(self.layers, 1)
         hist = QGridLayout()
-        self.weight_hist = ValueHistogramPlot("Parameter values", "Value", "Count")
-        self.grad_hist = ValueHistogramPlot("Gradients (one batch)", "Gradient", "Count")
+        self.weight_hist = ValueHistogramPlot(self.tr("Parameter values"), self.tr("Value"), self.tr("Count"))
+        self.grad_hist = ValueHistogramPlot(self.tr("Gradients (one batch)"), self.tr("Gradient"), self.tr("Count"))
         hist.addWidget(self.weight_hist, 0, 0)
         hist.addWidget(self.grad_hist, 0, 1)
         hist.setColumnStretch(0, 1)
@@ -226,26 +228,24 @@ class DiagnosticsPane(QWidget):
         if run is None:
             self.run_info.setText("")
             set_style_name(self.verdict_label, "verdictInfo")
-            self.verdict_label.setText("Train a model in the Train pane to diagnose it.")
-            self.no_curves.setText("No run yet.")
+            self.verdict_label.setText(self.tr("Train a model in the Train pane to diagnose it."))
+            self.no_curves.setText(self.tr("No run yet."))
             self.curves_stack.setCurrentWidget(self.no_curves)
             return
-        self.run_info.setText(f"{model_title(run.model_name)} · {run.kind} · "
-                              f"trained {run.info.get('fit_seconds', 0):.1f} s on {run.info.get('device', 'cpu')}")
+        self.run_info.setText(self.tr("{model_name} · {kind} · trained {v2:.1f} s on {v3}").format(model_name=model_title(run.model_name), kind=kind_text(run), v2=run.info.get('fit_seconds', 0), v3=run.info.get('device', 'cpu')))
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)
         h = run.history
         if h is None or not len(h.records):
-            self.no_curves.setText(f"{model_title(run.model_name)} is not trained in epochs, so "
-                                   "there are no learning curves and no over/under-fitting verdict.\n\n"
-                                   "The distribution of its learned weights is on the right.")
+            self.no_curves.setText(self.tr("{model_name} is not trained in epochs, so there are no learning curves and no "
+                                           "over/under-fitting verdict.\n\nThe distribution of its learned weights is on the right.").format(model_name=model_title(run.model_name)))
             self.curves_stack.setCurrentWidget(self.no_curves)
         else:
             self.curves_stack.setCurrentIndex(0)
             monitor = h.monitor
             label = monitor.upper()
-            self.valid_plot.getPlotItem().setTitle(f"Validation {label}", size="10pt")
+            self.valid_plot.getPlotItem().setTitle(self.tr("Validation {label}").format(label=label), size="10pt")
             self.valid_plot.getPlotItem().setLabel("left", label)
             self.loss_plot.set_series("loss", h.epochs, h.losses)
             vals = h.metric(monitor)
@@ -253,8 +253,8 @@ class DiagnosticsPane(QWidget):
             if ok.any():
                 self.valid_plot.set_series(label, h.epochs[ok], vals[ok])
             if h.best_epoch is not None:
-                self.valid_plot.mark(h.best_epoch, f"best epoch {h.best_epoch}")
-                self.loss_plot.mark(h.best_epoch, f"best epoch {h.best_epoch}")
+                self.valid_plot.mark(h.best_epoch, self.tr("best epoch {best_epoch}").format(best_epoch=h.best_epoch))
+                self.loss_plot.mark(h.best_epoch, self.tr("best epoch {best_epoch}").format(best_epoch=h.best_epoch))
             self._fill_evidence(run)
         if self.isVisible():
             self.inspect_requested.emit(run.id)
@@ -262,22 +262,22 @@ class DiagnosticsPane(QWidget):
     def _say_verdict(self, run, gradients: str = "") -> None:
         """The verdict in words and what to do, above the curves and tables."""
         if run is None:
-            self.headline.setText("Train a model in the Train pane to diagnose it.")
+            self.headline.setText(self.tr("Train a model in the Train pane to diagnose it."))
             self.todo_label.setText("")
             return
         verdict = run.diagnosis.verdict if run.diagnosis is not None else None
         meaning, todo = glossary.advice(verdict)
         self.headline.setText(meaning)
-        self.todo_label.setText(f"<b>What to do:</b> {todo}" + (f"<br>{gradients}" if gradients else ""))
+        self.todo_label.setText(self.tr("<b>What to do:</b> {todo}").format(todo=todo) + (f"<br>{gradients}" if gradients else ""))
         self.headline.setToolTip(glossary.tip(verdict) if verdict else "")
 
     def _fill_evidence(self, run) -> None:
         h, d = run.history, run.diagnosis
         ev = dict(d.evidence) if d is not None else {}
         ev.setdefault("epochs", len(h.records))
-        rows = [(label, _fmt(ev[key], kind)) for key, label, kind in EVIDENCE if key in ev]
-        rows.append(("Training stopped", {"max_epochs": "after the last epoch", "early_stop": "early (no gain)",
-                                          "cancelled": "cancelled (best epoch kept)"}.get(h.stopped, h.stopped)))
+        rows = [(self.tr(label), _fmt(ev[key], kind)) for key, label, kind in EVIDENCE if key in ev]
+        rows.append((self.tr("Training stopped"), {"max_epochs": self.tr("after the last epoch"), "early_stop": self.tr("early (no gain)"),
+                                          "cancelled": self.tr("cancelled (best epoch kept)")}.get(h.stopped, h.stopped)))
         self.evidence.setRowCount(len(rows))
         for r, (label, value) in enumerate(rows):
             self.evidence.setItem(r, 0, _item(label))
@@ -333,17 +333,17 @@ class DiagnosticsPane(QWidget):
         result = self.inspection[1]
         w = result.weights[int(self.layers.item(rows[0].row(), 0).data(LAYER_ROLE))]
         self.weight_hist.set_histogram(w.edges, w.counts)
-        self.weight_hist.setTitle(f"Values of {w.name}", size="10pt")
+        self.weight_hist.setTitle(self.tr("Values of {name}").format(name=w.name), size="10pt")
         g = next((g for g in (result.gradients or []) if g.name == w.name), None)
-        notes = [f"Values: {w.note}." if w.note else ""]
+        notes = [self.tr("Values: {note}.").format(note=w.note) if w.note else ""]
         if g is None:
             self.grad_hist.clear_data()
-            self.grad_hist.setTitle("Gradients: not applicable" if result.gradients is None
-                                    else f"No gradient for {w.name}", size="10pt")
+            self.grad_hist.setTitle(self.tr("Gradients: not applicable") if result.gradients is None
+                                    else self.tr("No gradient for {name}").format(name=w.name), size="10pt")
         else:
             self.grad_hist.set_histogram(g.edges, g.counts)
-            self.grad_hist.setTitle(f"Gradients of {w.name}", size="10pt")
-            notes.append(f"Gradients: {g.note}." if g.note else "")
+            self.grad_hist.setTitle(self.tr("Gradients of {name}").format(name=w.name), size="10pt")
+            notes.append(self.tr("Gradients: {note}.").format(note=g.note) if g.note else "")
         self.grad_note.setText(" ".join(filter(None, [self._note, *notes])))
 
     @Slot(str)
@@ -355,4 +355,4 @@ class DiagnosticsPane(QWidget):
     def _set_busy(self, busy: bool) -> None:
         if busy:
             self._show_error("")
-            self.grad_note.setText("Computing histograms…")
+            self.grad_note.setText(self.tr("Computing histograms…"))

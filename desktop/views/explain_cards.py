@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QSpl
                                QWidget)
 
 from desktop import glossary
-from desktop.controllers.explain_controller import METHOD_TITLES
+from desktop.controllers.explain_controller import method_title
 from desktop.plots.heatmap import HeatmapPlot
 from desktop.plots.hbars import HBarPlot
 from desktop.plots.waterfall import WaterfallPlot
+from desktop.translate import translate
 
 #: Bars shown before the rest are added up into one grey "N other items" bar.
 MAX_BARS = 15
@@ -48,10 +49,10 @@ def join_titles(titles, limit: int = 4) -> str:
     """“A”, “A and B”, “A, B and C”, “A, B, C, D and 3 more”."""
     quoted = [f"“{str(t).strip()}”" for t in titles]
     if len(quoted) > limit:
-        return ", ".join(quoted[:limit]) + f" and {len(quoted) - limit} more"
+        return ", ".join(quoted[:limit]) + translate("ExplainCards", " and {v0} more").format(v0=len(quoted) - limit)
     if len(quoted) <= 1:
         return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return ", ".join(quoted[:-1]) + translate("ExplainCards", " and ") + quoted[-1]
 
 
 def bar_rows(labels, values, unit_name: str, limit: int = MAX_BARS):
@@ -69,7 +70,7 @@ def bar_rows(labels, values, unit_name: str, limit: int = MAX_BARS):
     out_values = v[idx].tolist()
     muted = set()
     if len(rest):
-        out_labels.append(f"{len(rest)} other {unit_name}")
+        out_labels.append(translate("ExplainCards", "{rest} other {unit_name}").format(rest=len(rest), unit_name=unit_name))
         out_values.append(float(v[rest].sum()))
         muted.add(len(out_values) - 1)
     return out_labels, out_values, muted
@@ -101,7 +102,7 @@ class MethodCard(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 2, 6, 2)
         lay.setSpacing(4)
-        self.header = QLabel(METHOD_TITLES.get(method, method))
+        self.header = QLabel(method_title(method))
         self.header.setObjectName("sectionTitle")
         self.subtitle = QLabel("")
         self.subtitle.setWordWrap(True)
@@ -132,7 +133,7 @@ class MethodCard(QWidget):
 
     def set_faithfulness(self, text: str) -> None:
         self.faith_text = text
-        title = METHOD_TITLES.get(self.method, self.method)
+        title = method_title(self.method)
         self.header.setText(f"{title} — {text}" if text else title)
         self.header.setToolTip(glossary.tip("aopc") if "AOPC" in text else "")
 
@@ -167,19 +168,19 @@ class AttributionCard(MethodCard):
         self.because = QLabel("")
         self.because.setWordWrap(True)
         self.because.setObjectName("verdictInfo")
-        self.plot = HBarPlot("", "contribution to the score", label_width=34)
+        self.plot = HBarPlot("", self.tr("contribution to the score"), label_width=34)
         self.body_layout.addWidget(self.because)
         self.body_layout.addWidget(self.plot, 1)
 
     def draw(self, att, ctx: Context) -> None:
         history = self.method in HISTORY_KEYED and ctx.model != "twotower"
         if self.method == "latent":
-            unit, axis = "factors", "u_k · v_k: customer taste × item trait on factor k (adds up to the score)"
+            unit, axis = "factors", self.tr("u_k · v_k: customer taste × item trait on factor k (adds up to the score)")
         elif history:
-            unit, axis = "items", "contribution to the score" if self.method == "contributions" else \
-                f"{METHOD_TITLES[self.method].lower()} (score units)"
+            unit, axis = "items", self.tr("contribution to the score") if self.method == "contributions" else \
+                self.tr("{v0} (score units)").format(v0=method_title(self.method).lower())
         else:
-            unit, axis = "features", f"{METHOD_TITLES[self.method].lower()} (score units)"
+            unit, axis = "features", self.tr("{v0} (score units)").format(v0=method_title(self.method).lower())
         self.plot.getPlotItem().setLabel("bottom", axis)
         labels, values, muted = bar_rows(att.labels, att.values, unit)
         self.plot.set_bars(labels, values, muted=muted, decimals=4)
@@ -188,23 +189,23 @@ class AttributionCard(MethodCard):
         if history:
             top = [i for i in att.order() if att.values[i] > 0][:3]
             share = float(np.sum(att.values[top])) / total if total > 0 else 0.0
-            words = (f"; together they make {share:.0%} of what the history adds" if 0 < share <= 1.0 and
+            words = (self.tr("; together they make {share:.0%} of what the history adds").format(share=share) if 0 < share <= 1.0 and
                      self.method == "contributions" else "")
-            self.because.setText(f"Because this customer bought {join_titles([att.labels[i] for i in top])}{words}."
-                                 if top else "No item of this customer's history raises this item's score.")
+            self.because.setText(self.tr("Because this customer bought {v0}{words}.").format(v0=join_titles([att.labels[i] for i in top]), words=words)
+                                 if top else self.tr("No item of this customer's history raises this item's score."))
         self.caption.setText(self._caption(att, total, len(att.values), unit))
 
     def _caption(self, att, total: float, n: int, unit: str) -> str:
-        base = f"baseline {att.baseline:.4f} + " if abs(att.baseline) > 0 else ""
+        base = self.tr("baseline {baseline:.4f} + ").format(baseline=att.baseline) if abs(att.baseline) > 0 else ""
         if self.method in ("contributions", "latent"):
-            what = "history items' contributions" if self.method == "contributions" else "factor terms"
-            return (f"<b>Score {att.target:.4f}</b> = {base}sum of the {n} {what} <b>{total:.4f}</b>"
-                    + (" (the baseline is the item's bias)" if base else ""))
+            what = self.tr("history items' contributions") if self.method == "contributions" else self.tr("factor terms")
+            return (self.tr("<b>Score {target:.4f}</b> = {base}sum of the {n} {what} <b>{total:.4f}</b>").format(target=att.target, base=base, n=n, what=what, total=total)
+                    + (self.tr(" (the baseline is the item's bias)") if base else ""))
         if self.method == "ig":
-            return (f"Score {att.target:.4f}; the bars sum to <b>{total:.4f}</b>, the score's change from the empty "
-                    f"input is {att.target - att.baseline:.4f} (completeness).")
-        return (f"Score {att.target:.4f}; the bars sum to {total:.4f}: saliency is a first-order estimate, "
-                "read it as a ranking, not as shares of the score.")
+            return (self.tr("Score {target:.4f}; the bars sum to <b>{total:.4f}</b>, the score's change from the "
+                            "empty input is {v2:.4f} (completeness).").format(target=att.target, total=total, v2=att.target - att.baseline))
+        return (self.tr("Score {target:.4f}; the bars sum to {total:.4f}: saliency is a first-order estimate, "
+                        "read it as a ranking, not as shares of the score.").format(target=att.target, total=total))
 
 
 class AttentionCard(MethodCard):
@@ -216,7 +217,7 @@ class AttentionCard(MethodCard):
         row = QHBoxLayout()
         self.layer = QComboBox()
         self.head = QComboBox()
-        for label, combo in (("Layer", self.layer), ("Head", self.head)):
+        for label, combo in ((self.tr("Layer"), self.layer), (self.tr("Head"), self.head)):
             row.addWidget(QLabel(label))
             row.addWidget(combo)
             combo.currentIndexChanged.connect(self._redraw)
@@ -224,12 +225,12 @@ class AttentionCard(MethodCard):
         self.body_layout.addLayout(row)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        self.heatmap = HeatmapPlot("", "attended history item (key)", "reading position (query)",
-                                   bar_label="attention weight", label_width=20)
-        self.bars = HBarPlot("", "attention weight", label_width=24)
-        split.addWidget(titled("Who attends to whom (row: the position reading; column: the item it reads)",
+        self.heatmap = HeatmapPlot("", self.tr("attended history item (key)"), self.tr("reading position (query)"),
+                                   bar_label=self.tr("attention weight"), label_width=20)
+        self.bars = HBarPlot("", self.tr("attention weight"), label_width=24)
+        split.addWidget(titled(self.tr("Who attends to whom (row: the position reading; column: the item it reads)"),
                                self.heatmap))
-        split.addWidget(titled("What the last position reads to score the next item", self.bars))
+        split.addWidget(titled(self.tr("What the last position reads to score the next item"), self.bars))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.body_layout.addWidget(split, 1)
@@ -258,9 +259,9 @@ class AttentionCard(MethodCard):
         self.heatmap.set_matrix(w, labels, labels, levels=(0.0, top))
         blabels, bvalues, muted = bar_rows(labels, amap.last_row[layer, h], "items")
         self.bars.set_bars(blabels, bvalues, muted=muted, decimals=3)
-        self.caption.setText(f"Layer {layer + 1}, head {h + 1} of {amap.weights.shape[0]}×{amap.weights.shape[1]}; "
-                             f"{n} history positions, oldest first (1 = oldest). Each row sums to 1; the colours "
-                             f"stop at {top:.2f} (the first row, which can only read itself, is 1).")
+        self.caption.setText(self.tr("Layer {v0}, head {v1} of {v2}×{v3}; {n} history positions, oldest first (1 = oldest). "
+                                     "Each row sums to 1; the colours stop at {top:.2f} (the first row, which can only read "
+                                     "itself, is 1).").format(v0=layer + 1, v1=h + 1, v2=amap.weights.shape[0], v3=amap.weights.shape[1], n=n, top=top))
 
 
 class ShapCard(MethodCard):
@@ -268,21 +269,20 @@ class ShapCard(MethodCard):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("shap", parent)
-        self.plot = WaterfallPlot("", "margin (score units)", label_width=36)
+        self.plot = WaterfallPlot("", self.tr("margin (score units)"), label_width=36)
         self.body_layout.addWidget(self.plot, 1)
 
     def draw(self, att, ctx: Context) -> None:
         order = np.argsort(-np.abs(att.values), kind="stable")
         inside = att.target > 0
-        total = (f"margin over the item ranked {ctx.k + 1}" if inside else f"gap to the item ranked {ctx.k}")
+        total = (self.tr("margin over the item ranked {v0}").format(v0=ctx.k + 1) if inside else self.tr("gap to the item ranked {k}").format(k=ctx.k))
         self.plot.set_waterfall(att.baseline, [att.labels[i] for i in order], att.values[order], att.target,
-                                baseline_label="expected margin (baseline)", total_label=total, decimals=4)
-        where = (f"it stays ahead of the item ranked {ctx.k + 1}, so it is in the top {ctx.k}" if inside else
-                 f"it trails the item ranked {ctx.k}, so it misses the top {ctx.k}")
-        self.caption.setText(f"<b>Margin {att.target:+.4f}</b> = baseline {att.baseline:+.4f} + the features' "
-                             f"SHAP values {float(np.sum(att.values)):+.4f}: {where}. The margin is the item's "
-                             f"lead over the item ranked {ctx.k + 1}, not its score, so it differs from the score "
-                             "the other cards show.")
+                                baseline_label=self.tr("expected margin (baseline)"), total_label=total, decimals=4)
+        where = (self.tr("it stays ahead of the item ranked {v0}, so it is in the top {k}").format(v0=ctx.k + 1, k=ctx.k) if inside else
+                 self.tr("it trails the item ranked {k}, so it misses the top {k}").format(k=ctx.k))
+        self.caption.setText(self.tr("<b>Margin {target:+.4f}</b> = baseline {baseline:+.4f} + the features' SHAP values "
+                                     "{v2:+.4f}: {where}. The margin is the item's lead over the item ranked {v4}, not its "
+                                     "score, so it differs from the score the other cards show.").format(target=att.target, baseline=att.baseline, v2=float(np.sum(att.values)), where=where, v4=ctx.k + 1))
 
 
 class CounterfactualCard(MethodCard):
@@ -294,7 +294,7 @@ class CounterfactualCard(MethodCard):
         self.sentence.setWordWrap(True)
         self.sentence.setObjectName("verdictInfo")
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.list_title = QLabel("Items removed")
+        self.list_title = QLabel(self.tr("Items removed"))
         self.list_title.setObjectName("sectionTitle")
         self.removed = QListWidget()
         self.body_layout.addWidget(self.sentence)
@@ -306,7 +306,7 @@ class CounterfactualCard(MethodCard):
         self.subtitle.setText("")         # the sentence says it
         self.sentence.setText(counterfactual_sentence(cf, ctx.item_title))
         self.removed.clear()
-        self.removed.addItems([f"{t.strip()}  (item {i})" for t, i in zip(cf.labels, cf.removed)])
+        self.removed.addItems([self.tr("{v0}  (item {i})").format(v0=t.strip(), i=i) for t, i in zip(cf.labels, cf.removed)])
         rows = max(1, min(len(cf.removed), 12))
         self.removed.setFixedHeight(rows * self.removed.sizeHintForRow(0) + 8 if cf.removed else 0)
         self.list_title.setVisible(bool(cf.removed))
@@ -317,14 +317,14 @@ class CounterfactualCard(MethodCard):
 def counterfactual_sentence(cf, title: str) -> str:
     """The counterfactual as one plain sentence."""
     if cf.found and cf.removed:
-        how = "This is the smallest such set." if cf.exact else "Found greedily: a smaller set may exist."
-        return (f"Had this customer not bought {join_titles(cf.labels)}, “{title}” would drop from rank "
-                f"{cf.rank_before} to rank {cf.rank_after}, out of the top {cf.k}. {how}")
+        how = translate("ExplainCards", "This is the smallest such set.") if cf.exact else translate("ExplainCards", "Found greedily: a smaller set may exist.")
+        return (translate("ExplainCards", "Had this customer not bought {labels}, “{title}” would drop from rank {rank_before} to "
+                                          "rank {rank_after}, out of the top {k}. {how}").format(labels=join_titles(cf.labels), title=title, rank_before=cf.rank_before, rank_after=cf.rank_after, k=cf.k, how=how))
     if cf.rank_before > cf.k:
-        return (f"“{title}” ranks {cf.rank_before} when scored from this customer's history alone, already "
-                f"outside the top {cf.k}: there is nothing to remove.")
-    return (f"Even without {len(cf.removed)} of this customer's items, “{title}” stays in the top {cf.k} "
-            f"(rank {cf.rank_after}): no small change to the history removes it.")
+        return (translate("ExplainCards", "“{title}” ranks {rank_before} when scored from this customer's history alone, already "
+                                          "outside the top {k}: there is nothing to remove.").format(title=title, rank_before=cf.rank_before, k=cf.k))
+    return (translate("ExplainCards", "Even without {removed} of this customer's items, “{title}” stays in the top {k} (rank "
+                                      "{rank_after}): no small change to the history removes it.").format(removed=len(cf.removed), title=title, k=cf.k, rank_after=cf.rank_after))
 
 
 def word_html(result) -> str:
@@ -347,7 +347,7 @@ def word_html(result) -> str:
                        f"title='{values[j]:+.4f}'>{word}</span>")
         pos = end
     out.append(html.escape(result.text[pos:]))
-    return "".join(out) or "<i>(this item has no text)</i>"
+    return "".join(out) or translate("ExplainCards", "<i>(this item has no text)</i>")
 
 
 class WordsCard(MethodCard):
@@ -363,12 +363,12 @@ class WordsCard(MethodCard):
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setToolTip("Green words raise this item's score for the customer, red words lower it; the "
-                             "stronger the colour, the larger the word's share (integrated gradients over the "
-                             "language model's token embeddings, summed per word). Hover a word for its value.")
-        self.plot = HBarPlot("Purchases in the history", "integrated gradients (score units)", label_width=34)
-        self.plot.setToolTip("How much each of the customer's purchases (as the model reads them, oldest first) "
-                             "adds to this item's score: integrated gradients from an empty history")
+        self.text.setToolTip(self.tr("Green words raise this item's score for the customer, red words lower it; the stronger "
+                                     "the colour, the larger the word's share (integrated gradients over the language model's "
+                                     "token embeddings, summed per word). Hover a word for its value."))
+        self.plot = HBarPlot(self.tr("Purchases in the history"), self.tr("integrated gradients (score units)"), label_width=34)
+        self.plot.setToolTip(self.tr("How much each of the customer's purchases (as the model reads them, oldest first) adds "
+                                     "to this item's score: integrated gradients from an empty history"))
         for w in (self.because, self.text):
             self.body_layout.addWidget(w)
         self.body_layout.addWidget(self.plot, 1)
@@ -381,15 +381,14 @@ class WordsCard(MethodCard):
             bought = [h.labels[i] for i in h.order() if h.values[i] > 0][:3]
             labels, values, muted = bar_rows(h.labels, h.values, "items")
             self.plot.set_bars(labels, values, muted=muted, decimals=4)
-        because = (f"Words that made the match: {join_titles([f'“{w}”' for w in top])}." if top else
-                   "No word of this item's text raises its score for this customer.")
+        because = (self.tr("Words that made the match: {v0}.").format(v0=join_titles([f'“{w}”' for w in top])) if top else
+                   self.tr("No word of this item's text raises its score for this customer."))
         if bought:
-            because += f" Purchases that made it: {join_titles(bought)}."
+            because += self.tr(" Purchases that made it: {bought}.").format(bought=join_titles(bought))
         self.because.setText(because)
         self.text.setText(word_html(words))
-        self.caption.setText(f"Score {words.target:.4f}; the words sum to <b>{float(np.sum(words.values)):.4f}</b>, "
-                             f"the score's change from the text with every word padded is "
-                             f"{words.target - words.baseline:.4f} (completeness).")
+        self.caption.setText(self.tr("Score {target:.4f}; the words sum to <b>{v1:.4f}</b>, the score's change from the text "
+                                     "with every word padded is {v2:.4f} (completeness).").format(target=words.target, v1=float(np.sum(words.values)), v2=words.target - words.baseline))
 
     def report_html(self) -> str | None:
         """The highlighted text and its caption for the HTML report (None before a result)."""

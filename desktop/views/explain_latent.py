@@ -12,14 +12,16 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QLis
                                QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop import glossary
+from desktop.translate import translate
 from desktop.controllers.explain_controller import ExplainController
 from desktop.plots.heatmap import HeatmapPlot
 from desktop.plots.latent_scatter import LatentScatter
 from desktop.views.explain_cards import titled
 from desktop.widgets.style import show_message as _message
 from desktop.widgets.progress import ProgressStrip
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-PROJECTIONS = (("PCA", "pca"), ("t-SNE (slower)", "tsne"))
+PROJECTIONS = ((QT_TRANSLATE_NOOP("ExplainLatent", "PCA"), "pca"), (QT_TRANSLATE_NOOP("ExplainLatent", "t-SNE (slower)"), "tsne"))
 #: Catalog roles that name items rather than group them (not offered as colours).
 TEXT_ROLES = ("title", "description")
 
@@ -38,7 +40,7 @@ def colour_choices(catalog) -> list[tuple[str, str]]:
             if role in TEXT_ROLES:
                 continue
             out.append((f"{role} ({col})" if role and role != str(col).lower() else str(col), role or str(col)))
-    out.append(("popularity", "popularity"))
+    out.append((translate("ExplainLatent", "popularity"), "popularity"))
     return out
 
 
@@ -61,7 +63,7 @@ class LatentTab(QWidget):
         c.latent.running_changed.connect(lambda busy: None if busy else self.strip.hide())
         c.latent.done.connect(self._show_view)
         c.latent.failed.connect(lambda msg, _t: _message(self.message, msg))
-        c.latent.cancelled.connect(lambda _t: _message(self.message, "Map cancelled.", "info"))
+        c.latent.cancelled.connect(lambda _t: _message(self.message, self.tr("Map cancelled."), "info"))
         c.neighbours.done.connect(self._show_neighbours)
         c.neighbours.failed.connect(lambda msg, _t: self._neighbour_message(msg))
 
@@ -81,19 +83,19 @@ class LatentTab(QWidget):
         bar = QHBoxLayout()
         self.projection = QComboBox()
         for label, value in PROJECTIONS:
-            self.projection.addItem(label, value)
+            self.projection.addItem(translate("ExplainLatent", label), value)
         self.colour = QComboBox()
         self.colour.setMinimumContentsLength(12)
-        self.fit_button = QPushButton("Fit view")
-        self.fit_button.setToolTip("Zoom out to every point (the map zooms with the mouse wheel)")
-        self.projection.setToolTip(f"{glossary.tip('pca')}<br>t-SNE keeps close neighbours close instead; slower, "
-                                   "and distances between far-apart groups mean little.")
+        self.fit_button = QPushButton(self.tr("Fit view"))
+        self.fit_button.setToolTip(self.tr("Zoom out to every point (the map zooms with the mouse wheel)"))
+        self.projection.setToolTip(self.tr("{v0}<br>t-SNE keeps close neighbours close instead; slower, and distances between "
+                                           "far-apart groups mean little.").format(v0=glossary.tip('pca')))
         self.projection.currentIndexChanged.connect(self.request)
         self.colour.currentIndexChanged.connect(self.request)
         self.fit_button.clicked.connect(lambda: self.scatter.getPlotItem().autoRange())
-        bar.addWidget(QLabel("Projection"))
+        bar.addWidget(QLabel(self.tr("Projection")))
         bar.addWidget(self.projection)
-        bar.addWidget(QLabel("Colour by"))
+        bar.addWidget(QLabel(self.tr("Colour by")))
         bar.addWidget(self.colour)
         bar.addWidget(self.fit_button)
         bar.addStretch(1)
@@ -110,10 +112,10 @@ class LatentTab(QWidget):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        self.scatter = LatentScatter("", "map dimension 1", "map dimension 2")
+        self.scatter = LatentScatter("", self.tr("map dimension 1"), self.tr("map dimension 2"))
         self.scatter.point_hovered.connect(self._hovered)
         self.scatter.point_clicked.connect(self._clicked)
-        self.hover_label = QLabel("Hover a point to see the item; click it to explain it.")
+        self.hover_label = QLabel(self.tr("Hover a point to see the item; click it to explain it."))
         self.hover_label.setObjectName("muted")
         self.caption = QLabel("")
         self.caption.setObjectName("muted")
@@ -140,16 +142,15 @@ class LatentTab(QWidget):
         self.selected_label.setObjectName("sectionTitle")
         self.selected_label.setWordWrap(True)
         self.neighbours = QListWidget()
-        self.neighbours.setToolTip("Items closest in the model's space (cosine similarity first); click one "
-                                   "to explain it")
+        self.neighbours.setToolTip(self.tr("Items closest in the model's space (cosine similarity first); click one to explain it"))
         self.neighbours.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.neighbours.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.neighbours.itemClicked.connect(lambda it: self.item_chosen.emit(it.data(Qt.ItemDataRole.UserRole)))
         bl.addWidget(self.selected_label)
         bl.addWidget(self.neighbours, 1)
-        self.factors = HeatmapPlot("", "latent dimension", "", colormap="CET-D1", bar_label="value",
+        self.factors = HeatmapPlot("", self.tr("latent dimension"), "", colormap="CET-D1", bar_label="value",
                                    slanted=False, label_width=22)
-        self.factors_box = titled("Latent factors of the customer (top row) and of their top-K", self.factors)
+        self.factors_box = titled(self.tr("Latent factors of the customer (top row) and of their top-K"), self.factors)
         right.addWidget(box)
         right.addWidget(self.factors_box)
         self.factors_box.hide()
@@ -185,9 +186,9 @@ class LatentTab(QWidget):
             self.view = None
         self.run_id, self.user, self.k, self.embeddings = run_id, user, int(k), embeddings
         if not embeddings:
-            self.empty.setText(f"The model {model_name} has no latent vectors: it scores items without an "
-                               "embedding space (most-popular and item-kNN do), so there is no map to draw.\n\n"
-                               "Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.")
+            self.empty.setText(self.tr("The model {model_name} has no latent vectors: it scores items without an embedding "
+                                       "space (most-popular and item-kNN do), so there is no map to draw.\n\nChoose a BPR, iALS, "
+                                       "SASRec, two-tower, text or EASE run to see one.").format(model_name=model_name))
             self.pages.setCurrentWidget(self.empty)
             return
         self.pages.setCurrentIndex(0)
@@ -214,7 +215,7 @@ class LatentTab(QWidget):
         if key == self._pending and self.controller.latent.busy:
             return                      # already on its way
         self._pending = key
-        self.strip.start("Running t-SNE…" if method == "tsne" else "Projecting the item vectors…")
+        self.strip.start(self.tr("Running t-SNE…") if method == "tsne" else self.tr("Projecting the item vectors…"))
         _message(self.message, "")
         self.controller.request_latent(self.run_id, method, self.colour.currentData(), self.user, self.k)
 
@@ -229,19 +230,18 @@ class LatentTab(QWidget):
         self.map_title.setText(m.title)
         swatches = " ".join(f"<span style='color:{c}'>●</span>&nbsp;{html.escape(str(name))}&nbsp;&nbsp;"
                             for c, name in self.scatter.legend)
-        self.legend_label.setText(f"<b>{html.escape(str(m.color_by))}:</b> {swatches}<br><span style='color:#111827'>◯</span> bought "
-                                  "&nbsp;&nbsp;<span style='color:#f59e0b'>★</span> recommended &nbsp;&nbsp;✕ the "
-                                  "customer &nbsp;&nbsp;<span style='color:#dc2626'>◯</span> the item explained")
-        flat = ("PCA flattens the model's many-dimensional item vectors onto this map, keeping as much of their "
-                "spread as it can: items close together are similar to the model." if self.projection.currentData()
-                == "pca" else "t-SNE keeps each item near its closest neighbours; distances between far groups "
-                "mean little.")
-        self.caption.setText(f"{len(m.ids):,} items, coloured by {m.color_by}. {m.note}. {flat}")
+        self.legend_label.setText(self.tr("<b>{color_by}:</b> {swatches}<br><span style='color:#111827'>◯</span> bought "
+                                          "&nbsp;&nbsp;<span style='color:#f59e0b'>★</span> recommended &nbsp;&nbsp;✕ the customer "
+                                          "&nbsp;&nbsp;<span style='color:#dc2626'>◯</span> the item explained").format(
+            color_by=html.escape(str(m.color_by)), swatches=swatches))
+        flat = (self.tr("PCA flattens the model's many-dimensional item vectors onto this map, keeping as much "
+                        "of their spread as it can: items close together are similar to the model.") if self.projection.currentData()
+                == "pca" else self.tr("t-SNE keeps each item near its closest neighbours; distances between far groups mean little."))
+        self.caption.setText(self.tr("{ids:,} items, coloured by {color_by}. {note}. {flat}").format(ids=len(m.ids), color_by=m.color_by, note=m.note, flat=flat))
         p = view.placement
         if p is not None:
             self.scatter.set_marks(p.history_xy, p.history_points, p.recommended_xy, p.recommended_points, p.user_xy)
-            self.caption.setText(self.caption.text() + f" Marked: the customer's purchases and top "
-                                 f"{len(p.recommended_ids)}; {p.note}.")
+            self.caption.setText(self.caption.text() + self.tr(" Marked: the customer's purchases and top {recommended_ids}; {note}.").format(recommended_ids=len(p.recommended_ids), note=p.note))
         h = view.heatmap
         self.factors_box.setVisible(h is not None)
         if h is not None:
@@ -263,21 +263,22 @@ class LatentTab(QWidget):
             pos = int(hits[0]) if len(hits) else -1
         self.scatter.set_selected(pos)
         if item is None:
-            self.selected_label.setText("Click a point to see its nearest items")
+            self.selected_label.setText(self.tr("Click a point to see its nearest items"))
             self.neighbours.clear()
             return
         title = self.view.map.labels[pos] if pos >= 0 else str(item)
-        where = "" if pos >= 0 else " (not among the drawn points)"
-        self.selected_label.setText(f"Nearest to “{title.strip()}”{where}")
+        where = "" if pos >= 0 else self.tr(" (not among the drawn points)")
+        self.selected_label.setText(self.tr("Nearest to “{v0}”{where}").format(v0=title.strip(), where=where))
         self.controller.request_neighbours(self.run_id, item)
 
     @Slot(int)
     def _hovered(self, pos: int) -> None:
         if self.view is None or pos < 0:
-            self.hover_label.setText("Hover a point to see the item; click it to explain it.")
+            self.hover_label.setText(self.tr("Hover a point to see the item; click it to explain it."))
             return
         m = self.view.map
-        self.hover_label.setText(f"{m.labels[pos]} · item {m.ids[pos]} · {m.color_by}: {m.legend[m.colors[pos]]}")
+        self.hover_label.setText(self.tr("{title} · item {item} · {color_by}: {group}").format(
+            title=m.labels[pos], item=m.ids[pos], color_by=m.color_by, group=m.legend[m.colors[pos]]))
 
     @Slot(int)
     def _clicked(self, pos: int) -> None:
@@ -291,7 +292,7 @@ class LatentTab(QWidget):
         for item, title, cos in found:
             entry = QListWidgetItem(f"{cos:.2f}   {title.strip()}")
             entry.setData(Qt.ItemDataRole.UserRole, item)
-            entry.setToolTip(f"{title} (item {item})")
+            entry.setToolTip(self.tr("{title} (item {item})").format(title=title, item=item))
             self.neighbours.addItem(entry)
 
     def _neighbour_message(self, message: str) -> None:

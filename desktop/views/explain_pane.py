@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLi
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from desktop.controllers.finder import Finder
-from desktop.controllers.explain_controller import FAITH_USERS, METHOD_TITLES, ExplainController
+from desktop.controllers.explain_controller import FAITH_USERS, ExplainController, method_title
 from desktop.state import AppState
 from desktop.views.explain_cards import Context, make_card
 from desktop.views.explain_global import ShapSummaryTab, SurrogateTab
@@ -24,12 +24,15 @@ from desktop.widgets.customer_picker import CustomerPicker
 from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.runs import fill_run_combo
 from desktop.widgets.style import show_message as _message
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: AOPC in one sentence, under the faithfulness scores.
-AOPC_MEANING = ("AOPC: delete what a method calls most important, first, and measure how fast the item's score "
-                "falls; a method well above random deletion points at what really drives the score.")
+AOPC_MEANING = (QT_TRANSLATE_NOOP("ExplainPane", "AOPC: delete what a method calls most important, first, and measure how fast the item's "
+                                                     "score falls; a method well above random deletion points at what really drives the score."))
 #: Why a method gets no deletion score.
-NOT_TESTED = {"counterfactual": "is itself a deletion"}
+NOT_TESTED = {"counterfactual": QT_TRANSLATE_NOOP("ExplainPane", "is itself a deletion")}
+NO_PAIR = QT_TRANSLATE_NOOP("ExplainPane", "had no pair whose score falls when all is deleted")
 
 
 def _py(value):
@@ -48,17 +51,18 @@ def faith_text(method: str, result) -> str:
         return ""
     score = result.score(method)
     if score is not None:
-        return f"faithfulness AOPC {_aopc(score[0])} (random {_aopc(score[1])}; {score[3]}, {score[2]:,} pairs)"
-    return f"no deletion score: it {NOT_TESTED.get(method, 'had no pair whose score falls when all is deleted')}"
+        return translate("ExplainPane", "faithfulness AOPC {v0} (random {v1}; {v2}, {v3:,} pairs)").format(v0=_aopc(score[0]), v1=_aopc(score[1]), v2=score[3], v3=score[2])
+    return translate("ExplainPane", "no deletion score: it {v0}").format(v0=translate("ExplainPane", NOT_TESTED.get(method, NO_PAIR)))
 
 
 def faith_summary(result) -> str:
     """A heading line, then one line per deletion test: its pairs and AOPCs (Faithfulness.tests)."""
-    lines = [f"{result.TESTS[key][:1].upper()}{result.TESTS[key][1:]}, {pairs:,} customer–item pairs: "
-             + ", ".join(f"{METHOD_TITLES.get(m, m).lower()} {_aopc(v)}" for m, v in aopc.items())
+    lines = [translate("ExplainPane", "{v0}{v1}, {pairs:,} customer–item pairs: ").format(v0=result.test_label(key)[:1].upper(), v1=result.test_label(key)[1:], pairs=pairs)
+             + ", ".join(f"{method_title(m).lower()} {_aopc(v)}" for m, v in aopc.items())
              for key, (pairs, _, aopc) in result.tests().items()]
-    return "\n".join(["Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
-                      "random deletion):"] + lines + [AOPC_MEANING])
+    head = translate("ExplainPane", "Faithfulness (deletion AOPC; higher = finds what matters; each test has its own "
+                                    "random deletion):")
+    return "\n".join([head] + lines + [translate("ExplainPane", AOPC_MEANING)])
 
 
 class MethodBar(QWidget):
@@ -89,7 +93,7 @@ class MethodBar(QWidget):
         for i, m in enumerate(methods):
             b = QToolButton()
             b.setCheckable(True)
-            b.setText(METHOD_TITLES.get(m, m))
+            b.setText(method_title(m))
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             b.clicked.connect(lambda _=False, m=m: self.chosen.emit(m))
             self.group.addButton(b)
@@ -143,7 +147,7 @@ class ExplainPane(QWidget):
         c.faith.progress.connect(self.faith_strip.show_progress)
         c.faith.running_changed.connect(self._faith_running)
         c.faith.failed.connect(lambda msg, _t: self.say(msg))
-        c.faith.cancelled.connect(lambda _t: self.say("Faithfulness test cancelled.", "info"))
+        c.faith.cancelled.connect(lambda _t: self.say(self.tr("Faithfulness test cancelled."), "info"))
         c.faith_measured.connect(lambda _rid: self._show_faithfulness())
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(self._on_dataset)
@@ -156,14 +160,14 @@ class ExplainPane(QWidget):
         root.setContentsMargins(12, 10, 12, 8)
         root.setSpacing(6)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Model"))
+        bar.addWidget(QLabel(self.tr("Model")))
         self.run_combo = QComboBox()
         self.run_combo.setMinimumContentsLength(18)
         self.run_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.run_combo.currentIndexChanged.connect(self._run_chosen)
         bar.addWidget(self.run_combo, 1)
         bar.addSpacing(10)
-        bar.addWidget(QLabel("Customer"))
+        bar.addWidget(QLabel(self.tr("Customer")))
         self.picker = CustomerPicker(self.finder)
         self.picker.edit.setMinimumWidth(100)
         self.picker.edit.setMaximumWidth(160)
@@ -172,11 +176,11 @@ class ExplainPane(QWidget):
         self.user_edit = self.picker.edit
         bar.addWidget(self.picker)
         bar.addSpacing(10)
-        bar.addWidget(QLabel("Top"))
+        bar.addWidget(QLabel(self.tr("Top")))
         self.k_spin = QSpinBox()
         self.k_spin.setRange(1, 50)
         self.k_spin.setValue(10)
-        self.k_spin.setToolTip("K of the top-K: the list, the counterfactual and SHAP's margin use it")
+        self.k_spin.setToolTip(self.tr("K of the top-K: the list, the counterfactual and SHAP's margin use it"))
         self.k_spin.valueChanged.connect(self._k_changed)
         bar.addWidget(self.k_spin)
         root.addLayout(bar)
@@ -197,37 +201,37 @@ class ExplainPane(QWidget):
         body = QHBoxLayout()
         body.setSpacing(8)
         side = QVBoxLayout()
-        self.top_title = QLabel("Top 10")
+        self.top_title = QLabel(self.tr("Top 10"))
         self.top_title.setObjectName("sectionTitle")
         self.top_list = QListWidget()
         self.top_list.setFixedWidth(250)
         self.top_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.top_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.top_list.setToolTip("Click an item to explain it")
+        self.top_list.setToolTip(self.tr("Click an item to explain it"))
         self.top_list.currentItemChanged.connect(self._top_clicked)
         self.top_list.setFixedHeight(10 * 19 + 8)
-        self.history_title = QLabel("What they bought")
+        self.history_title = QLabel(self.tr("What they bought"))
         self.history_title.setObjectName("sectionTitle")
         self.history_list = QListWidget()
         self.history_list.setFixedWidth(250)
         self.history_list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.history_list.setToolTip("The customer's purchases the model learned from, latest first")
+        self.history_list.setToolTip(self.tr("The customer's purchases the model learned from, latest first"))
         side.addWidget(self.top_title)
         side.addWidget(self.top_list)
         side.addWidget(self.history_title)
         side.addWidget(self.history_list, 1)
         body.addLayout(side)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_why_tab(), "Why this item")
+        self.tabs.addTab(self._build_why_tab(), self.tr("Why this item"))
         self.summary_tab = ShapSummaryTab(self.controller)
         self.rules_tab = SurrogateTab(self.controller)
         self.latent_tab = LatentTab(self.controller)
         self.latent_tab.item_chosen.connect(lambda item: self.state.select(item=item))
-        self.tabs.addTab(self.summary_tab, "SHAP summary")
-        self.tabs.addTab(self.rules_tab, "Surrogate rules")
-        self.tabs.addTab(self.latent_tab, "Latent map")
+        self.tabs.addTab(self.summary_tab, self.tr("SHAP summary"))
+        self.tabs.addTab(self.rules_tab, self.tr("Surrogate rules"))
+        self.tabs.addTab(self.latent_tab, self.tr("Latent map"))
         body.addWidget(self.tabs, 1)
         root.addLayout(body, 1)
 
@@ -240,31 +244,31 @@ class ExplainPane(QWidget):
         self.method_bar.chosen.connect(self._method_chosen)
         lay.addWidget(self.method_bar)
         row = QHBoxLayout()
-        self.faith_label = QLabel("Faithfulness not measured yet for this model.")
+        self.faith_label = QLabel(self.tr("Faithfulness not measured yet for this model."))
         self.faith_label.setObjectName("muted")
         self.faith_label.setWordWrap(True)
         row.addWidget(self.faith_label, 1)
-        row.addWidget(QLabel("Customers"))
+        row.addWidget(QLabel(self.tr("Customers")))
         self.faith_users = QSpinBox()
         self.faith_users.setRange(10, 2000)
         self.faith_users.setSingleStep(50)
         self.faith_users.setValue(FAITH_USERS)
-        self.faith_users.setToolTip("Customers sampled from the test split for the faithfulness test; each of "
-                                    "their top-K items is tested")
+        self.faith_users.setToolTip(self.tr("Customers sampled from the test split for the faithfulness test; each of their top-K "
+                                            "items is tested"))
         row.addWidget(self.faith_users)
-        self.faith_button = QPushButton("Measure faithfulness")
-        self.faith_button.setToolTip("Delete what each method ranks (history items, input features or latent "
-                                     "factors) in its order and measure how fast the score falls (AOPC), against "
-                                     "deleting the same units in random order")
+        self.faith_button = QPushButton(self.tr("Measure faithfulness"))
+        self.faith_button.setToolTip(self.tr("Delete what each method ranks (history items, input features or latent factors) in its "
+                                             "order and measure how fast the score falls (AOPC), against deleting the same units in "
+                                             "random order"))
         self.faith_button.clicked.connect(self.measure_faithfulness)
         row.addWidget(self.faith_button)
         lay.addLayout(row)
-        self.busy_label = QLabel("Explaining…")
+        self.busy_label = QLabel(self.tr("Explaining…"))
         self.busy_label.setObjectName("muted")
         self.busy_label.hide()
         lay.addWidget(self.busy_label)
         self.card_stack = QStackedWidget()
-        self.empty = QLabel("Choose a model, a customer and one of their recommended items.")
+        self.empty = QLabel(self.tr("Choose a model, a customer and one of their recommended items."))
         self.empty.setObjectName("emptyNote")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -335,7 +339,7 @@ class ExplainPane(QWidget):
                 self.run_combo.blockSignals(False)
         run = self.state.run(self.run_combo.currentData())
         if run is None or st.dataset is None:
-            self._clear("Train a model first (Train pane), then pick a customer and one of their recommendations.")
+            self._clear(self.tr("Train a model first (Train pane), then pick a customer and one of their recommendations."))
             return
         user = st.user
         if user is None and len(run.model.user_ids_):
@@ -354,7 +358,7 @@ class ExplainPane(QWidget):
             self._top_key, self.top, self._explain_key = key, None, None
             self.say("")
             self._clear_top_list()
-            self.top_title.setText(f"Top {k} for customer {user}")
+            self.top_title.setText(self.tr("Top {k} for customer {user}").format(k=k, user=user))
             self.controller.request_top(run.id, user, k)
             return
         self._explain_selection()
@@ -402,21 +406,21 @@ class ExplainPane(QWidget):
             return
         self.top = top
         k = self.k_spin.value()
-        self.top_title.setText(f"Top {len(top.frame)} for customer {self.user}")
+        self.top_title.setText(self.tr("Top {frame} for customer {user}").format(frame=len(top.frame), user=self.user))
         self.top_list.blockSignals(True)
         self.top_list.clear()
         for rank, item, title, held in zip(top.frame["rank"], top.frame["item"], top.frame["title"],
                                            top.frame.get("held_out", [False] * len(top.frame))):
             entry = QListWidgetItem(f"{rank}. {title}" + ("  ✓" if held else ""))
             entry.setData(Qt.ItemDataRole.UserRole, _py(item))
-            entry.setToolTip(f"{title} (item {item})" + ("\nBought later (held-out purchase)" if held else ""))
+            entry.setToolTip(self.tr("{title} (item {item})").format(title=title, item=item) + (self.tr("\nBought later (held-out purchase)") if held else ""))
             self.top_list.addItem(entry)
         self.top_list.blockSignals(False)
         rows = min(self.top_list.count(), 12) or 10
         self.top_list.setFixedHeight(self.top_list.sizeHintForRow(0) * rows + 2 * self.top_list.frameWidth() + 4)
         self._show_history(top.history)
         self._set_methods(top.methods)
-        self.top_title.setToolTip(f"The model's top {k}; ✓ = bought later (held out for testing)")
+        self.top_title.setToolTip(self.tr("The model's top {k}; ✓ = bought later (held out for testing)").format(k=k))
         self._explain_selection()
 
     def _clear_top_list(self) -> None:
@@ -427,13 +431,13 @@ class ExplainPane(QWidget):
     def _show_history(self, history) -> None:
         self.history_list.clear()
         if history is None:
-            self.history_title.setText("What they bought")
+            self.history_title.setText(self.tr("What they bought"))
             return
-        self.history_title.setText(f"What they bought ({len(history):,}, latest first)")
+        self.history_title.setText(self.tr("What they bought ({history:,}, latest first)").format(history=len(history)))
         dates = history["date"].dt.strftime("%Y-%m-%d").fillna("") if "date" in history else [""] * len(history)
         for date, item, title in zip(dates, history["item"], history["title"]):
             entry = QListWidgetItem(str(title).strip())
-            entry.setToolTip(f"{title} (item {item})" + (f"\nbought {date}" if date else ""))
+            entry.setToolTip(self.tr("{title} (item {item})").format(title=title, item=item) + (self.tr("\nbought {date}").format(date=date) if date else ""))
             self.history_list.addItem(entry)
 
     def _set_methods(self, methods: list[str]) -> None:
@@ -452,9 +456,9 @@ class ExplainPane(QWidget):
         shap = self.tabs.indexOf(self.summary_tab)
         self.tabs.setTabEnabled(shap, "shap" in self.methods)
         self.tabs.setTabToolTip(shap, "" if "shap" in self.methods else
-                                "SHAP explains the two-tower feature model; this model has no features to explain")
+                                self.tr("SHAP explains the two-tower feature model; this model has no features to explain"))
         if not self.methods:
-            self.empty.setText(f"No explanation method fits the model {self._model_name()}.")
+            self.empty.setText(self.tr("No explanation method fits the model {v0}.").format(v0=self._model_name()))
             self.card_stack.setCurrentWidget(self.empty)
             return
         self.method_bar.set_current(keep if keep in self.methods else self.methods[0])
@@ -477,16 +481,16 @@ class ExplainPane(QWidget):
         title = self.item_title(self.item)
         rank = next((r for r in range(self.top_list.count())
                      if str(self.top_list.item(r).data(Qt.ItemDataRole.UserRole)) == str(self.item)), None)
-        where = f" (rank {rank + 1})" if rank is not None else " (not in their top list)"
-        return f"Why “{title}”{where} for customer {self.user}?"
+        where = self.tr(" (rank {v0})").format(v0=rank + 1) if rank is not None else self.tr(" (not in their top list)")
+        return self.tr("Why “{title}”{where} for customer {user}?").format(title=title, where=where, user=self.user)
 
     def report_context(self) -> str:
         """Whom and what the plots are about, for the report's captions."""
         run = self.state.run(self.run_id)
         if run is None or self.user is None:
             return ""
-        item = f" · item “{self.item_title(self.item)}”" if self.item is not None else ""
-        return f"customer {self.user}{item} · model {run.name}"
+        item = self.tr(" · item “{item}”").format(item=self.item_title(self.item)) if self.item is not None else ""
+        return self.tr("customer {user}{item} · model {name}").format(user=self.user, item=item, name=run.name)
 
     def item_title(self, item) -> str:
         ds = self.state.dataset
@@ -512,7 +516,7 @@ class ExplainPane(QWidget):
     # ---- faithfulness ---------------------------------------------------------------------------
     @Slot()
     def measure_faithfulness(self) -> None:
-        self.faith_strip.start(f"Faithfulness test on {self.faith_users.value()} customers…")
+        self.faith_strip.start(self.tr("Faithfulness test on {v0} customers…").format(v0=self.faith_users.value()))
         self.say("")
         self.controller.measure_faithfulness(self.run_id, self.faith_users.value(), self.k_spin.value())
 
@@ -527,9 +531,9 @@ class ExplainPane(QWidget):
         for m in self.methods:
             text = faith_text(m, result)
             self.cards[m].set_faithfulness(text)
-            title = METHOD_TITLES.get(m, m)
+            title = method_title(m)
             score = None if result is None else result.score(m)
-            self.method_bar.set_text(m, f"{title}\nAOPC {_aopc(score[0])}" if score else title,
+            self.method_bar.set_text(m, self.tr("{title}\nAOPC {v1}").format(title=title, v1=_aopc(score[0])) if score else title,
                                      f"{title} — {text}" if text else title)
-        self.faith_label.setText("Faithfulness not measured yet for this model." if result is None
+        self.faith_label.setText(self.tr("Faithfulness not measured yet for this model.") if result is None
                                  else faith_summary(result))

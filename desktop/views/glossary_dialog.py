@@ -8,6 +8,7 @@ import html
 from PySide6.QtWidgets import QDialog, QLineEdit, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop import glossary
+from desktop.translate import translate
 
 
 def glossary_html(text: str = "") -> str:
@@ -21,7 +22,7 @@ def glossary_html(text: str = "") -> str:
             group = t.group
             parts.append(f"<h3>{html.escape(group)}</h3>")
         parts.append(f"<p><b>{html.escape(t.name)}</b> <i>({html.escape(t.plain)})</i> — {html.escape(t.sentence)}</p>")
-    return "".join(parts) or "<p>Nothing matches.</p>"
+    return "".join(parts) or translate("GlossaryDialog", "<p>Nothing matches.</p>")
 
 
 class GlossaryDialog(QDialog):

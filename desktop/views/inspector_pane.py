@@ -26,32 +26,33 @@ from desktop.widgets.customer_picker import CustomerPicker
 from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.runs import fill_run_combo
 from desktop.widgets.tables import fit_columns, make_table
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 HELD_OUT = "#fef9c3"     # purchases held out for testing / recommendations the customer bought later
 IN_BOTH = "#dcfce7"      # in both models' lists
 MOVED_UP = "#dbeafe"
 MOVED_DOWN = "#fee2e2"
 #: engine column -> table heading (columns not listed are not shown)
-HEADINGS = {"rank": "#", "was": "Was", "move": "Move", "date": "Date", "title": "Title",
-            "category": "Category", "price": "Price", "quantity": "Qty", "rating": "Rating",
-            "weight": "Weight", "score": "Score", "strength": "Strength", "item": "Item",
-            "reasons": "Why it moved"}
+HEADINGS = {"rank": "#", "was": QT_TRANSLATE_NOOP("InspectorPane", "Was"), "move": QT_TRANSLATE_NOOP("InspectorPane", "Move"), "date": QT_TRANSLATE_NOOP("InspectorPane", "Date"), "title": QT_TRANSLATE_NOOP("InspectorPane", "Title"),
+            "category": QT_TRANSLATE_NOOP("InspectorPane", "Category"), "price": QT_TRANSLATE_NOOP("InspectorPane", "Price"), "quantity": QT_TRANSLATE_NOOP("InspectorPane", "Qty"), "rating": QT_TRANSLATE_NOOP("InspectorPane", "Rating"),
+            "weight": QT_TRANSLATE_NOOP("InspectorPane", "Weight"), "score": QT_TRANSLATE_NOOP("InspectorPane", "Score"), "strength": QT_TRANSLATE_NOOP("InspectorPane", "Strength"), "item": QT_TRANSLATE_NOOP("InspectorPane", "Item"),
+            "reasons": QT_TRANSLATE_NOOP("InspectorPane", "Why it moved")}
 #: heading -> what it means, in one sentence (header tooltips)
 HEADING_TIPS = {
-    "#": "Rank in the model's list (1 = its first choice). Ranks of two models can be compared directly.",
-    "Strength": "How far the model rates this item above the customer's average item, in standard deviations "
-                "of its scores (σ). Comparable between models, unlike their raw scores, which live on unrelated "
-                "scales; the raw score is in each row's tooltip.",
-    "Was": "Rank before the rules (empty: the item was not in the model's list)",
-    "Move": "How many places the rules moved the item (▲ up, ▼ down, new)",
-    "Why it moved": "The rule that moved, added or removed the item",
-    "Qty": "Quantity bought", "Rating": "The customer's rating", "Weight": "The event's weight",
+    "#": QT_TRANSLATE_NOOP("InspectorPane", "Rank in the model's list (1 = its first choice). Ranks of two models can be compared directly."),
+    "Strength": QT_TRANSLATE_NOOP("InspectorPane", "How far the model rates this item above the customer's average item, in standard "
+                                                       "deviations of its scores (σ). Comparable between models, unlike their raw scores, which "
+                                                       "live on unrelated scales; the raw score is in each row's tooltip."),
+    "Was": QT_TRANSLATE_NOOP("InspectorPane", "Rank before the rules (empty: the item was not in the model's list)"),
+    "Move": QT_TRANSLATE_NOOP("InspectorPane", "How many places the rules moved the item (▲ up, ▼ down, new)"),
+    "Why it moved": QT_TRANSLATE_NOOP("InspectorPane", "The rule that moved, added or removed the item"),
+    "Qty": QT_TRANSLATE_NOOP("InspectorPane", "Quantity bought"), "Rating": QT_TRANSLATE_NOOP("InspectorPane", "The customer's rating"), "Weight": QT_TRANSLATE_NOOP("InspectorPane", "The event's weight"),
 }
 #: heading -> how its numbers are written (they sort by value)
 FORMATS = {"Strength": "{:.2f} σ", "Price": "{:,.2f}"}
 #: the columns of a recommendation list
 REC_COLUMNS = ["rank", "title", "category", "price", "strength"]
-EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+EXPORT_FILTER = QT_TRANSLATE_NOOP("InspectorPane", "CSV file (*.csv);;Excel workbook (*.xlsx)")
 
 
 def _py(value):
@@ -96,14 +97,15 @@ class ListBox(QGroupBox):
         item (title and id) above its note."""
         tips = {}
         if "item" in data.columns and "title" in data.columns:
-            tips = {r: f"{t}  (item {i})" for r, (t, i) in enumerate(zip(data["title"], data["item"]))}
+            tips = {r: self.tr("{t}  (item {i})").format(t=t, i=i) for r, (t, i) in enumerate(zip(data["title"], data["item"]))}
         if "score" in data.columns:
             for r, score in enumerate(data["score"].tolist()):
-                tips[r] = f"{tips.get(r, '')}\nraw score {score:.4g} (this model's own scale)".strip()
+                tips[r] = self.tr("{v0}\nraw score {score:.4g} (this model's own scale)").format(v0=tips.get(r, ''), score=score).strip()
         for r, note in (notes or {}).items():
             tips[r] = f"{tips[r]}\n{note}" if r in tips else note
         self.model.show(frame, data, marks=marks, notes=tips, formats=FORMATS)
         self.model.header_tips = HEADING_TIPS
+        self.model.header_context = "InspectorPane"
         fit_columns(self.table)
 
 
@@ -147,7 +149,7 @@ class InspectorPane(QWidget):
         root.setSpacing(6)
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Customer"))
+        bar.addWidget(QLabel(self.tr("Customer")))
         self.picker = CustomerPicker(self.finder)
         self.picker.chosen.connect(self.show_user)
         self.picker.not_found.connect(self._show_error)
@@ -164,22 +166,22 @@ class InspectorPane(QWidget):
         self.k_spin.setRange(1, 100)
         self.k_spin.setValue(10)
         self.k_spin.valueChanged.connect(self.refresh)
-        self.export_button = QPushButton("Export all lists…")
-        self.export_button.setToolTip("Write every customer's top-N with catalog fields to CSV or Excel, after the "
-                                      "active rules; new test customers (no history before the split) get the "
-                                      "popular items, labelled as that fallback")
+        self.export_button = QPushButton(self.tr("Export all lists…"))
+        self.export_button.setToolTip(self.tr("Write every customer's top-N with catalog fields to CSV or Excel, after "
+                                              "the active rules; new test customers (no history before the split) get "
+                                              "the popular items, labelled as that fallback"))
         self.export_button.clicked.connect(self._browse_export)
-        self.pseudonymise = QCheckBox("Pseudonymise")
-        self.pseudonymise.setToolTip("Replace customer ids in the export by keyed pseudonyms (c-…): the same customer "
-                                     "gets the same pseudonym in every export of this project, and only this "
-                                     "computer's key can link them back. For files you share.")
+        self.pseudonymise = QCheckBox(self.tr("Pseudonymise"))
+        self.pseudonymise.setToolTip(self.tr("Replace customer ids in the export by keyed pseudonyms (c-…): the same "
+                                             "customer gets the same pseudonym in every export of this project, and "
+                                             "only this computer's key can link them back. For files you share."))
         bar.addWidget(self.picker)
         bar.addSpacing(12)
-        bar.addWidget(QLabel("Model"))
+        bar.addWidget(QLabel(self.tr("Model")))
         bar.addWidget(self.run_a, 1)
-        bar.addWidget(QLabel("Compare with"))
+        bar.addWidget(QLabel(self.tr("Compare with")))
         bar.addWidget(self.run_b, 1)
-        bar.addWidget(QLabel("Top"))
+        bar.addWidget(QLabel(self.tr("Top")))
         bar.addWidget(self.k_spin)
         bar.addSpacing(8)
         bar.addWidget(self.export_button)
@@ -196,11 +198,11 @@ class InspectorPane(QWidget):
         root.addWidget(self.message_label)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_customer_tab(), "History and recommendations")
-        self.tabs.addTab(self._build_rules_tab(), "Before / after rules")
+        self.tabs.addTab(self._build_customer_tab(), self.tr("History and recommendations"))
+        self.tabs.addTab(self._build_rules_tab(), self.tr("Before / after rules"))
         self.cold_tab = self._build_cold_tab() if cold_start_available() else None
         if self.cold_tab is not None:
-            self.tabs.addTab(self.cold_tab, "New customer")
+            self.tabs.addTab(self.cold_tab, self.tr("New customer"))
         root.addWidget(self.tabs, 1)
 
     def _build_customer_tab(self) -> QWidget:
@@ -209,9 +211,9 @@ class InspectorPane(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        self.history_box = ListBox("History")
-        self.list_a = ListBox("Recommendations")
-        self.list_b = ListBox("Compared model")
+        self.history_box = ListBox(self.tr("History"))
+        self.list_a = ListBox(self.tr("Recommendations"))
+        self.list_b = ListBox(self.tr("Compared model"))
         for box in (self.list_a, self.list_b):
             box.table.clicked.connect(lambda index, b=box: self._item_clicked(b, index.row()))
         self.list_b.hide()
@@ -223,12 +225,12 @@ class InspectorPane(QWidget):
         split.setStretchFactor(2, 4)
         lay.addWidget(split, 1)
         row = QHBoxLayout()
-        self.legend = QLabel(f"<span style='background:{HELD_OUT}'>&nbsp;yellow&nbsp;</span> held out for "
-                             "testing (the model never saw it) · "
-                             f"<span style='background:{IN_BOTH}'>&nbsp;green&nbsp;</span> in both lists")
+        self.legend = QLabel(self.tr("<span style='background:{HELD_OUT}'>&nbsp;yellow&nbsp;</span> held out for testing (the "
+                                     "model never saw it) · <span style='background:{IN_BOTH}'>&nbsp;green&nbsp;</span> in "
+                                     "both lists").format(HELD_OUT=HELD_OUT, IN_BOTH=IN_BOTH))
         self.legend.setObjectName("muted")
-        self.why_button = QPushButton("Why this item?")
-        self.why_button.setToolTip("Select a recommended item, then open its explanation")
+        self.why_button = QPushButton(self.tr("Why this item?"))
+        self.why_button.setToolTip(self.tr("Select a recommended item, then open its explanation"))
         self.why_button.setEnabled(False)
         self.why_button.clicked.connect(self._why)
         row.addWidget(self.legend, 1)
@@ -245,11 +247,11 @@ class InspectorPane(QWidget):
         lay.addWidget(self.rules_label)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        self.before_box = ListBox("Before rules")
+        self.before_box = ListBox(self.tr("Before rules"))
         right = QSplitter(Qt.Orientation.Vertical)
         right.setChildrenCollapsible(False)
-        self.after_box = ListBox("After rules")
-        self.removed_box = ListBox("Left the list")
+        self.after_box = ListBox(self.tr("After rules"))
+        self.removed_box = ListBox(self.tr("Left the list"))
         for box in (self.before_box, self.after_box):
             box.table.clicked.connect(lambda index, b=box: self._item_clicked(b, index.row()))
         right.addWidget(self.after_box)
@@ -267,24 +269,24 @@ class InspectorPane(QWidget):
         tab = QWidget()
         lay = QHBoxLayout(tab)
         lay.setContentsMargins(4, 4, 4, 4)
-        left = QGroupBox("Build a new customer")
+        left = QGroupBox(self.tr("Build a new customer"))
         ll = QVBoxLayout(left)
         self.item_search = QLineEdit()
-        self.item_search.setPlaceholderText("search the catalog by title or item id…")
+        self.item_search.setPlaceholderText(self.tr("search the catalog by title or item id…"))
         self.item_search.setClearButtonEnabled(True)
         self.item_search.textChanged.connect(self._search_items)
         self.found_list = QListWidget()
         self.found_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.found_list.itemDoubleClicked.connect(lambda it: self._add_cold_items([it]))
-        self.add_button = QPushButton("Add ↓")
-        self.add_button.setToolTip("Add the selected items to the new customer (or double-click one)")
+        self.add_button = QPushButton(self.tr("Add ↓"))
+        self.add_button.setToolTip(self.tr("Add the selected items to the new customer (or double-click one)"))
         self.add_button.clicked.connect(lambda: self._add_cold_items(self.found_list.selectedItems()))
         self.chosen_list = QListWidget()
         self.chosen_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         buttons = QHBoxLayout()
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self._remove_cold_item)
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton(self.tr("Clear"))
         self.clear_button.clicked.connect(lambda: self._set_cold_items([]))
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
@@ -293,11 +295,11 @@ class InspectorPane(QWidget):
         ll.addWidget(self.item_search)
         ll.addWidget(self.found_list, 3)
         ll.addLayout(buttons)
-        chosen = QLabel("Their items")
+        chosen = QLabel(self.tr("Their items"))
         chosen.setObjectName("sectionTitle")
         ll.addWidget(chosen)
         ll.addWidget(self.chosen_list, 2)
-        self.cold_box = ListBox("Recommendations for the new customer")
+        self.cold_box = ListBox(self.tr("Recommendations for the new customer"))
         self.cold_box.table.clicked.connect(lambda index: self._item_clicked(self.cold_box, index.row()))
         lay.addWidget(left, 2)
         lay.addWidget(self.cold_box, 3)
@@ -381,13 +383,13 @@ class InspectorPane(QWidget):
         value_col = next((c for c in ("quantity", "rating", "weight") if c in hist.columns), None)
         cols = ["date", "title", "category", "price"] + ([value_col] if value_col else [])
         held = {i for i, v in enumerate(hist.get("held_out", pd.Series(dtype=bool)).tolist()) if v}
-        self.history_box.setTitle(f"History of customer {view.user}")
+        self.history_box.setTitle(self.tr("History of customer {user}").format(user=view.user))
         n_held = len(held)
         self.history_box.caption.setText(
-            f"{len(hist):,} purchases" + (f" · {n_held} held out for testing (yellow)" if n_held else ""))
+            self.tr("{hist:,} purchases").format(hist=len(hist)) + (self.tr(" · {n_held} held out for testing (yellow)").format(n_held=n_held) if n_held else ""))
         self.history_box.show_frame(display_frame(hist, cols), hist,
                                     marks={r: HELD_OUT for r in held},
-                                    notes={r: "Held out: the model did not see this purchase; it tests the lists"
+                                    notes={r: self.tr("Held out: the model did not see this purchase; it tests the lists")
                                            for r in held})
         rec_cols = REC_COLUMNS
         for box, top, combo in ((self.list_a, view.top_a, self.run_a), (self.list_b, view.top_b, self.run_b)):
@@ -396,18 +398,18 @@ class InspectorPane(QWidget):
                 box.model.clear()
                 box.caption.setText("")
                 continue
-            box.setTitle(f"Top {len(top)} · {combo.currentText().split('  (')[0]}")
+            box.setTitle(self.tr("Top {top} · {v1}").format(top=len(top), v1=combo.currentText().split('  (')[0]))
             marks = {r: IN_BOTH for r, v in enumerate(top.get("in_both", pd.Series(dtype=bool)).tolist()) if v}
             bought = [r for r, v in enumerate(top.get("held_out", pd.Series(dtype=bool)).tolist()) if v]
             marks.update({r: HELD_OUT for r in bought})
-            caption = f"{len(bought)} of {len(top)} bought later (held out)" if "held_out" in top else ""
+            caption = self.tr("{bought} of {top} bought later (held out)").format(bought=len(bought), top=len(top)) if "held_out" in top else ""
             if "in_both" in top:
-                caption += f" · {int(top['in_both'].sum())} in both lists"
+                caption += self.tr(" · {v0} in both lists").format(v0=int(top['in_both'].sum()))
             box.caption.setText(caption.strip(" ·"))
             box.show_frame(display_frame(top, rec_cols), top, marks=marks,
-                           notes={r: "The customer bought this later (held-out purchase)" for r in bought})
+                           notes={r: self.tr("The customer bought this later (held-out purchase)") for r in bought})
         if view.top_a is None:
-            self.list_a.setTitle("Recommendations")
+            self.list_a.setTitle(self.tr("Recommendations"))
         if view.notes:
             self.say(" ".join(view.notes), "warning")
         self._show_rules(view)
@@ -416,13 +418,13 @@ class InspectorPane(QWidget):
     def _show_rules(self, view) -> None:
         book = self.controller.book
         if book.active is None:
-            self.rules_label.setText("No rule set is active: define one in the Rules pane.")
+            self.rules_label.setText(self.tr("No rule set is active: define one in the Rules pane."))
         elif view.rules_error:
-            self.rules_label.setText(f"<span style='color:#b91c1c'>Rule set '{book.active_name}' cannot be "
-                                     f"applied: {view.rules_error}</span>")
+            self.rules_label.setText(self.tr("<span style='color:#b91c1c'>Rule set '{active_name}' cannot be applied: {rules_error}</span>").format(active_name=book.active_name, rules_error=view.rules_error))
         else:
-            self.rules_label.setText(f"Rule set <b>{html.escape(str(book.active_name))}</b> ({len(book.active.get('rules', []))} "
-                                     "rules; edit it in the Rules pane). Blue: moved up or new · red: moved down.")
+            self.rules_label.setText(self.tr("Rule set <b>{active_name}</b> ({n} rules; edit it in the Rules pane). Blue: "
+                                             "moved up or new · red: moved down.").format(
+                active_name=html.escape(str(book.active_name)), n=len(book.active.get('rules', []))))
         rv = view.rules
         if rv is None:
             for box in (self.before_box, self.after_box, self.removed_box):
@@ -431,7 +433,7 @@ class InspectorPane(QWidget):
             return
         self.before_box.show_frame(display_frame(rv.before, REC_COLUMNS),
                                    rv.before)
-        self.before_box.caption.setText(f"The model's own top {len(rv.before)}")
+        self.before_box.caption.setText(self.tr("The model's own top {before}").format(before=len(rv.before)))
         up = {r for r, m in enumerate(rv.after["move"].tolist()) if m == "new" or m.startswith("▲")}
         down = {r for r, m in enumerate(rv.after["move"].tolist()) if m.startswith("▼")}
         marks = {**{r: MOVED_UP for r in up}, **{r: MOVED_DOWN for r in down}}
@@ -439,12 +441,11 @@ class InspectorPane(QWidget):
                                   rv.after, marks=marks,
                                   notes={r: t for r, t in enumerate(rv.after["reasons"].tolist()) if t})
         moved = len(up) + len(down)
-        self.after_box.caption.setText(f"{moved} of {len(rv.after)} items moved" +
+        self.after_box.caption.setText(self.tr("{moved} of {after} items moved").format(moved=moved, after=len(rv.after)) +
                                        (" · " + "; ".join(rv.warnings) if rv.warnings else ""))
         self.removed_box.show_frame(display_frame(rv.removed, ["was", "title", "category", "reasons"]),
                                     rv.removed)
-        self.removed_box.caption.setText(f"{len(rv.removed)} items of the model's list are not in the list "
-                                         "after the rules" if len(rv.removed) else "No item left the list.")
+        self.removed_box.caption.setText(self.tr("{removed} items of the model's list are not in the list after the rules").format(removed=len(rv.removed)) if len(rv.removed) else self.tr("No item left the list."))
 
     @Slot(str)
     def _show_error(self, message: str) -> None:
@@ -504,14 +505,14 @@ class InspectorPane(QWidget):
             self._request_cold()
         else:
             self.cold_box.model.clear()
-            self.cold_box.caption.setText("Add a few items the new customer bought or liked.")
+            self.cold_box.caption.setText(self.tr("Add a few items the new customer bought or liked."))
 
     def _request_cold(self) -> None:
         self.controller.cold_start(self.run_a.currentData(), self.cold_items, self.k_spin.value())
 
     @Slot(object)
     def _show_cold(self, top) -> None:
-        self.cold_box.caption.setText(f"From {len(self.cold_items)} chosen items · {self.run_a.currentText()}")
+        self.cold_box.caption.setText(self.tr("From {cold_items} chosen items · {v1}").format(cold_items=len(self.cold_items), v1=self.run_a.currentText()))
         self.cold_box.show_frame(display_frame(top, REC_COLUMNS), top)
 
     @Slot(str)
@@ -524,13 +525,13 @@ class InspectorPane(QWidget):
     def _browse_export(self) -> None:
         run = self.state.run(self.run_a.currentData())
         default = f"top{self.k_spin.value()}_{run.name if run else 'lists'}.csv".replace(" ", "_").replace("#", "")
-        path, _ = QFileDialog.getSaveFileName(self, "Export every customer's list", default, EXPORT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export every customer's list"), default, self.tr(EXPORT_FILTER))
         if path:
             self.export_to(path)
 
     def export_to(self, path: str) -> None:
         """Export run A's top-N of every customer to ``path`` (.csv or .xlsx) in a worker."""
-        self.export_strip.start(f"Exporting to {Path(path).name}…")
+        self.export_strip.start(self.tr("Exporting to {name}…").format(name=Path(path).name))
         self.controller.export(self.run_a.currentData(), path, self.k_spin.value(), self.pseudonymise.isChecked())
 
     @Slot(bool)

@@ -23,51 +23,54 @@ from desktop.plots.curves import CurvePlot
 from desktop.plots.scatter import LabelledScatter
 from desktop.state import AppState
 from desktop.widgets.style import set_style_name
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: (metric name without @K, column title, tooltip), in column order.
 METRICS = (
-    ("ndcg", "NDCG", "Ranking quality: hits near the top of the list count most (0–1)"),
-    ("recall", "Recall", "Share of each customer's test purchases found in the top K"),
-    ("precision", "Precision", "Share of the top K that the customer bought"),
-    ("hit", "HitRate", "Share of customers with at least one test purchase in the top K"),
-    ("map", "MAP", "Mean average precision"),
-    ("mrr", "MRR", "1 / rank of the first hit"),
-    ("f1", "F1", "Balance of precision and recall"),
-    ("coverage", "Coverage", "Share of all items that appear in someone's top K"),
-    ("novelty", "Novelty", "How unexpected the recommended items are (bits; higher = less popular)"),
-    ("diversity", "Diversity", "How different the items of one list are (0–1)"),
-    ("arp", "Avg pop.", "Average training purchases of the recommended items (popularity bias)"),
+    ("ndcg", QT_TRANSLATE_NOOP("LeaderboardPane", "NDCG"), QT_TRANSLATE_NOOP("LeaderboardPane", "Ranking quality: hits near the top of the list count most (0–1)")),
+    ("recall", QT_TRANSLATE_NOOP("LeaderboardPane", "Recall"), QT_TRANSLATE_NOOP("LeaderboardPane", "Share of each customer's test purchases found in the top K")),
+    ("precision", QT_TRANSLATE_NOOP("LeaderboardPane", "Precision"), QT_TRANSLATE_NOOP("LeaderboardPane", "Share of the top K that the customer bought")),
+    ("hit", QT_TRANSLATE_NOOP("LeaderboardPane", "HitRate"), QT_TRANSLATE_NOOP("LeaderboardPane", "Share of customers with at least one test purchase in the top K")),
+    ("map", QT_TRANSLATE_NOOP("LeaderboardPane", "MAP"), QT_TRANSLATE_NOOP("LeaderboardPane", "Mean average precision")),
+    ("mrr", QT_TRANSLATE_NOOP("LeaderboardPane", "MRR"), QT_TRANSLATE_NOOP("LeaderboardPane", "1 / rank of the first hit")),
+    ("f1", "F1", QT_TRANSLATE_NOOP("LeaderboardPane", "Balance of precision and recall")),
+    ("coverage", QT_TRANSLATE_NOOP("LeaderboardPane", "Coverage"), QT_TRANSLATE_NOOP("LeaderboardPane", "Share of all items that appear in someone's top K")),
+    ("novelty", QT_TRANSLATE_NOOP("LeaderboardPane", "Novelty"), QT_TRANSLATE_NOOP("LeaderboardPane", "How unexpected the recommended items are (bits; higher = less popular)")),
+    ("diversity", QT_TRANSLATE_NOOP("LeaderboardPane", "Diversity"), QT_TRANSLATE_NOOP("LeaderboardPane", "How different the items of one list are (0–1)")),
+    ("arp", QT_TRANSLATE_NOOP("LeaderboardPane", "Avg pop."), QT_TRANSLATE_NOOP("LeaderboardPane", "Average training purchases of the recommended items (popularity bias)")),
 )
-FIXED = ("Run", "Kind")
-NOTE = "Note"
+FIXED = (QT_TRANSLATE_NOOP("LeaderboardPane", "Run"), QT_TRANSLATE_NOOP("LeaderboardPane", "Kind"))
+NOTE = QT_TRANSLATE_NOOP("LeaderboardPane", "Note")
 GREY = "#9ca3af"
 #: run.kind -> what the Kind column says
-KINDS = {"trained": "trained", "tuned": "tuned (searched settings)", "compressed": "compressed"}
+KINDS = {"trained": QT_TRANSLATE_NOOP("LeaderboardPane", "trained"),
+         "tuned": QT_TRANSLATE_NOOP("LeaderboardPane", "tuned (searched settings)"),
+         "compressed": QT_TRANSLATE_NOOP("LeaderboardPane", "compressed")}
 
 
 def kind_text(run) -> str:
     """"trained", or "trained · cancelled" for a run the user stopped early."""
-    text = KINDS.get(run.kind, run.kind)
-    return f"{text} · cancelled" if run.info.get("cancelled") else text
+    text = translate("LeaderboardPane", KINDS.get(run.kind, run.kind))
+    return translate("LeaderboardPane", "{text} · cancelled").format(text=text) if run.info.get("cancelled") else text
 
 
 def cancelled_note(run) -> str:
     h = run.history
-    at = f" after epoch {h.records[-1].epoch}" if h is not None and h.records else ""
-    best = f" (its best epoch, {h.best_epoch}, was kept)" if h is not None and h.best_epoch else ""
-    return (f"Cancelled{at}: training was stopped by you before it finished{best}; a full run may score "
-            "higher.")
+    at = translate("LeaderboardPane", " after epoch {epoch}").format(epoch=h.records[-1].epoch) if h is not None and h.records else ""
+    best = translate("LeaderboardPane", " (its best epoch, {best_epoch}, was kept)").format(best_epoch=h.best_epoch) if h is not None and h.best_epoch else ""
+    return (translate("LeaderboardPane", "Cancelled{at}: training was stopped by you before it finished{best}; a full run may score higher.").format(at=at, best=best))
 
 
 def roc_title(name: str, roc, threshold: float) -> str:
     """The ROC chart's title in words; the per-customer AUC only when some customer has it."""
-    head = f"ROC of {name} (liked = rating ≥ {threshold:g}): "
+    head = translate("LeaderboardPane", "ROC of {name} (liked = rating ≥ {threshold:g}): ").format(name=name, threshold=threshold)
     if math.isnan(roc.pooled_auc):
-        return head + "no AUC: the test ratings are all liked or all not liked"
+        return head + translate("LeaderboardPane", "no AUC: the test ratings are all liked or all not liked")
     if math.isnan(roc.auc):
-        return head + (f"AUC {roc.pooled_auc:.3f} over all test ratings; no AUC per customer (no test customer has "
-                       "both liked and other ratings)")
-    return head + f"AUC {roc.auc:.3f} per customer ({roc.n_users:,} customers), {roc.pooled_auc:.3f} pooled"
+        return head + (translate("LeaderboardPane", "AUC {pooled_auc:.3f} over all test ratings; no AUC per customer (no test customer has "
+                                                    "both liked and other ratings)").format(pooled_auc=roc.pooled_auc))
+    return head + translate("LeaderboardPane", "AUC {auc:.3f} per customer ({n_users:,} customers), {pooled_auc:.3f} pooled").format(auc=roc.auc, n_users=roc.n_users, pooled_auc=roc.pooled_auc)
 
 
 class RunTableModel(QAbstractTableModel):
@@ -107,12 +110,14 @@ class RunTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if section == self.note_column():
-            return {Qt.ItemDataRole.DisplayRole: NOTE,
-                    Qt.ItemDataRole.ToolTipRole: "Your note on the run (Note… below the table)"}.get(role)
+            return {Qt.ItemDataRole.DisplayRole: translate("LeaderboardPane", NOTE),
+                    Qt.ItemDataRole.ToolTipRole: self.tr("Your note on the run (Note… below the table)")}.get(role)
         if role == Qt.ItemDataRole.DisplayRole:
-            return FIXED[section] if section < len(FIXED) else f"{METRICS[section - len(FIXED)][1]}\n@{self.k}"
+            return translate("LeaderboardPane", FIXED[section]) if section < len(FIXED) else \
+                f"{translate('LeaderboardPane', METRICS[section - len(FIXED)][1])}\n@{self.k}"
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED):
-            return glossary.tip(METRICS[section - len(FIXED)][0]) or METRICS[section - len(FIXED)][2]
+            return glossary.tip(METRICS[section - len(FIXED)][0]) or translate("LeaderboardPane",
+                                                                               METRICS[section - len(FIXED)][2])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -133,10 +138,10 @@ class RunTableModel(QAbstractTableModel):
                 if col == 1 and cancelled:
                     return cancelled_note(run)
                 if col == 0:
-                    return f"model {run.model_name}: " + (", ".join(f"{k} = {v}" for k, v in run.params.items())
-                                                          or "no settings") + \
+                    return self.tr("model {model_name}: ").format(model_name=run.model_name) + (", ".join(f"{k} = {v}" for k, v in run.params.items())
+                                                          or self.tr("no settings")) + \
                         (f"\n{cancelled_note(run)}" if cancelled else "") + \
-                        (f"\nNote: {run.info['note']}" if run.info.get("note") else "")
+                        (self.tr("\nNote: {note}").format(note=run.info['note']) if run.info.get("note") else "")
             if role == Qt.ItemDataRole.ForegroundRole and cancelled:
                 return QColor("#b45309")
             if role == Qt.ItemDataRole.FontRole and cancelled:
@@ -186,33 +191,33 @@ class LeaderboardPane(QWidget):
         root = QVBoxLayout(self)
         root.setContentsMargins(12, 10, 12, 8)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Cut-off K:"))
+        bar.addWidget(QLabel(self.tr("Cut-off K:")))
         self.k_combo = QComboBox()
         for k in KS:
-            self.k_combo.addItem(f"top {k}", k)
+            self.k_combo.addItem(self.tr("top {k}").format(k=k), k)
         self.k_combo.setCurrentIndex(self.k_combo.findData(10))
-        self.k_combo.setToolTip("Length of the recommendation list the metrics look at")
+        self.k_combo.setToolTip(self.tr("Length of the recommendation list the metrics look at"))
         self.k_combo.currentIndexChanged.connect(self._k_changed)
         bar.addWidget(self.k_combo)
         bar.addSpacing(16)
-        bar.addWidget(QLabel("Chart metric:"))
+        bar.addWidget(QLabel(self.tr("Chart metric:")))
         self.metric_combo = QComboBox()
         for key, title, tip in METRICS:
-            self.metric_combo.addItem(title, key)
-            self.metric_combo.setItemData(self.metric_combo.count() - 1, glossary.tip(key) or tip,
+            self.metric_combo.addItem(self.tr(title), key)
+            self.metric_combo.setItemData(self.metric_combo.count() - 1, glossary.tip(key) or self.tr(tip),
                                           Qt.ItemDataRole.ToolTipRole)
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
         bar.addWidget(self.metric_combo)
         bar.addSpacing(16)
-        self.test_label = QLabel("Test set:")
+        self.test_label = QLabel(self.tr("Test set:"))
         bar.addWidget(self.test_label)
         self.test_combo = QComboBox()
-        self.test_combo.setToolTip("Which test events the table shows: the split's test part, or a further test "
-                                   "set the same fitted models were evaluated on (e.g. never-sold items)")
+        self.test_combo.setToolTip(self.tr("Which test events the table shows: the split's test part, or a further "
+                                           "test set the same fitted models were evaluated on (e.g. never-sold items)"))
         self.test_combo.currentIndexChanged.connect(self._test_changed)
         bar.addWidget(self.test_combo)
         bar.addSpacing(16)
-        self.hint = QLabel("Click a run to select it; Ctrl+click a second run to compare the two.")
+        self.hint = QLabel(self.tr("Click a run to select it; Ctrl+click a second run to compare the two."))
         self.hint.setObjectName("muted")
         bar.addWidget(self.hint, 1)
         root.addLayout(bar)
@@ -243,11 +248,10 @@ class LeaderboardPane(QWidget):
         self.table.customContextMenuRequested.connect(self._run_menu)
         tl.addWidget(self.table, 1)
         actions = QHBoxLayout()
-        self.rename_action = self._run_action("Rename…", "Give the selected run another name (F2)",
+        self.rename_action = self._run_action(self.tr("Rename…"), self.tr("Give the selected run another name (F2)"),
                                               self.rename_selected, "F2")
-        self.note_action = self._run_action("Note…", "Write a note on the selected run (why you trained it, "
-                                            "what you saw); it is saved with the run", self.annotate_selected)
-        self.delete_action = self._run_action("Delete…", "Remove the selected runs (asks first; Delete key)",
+        self.note_action = self._run_action(self.tr("Note…"), self.tr("Write a note on the selected run (why you trained it, what you saw); it is saved with the run"), self.annotate_selected)
+        self.delete_action = self._run_action(self.tr("Delete…"), self.tr("Remove the selected runs (asks first; Delete key)"),
                                               self.delete_selected, QKeySequence.StandardKey.Delete)
         for act in (self.rename_action, self.note_action, self.delete_action):
             button = QPushButton(act.text())
@@ -271,30 +275,30 @@ class LeaderboardPane(QWidget):
 
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.setChildrenCollapsible(False)
-        self.bar_plot = BarPlot("NDCG@10 with 95 % interval over customers", "", "NDCG@10")
+        self.bar_plot = BarPlot(self.tr("NDCG@10 with 95 % interval over customers"), "", self.tr("NDCG@10"))
         bottom.addWidget(self.bar_plot)
         self.tabs = QTabWidget()
-        self.group_plot = GroupedBarPlot("By customer activity", "Training purchases per customer", "NDCG@10")
-        self.tabs.addTab(self.group_plot, "Customer groups")
+        self.group_plot = GroupedBarPlot(self.tr("By customer activity"), self.tr("Training purchases per customer"), self.tr("NDCG@10"))
+        self.tabs.addTab(self.group_plot, self.tr("Customer groups"))
         pop = QWidget()
         pl = QHBoxLayout(pop)
         pl.setContentsMargins(0, 0, 0, 0)
-        self.pop_scatter = LabelledScatter("Popularity bias vs coverage", "Coverage@10 (share of items shown)",
-                                           "Avg popularity of recommended items")
-        self.item_plot = GroupedBarPlot("Where recommendations go", "Items by popularity",
-                                        "Share of top-10 slots")
+        self.pop_scatter = LabelledScatter(self.tr("Popularity bias vs coverage"), self.tr("Coverage@10 (share of items shown)"),
+                                           self.tr("Avg popularity of recommended items"))
+        self.item_plot = GroupedBarPlot(self.tr("Where recommendations go"), self.tr("Items by popularity"),
+                                        self.tr("Share of top-10 slots"))
         pl.addWidget(self.pop_scatter, 1)
         pl.addWidget(self.item_plot, 1)
-        self.tabs.addTab(pop, "Popularity && coverage")
+        self.tabs.addTab(pop, self.tr("Popularity && coverage"))
         self.roc_stack = QStackedWidget()
-        self.roc_plot = CurvePlot("ROC", "False positive rate", "True positive rate")
+        self.roc_plot = CurvePlot(self.tr("ROC"), self.tr("False positive rate"), self.tr("True positive rate"))
         self.roc_note = QLabel("")
         self.roc_note.setObjectName("emptyNote")
         self.roc_note.setWordWrap(True)
         self.roc_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.roc_stack.addWidget(self.roc_plot)
         self.roc_stack.addWidget(self.roc_note)
-        self.tabs.addTab(self.roc_stack, "ROC")
+        self.tabs.addTab(self.roc_stack, self.tr("ROC"))
         self.tabs.currentChanged.connect(lambda _i: self._refresh_tab())
         bottom.addWidget(self.tabs)
         bottom.setStretchFactor(0, 2)
@@ -335,7 +339,7 @@ class LeaderboardPane(QWidget):
         if len(ids) != 1:
             return
         run = self.state.run(ids[0])
-        name, ok = QInputDialog.getText(self, "Rename run", f"New name for “{run.name}”:", text=run.name)
+        name, ok = QInputDialog.getText(self, self.tr("Rename run"), self.tr("New name for “{name}”:").format(name=run.name), text=run.name)
         if ok:
             self._show_error(self.controller.rename(run.id, name))
 
@@ -345,8 +349,7 @@ class LeaderboardPane(QWidget):
         if len(ids) != 1:
             return
         run = self.state.run(ids[0])
-        note, ok = QInputDialog.getMultiLineText(self, "Note on the run", f"Your note on “{run.name}” "
-                                                 "(empty removes it):", run.info.get("note", ""))
+        note, ok = QInputDialog.getMultiLineText(self, self.tr("Note on the run"), self.tr("Your note on “{name}” (empty removes it):").format(name=run.name), run.info.get("note", ""))
         if ok:
             self.controller.annotate(run.id, note)
 
@@ -355,9 +358,9 @@ class LeaderboardPane(QWidget):
         runs = [self.state.run(i) for i in self.selected_run_ids()]
         if not runs:
             return
-        what = f"the run “{runs[0].name}”" if len(runs) == 1 else f"{len(runs)} runs ({', '.join(r.name for r in runs)})"
-        answer = QMessageBox.question(self, "Delete runs", f"Delete {what}? Its model and results are removed "
-                                      "(from the project file too, when one is open). This cannot be undone.",
+        what = self.tr("the run “{name}”").format(name=runs[0].name) if len(runs) == 1 else self.tr("{runs} runs ({v1})").format(runs=len(runs), v1=', '.join(r.name for r in runs))
+        answer = QMessageBox.question(self, self.tr("Delete runs"), self.tr("Delete {what}? Its model and results are removed (from the project file too, when one "
+                                                                   "is open). This cannot be undone.").format(what=what),
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
@@ -413,7 +416,7 @@ class LeaderboardPane(QWidget):
         current = self.test_combo.currentData()
         self.test_combo.blockSignals(True)
         self.test_combo.clear()
-        self.test_combo.addItem("split test part", None)
+        self.test_combo.addItem(self.tr("split test part"), None)
         for name in names:
             self.test_combo.addItem(name, name)
         index = self.test_combo.findData(current) if current in names else 0
@@ -438,9 +441,9 @@ class LeaderboardPane(QWidget):
         self._dirty = True
         self._draw_bars()
         if not self.state.runs:
-            self.compare_label.setText("Train models in the Train pane; each finished run appears here.")
+            self.compare_label.setText(self.tr("Train models in the Train pane; each finished run appears here."))
         elif len(self.picked) < 2:
-            self.compare_label.setText("Select two runs (Ctrl+click) to test whether one is really better.")
+            self.compare_label.setText(self.tr("Select two runs (Ctrl+click) to test whether one is really better."))
         self._refresh()
 
     def showEvent(self, event) -> None:
@@ -493,9 +496,9 @@ class LeaderboardPane(QWidget):
         values = "; ".join(f"{r.name} {r.metrics.get(self.metric, math.nan):.4g}" for r in (a, b))
         set_style_name(self.compare_label, "compareResult")
         self.compare_label.setText(
-            f"{label} describes all the lists together, not each customer, so there is no customer-by-customer "
-            f"test for it: {values}. Choose a per-customer metric (NDCG, Recall, …) to test whether one run is "
-            "really better.")
+            self.tr("{label} describes all the lists together, not each customer, so there is no "
+                    "customer-by-customer test for it: {values}. Choose a per-customer metric (NDCG, Recall, "
+                    "…) to test whether one run is really better.").format(label=label, values=values))
         self.compare_label.setToolTip("")
 
     def _refresh_tab(self, force: bool = False) -> None:
@@ -537,12 +540,12 @@ class LeaderboardPane(QWidget):
             self.state.select(run_id=self.picked[-1])
         if len(self.picked) == 2:
             names = [self.state.run(p).name for p in self.picked]
-            self.compare_label.setText(f"Comparing {names[0]} and {names[1]}…")
+            self.compare_label.setText(self.tr("Comparing {v0} and {v1}…").format(v0=names[0], v1=names[1]))
             set_style_name(self.compare_label, "compareNote")
             self._compare()
         elif self.state.runs:
             set_style_name(self.compare_label, "compareNote")
-            self.compare_label.setText("Select two runs (Ctrl+click) to test whether one is really better.")
+            self.compare_label.setText(self.tr("Select two runs (Ctrl+click) to test whether one is really better."))
 
     @Slot()
     def _selection_changed(self) -> None:
@@ -560,7 +563,7 @@ class LeaderboardPane(QWidget):
         high = [c.high if c is not None else math.nan for c in cis]
         selected = {i for i, r in enumerate(runs) if r.id in self.picked}
         global_metric = self.metric_combo.currentData() == "coverage"
-        self.bar_plot.setTitle(f"{label}" + ("" if global_metric else " with 95 % interval over customers"),
+        self.bar_plot.setTitle(f"{label}" + ("" if global_metric else self.tr(" with 95 % interval over customers")),
                                size="10pt")
         self.bar_plot.getPlotItem().setLabel("left", label)
         decimals = 1 if self.metric_combo.currentData() in ("arp", "novelty") else 3
@@ -580,8 +583,8 @@ class LeaderboardPane(QWidget):
         set_style_name(self.compare_label, "compareResult")
         self.compare_label.setText(sentence[0].upper() + sentence[1:] + ".")
         self.compare_label.setToolTip(
-            f"{comparison.name_a}: {comparison.mean_a:.4f}, {comparison.name_b}: {comparison.mean_b:.4f} over "
-            f"{comparison.n_users:,} customers; paired t-test p = {comparison.ttest_p:.3g}")
+            self.tr("{name_a}: {mean_a:.4f}, {name_b}: {mean_b:.4f} over {n_users:,} customers; paired "
+                    "t-test p = {ttest_p:.3g}").format(name_a=comparison.name_a, mean_a=comparison.mean_a, name_b=comparison.name_b, mean_b=comparison.mean_b, n_users=comparison.n_users, ttest_p=comparison.ttest_p))
 
     @Slot(str)
     def _comparison_failed(self, message: str) -> None:
@@ -598,19 +601,18 @@ class LeaderboardPane(QWidget):
         table = frame.pivot_table(index="run", columns="group", values="value", observed=True)
         values = table.reindex(index=names, columns=groups).to_numpy().tolist()
         sizes = frame.drop_duplicates("group").set_index("group")["n_users"]
-        cats = [f"{g}\n({int(sizes[g]):,} customers)" for g in groups]
-        self.group_plot.setTitle(f"{label} by customer activity (light → heavy buyers)", size="10pt")
+        cats = [self.tr("{g}\n({v1:,} customers)").format(g=g, v1=int(sizes[g])) for g in groups]
+        self.group_plot.setTitle(self.tr("{label} by customer activity (light → heavy buyers)").format(label=label), size="10pt")
         self.group_plot.getPlotItem().setLabel("left", label)
         self.group_plot.set_groups(cats, names, values)
 
     def _draw_popularity(self) -> None:
         runs = self.state.runs
         k = self.k
-        self.pop_scatter.getPlotItem().setLabel("bottom", f"Coverage@{k} (share of items shown)")
+        self.pop_scatter.getPlotItem().setLabel("bottom", self.tr("Coverage@{k} (share of items shown)").format(k=k))
         self.pop_scatter.set_points([r.metrics.get(f"coverage@{k}", math.nan) for r in runs],
                                     [r.metrics.get(f"arp@{k}", math.nan) for r in runs], [r.name for r in runs],
-                                    [f"{r.name}: coverage {r.metrics.get(f'coverage@{k}', math.nan):.3f}, "
-                                     f"avg popularity {r.metrics.get(f'arp@{k}', math.nan):.1f}" for r in runs])
+                                    [self.tr("{name}: coverage {v1:.3f}, avg popularity {v2:.1f}").format(name=r.name, v1=r.metrics.get(f'coverage@{k}', math.nan), v2=r.metrics.get(f'arp@{k}', math.nan)) for r in runs])
 
     @Slot(int, dict)
     def _show_item_groups(self, k: int, tables: dict) -> None:
@@ -618,11 +620,11 @@ class LeaderboardPane(QWidget):
             return
         runs = [r for r in self.state.runs if r.id in tables]
         first = tables[runs[0].id]
-        groups = [f"{g}\n({n:,} items)" for g, n in zip(first["group"], first["n_items"])]
+        groups = [self.tr("{g}\n({n:,} items)").format(g=g, n=n) for g, n in zip(first["group"], first["n_items"])]
         values = [list(tables[r.id]["rec_share"]) for r in runs] + [list(first["test_share"])]
         colours = [PALETTE[i % len(PALETTE)] for i in range(len(runs))] + [GREY]
-        self.item_plot.getPlotItem().setLabel("left", f"Share of top-{k} slots")
-        self.item_plot.set_groups(groups, [r.name for r in runs] + ["test purchases"], values,
+        self.item_plot.getPlotItem().setLabel("left", self.tr("Share of top-{k} slots").format(k=k))
+        self.item_plot.set_groups(groups, [r.name for r in runs] + [self.tr("test purchases")], values,
                                   y_range=(0, 1.15), colours=colours)
 
     @Slot(str, object)

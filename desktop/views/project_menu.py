@@ -11,9 +11,14 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from desktop import report
 from desktop.controllers.project_controller import SUFFIX, ProjectController
+from desktop.translate import translate
 from desktop.widgets.progress import ProgressStrip
 
-FILTER = f"RecScope projects (*{SUFFIX})"
+
+
+def project_filter() -> str:
+    """The file dialogs' filter for project files, in the interface language."""
+    return translate("ProjectMenu", "RecScope projects (*{suffix})").format(suffix=SUFFIX)
 
 
 class ProjectMenu(QObject):
@@ -24,7 +29,7 @@ class ProjectMenu(QObject):
         super().__init__(window)
         self.controller, self.window = controller, window
         self.actions: dict[str, QAction] = {}
-        self.recent_menu = QMenu("Recent &projects", window)
+        self.recent_menu = QMenu(self.tr("Recent &projects"), window)
         self.status = ProgressStrip(compact=True)
         self.status.cancel_requested.connect(controller.cancel)
         controller.slot.running_changed.connect(self.status.setVisible)
@@ -45,19 +50,21 @@ class ProjectMenu(QObject):
             menu.insertAction(before, a)
             self.actions[key] = a
             return a
-        act("new", "&New project…", self.new_project, "Ctrl+N")
-        act("open", "&Open project…", self.browse_open, "Ctrl+O")
+        act("new", self.tr("&New project…"), self.new_project, "Ctrl+N")
+        act("open", self.tr("&Open project…"), self.browse_open, "Ctrl+O")
         menu.insertMenu(before, self.recent_menu)
-        act("save", "&Save project", self.save, "Ctrl+S")
-        act("save_as", "Save project &as…", self.save_as, "Ctrl+Shift+S")
-        act("export", "&Export report…", self.export_report, "Ctrl+E")
-        shared = act("export_shared", "Export a pseudonymised report…", lambda: self.export_report(pseudonymise=True))
-        shared.setToolTip("The report with the customers it shows replaced by keyed pseudonyms and without the "
-                          "project's or the data file's name: for people outside")
-        share = act("share", "Save a s&hare copy…", self.save_share_copy)
-        share.setToolTip("A copy of the project for people outside: customer ids replaced by keyed pseudonyms "
-                         "(the key stays on this computer), no paths of the client's files, notes left out")
-        reopen = act("reopen", "Reopen last project at start", None)
+        act("save", self.tr("&Save project"), self.save, "Ctrl+S")
+        act("save_as", self.tr("Save project &as…"), self.save_as, "Ctrl+Shift+S")
+        act("export", self.tr("&Export report…"), self.export_report, "Ctrl+E")
+        shared = act("export_shared", self.tr("Export a pseudonymised report…"),
+                     lambda: self.export_report(pseudonymise=True))
+        shared.setToolTip(self.tr("The report with the customers it shows replaced by keyed pseudonyms and without "
+                                  "the project's or the data file's name: for people outside"))
+        share = act("share", self.tr("Save a s&hare copy…"), self.save_share_copy)
+        share.setToolTip(self.tr("A copy of the project for people outside: customer ids replaced by keyed "
+                                 "pseudonyms (the key stays on this computer), no paths of the client's files, "
+                                 "notes left out"))
+        reopen = act("reopen", self.tr("Reopen last project at start"), None)
         reopen.setCheckable(True)
         reopen.setChecked(self.controller.reopen_last())
         reopen.toggled.connect(self.controller.set_reopen)
@@ -80,7 +87,7 @@ class ProjectMenu(QObject):
         """A new project file holding the open data set and split; the runs start afresh."""
         if not self.confirm_discard(self.new_project):
             return
-        path = self._ask_save_path("New project")
+        path = self._ask_save_path(self.tr("New project"))
         if path is not None:
             self.controller.new_project(path)
 
@@ -88,7 +95,7 @@ class ProjectMenu(QObject):
     def browse_open(self) -> None:
         recent = self.controller.recent_projects()
         start = str(Path(recent[0]).parent) if recent else ""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", start, f"{FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open project"), start, self.tr("{projects};;All files (*)").format(projects=project_filter()))
         if path:
             self.open(path)
 
@@ -104,7 +111,7 @@ class ProjectMenu(QObject):
 
     @Slot()
     def save_as(self, then=None) -> None:
-        path = self._ask_save_path("Save project as")
+        path = self._ask_save_path(self.tr("Save project as"))
         if path is not None:
             self.controller.save_as(path, then)
 
@@ -112,7 +119,7 @@ class ProjectMenu(QObject):
     def export_report(self, pseudonymise: bool = False) -> None:
         project = self.controller.project
         start = str(project.path.with_suffix(".html")) if project else "recscope-report.html"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export report", start, "HTML files (*.html)")
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export report"), start, self.tr("HTML files (*.html)"))
         if path:
             nav = self.window.nav
             panes = [nav.item(i).text() for i in range(nav.count())]
@@ -132,7 +139,7 @@ class ProjectMenu(QObject):
         """True when the window may close now; asks about unsaved work (Save starts a save and
         closes the window when it is done)."""
         if self.controller.busy:
-            self.controller.message.emit("Wait for the project task to finish, or cancel it.")
+            self.controller.message.emit(self.tr("Wait for the project task to finish, or cancel it."))
             return False
         return self.confirm_discard(self.window.close, "close")
 
@@ -142,7 +149,8 @@ class ProjectMenu(QObject):
         if not what:
             return True
         answer = QMessageBox.question(
-            self.window, "Unsaved work", f"{what}. Save before you {verb}?",
+            self.window, self.tr("Unsaved work"), (self.tr("{what}. Save before you close?") if verb == "close" else
+                                                self.tr("{what}. Save before you continue?")).format(what=what),
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -151,7 +159,7 @@ class ProjectMenu(QObject):
         return answer != QMessageBox.StandardButton.Cancel
 
     def _ask_save_path(self, caption: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.window, caption, self.controller.default_path(), FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, caption, self.controller.default_path(), project_filter())
         return path or None
 
     @Slot(str)

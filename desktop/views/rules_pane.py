@@ -27,17 +27,23 @@ from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.runs import fill_run_combo
 from desktop.widgets.tables import fit_columns, make_table
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: rule type -> menu label
-RULE_LABELS = {"long_tail": "Long-tail boost", "boost_where": "Boost where …", "exclude_where": "Exclude where …",
-               "only": "Only where …", "exclude_items": "Exclude listed items", "bury_items": "Bury listed items",
-               "pin_items": "Pin listed items", "max_per": "At most N per group", "diversity": "Diversity (MMR)",
-               "min_share": "Minimum share per group"}
+RULE_LABELS = {"long_tail": QT_TRANSLATE_NOOP("RulesPane", "Long-tail boost"), "boost_where": QT_TRANSLATE_NOOP("RulesPane", "Boost where …"), "exclude_where": QT_TRANSLATE_NOOP("RulesPane", "Exclude where …"),
+               "only": QT_TRANSLATE_NOOP("RulesPane", "Only where …"), "exclude_items": QT_TRANSLATE_NOOP("RulesPane", "Exclude listed items"), "bury_items": QT_TRANSLATE_NOOP("RulesPane", "Bury listed items"),
+               "pin_items": QT_TRANSLATE_NOOP("RulesPane", "Pin listed items"), "max_per": QT_TRANSLATE_NOOP("RulesPane", "At most N per group"), "diversity": QT_TRANSLATE_NOOP("RulesPane", "Diversity (MMR)"),
+               "min_share": QT_TRANSLATE_NOOP("RulesPane", "Minimum share per group")}
 #: metric (without @k) -> label, in display order
-METRICS = (("ndcg", "NDCG"), ("precision", "Precision"), ("recall", "Recall"), ("hit", "Hit rate"),
-           ("map", "MAP"), ("mrr", "MRR"), ("coverage", "Coverage"), ("novelty", "Novelty"),
-           ("arp", "Avg. popularity"), ("diversity", "Intra-list diversity"))
+METRICS = (("ndcg", QT_TRANSLATE_NOOP("RulesPane", "NDCG")), ("precision", QT_TRANSLATE_NOOP("RulesPane", "Precision")), ("recall", QT_TRANSLATE_NOOP("RulesPane", "Recall")), ("hit", QT_TRANSLATE_NOOP("RulesPane", "Hit rate")),
+           ("map", QT_TRANSLATE_NOOP("RulesPane", "MAP")), ("mrr", QT_TRANSLATE_NOOP("RulesPane", "MRR")), ("coverage", QT_TRANSLATE_NOOP("RulesPane", "Coverage")), ("novelty", QT_TRANSLATE_NOOP("RulesPane", "Novelty")),
+           ("arp", QT_TRANSLATE_NOOP("RulesPane", "Avg. popularity")), ("diversity", QT_TRANSLATE_NOOP("RulesPane", "Intra-list diversity")))
 DEFAULT_WEIGHTS = "0, 0.2, 0.4, 0.5, 0.6, 0.8, 1"
+#: Headings of the metrics and exposure tables (translated by their models, context RulesPane).
+HEADINGS = (QT_TRANSLATE_NOOP("RulesPane", "Metric"), QT_TRANSLATE_NOOP("RulesPane", "Model"),
+            QT_TRANSLATE_NOOP("RulesPane", "With rules"), QT_TRANSLATE_NOOP("RulesPane", "Change"),
+            QT_TRANSLATE_NOOP("RulesPane", "Group"), QT_TRANSLATE_NOOP("RulesPane", "Catalog"))
 
 
 def describe(rule: dict) -> str:
@@ -45,23 +51,27 @@ def describe(rule: dict) -> str:
     t = rule.get("type")
     col = rule.get("column", "?")
     if t == "long_tail":
-        return f"Long-tail boost, weight {rule.get('weight', '?')}"
+        return translate("RulesPane", "Long-tail boost, weight {v0}").format(v0=rule.get('weight', '?'))
     if t == "max_per":
-        return f"At most {rule.get('n', '?')} per {col}"
+        return translate("RulesPane", "At most {v0} per {col}").format(v0=rule.get('n', '?'), col=col)
     if t in ("boost_where", "exclude_where", "only"):
         value = rule.get("value")
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-        verb = {"boost_where": f"Boost {rule.get('amount', '?'):+}" if isinstance(rule.get("amount"), (int, float))
-                else "Boost", "exclude_where": "Exclude", "only": "Only"}[t]
-        return f"{verb} where {col} {rule.get('op', '=')} {shown}"
+        verb = {"boost_where": translate("RulesPane", "Boost {v0:+}").format(v0=rule.get('amount', '?')) if isinstance(rule.get("amount"), (int, float))
+                else translate("RulesPane", "Boost"), "exclude_where": translate("RulesPane", "Exclude"), "only": translate("RulesPane", "Only")}[t]
+        return translate("RulesPane", "{verb} where {col} {v2} {shown}").format(verb=verb, col=col, v2=rule.get('op', '='), shown=shown)
     if t in ("exclude_items", "bury_items", "pin_items"):
         n = len(rule.get("items") or [])
-        return f"{RULE_LABELS[t].split()[0]} {n} listed item{'s' if n != 1 else ''}"
+        one, many = {"exclude_items": (translate("RulesPane", "Exclude 1 listed item"),
+                                       translate("RulesPane", "Exclude {n} listed items")),
+                     "bury_items": (translate("RulesPane", "Bury 1 listed item"), translate("RulesPane", "Bury {n} listed items")),
+                     "pin_items": (translate("RulesPane", "Pin 1 listed item"), translate("RulesPane", "Pin {n} listed items"))}[t]
+        return one if n == 1 else many.format(n=n)
     if t == "diversity":
         by = "embeddings" if rule.get("embeddings") else col
-        return f"Diversity λ={rule.get('lambda', '?')} by {by}"
+        return translate("RulesPane", "Diversity λ={v0} by {by}").format(v0=rule.get('lambda', '?'), by=by)
     if t == "min_share":
-        return f"Min share {rule.get('share', '?')} per {col}"
+        return translate("RulesPane", "Min share {v0} per {col}").format(v0=rule.get('share', '?'), col=col)
     return str(t)
 
 
@@ -104,20 +114,20 @@ class RuleForm(QWidget):
         buttons = QHBoxLayout()
         self.add_button = QToolButton()
         self.add_button.setObjectName("addRule")
-        self.add_button.setText("Add rule")
+        self.add_button.setText(self.tr("Add rule"))
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for kind, label in RULE_LABELS.items():
-            act = QAction(label, menu)
+            act = QAction(translate("RulesPane", label), menu)
             act.triggered.connect(lambda _=False, k=kind: self.add_rule(k))
             menu.addAction(act)
         self.add_button.setMenu(menu)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self._remove)
         self.up_button = QPushButton("▲")
-        self.up_button.setToolTip("Apply earlier")
+        self.up_button.setToolTip(self.tr("Apply earlier"))
         self.down_button = QPushButton("▼")
-        self.down_button.setToolTip("Apply later")
+        self.down_button.setToolTip(self.tr("Apply later"))
         for b in (self.up_button, self.down_button):
             b.setFixedWidth(34)
         self.up_button.clicked.connect(lambda: self._move(-1))
@@ -128,7 +138,7 @@ class RuleForm(QWidget):
         buttons.addWidget(self.up_button)
         buttons.addWidget(self.down_button)
         lay.addLayout(buttons)
-        self.fields_box = QGroupBox("Rule")
+        self.fields_box = QGroupBox(self.tr("Rule"))
         self.fields = QFormLayout(self.fields_box)
         self.fields.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         lay.addWidget(self.fields_box, 3)
@@ -191,12 +201,12 @@ class RuleForm(QWidget):
         while self.fields.rowCount():
             self.fields.removeRow(0)
         if not 0 <= row < len(self.rules):
-            self.fields_box.setTitle("Rule")
-            self.fields.addRow(QLabel("Add a rule to start."))
+            self.fields_box.setTitle(self.tr("Rule"))
+            self.fields.addRow(QLabel(self.tr("Add a rule to start.")))
             return
         rule = self.rules[row]
         kind = rule.get("type")
-        self.fields_box.setTitle(f"Rule {row + 1}: {RULE_LABELS.get(kind, kind)}")
+        self.fields_box.setTitle(self.tr("Rule {v0}: {v1}").format(v0=row + 1, v1=translate("RulesPane", RULE_LABELS.get(kind, kind))))
         required, optional = SCHEMA.get(kind, ((), {}))
         for name in (*required, *optional):
             self.fields.addRow(name.replace("_", " ").capitalize(), self._field(rule, name))
@@ -225,7 +235,7 @@ class RuleForm(QWidget):
             box = QSpinBox()
             box.setRange(0 if name == "pool" else 1, 100_000)
             if name == "pool":
-                box.setSpecialValueText("all candidates")
+                box.setSpecialValueText(self.tr("all candidates"))
             box.setValue(int(value) if isinstance(value, int) else 0)
             box.valueChanged.connect(lambda v: setter(None if name == "pool" and v == 0 else int(v)))
             return box
@@ -243,17 +253,17 @@ class RuleForm(QWidget):
             box.currentTextChanged.connect(lambda t: self._set_op(rule, t))
             return box
         if name == "embeddings":
-            box = QCheckBox("use the model's item embeddings")
+            box = QCheckBox(self.tr("use the model's item embeddings"))
             box.setChecked(bool(value))
             box.toggled.connect(lambda on: setter(True if on else None))
             return box
         edit = QLineEdit(_text(value))
         if name in ("items", "groups"):
-            edit.setPlaceholderText("ids separated by commas")
+            edit.setPlaceholderText(self.tr("ids separated by commas"))
             edit.textEdited.connect(lambda t: setter([_id(p) for p in t.split(",") if p.strip()] or
                                                      (None if name == "groups" else [])))
         else:
-            edit.setPlaceholderText("a value (several, comma-separated, for 'in')")
+            edit.setPlaceholderText(self.tr("a value (several, comma-separated, for 'in')"))
             edit.textEdited.connect(lambda t: setter([_id(p) for p in t.split(",") if p.strip()]
                                                      if rule.get("op") == "in" else _id(t)))
         return edit
@@ -272,7 +282,7 @@ class RuleEdit(QUndoCommand):
     """One edit of the rules (form or JSON): undo shows the rules before it, redo after it."""
 
     def __init__(self, pane: "RulesPane", before: str, after: str):
-        super().__init__(pane.tr("Edit rules"))
+        super().__init__(translate("RulesPane", "Edit rules"))
         self.pane, self.before, self.after = pane, before, after
         self._done = True                    # pushed after the edit happened: the first redo is a no-op
 
@@ -308,7 +318,7 @@ class RulesPane(QWidget):
         c.slot.running_changed.connect(self._running)
         c.slot.done.connect(lambda result, k: self._show_evaluation((*result, k)))
         c.slot.failed.connect(lambda message, _tag: self._evaluation_failed(message))
-        c.slot.cancelled.connect(lambda _tag: self._evaluation_failed("Evaluation cancelled."))
+        c.slot.cancelled.connect(lambda _tag: self._evaluation_failed(self.tr("Evaluation cancelled.")))
         self.book.changed.connect(self._fill_sets)
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(lambda _d: self._load_set(self.set_combo.currentText()))
@@ -335,18 +345,18 @@ class RulesPane(QWidget):
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(0, 0, 6, 0)
 
-        sets = QGroupBox("Rule set")
+        sets = QGroupBox(self.tr("Rule set"))
         sl = QVBoxLayout(sets)
         row = QHBoxLayout()
         self.set_combo = QComboBox()
         self.set_combo.setMinimumContentsLength(14)
         self.set_combo.activated.connect(lambda _i: self._load_set(self.set_combo.currentText()))
-        self.save_button = QPushButton("Save")
-        self.save_button.setToolTip("Keep this rule set under its name")
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setToolTip(self.tr("Keep this rule set under its name"))
         self.save_button.clicked.connect(lambda: self.save_set(self.set_combo.currentText()))
-        self.save_as_button = QPushButton("Save as…")
+        self.save_as_button = QPushButton(self.tr("Save as…"))
         self.save_as_button.clicked.connect(self._save_as)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self._delete_set)
         row.addWidget(self.set_combo, 1)
         row.addWidget(self.save_button)
@@ -357,7 +367,7 @@ class RulesPane(QWidget):
         self.store_label.setObjectName("muted")
         self.store_label.setWordWrap(True)
         sl.addWidget(self.store_label)
-        self.use_check = QCheckBox("Apply in the Inspector (before / after)")
+        self.use_check = QCheckBox(self.tr("Apply in the Inspector (before / after)"))
         self.use_check.setChecked(True)
         self.use_check.toggled.connect(lambda _on: self._publish())
         sl.addWidget(self.use_check)
@@ -370,8 +380,8 @@ class RulesPane(QWidget):
         self.json_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.json_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.json_edit.textChanged.connect(self._validate_timer.start)
-        self.editor_tabs.addTab(self.form, "Form")
-        self.editor_tabs.addTab(self.json_edit, "JSON")
+        self.editor_tabs.addTab(self.form, self.tr("Form"))
+        self.editor_tabs.addTab(self.json_edit, self.tr("JSON"))
         lay.addWidget(self.editor_tabs, 1)
         history = QHBoxLayout()
         self.undo_stack = QUndoStack(self)
@@ -393,7 +403,7 @@ class RulesPane(QWidget):
         self.valid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.valid_label)
 
-        ev = QGroupBox("Measure the effect")
+        ev = QGroupBox(self.tr("Measure the effect"))
         form = QFormLayout(ev)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.run_combo = QComboBox()
@@ -403,13 +413,13 @@ class RulesPane(QWidget):
         self.k_spin.setRange(1, 100)
         self.k_spin.setValue(10)
         self.weights_edit = QLineEdit(DEFAULT_WEIGHTS)
-        self.weights_edit.setToolTip("Long-tail weights to sweep (other rules kept); empty: no sweep")
-        form.addRow("Model", self.run_combo)
-        form.addRow("Top K", self.k_spin)
-        form.addRow("Sweep weights", self.weights_edit)
-        self.evaluate_button = QPushButton("Evaluate")
+        self.weights_edit.setToolTip(self.tr("Long-tail weights to sweep (other rules kept); empty: no sweep"))
+        form.addRow(self.tr("Model"), self.run_combo)
+        form.addRow(self.tr("Top K"), self.k_spin)
+        form.addRow(self.tr("Sweep weights"), self.weights_edit)
+        self.evaluate_button = QPushButton(self.tr("Evaluate"))
         self.evaluate_button.setObjectName("primary")
-        self.evaluate_button.setToolTip("Measure the model's lists before and after the rules on the test split")
+        self.evaluate_button.setToolTip(self.tr("Measure the model's lists before and after the rules on the test split"))
         self.evaluate_button.clicked.connect(self.evaluate)
         form.addRow(self.evaluate_button)
         self.strip = ProgressStrip()
@@ -437,19 +447,21 @@ class RulesPane(QWidget):
         top = QWidget()
         lay = QVBoxLayout(top)
         lay.setContentsMargins(6, 0, 0, 0)
-        self.result_title = QLabel("Evaluate a rule set to see what it costs and what it buys.")
+        self.result_title = QLabel(self.tr("Evaluate a rule set to see what it costs and what it buys."))
         self.result_title.setObjectName("sectionTitle")
         self.result_title.setWordWrap(True)
         lay.addWidget(self.result_title)
         tables = QHBoxLayout()
         self.metrics_model = MarkedFrameModel(self)
+        self.metrics_model.header_context = "RulesPane"
         self.metrics_table = make_table(self.metrics_model)
         self.exposure_model = MarkedFrameModel(self)
+        self.exposure_model.header_context = "RulesPane"
         self.exposure_table = make_table(self.exposure_model)
         left = QVBoxLayout()
         left.addWidget(self.metrics_table)
         right = QVBoxLayout()
-        self.exposure_label = QLabel("Exposure")
+        self.exposure_label = QLabel(self.tr("Exposure"))
         self.exposure_label.setWordWrap(True)
         right.addWidget(self.exposure_label)
         right.addWidget(self.exposure_table, 1)
@@ -462,8 +474,8 @@ class RulesPane(QWidget):
         self.warnings_label.hide()
         lay.addWidget(self.warnings_label)
         split.addWidget(top)
-        self.sweep_plot = LabelledPlot("Long-tail sweep: accuracy against coverage as the weight moves",
-                                       "Coverage@10 (share of items recommended)", "NDCG@10")
+        self.sweep_plot = LabelledPlot(self.tr("Long-tail sweep: accuracy against coverage as the weight moves"),
+                                       self.tr("Coverage@10 (share of items recommended)"), self.tr("NDCG@10"))
         for side in ("bottom", "left"):
             self.sweep_plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)
         self.sweep_labels = LabelPlacer(self.sweep_plot)
@@ -486,8 +498,8 @@ class RulesPane(QWidget):
             self.set_combo.setCurrentText(current)
         self.set_combo.blockSignals(False)
         self.set_combo.setToolTip(self.set_combo.currentText())
-        self.store_label.setText("Rule sets are saved in the project." if self.book.persistent else
-                                 "Rule sets are kept for this session (open a project to store them).")
+        self.store_label.setText(self.tr("Rule sets are saved in the project.") if self.book.persistent else
+                                 self.tr("Rule sets are kept for this session (open a project to store them)."))
 
     def _load_set(self, name: str) -> None:
         spec = self.book.sets.get(name)
@@ -517,17 +529,17 @@ class RulesPane(QWidget):
         if not name:
             return
         if self.valid_spec is None:
-            self.valid_label.setText(self.valid_label.text() + "<br>Fix the rule set before saving it.")
+            self.valid_label.setText(self.valid_label.text() + self.tr("<br>Fix the rule set before saving it."))
             return
         error = self.book.save(name, self.valid_spec)
         if error:
-            self._set_valid_text(f"Could not save the rule set: {error}", ok=False)
+            self._set_valid_text(self.tr("Could not save the rule set: {error}").format(error=error), ok=False)
             return
         self.set_combo.setCurrentText(name)
         self._publish()
 
     def _save_as(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save rule set as", "Name:", text=self.set_combo.currentText())
+        name, ok = QInputDialog.getText(self, self.tr("Save rule set as"), self.tr("Name:"), text=self.set_combo.currentText())
         if ok and name.strip():
             self.save_set(name.strip())
 
@@ -605,9 +617,9 @@ class RulesPane(QWidget):
             self._set_valid_text(check.error, ok=False)
             return
         n = check.n_rules
-        text = f"✓ {n} rule{'s' if n != 1 else ''}, valid"
+        text = self.tr("✓ 1 rule, valid") if n == 1 else self.tr("✓ {n} rules, valid").format(n=n)
         if not check.bound:
-            text += " (columns are checked once a model is trained)"
+            text += self.tr(" (columns are checked once a model is trained)")
         self._set_valid_text(text + "".join(f"<br>⚠ {w}" for w in check.warnings), ok=True)
         self._publish()
 
@@ -621,7 +633,7 @@ class RulesPane(QWidget):
 
     def _publish(self) -> None:
         if self.use_check.isChecked() and self.valid_spec is not None:
-            self.book.set_active(self.set_combo.currentText() or "Unsaved rules", self.valid_spec)
+            self.book.set_active(self.set_combo.currentText() or self.tr("Unsaved rules"), self.valid_spec)
         elif not self.use_check.isChecked():
             self.book.set_active(None, None)
 
@@ -641,12 +653,12 @@ class RulesPane(QWidget):
         try:
             weights = self.weights()
         except ValueError:
-            self._evaluation_failed("Sweep weights must be numbers separated by commas, e.g. 0, 0.5, 1.")
+            self._evaluation_failed(self.tr("Sweep weights must be numbers separated by commas, e.g. 0, 0.5, 1."))
             return
         if self.valid_spec is None:
-            self._evaluation_failed("Fix the rule set first (see the message under the editor).")
+            self._evaluation_failed(self.tr("Fix the rule set first (see the message under the editor)."))
             return
-        self.strip.start("Evaluating…")
+        self.strip.start(self.tr("Evaluating…"))
         self.controller.evaluate(self.run_combo.currentData(), self.valid_spec, self.k_spin.value(), weights)
 
     @Slot(bool)
@@ -665,8 +677,7 @@ class RulesPane(QWidget):
         ev, sweep, k = result
         self.evaluation, self.sweep = ev, sweep
         run = self.state.run(self.run_combo.currentData())
-        self.result_title.setText(f"{run.name if run else 'Model'} with {len(ev.rules['rules'])} rule(s), top {k}: "
-                                  f"{ev.users_evaluated:,} customers of the test split")
+        self.result_title.setText(self.tr("{v0} with {v1} rule(s), top {k}: {users_evaluated:,} customers of the test split").format(v0=run.name if run else self.tr('Model'), v1=len(ev.rules['rules']), k=k, users_evaluated=ev.users_evaluated))
         rows, marks, tips = [], {}, {}
         for key, label in METRICS:
             name = f"{key}@{k}"
@@ -674,7 +685,7 @@ class RulesPane(QWidget):
                 continue
             before, after = ev.raw_metrics[name], ev.metrics[name]
             change = (after - before) / before if before else float("nan")
-            rows.append({"Metric": f"{label}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
+            rows.append({"Metric": f"{self.tr(label)}@{k}", "Model": round(before, 4), "With rules": round(after, 4),
                          "Change": "" if change != change else f"{change:+.1%}"})
             tips[len(rows) - 1] = glossary.tip(key)
             if change == change and abs(change) >= 0.005:
@@ -683,19 +694,18 @@ class RulesPane(QWidget):
         self.metrics_model.show(pd.DataFrame(rows), marks=marks, notes=tips)
         fit_columns(self.metrics_table)
         exp = ev.exposure
-        col, entries = next(iter(exp["groups"].items()), ("item popularity", exp.get("popularity", [])))
-        text = (f"Slots going to the bestsellers (the items holding the top 20% of purchases): "
-                f"<b>{exp['raw_head_share']:.1%}</b> → <b>{exp['head_share']:.1%}</b>"
-                f"<br>Exposure by {col}: the share of all list places each group gets"
-                + ("" if exp["groups"] else " (a rule on a column shows exposure by that column)") + ":")
+        col, entries = next(iter(exp["groups"].items()), (self.tr("item popularity"), exp.get("popularity", [])))
+        text = (self.tr("Slots going to the bestsellers (the items holding the top 20% of purchases): "
+                        "<b>{raw_head_share:.1%}</b> → <b>{head_share:.1%}</b><br>Exposure by {col}: the share "
+                        "of all list places each group gets").format(raw_head_share=exp['raw_head_share'], head_share=exp['head_share'], col=col)
+                + ("" if exp["groups"] else self.tr(" (a rule on a column shows exposure by that column)")) + ":")
         frame = pd.DataFrame([{"Group": e["group"], "Catalog": e["catalog"], "Model": e["raw"],
                                "With rules": e["reranked"]} for e in entries],
                              columns=["Group", "Catalog", "Model", "With rules"])
         self.exposure_label.setText(text)
         self.exposure_model.show(frame, formats={c: "{:.1%}" for c in frame.columns[1:]})
         self.exposure_model.header_tips = {
-            "Catalog": "Share of the catalog's items in the group", "Model": "Share of list places the model "
-            "alone gives the group", "With rules": "Share of list places with the rules applied"}
+            "Catalog": self.tr("Share of the catalog's items in the group"), "Model": self.tr("Share of list places the model alone gives the group"), "With rules": self.tr("Share of list places with the rules applied")}
         fit_columns(self.exposure_table)
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in ev.warnings))
         self.warnings_label.setVisible(bool(ev.warnings))
@@ -705,14 +715,14 @@ class RulesPane(QWidget):
         plot = self.sweep_plot
         plot.clear_data()
         item = plot.getPlotItem()
-        item.setLabel("bottom", f"Coverage@{k} (share of items recommended)")
-        item.setLabel("left", f"NDCG@{k}")
+        item.setLabel("bottom", self.tr("Coverage@{k} (share of items recommended)").format(k=k))
+        item.setLabel("left", self.tr("NDCG@{k}").format(k=k))
         self.sweep_labels.set([], (0, 1), (0, 1))
         if not sweep:
-            item.setTitle("Long-tail sweep: give sweep weights to draw the trade-off", size="10pt")
+            item.setTitle(self.tr("Long-tail sweep: give sweep weights to draw the trade-off"), size="10pt")
             return
-        item.setTitle("Long-tail sweep: accuracy against coverage as the weight moves "
-                      "(grey: another weight is better on both)", size="10pt")
+        item.setTitle(self.tr("Long-tail sweep: accuracy against coverage as the weight moves (grey: another weight is "
+                              "better on both)"), size="10pt")
         x = [p[f"coverage@{k}"] for p in sweep]
         y = [p[f"ndcg@{k}"] for p in sweep]
         plot._add(pg.PlotDataItem(x, y, pen=pg.mkPen("#9ca3af", width=1.5)))

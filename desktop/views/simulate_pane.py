@@ -20,29 +20,36 @@ from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.runs import fill_run_combo
 from desktop.widgets.tables import fit_columns, make_table
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
 #: The caveats' box grows with its text up to this height (pixels), then scrolls: the results stay in view.
 CAVEAT_HEIGHT = 96
 #: What an arm is, in plain words (beside the arm choice).
-ARM_MEANING = ("An arm is one thing a policy can suggest at each visit: here one product category or one item. "
-               "The policy scores a point when the customer's next basket holds it.")
+#: Headings of the results table (translated by its model).
+HEADINGS = (QT_TRANSLATE_NOOP("SimulatePane", "Policy"), QT_TRANSLATE_NOOP("SimulatePane", "Matched events"),
+            QT_TRANSLATE_NOOP("SimulatePane", "Mean reward (95% CI)"), QT_TRANSLATE_NOOP("SimulatePane", "IPS / SNIPS"),
+            QT_TRANSLATE_NOOP("SimulatePane", "Exploration"), QT_TRANSLATE_NOOP("SimulatePane", "Total reward"),
+            QT_TRANSLATE_NOOP("SimulatePane", "Final regret"))
+ARM_MEANING = (QT_TRANSLATE_NOOP("SimulatePane", "An arm is one thing a policy can suggest at each visit: here one product category or "
+                                                     "one item. The policy scores a point when the customer's next basket holds it."))
 
 
 def arm_choices(catalog) -> list[tuple[str, str, str]]:
     """(engine arm kind, label, tooltip) the catalog allows, the best first: its category column when it
     has one, else single items (a title's first word only as a plainly named last resort)."""
-    items = ("item", "Top items", "Each arm is one of the most bought items")
+    items = ("item", translate("SimulatePane", "Top items"), translate("SimulatePane", "Each arm is one of the most bought items"))
     if catalog is None:
         return [items]
     col = catalog.column("category")
     if col is not None:
-        return [("category", f"Catalog categories ({col})", f"Each arm is a value of the catalog column '{col}'"),
+        return [("category", translate("SimulatePane", "Catalog categories ({col})").format(col=col), translate("SimulatePane", "Each arm is a value of the catalog column '{col}'").format(col=col)),
                 items]
     if catalog.column("title") or catalog.column("description"):
-        return [items, ("category", "First word of the title (e.g. SET, BAG)",
-                        "The catalog has no category column: items are grouped by the first word of their title, "
-                        "a rough stand-in for a category")]
+        return [items, ("category", translate("SimulatePane", "First word of the title (e.g. SET, BAG)"),
+                        translate("SimulatePane", "The catalog has no category column: items are grouped by the first word of their title, "
+                                                  "a rough stand-in for a category"))]
     return [items]
 
 
@@ -58,15 +65,15 @@ def policy_label(spec: str, model_runs: dict) -> str:
     name, _, arg = spec.partition(":")
     if name == "linucb":
         alpha, _, run_id = arg.partition("@")
-        return f"LinUCB (α={float(alpha):g}) on {model_runs.get(run_id, run_id)}"
+        return translate("SimulatePane", "LinUCB (α={alpha:g}) on {v1}").format(alpha=float(alpha), v1=model_runs.get(run_id, run_id))
     if name == "egreedy":
-        return f"ε-greedy (ε={float(arg):g})"
+        return translate("SimulatePane", "ε-greedy (ε={arg:g})").format(arg=float(arg))
     if name == "ucb":
-        return f"UCB1 (α={float(arg):g})"
+        return translate("SimulatePane", "UCB1 (α={arg:g})").format(arg=float(arg))
     if name == "thompson":
-        return "Thompson sampling"
+        return translate("SimulatePane", "Thompson sampling")
     if name == "model":
-        return f"{model_runs.get(arg, arg)}'s top-1"
+        return translate("SimulatePane", "{v0}'s top-1").format(v0=model_runs.get(arg, arg))
     return spec
 
 
@@ -95,7 +102,7 @@ class SimulatePane(QWidget):
         c.slot.running_changed.connect(self._running)
         c.slot.done.connect(lambda result, runs: self._show_results((*result, runs)))
         c.slot.failed.connect(lambda message, _tag: self._failed(message))
-        c.slot.cancelled.connect(lambda _tag: self._failed("Simulation cancelled."))
+        c.slot.cancelled.connect(lambda _tag: self._failed(self.tr("Simulation cancelled.")))
         state.runs_changed.connect(self._fill_runs)
         state.dataset_changed.connect(self._on_dataset)
         self._fill_runs()
@@ -119,62 +126,62 @@ class SimulatePane(QWidget):
         panel.setObjectName("mappingPanel")
         lay = QVBoxLayout(panel)
         lay.setContentsMargins(0, 0, 6, 0)
-        intro = QLabel("Replays exploration policies on your customers' own baskets: at each basket a "
-                       "policy suggests one arm; the reward is 1 when the customer's next basket holds it.")
+        intro = QLabel(self.tr("Replays exploration policies on your customers' own baskets: at each basket a policy "
+                               "suggests one arm; the reward is 1 when the customer's next basket holds it."))
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         lay.addWidget(intro)
 
-        arms = QGroupBox("Arms")
+        arms = QGroupBox(self.tr("Arms"))
         form = QFormLayout(arms)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.arm_kind = QComboBox()
         self.arm_kind.setMinimumContentsLength(14)
         self.arm_kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.arm_meaning = QLabel(ARM_MEANING)
+        self.arm_meaning = QLabel(self.tr(ARM_MEANING))
         self.arm_meaning.setToolTip(glossary.tip("arm"))
         self.arm_meaning.setObjectName("muted")
         self.arm_meaning.setWordWrap(True)
         self.n_arms = QSpinBox()
         self.n_arms.setRange(2, 200)
         self.n_arms.setValue(10)
-        self.n_arms.setToolTip("More arms need more logged events: each arm gets 1/K of them")
+        self.n_arms.setToolTip(self.tr("More arms need more logged events: each arm gets 1/K of them"))
         self.arm_source = QLabel("")
         self.arm_source.setObjectName("muted")
         self.arm_source.setWordWrap(True)
         form.addRow(self.arm_meaning)
-        form.addRow("Arms are", self.arm_kind)
-        form.addRow("Number of arms", self.n_arms)
+        form.addRow(self.tr("Arms are"), self.arm_kind)
+        form.addRow(self.tr("Number of arms"), self.n_arms)
         form.addRow(self.arm_source)
         lay.addWidget(arms)
 
-        pol = QGroupBox("Policies")
+        pol = QGroupBox(self.tr("Policies"))
         grid = QGridLayout(pol)
-        self.egreedy_check = QCheckBox("ε-greedy")
+        self.egreedy_check = QCheckBox(self.tr("ε-greedy"))
         self.egreedy_check.setChecked(True)
         self.eps_spin = QDoubleSpinBox()
         self.eps_spin.setRange(0.0, 1.0)
         self.eps_spin.setSingleStep(0.05)
         self.eps_spin.setValue(0.1)
         self.eps_spin.setPrefix("ε = ")
-        self.ucb_check = QCheckBox("UCB1")
+        self.ucb_check = QCheckBox(self.tr("UCB1"))
         self.ucb_check.setChecked(True)
         self.alpha_spin = QDoubleSpinBox()
         self.alpha_spin.setRange(0.0, 10.0)
         self.alpha_spin.setSingleStep(0.1)
         self.alpha_spin.setValue(1.0)
         self.alpha_spin.setPrefix("α = ")
-        self.thompson_check = QCheckBox("Thompson sampling")
+        self.thompson_check = QCheckBox(self.tr("Thompson sampling"))
         self.thompson_check.setChecked(True)
-        model_label = QLabel("With a trained model:")
+        model_label = QLabel(self.tr("With a trained model:"))
         model_label.setObjectName("muted")
         self.model_combo = QComboBox()
         self.model_combo.setMinimumContentsLength(10)
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_combo.currentIndexChanged.connect(self._model_chosen)
-        self.model_check = QCheckBox("Its top-1")
-        self.model_check.setToolTip("Always suggest the arm of the model's best unseen item (never explores)")
-        self.linucb_check = QCheckBox("LinUCB")
+        self.model_check = QCheckBox(self.tr("Its top-1"))
+        self.model_check.setToolTip(self.tr("Always suggest the arm of the model's best unseen item (never explores)"))
+        self.linucb_check = QCheckBox(self.tr("LinUCB"))
         self.linucb_alpha = QDoubleSpinBox()
         self.linucb_alpha.setRange(0.0, 10.0)
         self.linucb_alpha.setSingleStep(0.1)
@@ -196,12 +203,12 @@ class SimulatePane(QWidget):
         lay.addWidget(pol)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("Seed"))
+        row.addWidget(QLabel(self.tr("Seed")))
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 1_000_000)
         row.addWidget(self.seed_spin)
         row.addStretch(1)
-        self.run_button = QPushButton("Run simulation")
+        self.run_button = QPushButton(self.tr("Run simulation"))
         self.run_button.setObjectName("primary")
         self.run_button.clicked.connect(self.run)
         row.addWidget(self.run_button)
@@ -229,7 +236,7 @@ class SimulatePane(QWidget):
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.setContentsMargins(6, 0, 0, 0)
-        self.summary_label = QLabel("Choose arms and policies, then Run simulation.")
+        self.summary_label = QLabel(self.tr("Choose arms and policies, then Run simulation."))
         self.summary_label.setObjectName("sectionTitle")
         self.summary_label.setWordWrap(True)
         lay.addWidget(self.summary_label)
@@ -242,15 +249,16 @@ class SimulatePane(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         self.table_model = MarkedFrameModel(self)
+        self.table_model.header_context = "SimulatePane"
         self.table = make_table(self.table_model)
         self.table.setMinimumHeight(90)
         split.addWidget(self.table)
         plots = QWidget()
         pl = QHBoxLayout(plots)
         pl.setContentsMargins(0, 0, 0, 0)
-        self.reward_plot = CurvesPlot("Cumulative reward", "Matched events", "Total reward")
-        self.regret_plot = CurvesPlot("Regret against the best fixed arm", "Matched events",
-                                      "Reward lost (below 0: beats it)")
+        self.reward_plot = CurvesPlot(self.tr("Cumulative reward"), self.tr("Matched events"), self.tr("Total reward"))
+        self.regret_plot = CurvesPlot(self.tr("Regret against the best fixed arm"), self.tr("Matched events"),
+                                      self.tr("Reward lost (below 0: beats it)"))
         pl.addWidget(self.reward_plot, 1)
         pl.addWidget(self.regret_plot, 1)
         split.addWidget(plots)
@@ -298,10 +306,10 @@ class SimulatePane(QWidget):
     def run(self) -> None:
         specs, runs = self.policies()
         if not specs:
-            self._failed("Tick at least one policy.")
+            self._failed(self.tr("Tick at least one policy."))
             return
         self.error_label.hide()
-        self.strip.start("Building the log of baskets…")
+        self.strip.start(self.tr("Building the log of baskets…"))
         self.controller.start(self.arm_kind.currentData(), self.n_arms.value(), specs, runs, self.seed_spin.value())
 
     @Slot(bool)
@@ -333,12 +341,13 @@ class SimulatePane(QWidget):
         self.linucb_check.setEnabled(ok)
         self.linucb_alpha.setEnabled(ok)
         if run_id is None:
-            tip = "Train a model first (Train pane)"
+            tip = self.tr("Train a model first (Train pane)")
         elif not ok:
-            tip = "This model has no user vectors (most-popular, item-kNN): choose BPR, iALS, EASE, SASRec or two-tower"
+            tip = self.tr("This model has no user vectors (most-popular, item-kNN): choose BPR, iALS, EASE, SASRec "
+                          "or two-tower")
         else:
-            tip = (f"{glossary.tip('linucb')}<br>Contextual bandit (Li et al. 2010) over the model's user vectors "
-                   "(top principal components + a bias); α widens its exploration")
+            tip = (self.tr("{v0}<br>Contextual bandit (Li et al. 2010) over the model's user vectors (top principal "
+                           "components + a bias); α widens its exploration").format(v0=glossary.tip('linucb')))
         self.linucb_check.setToolTip(tip)
 
     @Slot(object)
@@ -352,12 +361,12 @@ class SimulatePane(QWidget):
             self.arm_kind.addItem(label, kind)
             self.arm_kind.setItemData(self.arm_kind.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         if catalog is not None and catalog.column("category") is not None:
-            self.arm_source.setText(f"Categories come from the catalog column '{catalog.column('category')}'.")
+            self.arm_source.setText(self.tr("Categories come from the catalog column '{v0}'.").format(v0=catalog.column('category')))
         elif catalog is not None and (catalog.column("title") or catalog.column("description")):
-            self.arm_source.setText("The catalog has no category column, so the arms are single items. Map a "
-                                    "category column in the Data pane to simulate categories.")
+            self.arm_source.setText(self.tr("The catalog has no category column, so the arms are single items. Map a category column "
+                                            "in the Data pane to simulate categories."))
         else:
-            self.arm_source.setText("No catalog: the arms are single items.")
+            self.arm_source.setText(self.tr("No catalog: the arms are single items."))
 
     # ---- results ------------------------------------------------------------------------------
     @Slot(object)
@@ -365,15 +374,14 @@ class SimulatePane(QWidget):
         log, results, runs = payload
         self.log, self.results = log, results
         labels = [policy_label(r.policy, runs) for r in results]
-        kind = "categories" if log.kind == "category" else "items"
+        kind = self.tr("categories") if log.kind == "category" else self.tr("items")
         self.summary_label.setText(
-            f"{log.n_events:,} decision points (baskets followed by another basket of the same customer, "
-            f"of {log.baskets:,} baskets) · {len(log.arm_names)} arms: top {kind}"
-            + (f" by {log.source}" if log.kind == "category" else ""))
-        self.matched_label.setText("Matched events: " + " · ".join(
+            self.tr("{n_events:,} decision points (baskets followed by another basket of the same customer, "
+                    "of {baskets:,} baskets) · {arm_names} arms: top {kind}").format(n_events=log.n_events, baskets=log.baskets, arm_names=len(log.arm_names), kind=kind)
+            + (self.tr(" by {source}").format(source=log.source) if log.kind == "category" else ""))
+        self.matched_label.setText(self.tr("Matched events: ") + " · ".join(
             f"{label} <b>{r.matched:,}</b>" for label, r in zip(labels, results)) +
-            f" of {log.n_events:,}. Best arm in the log: <b>{log.arm_names[results[0].best_arm]}</b> "
-            f"(mean reward {results[0].best_arm_mean:.3f}).")
+            self.tr(" of {n_events:,}. Best arm in the log: <b>{v1}</b> (mean reward {best_arm_mean:.3f}).").format(n_events=log.n_events, v1=log.arm_names[results[0].best_arm], best_arm_mean=results[0].best_arm_mean))
         rows = []
         for label, r in zip(labels, results):
             rows.append({"Policy": label, "Matched events": r.matched,
@@ -394,21 +402,21 @@ class SimulatePane(QWidget):
         if noisy:
             caveats.append(f"{noisy[0][0]}: {noisy[0][1].caveat}")
             if len(noisy) > 1:
-                caveats[0] += " The same holds for " + ", ".join(f"{lab} ({r.matched:,} matched)"
+                caveats[0] += self.tr(" The same holds for ") + ", ".join(self.tr("{policy} ({matched:,} matched)").format(policy=lab, matched=r.matched)
                                                                  for lab, r in noisy[1:]) + "."
         notes = []
         if any(r.policy.startswith("model:") for r in results):
-            notes.append("A model's top-1 is a fixed policy: it never explores. The model was trained on part of "
-                         "these baskets, so its reward is optimistic.")
+            notes.append(self.tr("A model's top-1 is a fixed policy: it never explores. The model was trained on part of "
+                                 "these baskets, so its reward is optimistic."))
         lin = next((r for r in results if r.policy.startswith("linucb:")), None)
         if lin is not None:
-            notes.append(f"LinUCB's context is the model's user vector cut to {lin.extra['context_dims'] - 1} "
-                         f"principal components ({lin.extra['context_variance']:.0%} of its variance) plus a bias. "
-                         "The vectors were learned from these baskets too, so its reward is optimistic.")
+            notes.append(self.tr("LinUCB's context is the model's user vector cut to {v0} principal components "
+                                 "({context_variance:.0%} of its variance) plus a bias. The vectors were learned from "
+                                 "these baskets too, so its reward is optimistic.").format(v0=lin.extra['context_dims'] - 1, context_variance=lin.extra['context_variance']))
         cold = max((r.extra.get("cold_events", 0) for r in results), default=0)
         if cold:
-            notes.append(f"{cold:,} events are of customers the model never saw: its top-1 suggests the most "
-                         "frequent arm for them, LinUCB has only the bias (each arm's plain mean).")
+            notes.append(self.tr("{cold:,} events are of customers the model never saw: its top-1 suggests the most "
+                                 "frequent arm for them, LinUCB has only the bias (each arm's plain mean).").format(cold=cold))
         self.caveat_label.setText("\n".join(["⚠ " + c for c in caveats] + notes))
         self.caveats.setVisible(bool(caveats or notes))
         width = max(self.caveats.viewport().width(), 300)

@@ -14,27 +14,35 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from desktop.controllers.train_controller import SplitController
 from desktop.state import AppState
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from desktop.translate import translate
 
 #: (engine method, label, tooltip)
 #: What the validation share does (its tooltip).
-VALID_TIP = ("Share of the training interactions held out while a model chooses its number of "
-             "epochs and while tuning; the kept model is then trained again on all training interactions, "
-             "validation included (0: none)")
+VALID_TIP = (QT_TRANSLATE_NOOP("SplitBox", "Share of the training interactions held out while a model chooses its number of epochs "
+                                               "and while tuning; the kept model is then trained again on all training interactions, "
+                                               "validation included (0: none)"))
 METHODS = (
-    ("temporal", "Temporal",
-     "One cut in time: everything after it is the test. No future leakage; the default for dated data."),
-    ("leave-last", "Leave last out",
-     "Each customer's most recent purchase is the test; the one before it is the validation."),
-    ("random", "Random per customer",
-     "A random share of each customer's events is the test. Leaks the future when the data is dated."),
+    ("temporal", QT_TRANSLATE_NOOP("SplitBox", "Temporal"),
+     QT_TRANSLATE_NOOP("SplitBox", "One cut in time: everything after it is the test. No future leakage; the default for dated data.")),
+    ("leave-last", QT_TRANSLATE_NOOP("SplitBox", "Leave last out"),
+     QT_TRANSLATE_NOOP("SplitBox", "Each customer's most recent purchase is the test; the one before it is the validation.")),
+    ("random", QT_TRANSLATE_NOOP("SplitBox", "Random per customer"),
+     QT_TRANSLATE_NOOP("SplitBox", "A random share of each customer's events is the test. Leaks the future when the data is dated.")),
 )
+
+
+def split_method_label(method: str) -> str:
+    """"temporal" -> "Temporal" in the interface language."""
+    return translate("SplitBox", dict((k, label) for k, label, _tip in METHODS).get(method, method))
 
 
 class SplitBox(QGroupBox):
     apply_requested = Signal(str, float, float, int)
 
     def __init__(self, state: AppState, controller: SplitController, parent: QWidget | None = None):
-        super().__init__("Train / test split", parent)
+        super().__init__(self.tr("Train / test split"), parent)
         self.state = state
         self.controller = controller
         self._build()
@@ -54,25 +62,25 @@ class SplitBox(QGroupBox):
         self.method.setMinimumContentsLength(10)
         self.method.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for key, label, tip in METHODS:
-            self.method.addItem(label, key)
-            self.method.setItemData(self.method.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            self.method.addItem(self.tr(label), key)
+            self.method.setItemData(self.method.count() - 1, self.tr(tip), Qt.ItemDataRole.ToolTipRole)
         self.method.currentIndexChanged.connect(self._method_changed)
-        self.test = self._percent(20, "Share of interactions held out to test every model")
-        self.valid = self._percent(10, VALID_TIP)
+        self.test = self._percent(20, self.tr("Share of interactions held out to test every model"))
+        self.valid = self._percent(10, self.tr(VALID_TIP))
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("The same seed gives the same random split")
-        form.addRow("Method", self.method)
-        form.addRow("Test", self.test)
-        form.addRow("Validation", self.valid)
-        form.addRow("Seed", self.seed)
+        self.seed.setToolTip(self.tr("The same seed gives the same random split"))
+        form.addRow(self.tr("Method"), self.method)
+        form.addRow(self.tr("Test"), self.test)
+        form.addRow(self.tr("Validation"), self.valid)
+        form.addRow(self.tr("Seed"), self.seed)
         self.relevant_row = QWidget()
-        self.relevant_row.setToolTip("Event types that count as hits in the test part (default: purchases); "
-                                     "held-out events of the other types are left out of it")
+        self.relevant_row.setToolTip(self.tr("Event types that count as hits in the test part (default: purchases); held-out events "
+                                             "of the other types are left out of it"))
         self.relevant_grid = QGridLayout(self.relevant_row)
         self.relevant_grid.setContentsMargins(0, 0, 0, 0)
         self.relevant_boxes: dict[str, QCheckBox] = {}
-        form.addRow("Relevant in test", self.relevant_row)
+        form.addRow(self.tr("Relevant in test"), self.relevant_row)
         form.setRowVisible(self.relevant_row, False)
         lay.addLayout(form)
         self.relevant_note = QLabel("")
@@ -80,7 +88,7 @@ class SplitBox(QGroupBox):
         self.relevant_note.setWordWrap(True)
         self.relevant_note.hide()
         lay.addWidget(self.relevant_note)
-        self.apply_button = QPushButton("Apply split")
+        self.apply_button = QPushButton(self.tr("Apply split"))
         self.apply_button.setObjectName("primary")
         self.apply_button.clicked.connect(self._apply)
         lay.addWidget(self.apply_button)
@@ -124,9 +132,9 @@ class SplitBox(QGroupBox):
         leave_last = self.method.currentData() == "leave-last"
         self.test.setEnabled(not leave_last)
         self.seed.setEnabled(self.method.currentData() == "random")
-        self.valid.setToolTip("Leave last out: any share above 0 % holds out each customer's second-to-last "
-                              "purchase for validation" if leave_last else
-                              VALID_TIP)
+        self.valid.setToolTip(self.tr("Leave last out: any share above 0 % holds out each customer's second-to-last purchase "
+                                      "for validation") if leave_last else
+                              self.tr(VALID_TIP))
 
     # ---- relevant event types -------------------------------------------------------------------
     def _show_event_types(self, dataset) -> None:
@@ -152,7 +160,7 @@ class SplitBox(QGroupBox):
             box.blockSignals(True)
             box.setChecked(True)
             box.blockSignals(False)
-            self.relevant_note.setText("Keep at least one event type relevant: the test part needs events to hit.")
+            self.relevant_note.setText(self.tr("Keep at least one event type relevant: the test part needs events to hit."))
             self.relevant_note.show()
             return
         error = self.controller.set_relevant(chosen)
@@ -162,8 +170,7 @@ class SplitBox(QGroupBox):
             return
         self.relevant_note.hide()
         if self.state.split is not None:
-            self.summary.setText(f"{self._applied}\nRelevant event types changed: Apply split again so the "
-                                 "test part uses them.")
+            self.summary.setText(self.tr("{applied}\nRelevant event types changed: Apply split again so the test part uses them.").format(applied=self._applied))
 
     @Slot(object)
     def _on_dataset(self, dataset) -> None:
@@ -173,15 +180,14 @@ class SplitBox(QGroupBox):
         self.warnings.hide()
         self._show_event_types(dataset)
         if not has:
-            self.summary.setText("Load data first; then choose how to hold out a test part.")
+            self.summary.setText(self.tr("Load data first; then choose how to hold out a test part."))
             return
         dated = dataset.interactions.timestamps is not None
         temporal = self.method.model().item(self.method.findData("temporal"))
         temporal.setEnabled(dated)
         self.set_method("temporal" if dated else "random")
-        self.summary.setText("Not split yet: Apply split to enable training." if dated else
-                             "The data has no dates, so the split is random per customer. "
-                             "Apply split to enable training.")
+        self.summary.setText(self.tr("Not split yet: Apply split to enable training.") if dated else
+                             self.tr("The data has no dates, so the split is random per customer. Apply split to enable training."))
 
     @Slot(object)
     def _show_split(self, parts) -> None:
@@ -194,10 +200,9 @@ class SplitBox(QGroupBox):
         self.test.setValue(round(100 * parts.test_frac))
         self.valid.setValue(round(100 * parts.valid_frac))
         valid = 0 if parts.valid is None else parts.valid.n_events
-        label = dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method)
-        self._applied = (f"Applied: {label.lower()} — {parts.train.n_events:,} training (of which {valid:,} "
-                         f"validation), {parts.test.n_events:,} test interactions "
-                         f"({parts.test.n_users:,} test customers).")
+        label = self.tr(dict((k, lbl) for k, lbl, _ in METHODS).get(parts.method, parts.method))
+        self._applied = (self.tr("Applied: {v0} — {n_events:,} training (of which {valid:,} validation), {n_events2:,} "
+                                 "test interactions ({n_users:,} test customers).").format(v0=label.lower(), n_events=parts.train.n_events, valid=valid, n_events2=parts.test.n_events, n_users=parts.test.n_users))
         self.summary.setText(self._applied)
         self.warnings.setText("\n".join(f"⚠ {w[0].upper()}{w[1:]}." for w in parts.warnings))
         self.warnings.setVisible(bool(parts.warnings))
@@ -212,5 +217,5 @@ class SplitBox(QGroupBox):
         if busy:
             self._show_error("")
         self.apply_button.setEnabled(not busy and self.state.dataset is not None)
-        self.apply_button.setText("Splitting…" if busy else "Apply split")
+        self.apply_button.setText(self.tr("Splitting…") if busy else self.tr("Apply split"))
         self.relevant_row.setEnabled(not busy)

@@ -19,18 +19,21 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 from desktop import glossary
 from desktop.controllers.train_controller import TrainController, model_title
 from desktop.plots.learning import LearningCurvePlot
+from desktop.views.split_box import split_method_label
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
 from desktop.widgets.style import set_style_name
 from desktop.widgets.tables import NumberItem
 from desktop.widgets.verdict import verdict_text
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 #: Model picker order: baselines first, then the trained families.
 ORDER = ("pop", "itemknn", "ease", "ials", "bpr", "sasrec", "twotower", "text", "hybrid")
 MONITOR = "ndcg@10"
-EMPTY_NOTE = ("Live curves appear here while a model that trains in epochs (iALS, BPR, SASRec, "
-              "two-tower) is training: the training loss and the validation NDCG@10 after every epoch.\n\n"
-              "Pick a model on the left and press Train.")
+EMPTY_NOTE = (QT_TRANSLATE_NOOP("TrainPane", "Live curves appear here while a model that trains in epochs (iALS, BPR, SASRec, "
+                                                 "two-tower) is training: the training loss and the validation NDCG@10 after every "
+                                                 "epoch.\n\nPick a model on the left and press Train."))
 
 
 class EpochWatch:
@@ -56,15 +59,14 @@ class EpochWatch:
         """E.g. "Epoch 6 of at most 200 · best so far: epoch 5 · stops when validation has not
         improved for 3 epochs (after epoch 8 at the earliest)"."""
         if not self.can_stop_early:
-            return f"Epoch {self.epoch} of {self.budget}"
-        parts = [f"Epoch {self.epoch} of at most {self.budget}"]
+            return translate("EpochWatch", "Epoch {epoch} of {budget}").format(epoch=self.epoch, budget=self.budget)
+        parts = [translate("EpochWatch", "Epoch {epoch} of at most {budget}").format(epoch=self.epoch, budget=self.budget)]
         if self.best_epoch is not None:
-            parts.append(f"best so far: epoch {self.best_epoch}")
+            parts.append(translate("EpochWatch", "best so far: epoch {best_epoch}").format(best_epoch=self.best_epoch))
             stop = self.best_epoch + self.patience
-            parts.append(f"stops when validation has not improved for {self.patience} epochs "
-                         f"(after epoch {max(stop, self.epoch + 1)} at the earliest)")
+            parts.append(translate("EpochWatch", "stops when validation has not improved for {patience} epochs (after epoch {v1} at the earliest)").format(patience=self.patience, v1=max(stop, self.epoch + 1)))
         else:
-            parts.append(f"stops when validation has not improved for {self.patience} epochs")
+            parts.append(translate("EpochWatch", "stops when validation has not improved for {patience} epochs").format(patience=self.patience))
         return " · ".join(parts)
 
 
@@ -86,12 +88,12 @@ class ParamForm(QWidget):
             self.form.removeRow(0)
         self.widgets, self.specs = {}, list(specs)
         if not self.specs:
-            note = QLabel("This model has no settings.")
+            note = QLabel(self.tr("This model has no settings."))
             note.setObjectName("muted")
             self.form.addRow(note)
         for spec in self.specs:
             w = self._widget(spec)
-            w.setToolTip(spec.help + (" (searched by hyper-parameter search)" if spec.tunable else ""))
+            w.setToolTip(spec.help + (self.tr(" (searched by hyper-parameter search)") if spec.tunable else ""))
             label = QLabel(spec.name.replace("_", " "))
             label.setToolTip(w.toolTip())
             self.form.addRow(label, w)
@@ -128,20 +130,20 @@ class ParamForm(QWidget):
         box.clear()
         found = self.devices
         if found is None:
-            box.addItem("auto (detecting devices…)", "auto")
+            box.addItem(self.tr("auto (detecting devices…)"), "auto")
             return
         auto = found[0].get("auto", "cpu") if found else "cpu"
         label = next((d["label"] for d in found if d["name"] == auto or d["name"] == f"{auto}:0"), auto)
-        box.addItem(f"auto → {label}", "auto")
+        box.addItem(self.tr("auto → {label}").format(label=label), "auto")
         for d in found:
-            mem = f", {d['memory_gb']:g} GB" if d.get("memory_gb") else ""
+            mem = self.tr(", {memory_gb:g} GB").format(memory_gb=d['memory_gb']) if d.get("memory_gb") else ""
             text = f"{d['name']}: {d['label']}{mem}" + ("" if d["available"] else f" — {d['note']}")
             box.addItem(text, d["name"])
             if d.get("note"):
                 box.setItemData(box.count() - 1, d["note"], Qt.ItemDataRole.ToolTipRole)
             if not d["available"]:
                 box.model().item(box.count() - 1).setEnabled(False)
-        box.setToolTip("Devices PyTorch found on this machine; auto picks a GPU when there is one.")
+        box.setToolTip(self.tr("Devices PyTorch found on this machine; auto picks a GPU when there is one."))
 
     def set_devices(self, found: list[dict]) -> None:
         self.devices = found
@@ -232,7 +234,7 @@ class TrainPane(QWidget):
         self.split_label.setObjectName("hint")
         lay.addWidget(self.split_label)
 
-        model_box = QGroupBox("Model")
+        model_box = QGroupBox(self.tr("Model"))
         ml = QVBoxLayout(model_box)
         self.model_combo = QComboBox()
         _narrow(self.model_combo)
@@ -251,26 +253,26 @@ class TrainPane(QWidget):
         ml.addWidget(self.model_desc)
         lay.addWidget(model_box)
 
-        params_box = QGroupBox("Settings")
+        params_box = QGroupBox(self.tr("Settings"))
         pl = QVBoxLayout(params_box)
         self.form = ParamForm()
         pl.addWidget(self.form)
         row = QHBoxLayout()
-        self.defaults_button = QPushButton("Defaults")
-        self.defaults_button.setToolTip("The model's recommended settings")
+        self.defaults_button = QPushButton(self.tr("Defaults"))
+        self.defaults_button.setToolTip(self.tr("The model's recommended settings"))
         self.defaults_button.clicked.connect(lambda: self._reset(fast=False))
-        self.quick_button = QPushButton("Quick try")
-        self.quick_button.setToolTip("Small, fast settings to try the model in seconds")
+        self.quick_button = QPushButton(self.tr("Quick try"))
+        self.quick_button.setToolTip(self.tr("Small, fast settings to try the model in seconds"))
         self.quick_button.clicked.connect(lambda: self._reset(fast=True))
         row.addWidget(self.defaults_button)
         row.addWidget(self.quick_button)
         pl.addLayout(row)
         lay.addWidget(params_box)
 
-        mode_box = QGroupBox("Run")
+        mode_box = QGroupBox(self.tr("Run"))
         grid = QGridLayout(mode_box)
-        self.once_radio = QRadioButton("Train once with these settings")
-        self.search_radio = QRadioButton("Search settings:")
+        self.once_radio = QRadioButton(self.tr("Train once with these settings"))
+        self.search_radio = QRadioButton(self.tr("Search settings:"))
         self.once_radio.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.once_radio)
@@ -278,15 +280,15 @@ class TrainPane(QWidget):
         self.trials = QSpinBox()
         self.trials.setRange(0, 1000)
         self.trials.setValue(10)
-        self.trials.setSuffix(" trials")
-        self.trials.setSpecialValueText("no trial limit")
+        self.trials.setSuffix(self.tr(" trials"))
+        self.trials.setSpecialValueText(self.tr("no trial limit"))
         self.minutes = QDoubleSpinBox()
         self.minutes.setRange(0.0, 1440.0)
         self.minutes.setDecimals(1)
-        self.minutes.setSuffix(" min")
-        self.minutes.setSpecialValueText("no time limit")
-        self.search_radio.setToolTip("Try settings from the model's search space on the validation part "
-                                     f"(best {MONITOR.upper()}), then train the best as a 'tuned' run")
+        self.minutes.setSuffix(self.tr(" min"))
+        self.minutes.setSpecialValueText(self.tr("no time limit"))
+        self.search_radio.setToolTip(self.tr("Try settings from the model's search space on the validation part (best {v0}), then "
+                                             "train the best as a 'tuned' run").format(v0=MONITOR.upper()))
         grid.addWidget(self.once_radio, 0, 0, 1, 2)
         grid.addWidget(self.search_radio, 1, 0, 1, 2)
         grid.addWidget(self.trials, 2, 0)
@@ -308,14 +310,13 @@ class TrainPane(QWidget):
         outer.addWidget(scroll, 1)
         lay = outer   # the buttons, progress and errors stay in view below the scrolling form
         buttons = QHBoxLayout()
-        self.train_button = QPushButton("Train")
+        self.train_button = QPushButton(self.tr("Train"))
         self.train_button.setObjectName("primary")
         self.train_button.setShortcut("Ctrl+Return")
-        self.train_button.setToolTip("Train (Ctrl+Enter)")
+        self.train_button.setToolTip(self.tr("Train (Ctrl+Enter)"))
         self.train_button.clicked.connect(self._request)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop now: a model trained in epochs keeps its best epoch and is still "
-                                      "added to the leaderboard")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop now: a model trained in epochs keeps its best epoch and is still added to the leaderboard"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         buttons.addWidget(self.train_button, 1)
         buttons.addWidget(self.cancel_button)
@@ -335,22 +336,22 @@ class TrainPane(QWidget):
         right = QWidget()
         lay = QVBoxLayout(right)
         lay.setContentsMargins(8, 0, 0, 0)
-        self.title_label = QLabel("Choose a model and press Train")
+        self.title_label = QLabel(self.tr("Choose a model and press Train"))
         self.title_label.setObjectName("fileLabel")
         lay.addWidget(self.title_label)
         self.plot_stack = QStackedWidget()
         page = QWidget()
         plots = QGridLayout(page)
         plots.setContentsMargins(0, 0, 0, 0)
-        self.loss_plot = LearningCurvePlot("Training loss", "Epoch", "Loss (mean per batch)")
-        self.valid_plot = LearningCurvePlot(f"Validation {MONITOR.upper()}", "Epoch", MONITOR.upper(),
+        self.loss_plot = LearningCurvePlot(self.tr("Training loss"), self.tr("Epoch"), self.tr("Loss (mean per batch)"))
+        self.valid_plot = LearningCurvePlot(self.tr("Validation {v0}").format(v0=MONITOR.upper()), self.tr("Epoch"), MONITOR.upper(),
                                             legend=True)
         plots.addWidget(self.loss_plot, 0, 0)
         plots.addWidget(self.valid_plot, 0, 1)
         plots.setColumnStretch(0, 1)
         plots.setColumnStretch(1, 1)
         self.plot_stack.addWidget(page)
-        self.no_curves = QLabel(EMPTY_NOTE)
+        self.no_curves = QLabel(self.tr(EMPTY_NOTE))
         self.no_curves.setObjectName("emptyNote")
         self.no_curves.setWordWrap(True)
         self.no_curves.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -367,11 +368,10 @@ class TrainPane(QWidget):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.result_label)
-        self.trials_title = QLabel("Search trials (validation NDCG@10, best first when finished; click a "
-                                   "heading to sort)")
+        self.trials_title = QLabel(self.tr("Search trials (validation NDCG@10, best first when finished; click a heading to sort)"))
         self.trials_title.setObjectName("sectionTitle")
         self.trials_table = QTableWidget(0, 4)
-        self.trials_table.setHorizontalHeaderLabels(["Trial", MONITOR.upper(), "Best so far", "Settings tried"])
+        self.trials_table.setHorizontalHeaderLabels([self.tr("Trial"), MONITOR.upper(), self.tr("Best so far"), self.tr("Settings tried")])
         self.trials_table.verticalHeader().hide()
         self.trials_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.trials_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -395,9 +395,9 @@ class TrainPane(QWidget):
         info = self.controller.info(self.model)
         extra = []
         if info.torch:
-            extra.append("Trains in epochs with live curves; stops early at the best validation score.")
+            extra.append(self.tr("Trains in epochs with live curves; stops early at the best validation score."))
         if info.needs_catalog:
-            extra.append("Needs an item catalog with text.")
+            extra.append(self.tr("Needs an item catalog with text."))
         self.model_desc.setText(" ".join([info.description, *extra]))
         self.form.set_specs(self.controller.specs(self.model))
         self.search_radio.setEnabled(info.tunable)
@@ -435,18 +435,18 @@ class TrainPane(QWidget):
                 for plot in (self.loss_plot, self.valid_plot):
                     plot.set_x_budget(self._epochs.budget)
         else:
-            self.no_curves.setText(f"{title} is fitted in one step, without epochs: there is no learning "
-                                   "curve to watch. Its test results appear below when it is done.")
+            self.no_curves.setText(self.tr("{title} is fitted in one step, without epochs: there is no learning curve to watch. Its "
+                                           "test results appear below when it is done.").format(title=title))
             self.plot_stack.setCurrentWidget(self.no_curves)
         if search:
-            self.title_label.setText(f"Searching settings for {title}…")
-            self.valid_plot.getPlotItem().setTitle(f"Search: validation {MONITOR.upper()} per trial", size="10pt")
-            self.valid_plot.getPlotItem().setLabel("bottom", "Trial")
+            self.title_label.setText(self.tr("Searching settings for {title}…").format(title=title))
+            self.valid_plot.getPlotItem().setTitle(self.tr("Search: validation {v0} per trial").format(v0=MONITOR.upper()), size="10pt")
+            self.valid_plot.getPlotItem().setLabel("bottom", self.tr("Trial"))
             self.tune_requested.emit(self.model, params, self.trials.value(), self.minutes.value())
         else:
-            self.title_label.setText(f"Training {title}…")
-            self.valid_plot.getPlotItem().setTitle(f"Validation {MONITOR.upper()}", size="10pt")
-            self.valid_plot.getPlotItem().setLabel("bottom", "Epoch")
+            self.title_label.setText(self.tr("Training {title}…").format(title=title))
+            self.valid_plot.getPlotItem().setTitle(self.tr("Validation {v0}").format(v0=MONITOR.upper()), size="10pt")
+            self.valid_plot.getPlotItem().setLabel("bottom", self.tr("Epoch"))
             self.train_requested.emit(self.model, params)
 
     def clear_curves(self) -> None:
@@ -470,7 +470,7 @@ class TrainPane(QWidget):
 
     def _add_trial(self, m) -> None:
         self.valid_plot.append("trial", m["trial"], m["value"])
-        self.valid_plot.append("best so far", m["trial"], m["best"])
+        self.valid_plot.append(self.tr("best so far"), m["trial"], m["best"])
         row = self.trials_table.rowCount()
         self.trials_table.insertRow(row)
         settings = ", ".join(f"{k.removeprefix('param.').replace('_', ' ')} = {v:g}" for k, v in m.items()
@@ -503,7 +503,7 @@ class TrainPane(QWidget):
             if ok.any():
                 self.valid_plot.set_series(MONITOR.upper(), h.epochs[ok], vals[ok])
             if h.best_epoch is not None:
-                self.valid_plot.mark(h.best_epoch, f"best epoch {h.best_epoch}")
+                self.valid_plot.mark(h.best_epoch, self.tr("best epoch {best_epoch}").format(best_epoch=h.best_epoch))
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)
@@ -512,8 +512,8 @@ class TrainPane(QWidget):
         m = run.metrics
         stopped = ""
         if h is not None:
-            stopped = {"cancelled": " — cancelled: the best epoch so far was kept",
-                       "early_stop": f" — stopped early, best epoch {h.best_epoch}",
+            stopped = {"cancelled": self.tr(" — cancelled: the best epoch so far was kept"),
+                       "early_stop": self.tr(" — stopped early, best epoch {best_epoch}").format(best_epoch=h.best_epoch),
                        "max_epochs": ""}.get(h.stopped, "")
         tuning = run.info.get("tuning")
         if tuning and self.trials_table.rowCount():
@@ -524,14 +524,12 @@ class TrainPane(QWidget):
             done = sum(t["state"] == "complete" for t in tuning["trials"])
             best = ", ".join(f"{k.replace('_', ' ')} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
                              for k, v in tuning["best_params"].items())
-            stopped = f" — best of {done} trial(s): {best}"
+            stopped = self.tr(" — best of {done} trial(s): {best}").format(done=done, best=best)
         n_users = run.evaluation.n_users_evaluated if run.evaluation is not None else 0
         self.title_label.setText(f"{run.name}{stopped}")
         self.result_label.setText(
-            f"On the test part ({n_users:,} customers): NDCG@10 {_num(m.get('ndcg@10'))} · "
-            f"HitRate@10 {_num(m.get('hit@10'))} · Recall@10 {_num(m.get('recall@10'))} · "
-            f"Coverage@10 {_num(m.get('coverage@10'))}. Trained in {run.info.get('fit_seconds', 0):.1f} s on "
-            f"{run.info.get('device', 'cpu')}. Compare runs in the Leaderboard.")
+            self.tr("On the test part ({n_users:,} customers): NDCG@10 {v1} · HitRate@10 {v2} · Recall@10 "
+                    "{v3} · Coverage@10 {v4}. Trained in {v5:.1f} s on {v6}. Compare runs in the Leaderboard.").format(n_users=n_users, v1=_num(m.get('ndcg@10')), v2=_num(m.get('hit@10')), v3=_num(m.get('recall@10')), v4=_num(m.get('coverage@10')), v5=run.info.get('fit_seconds', 0), v6=run.info.get('device', 'cpu')))
 
     # ---- state --------------------------------------------------------------------------------
     def _show_trials(self, visible: bool) -> None:
@@ -550,11 +548,11 @@ class TrainPane(QWidget):
         self._busy = busy
         self.cancel_button.setEnabled(busy)
         if busy:
-            self.progress.start("Starting…")
+            self.progress.start(self.tr("Starting…"))
         else:
             self.progress.hide()
         if not busy and not self.verdict_label.isVisible():
-            self.title_label.setText("Choose a model and press Train")
+            self.title_label.setText(self.tr("Choose a model and press Train"))
         self._update_enabled()
 
     def _update_enabled(self) -> None:
@@ -566,17 +564,17 @@ class TrainPane(QWidget):
         self.trials.setEnabled(searching and not self._busy)
         self.minutes.setEnabled(searching and not self._busy)
         self.train_button.setEnabled(has_split and not self._busy)
-        self.train_button.setText("Search" if searching else "Train")
+        self.train_button.setText(self.tr("Search") if searching else self.tr("Train"))
         if self.state.dataset is None:
-            self.split_label.setText("Load data in the Data pane, then apply a train / test split there.")
+            self.split_label.setText(self.tr("Load data in the Data pane, then apply a train / test split there."))
         elif not has_split:
-            self.split_label.setText("Training is off until the data is split: choose a split under the "
-                                     "mapping in the Data pane and press Apply split.")
+            self.split_label.setText(self.tr("Training is off until the data is split: choose a split under the mapping in the Data "
+                                             "pane and press Apply split."))
         else:
             s = self.state.split
             valid = 0 if s.valid is None else s.valid.n_events
-            self.split_label.setText(f"Split: {s.method} — trains on {s.train.n_events:,} interactions "
-                                     f"(validates on {valid:,} of them first), tests on {s.test.n_events:,}.")
+            self.split_label.setText(self.tr("Split: {method} — trains on {n_events:,} interactions (validates on {valid:,} of them "
+                                             "first), tests on {n_events2:,}.").format(method=split_method_label(s.method), n_events=s.train.n_events, valid=valid, n_events2=s.test.n_events))
         self.split_label.setProperty("ready", has_split)
         self.split_label.style().unpolish(self.split_label)
         self.split_label.style().polish(self.split_label)

@@ -23,13 +23,13 @@ class CustomerPicker(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.prev_button = QPushButton("◀")
-        self.prev_button.setToolTip("Previous customer")
+        self.prev_button.setToolTip(self.tr("Previous customer"))
         self.prev_button.setFixedWidth(34)
         self.prev_button.clicked.connect(lambda: self.step(-1))
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("customer id or what they bought…")
-        self.edit.setToolTip("Type a customer id, or a word from the catalog (a title, a category, any "
-                             "attribute): customers who bought matching items are suggested")
+        self.edit.setPlaceholderText(self.tr("customer id or what they bought…"))
+        self.edit.setToolTip(self.tr("Type a customer id, or a word from the catalog (a title, a category, any attribute): "
+                                     "customers who bought matching items are suggested"))
         self.edit.setClearButtonEnabled(True)
         self.edit.setMinimumWidth(150)
         self.edit.setMaximumWidth(240)
@@ -48,7 +48,7 @@ class CustomerPicker(QWidget):
         finder.found.connect(self._show_suggestions)
         self.edit.returnPressed.connect(lambda: self.choose(self.edit.text()))
         self.next_button = QPushButton("▶")
-        self.next_button.setToolTip("Next customer")
+        self.next_button.setToolTip(self.tr("Next customer"))
         self.next_button.setFixedWidth(34)
         self.next_button.clicked.connect(lambda: self.step(1))
         for w in (self.prev_button, self.edit, self.next_button):

@@ -6,6 +6,7 @@ import time
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QWidget
+from desktop.translate import translate
 
 #: No estimate before this share of the work is done, or this many seconds have passed.
 ESTIMATE_AFTER = (0.02, 3.0)
@@ -17,8 +18,8 @@ def duration_text(seconds: float) -> str:
     if s < 60:
         return f"{s} s"
     if s < 3600:
-        return f"{s // 60} min {s % 60} s" if s % 60 else f"{s // 60} min"
-    return f"{s // 3600} h {s % 3600 // 60} min"
+        return translate("Progress", "{v0} min {v1} s").format(v0=s // 60, v1=s % 60) if s % 60 else translate("Progress", "{v0} min").format(v0=s // 60)
+    return translate("Progress", "{v0} h {v1} min").format(v0=s // 3600, v1=s % 3600 // 60)
 
 
 def estimate_left(elapsed: float, fraction: float | None) -> float | None:
@@ -48,7 +49,7 @@ class ProgressStrip(QWidget):
         self.label = QLabel("")
         self.label.setObjectName("muted")
         self.label.setWordWrap(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.cancel_button.setVisible(cancellable)
         lay.addWidget(self.bar, 0, 0)
@@ -108,10 +109,11 @@ class ProgressStrip(QWidget):
         """What the strip says now: message · elapsed · estimate."""
         parts = [self._text] if self._text else []
         elapsed = self.elapsed
-        parts.append(f"{duration_text(elapsed)} elapsed")
+        parts.append(self.tr("{elapsed} elapsed").format(elapsed=duration_text(elapsed)))
         left = estimate_left(elapsed, self._fraction)
         if left is not None:
-            parts.append(f"{'at most' if self.bound else 'about'} {duration_text(left)} left")
+            parts.append((self.tr("at most {left} left") if self.bound else self.tr("about {left} left"))
+                         .format(left=duration_text(left)))
         return " · ".join(parts)
 
     def _render(self) -> None:

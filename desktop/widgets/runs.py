@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox
 
 from desktop.state import AppState
+from desktop.translate import translate
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-NONE = "(none)"
+NONE = QT_TRANSLATE_NOOP("Runs", "(none)")
 
 
 def run_items(state: AppState) -> list[tuple[str, str]]:
@@ -14,7 +16,7 @@ def run_items(state: AppState) -> list[tuple[str, str]]:
     out = []
     for run in reversed(state.runs):
         ndcg = run.metrics.get("ndcg@10")
-        out.append((run.id, f"{run.name}" + (f"  (NDCG@10 {ndcg:.3f})" if ndcg is not None else "")))
+        out.append((run.id, f"{run.name}" + (translate("Runs", "  (NDCG@10 {ndcg:.3f})").format(ndcg=ndcg) if ndcg is not None else "")))
     return out
 
 
@@ -24,7 +26,7 @@ def fill_run_combo(combo: QComboBox, state: AppState, none: bool = False) -> Non
     combo.blockSignals(True)
     combo.clear()
     if none:
-        combo.addItem(NONE, None)
+        combo.addItem(translate("Runs", NONE), None)
     for run_id, label in run_items(state):
         combo.addItem(label, run_id)
     idx = combo.findData(current)

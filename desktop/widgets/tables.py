@@ -42,7 +42,9 @@ def fit_columns(view: QTableView) -> None:
     header = view.horizontalHeader()
     model = view.model()
     n = model.columnCount()
-    wide = [model.headerData(c, Qt.Orientation.Horizontal) in WIDE_COLUMNS for c in range(n)]
+    heading = lambda c: (model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.UserRole)  # noqa: E731
+                         or model.headerData(c, Qt.Orientation.Horizontal))   # untranslated where the model has it
+    wide = [heading(c) in WIDE_COLUMNS for c in range(n)]
     narrow = sum(max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(n) if not wide[c])
     share = (view.viewport().width() - narrow) // max(sum(wide), 1)      # spare width per wide column
     roomy = share >= MIN_WIDE

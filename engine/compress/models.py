@@ -45,6 +45,7 @@ from engine.models.registry import get, register
 from engine.models.sasrec import SASRec
 from engine.progress import check, emit, scaled
 from engine.train.loop import fit_loop, restore_history
+from engine.i18n import N_
 
 #: Columns of a dense fp16/bf16 item–item matrix dequantised at a time while scoring.
 SCORE_COLUMNS = 1024
@@ -163,7 +164,7 @@ class EASECompressed(_ItemItemCompressed, EASE):
 
     name = "ease_compressed"
     title = "EASE, compressed"
-    description = "EASE with its item-to-item weights stored smaller (quantised, pruned or low rank)."
+    description = N_("EASE with its item-to-item weights stored smaller (quantised, pruned or low rank).")
     teacher_class = EASE
     kinds = ("int8", "fp16", "bf16", "topk", "prune", "lowrank")
     defaults = {**EASE.defaults, "method": "topk:200"}
@@ -189,7 +190,7 @@ class ItemKNNCompressed(_ItemItemCompressed, ItemKNN):
 
     name = "itemknn_compressed"
     title = "ItemKNN, compressed"
-    description = "Item k-NN with its similarities stored smaller (quantised or pruned)."
+    description = N_("Item k-NN with its similarities stored smaller (quantised or pruned).")
     teacher_class = ItemKNN
     kinds = ("int8", "topk", "prune")
     defaults = {**ItemKNN.defaults, "method": "int8"}
@@ -219,7 +220,7 @@ class FactorsCompressed(CompressedModel, FactorScoring):
 
     name = "mf_compressed"
     title = "Factors, compressed"
-    description = "A factor model's user and item vectors stored smaller (quantised, pruned or low rank)."
+    description = N_("A factor model's user and item vectors stored smaller (quantised, pruned or low rank).")
     kinds: ClassVar[tuple[str, ...]] = ("int8", "fp16", "bf16", "prune", "lowrank")
     defaults: ClassVar[dict[str, Any]] = {"base": "bpr", "base_params": "{}", "method": "int8"}
     fast_params: ClassVar[dict[str, Any]] = {"base_params": json.dumps(BPR.fast_params)}
@@ -348,7 +349,7 @@ class SASRecCompressed(CompressedModel, SASRec):
     kinds: ClassVar[tuple[str, ...]] = ("int8", "fp16", "bf16", "prune", "lowrank")
     title = "SASRec, compressed"
     teacher_class = SASRec
-    description = "SASRec with smaller tables and layers (quantised, pruned or low rank)."
+    description = N_("SASRec with smaller tables and layers (quantised, pruned or low rank).")
     defaults: ClassVar[dict[str, Any]] = {**SASRec.defaults, "method": "int8"}
 
     def __init__(self, **params: Any) -> None:

@@ -24,6 +24,7 @@ from engine.data.inference import infer_mapping, is_nested
 from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError
 from engine.progress import check, emit, scaled
+from engine.i18n import N_, _
 
 #: Default confidence weight of each event type (user-editable).
 DEFAULT_EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}
@@ -87,12 +88,12 @@ class Dataset:
         """Make ``types`` (event-type names) the ones that count as relevant in a test set."""
         present = self.event_types()
         if not present:
-            raise SchemaError("this data has no event-type column, so every event counts as relevant")
+            raise SchemaError(_("this data has no event-type column, so every event counts as relevant"))
         wanted = [str(t).strip().lower() for t in types]
         unknown = [t for t in wanted if t not in present]
         if unknown or not wanted:
-            raise SchemaError(f"relevant event types must be some of {', '.join(present)}"
-                              + (f" (no {', '.join(unknown)} events)" if unknown else ""))
+            raise SchemaError(_("relevant event types must be some of {present}").format(present=', '.join(present))
+                              + (_(" (no {unknown} events)").format(unknown=', '.join(unknown)) if unknown else ""))
         self.relevant_events = [e for e in present if e in wanted]
 
 
@@ -128,7 +129,7 @@ def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: st
     if not isinstance(mapping, ColumnMapping):
         inferred = infer_mapping(table.frame)
         if recipe is not None:
-            inferred = apply_mapping(inferred, recipe.mapping, table.frame.columns, source="the import recipe",
+            inferred = apply_mapping(inferred, recipe.mapping, table.frame.columns, source=_("the import recipe"),
                                      file=table.name)
         mapping = inferred.replace(**mapping) if mapping else inferred
     if drop_proposed:
@@ -142,7 +143,7 @@ def open_dataset(path, mapping: ColumnMapping | dict | None = None, *, sheet: st
         cat = recipe.catalog if recipe is not None and recipe.catalog else {}
         attach_catalog(ds, read_table(catalog_path, sheet=cat.get("sheet"), cancel=cancel),
                        catalog_mapping or cat.get("mapping"))
-    emit(progress, 1.0, f"{ds.interactions.n_events:,} events", "load")
+    emit(progress, 1.0, _("{n_events:,} events").format(n_events=ds.interactions.n_events), "load")
     return ds
 
 
@@ -227,8 +228,8 @@ def _select(table: Table, mapping: ColumnMapping, filters: LoadFilters, event_we
     for role in ("user", "basket", "item", "value", "timestamp", "event"):
         col = getattr(mapping, role)
         if col is not None and is_nested(frame[col]):
-            raise SchemaError(f"holds lists, not one value per row, so it cannot be the {role} column; RecScope "
-                              "needs one row per user–item event: explode the lists first", path=name, column=col)
+            raise SchemaError(_("holds lists, not one value per row, so it cannot be the {role} column; RecScope needs "
+                                "one row per user–item event: explode the lists first").format(role=role), path=name, column=col)
     report = DataReport(rows_read=len(frame), warnings=list(table.notes))
     keep = np.ones(len(frame), dtype=bool)
 
@@ -239,24 +240,24 @@ def _select(table: Table, mapping: ColumnMapping, filters: LoadFilters, event_we
             keep[mask] = False
 
     for role in ("user", "item"):
-        drop(_missing(frame[getattr(mapping, role)]), f"missing {role}")
-    emit(progress, 0.1, "checking values", "validate")
+        drop(_missing(frame[getattr(mapping, role)]), _("missing {role}").format(role=role))
+    emit(progress, 0.1, _("checking values"), "validate")
     check(cancel)
 
     values, kind = None, mapping.value_kind if mapping.value else "none"
     if kind != "none":
         values = _numbers(frame[mapping.value], table, mapping.value, keep)
-        drop(np.isnan(values), f"missing {mapping.value}")
+        drop(np.isnan(values), _("missing {value}").format(value=mapping.value))
         if kind == "weight":
-            drop(values < 0, "negative weight")
+            drop(values < 0, _("negative weight"))
     check(cancel)
     ts = None
     if mapping.timestamp:
-        emit(progress, 0.3, "parsing timestamps", "validate")
+        emit(progress, 0.3, _("parsing timestamps"), "validate")
         ts, note = to_epoch_seconds(frame[mapping.timestamp], table, mapping.timestamp, keep, mapping.date_order)
         if note:
             report.warnings.append(note)
-        drop(np.isnan(ts), f"missing {mapping.timestamp}")
+        drop(np.isnan(ts), _("missing {timestamp}").format(timestamp=mapping.timestamp))
     check(cancel)
     removed = apply_filters(keep, filters, users=text_ids(frame[mapping.user]), items=text_ids(frame[mapping.item]),
                             quantities=values if kind == "quantity" else None, seconds=ts)
@@ -268,12 +269,12 @@ def _select(table: Table, mapping: ColumnMapping, filters: LoadFilters, event_we
     if mapping.event:
         weights = {str(k).strip().lower(): float(v) for k, v in (event_weights or DEFAULT_EVENT_WEIGHTS).items()}
         ev = frame[mapping.event]
-        drop(_missing(ev), f"missing {mapping.event}")
+        drop(_missing(ev), _("missing {event}").format(event=mapping.event))
         events = ev.astype(str).str.strip().str.lower().to_numpy(dtype=object)
         known = np.isin(events, list(weights))
         unknown = sorted(set(events[keep & ~known].tolist()))
         if unknown:
-            report.warnings.append(f"event types without a weight count as 1: {', '.join(unknown[:10])}")
+            report.warnings.append(_("event types without a weight count as 1: {v0}").format(v0=', '.join(unknown[:10])))
         w = np.array([weights.get(e, 1.0) for e in events], dtype=np.float64)
         values = w * values if values is not None and kind in ("quantity", "weight") else w
         kind = "weight"
@@ -281,7 +282,7 @@ def _select(table: Table, mapping: ColumnMapping, filters: LoadFilters, event_we
         wanted = list(DEFAULT_RELEVANT_EVENTS if relevant_events is None else relevant_events)
         relevant = [e for e in wanted if e in present] or None
         if relevant is None:
-            report.warnings.append(f"no {'/'.join(wanted)} events: every event counts as relevant")
+            report.warnings.append(_("no {wanted} events: every event counts as relevant").format(wanted='/'.join(wanted)))
     return _Selection(keep, values, kind, ts, events, weights, relevant, report)
 
 
@@ -340,14 +341,13 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, filters: LoadFilters 
     user–item rows are such duplicates. Rows without a value column simply collapse to one.
     """
     if dedup not in DEDUP:
-        raise SchemaError(f"dedup must be one of {', '.join(DEDUP)}, not {dedup!r}")
+        raise SchemaError(_("dedup must be one of {DEDUP}, not {dedup!r}").format(DEDUP=', '.join(DEDUP), dedup=dedup))
     filters = filters or LoadFilters()
     sel = _select(table, mapping, filters, event_weights, relevant_events, progress, cancel)
     frame, name, keep, report = table.frame, table.name, sel.keep, sel.report
     if not keep.any():
-        raise ValidationError("no usable rows (every row lacks a user, an item or a valid value; "
-                              f"dropped: {_reasons(report.dropped)})", path=name)
-    emit(progress, 0.6, "building interactions", "build")
+        raise ValidationError(_("no usable rows (every row lacks a user, an item or a valid value; dropped: {dropped})").format(dropped=_reasons(report.dropped)), path=name)
+    emit(progress, 0.6, _("building interactions"), "build")
     check(cancel)
 
     users = normalize_ids(frame[mapping.user].to_numpy()[keep])
@@ -357,25 +357,25 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, filters: LoadFilters 
     ev = None if sel.events is None else sel.events[keep]
     catalog = catalog_from_frame(frame.loc[keep], items, mapping, order=t)
     check(cancel)
-    emit(progress, 0.7, "merging duplicate rows", "build")
+    emit(progress, 0.7, _("merging duplicate rows"), "build")
     users, items, vals, t, ev, merged = _dedup(users, items, vals, t, ev, dedup)
     if merged:
-        report.dropped[f"duplicate rows merged ({dedup})"] = merged
+        report.dropped[_("duplicate rows merged ({dedup})").format(dedup=dedup)] = merged
     if vals is not None and not np.all(np.abs(vals) <= _FLOAT32_MAX):
-        raise ValidationError(f"weighted or merged values grow beyond ±{_FLOAT32_MAX:.3g} (the largest an event "
-                              "value may be); scale the column down", path=name, column=mapping.value or mapping.event)
-    emit(progress, 0.85, "indexing users and items", "build")
+        raise ValidationError(_("weighted or merged values grow beyond ±{limit:.3g} (the largest an event value "
+                                "may be); scale the column down").format(limit=_FLOAT32_MAX),
+                              path=name, column=mapping.value or mapping.event)
+    emit(progress, 0.85, _("indexing users and items"), "build")
     check(cancel)
     inter = Interactions.from_arrays(users, items, vals, t, value_kind=sel.kind)
     report.rows_used = inter.n_events
     if report.dropped:
-        report.warnings.insert(0, f"{sum(report.dropped.values()):,} of {report.rows_read:,} rows dropped "
-                                  f"or merged: {_reasons(report.dropped)}")
+        report.warnings.insert(0, _("{v0:,} of {rows_read:,} rows dropped or merged: {dropped}").format(v0=sum(report.dropped.values()), rows_read=report.rows_read, dropped=_reasons(report.dropped)))
     source = {"path": table.path, "fmt": table.fmt, "sheet": table.sheet, "encoding": table.encoding,
               "delimiter": table.delimiter, "decimal": table.decimal}
     if filters.active():
         source["filters"] = filters.to_dict()
-    emit(progress, 1.0, f"{inter.n_events:,} events", "build")
+    emit(progress, 1.0, _("{n_events:,} events").format(n_events=inter.n_events), "build")
     return Dataset(inter, catalog, mapping, source, report, events=ev,
                    event_weights=sel.weights, relevant_events=sel.relevant)
 
@@ -395,11 +395,12 @@ def _missing(s: pd.Series) -> np.ndarray:
 def _first_bad(bad: np.ndarray, s: pd.Series, table: Table, col: str, what: str) -> ValidationError:
     i = int(np.flatnonzero(bad)[0])
     more = int(bad.sum()) - 1
-    tail = f" ({more:,} more rows like it)" if more else ""
+    tail = _(" ({more:,} more rows like it)").format(more=more) if more else ""
     text = str(s.iloc[i]).strip()
     if text.startswith("=") and table.fmt == "xlsx":
-        tail += "; it is a formula saved without its result: open the file in Excel or LibreOffice and save it again"
-    return ValidationError(f"{text!r} is not {what}{tail}", path=table.name, row=table.file_row(i), column=col)
+        tail += _("; it is a formula saved without its result: open the file in Excel or LibreOffice and "
+                  "save it again")
+    return ValidationError(_("{text!r} is not {what}{tail}").format(text=text, what=what, tail=tail), path=table.name, row=table.file_row(i), column=col)
 
 
 def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarray:
@@ -417,11 +418,11 @@ def _numbers(s: pd.Series, table: Table, col: str, keep: np.ndarray) -> np.ndarr
         num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.isnan(num) & text.notna().to_numpy() & keep
         if bad.any():
-            raise _first_bad(bad, s, table, col, "a number")
+            raise _first_bad(bad, s, table, col, _("a number"))
     with np.errstate(invalid="ignore"):
         huge = ~np.isnan(num) & ~(np.abs(num) <= _FLOAT32_MAX) & keep
     if huge.any():
-        raise _first_bad(huge, s, table, col, f"a finite number within ±{_FLOAT32_MAX:.3g}")
+        raise _first_bad(huge, s, table, col, _("a finite number within ±{limit:.3g}").format(limit=_FLOAT32_MAX))
     return num
 
 
@@ -440,7 +441,7 @@ def to_epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
     with np.errstate(invalid="ignore"):
         odd = ~np.isnan(seconds) & ~((seconds >= _FIRST_TIME) & (seconds < _LAST_TIME)) & keep
     if odd.any():
-        raise _first_bad(odd, s, table, col, "a plausible date (between 1900 and 2200)")
+        raise _first_bad(odd, s, table, col, _("a plausible date (between 1900 and 2200)"))
     return seconds, note
 
 
@@ -452,17 +453,18 @@ def _epoch_seconds(s: pd.Series, table: Table, col: str, keep: np.ndarray,
         v = s.to_numpy(dtype=np.float64, na_value=np.nan)
         fin = v[np.isfinite(v) & keep]
         unit = epoch_unit(fin.min(), fin.max(), col, s.dtype.kind == "f") if len(fin) else "s"
+        note = UNIT_NOTES[unit]
         return np.floor(v / 1000.0) if unit == "ms" else np.round((v - 25569.0) * 86400.0) if unit == "excel" \
-            else np.floor(v), UNIT_NOTES[unit]
+            else np.floor(v), _(note) if note else None
     missing = _missing(s)
     text = s.astype(str).str.strip().where(~missing)
     time_only = text.str.match(_TIME_ONLY).fillna(False).to_numpy(dtype=bool) & keep
     if time_only.any():
-        raise _first_bad(time_only, s, table, col, "a date (it is a time of day without a date)")
-    parsed, failed, _, note = choose_format(text, missing, keep, order, col)
+        raise _first_bad(time_only, s, table, col, _("a date (it is a time of day without a date)"))
+    parsed, failed, _fmt, note = choose_format(text, missing, keep, order, col)
     if failed.any():
-        raise _first_bad(failed, s, table, col, "a date or time" + (
-            f" written {ORDER_WORDS[order]}" if order in ORDER_WORDS else ""))
+        raise _first_bad(failed, s, table, col, _("a date or time") + (
+            _(" written {order}").format(order=_(ORDER_WORDS[order])) if order in ORDER_WORDS else ""))
     return _seconds(parsed), note
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-ORDER_WORDS = {"DMY": "day-first", "MDY": "month-first"}
-#: The note each unit of numeric timestamps leaves in the load report.
-UNIT_NOTES = {"s": None, "ms": "timestamps read as epoch milliseconds", "excel": "timestamps read as Excel serial dates"}
+from engine.i18n import N_, _
+
+#: How ambiguous dates are written (shown translated: ``_(ORDER_WORDS[order])``).
+ORDER_WORDS = {"DMY": N_("day-first"), "MDY": N_("month-first")}
+#: The note each unit of numeric timestamps leaves in the load report (shown translated).
+UNIT_NOTES = {"s": None, "ms": N_("timestamps read as epoch milliseconds"),
+              "excel": N_("timestamps read as Excel serial dates")}
 
 
 def epoch_unit(low: float, high: float, col: str, floats: bool) -> str:
@@ -43,7 +47,7 @@ def choose_format(text: pd.Series, missing, keep, order: str | None,
             bad = alt.isna().to_numpy() & ~missing & keep
             if bad.sum() < failed.sum():
                 parsed, failed, fmt_used = alt, bad, fmt
-                note = f"dates in column {col} read as {fmt}" if fmt != "mixed" else None
+                note = _("dates in column {col} read as {fmt}").format(col=col, fmt=fmt) if fmt != "mixed" else None
             if not failed.any():
                 break
     return parsed, failed, fmt_used, note

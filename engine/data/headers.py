@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from engine.i18n import N_, _
 
 #: Roles a header can name ("basket" is the order / invoice / receipt id; "extra" an attribute).
 ROLE_KEYS = ("user", "basket", "item", "title", "description", "quantity", "rating", "weight", "price",
@@ -48,14 +49,14 @@ class NameHit:
     word: str
 
     def describe(self, column: str) -> str:
-        how = "means" if self.score >= 0.9 else f"contains '{self.word}', which means"
-        return f"header '{column}' {how} {_ROLE_WORDS[self.role]} ({self.language})"
+        how = _("means") if self.score >= 0.9 else _("contains '{word}', which means").format(word=self.word)
+        return _("header '{column}' {how} {v2} ({language})").format(column=column, how=how, v2=_(_ROLE_WORDS[self.role]), language=self.language)
 
 
-_ROLE_WORDS = {"user": "customer / user", "basket": "order / invoice", "item": "article / product",
-               "title": "product name", "description": "description", "quantity": "quantity",
-               "rating": "rating", "weight": "weight", "price": "price", "timestamp": "date / time",
-               "category": "category", "event": "event type", "extra": "an attribute"}
+_ROLE_WORDS = {"user": N_("customer / user"), "basket": N_("order / invoice"), "item": N_("article / product"),
+               "title": N_("product name"), "description": N_("description"), "quantity": N_("quantity"),
+               "rating": N_("rating"), "weight": N_("weight"), "price": N_("price"), "timestamp": N_("date / time"),
+               "category": N_("category"), "event": N_("event type"), "extra": N_("an attribute")}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from engine.data.headers import NameHit, header_language, name_hits, vocabulary
 from engine.data.schema import ColumnMapping
+from engine.i18n import _
 
 #: Rows the content checks look at (the first ones: exports keep an order's lines together).
 SAMPLE_ROWS = 200_000
@@ -94,7 +95,7 @@ def infer_mapping(frame: pd.DataFrame, counts: "Counts | None" = None) -> Column
     used: set[str] = set()
     extra: list[str] = []
     extra_why: list[str] = []
-    for score, _, hit, col in sorted(_name_candidates(cols, info, lang), key=lambda c: (c[0], c[1]), reverse=True):
+    for score, _order, hit, col in sorted(_name_candidates(cols, info, lang), key=lambda c: (c[0], c[1]), reverse=True):
         key = "value" if hit.role in _VALUE_ROLES else hit.role
         if col in used or (key in chosen and key != "extra"):
             continue
@@ -181,14 +182,14 @@ def _content_roles(sample, info, chosen, used, generic: bool, catalog: bool) -> 
         for col in free:
             c = info[col]
             if col not in used and c.dates and (generic or not c.numeric):
-                chosen["timestamp"] = _Choice(col, 0.5, f"values are dates or times ({_example(sample[col])})")
+                chosen["timestamp"] = _Choice(col, 0.5, _("values are dates or times ({v0})").format(v0=_example(sample[col])))
                 used.add(col)
                 break
     if "price" not in chosen and not generic:
         for col in free:
             c = info[col]
             if col not in used and c.numeric and c.cents >= 0.3 and c.negatives <= 0.01 * c.n:
-                chosen["price"] = _Choice(col, 0.5, f"amounts with cents ({_example(sample[col])}), so a price")
+                chosen["price"] = _Choice(col, 0.5, _("amounts with cents ({v0}), so a price").format(v0=_example(sample[col])))
                 used.add(col)
                 break
     if "value" not in chosen and not generic and not catalog:
@@ -198,9 +199,9 @@ def _content_roles(sample, info, chosen, used, generic: bool, catalog: bool) -> 
             if col in used or not (c.numeric and c.whole) or c.median > 1000 or c.nunique > max(100, 0.05 * c.n):
                 continue
             if c.negatives or price is not None:
-                why = (f"whole numbers, {c.negatives:,} of them negative (returns)" if c.negatives
-                       else "small whole numbers") + (f", next to the price {price.col}" if price else "")
-                chosen["value"] = _Choice(col, 0.5, f"{why}: a quantity", "quantity")
+                why = (_("whole numbers, {negatives:,} of them negative (returns)").format(negatives=c.negatives) if c.negatives
+                       else _("small whole numbers")) + (_(", next to the price {col}").format(col=price.col) if price else "")
+                chosen["value"] = _Choice(col, 0.5, _("{why}: a quantity").format(why=why), "quantity")
                 used.add(col)
                 break
     if "title" not in chosen and "description" not in chosen:
@@ -209,8 +210,10 @@ def _content_roles(sample, info, chosen, used, generic: bool, catalog: bool) -> 
             if col in used or c.numeric or c.dates or c.words < 2.0 or c.nunique < min(20, 0.5 * c.n):
                 continue
             role = "description" if c.words >= 12 else "title"
-            chosen[role] = _Choice(col, 0.5, f"text of {c.words:.1f} words per value on average, "
-                                             f"{c.nunique:,} different values: a product {'description' if role == 'description' else 'name'}")
+            chosen[role] = _Choice(col, 0.5, (_("text of {words:.1f} words per value on average, {nunique:,} different values: a product description")
+                                             if role == "description" else
+                                             _("text of {words:.1f} words per value on average, {nunique:,} different values: a product name")
+                                             ).format(words=c.words, nunique=c.nunique))
             used.add(col)
             break
 
@@ -222,7 +225,7 @@ def _headless_rating(sample, info, chosen, used) -> None:
         if col in used or not info[col].numeric or len(s) == 0:
             continue
         if s.min() >= 0 and s.max() <= 10 and s.nunique() <= 21:
-            chosen["value"] = _Choice(col, 0.4, f"numbers from {s.min():g} to {s.max():g}: a rating", "rating")
+            chosen["value"] = _Choice(col, 0.4, _("numbers from {v0:g} to {v1:g}: a rating").format(v0=s.min(), v1=s.max()), "rating")
             used.add(col)
             return
 
@@ -255,7 +258,7 @@ def _order_and_customer(frame, sample, info, chosen, used) -> None:
     if user is not None and user.score < 0.9 and "basket" not in chosen and is_order(user.col):
         cust = customer_of(user.col)
         if cust is not None:  # the "user" is an order id: each of its values belongs to one customer
-            chosen["basket"] = _Choice(user.col, 0.7, f"{user.why}, but its values behave as orders")
+            chosen["basket"] = _Choice(user.col, 0.7, _("{why}, but its values behave as orders").format(why=user.why))
             chosen["user"] = _Choice(cust, 0.7, "")
             used.add(cust)
             ids.remove(cust)
@@ -273,12 +276,12 @@ def _order_and_customer(frame, sample, info, chosen, used) -> None:
         for col in ids:
             if col not in used:
                 chosen[role] = _Choice(col, 0.4 if all(_GENERIC.match(str(c)) for c in sample.columns) else 0.3,
-                                       "the first unnamed id column" if role == "user" else "an id column")
+                                       _("the first unnamed id column") if role == "user" else _("an id column"))
                 used.add(col)
                 break
     if "user" not in chosen and "basket" in chosen:
         b = chosen["basket"]
-        chosen["user"] = _Choice(b.col, 0.3, f"no customer column: each {b.col} counts as one customer")
+        chosen["user"] = _Choice(b.col, 0.3, _("no customer column: each {col} counts as one customer").format(col=b.col))
 
 
 #: ``counts(columns, negatives_of)`` -> (distinct values of each column, negative values of the
@@ -309,18 +312,18 @@ def _describe(frame: pd.DataFrame, m: ColumnMapping, info: dict, counts: Counts)
         share = determines(sample, m.basket, m.user)
         n_users, n_orders = n[m.user], n[m.basket]
         if share >= FD_SHARE:
-            add("user", f"{n_users:,} values, each {m.basket} belongs to one of them")
-            add("basket", f"{n_orders:,} orders, each belongs to one {m.user}"
-                          + (f" and one {m.timestamp}" if m.timestamp and determines(sample, m.basket, m.timestamp) >= FD_SHARE else ""))
+            add("user", _("{n_users:,} values, each {basket} belongs to one of them").format(n_users=n_users, basket=m.basket))
+            add("basket", _("{n_orders:,} orders, each belongs to one {user}").format(n_orders=n_orders, user=m.user)
+                          + (_(" and one {timestamp}").format(timestamp=m.timestamp) if m.timestamp and determines(sample, m.basket, m.timestamp) >= FD_SHARE else ""))
         else:
-            add("basket", f"{n_orders:,} values, but {1 - share:.0%} of them hold several {m.user} values")
-            add("user", f"{n_users:,} values")
+            add("basket", _("{n_orders:,} values, but {v1:.0%} of them hold several {user} values").format(n_orders=n_orders, v1=1 - share, user=m.user))
+            add("user", _("{n_users:,} values").format(n_users=n_users))
     elif m.user and m.user != m.basket and not info[m.user].nested:
-        add("user", f"{n[m.user]:,} values")
+        add("user", _("{n:,} values").format(n=n[m.user]))
     if m.item and not info[m.item].nested:
-        add("item", f"{n[m.item]:,} values" + (", each on one row" if m.kind == "catalog" else ""))
+        add("item", _("{n:,} values").format(n=n[m.item]) + (_(", each on one row") if m.kind == "catalog" else ""))
     if quantity and neg and "negative" not in m.evidence.get("value", ""):
-        add("value", f"{neg:,} negative values (returns)")
+        add("value", _("{neg:,} negative values (returns)").format(neg=neg))
 
 
 def determines(frame: pd.DataFrame, a: str, b: str) -> float:
@@ -386,7 +389,7 @@ def date_order(s: pd.Series, hint: str | None = None, language: str | None = Non
     if len(text) == 0:
         return None, ""
     if text.head(1000).str.match(_YMD).mean() >= 0.9:
-        return "YMD", f"dates written year first ({text.iloc[0]})"
+        return "YMD", _("dates written year first ({v0})").format(v0=text.iloc[0])
     parts = text.str.extract(_DMY)
     first, second = pd.to_numeric(parts[0], errors="coerce"), pd.to_numeric(parts[1], errors="coerce")
     if first.notna().mean() < 0.9:
@@ -394,15 +397,17 @@ def date_order(s: pd.Series, hint: str | None = None, language: str | None = Non
     big1, big2 = first > 12, second > 12
     if big1.any() and not big2.any():
         ex = text[big1.to_numpy()].iloc[0].split()[0]
-        return "DMY", f"day-first dates ({ex}: {int(first[big1].iloc[0])} cannot be a month)"
+        return "DMY", _("day-first dates ({ex}: {v1} cannot be a month)").format(ex=ex, v1=int(first[big1].iloc[0]))
     if big2.any() and not big1.any():
         ex = text[big2.to_numpy()].iloc[0].split()[0]
-        return "MDY", f"month-first dates ({ex}: {int(second[big2].iloc[0])} cannot be a month)"
+        return "MDY", _("month-first dates ({ex}: {v1} cannot be a month)").format(ex=ex, v1=int(second[big2].iloc[0]))
     if big1.any() and big2.any():
-        return None, "dates in both day-first and month-first order: check this column"
+        return None, _("dates in both day-first and month-first order: check this column")
     sep = "." if text.iloc[0].split()[0].count(".") == 2 else None
     order = hint if hint in ("DMY", "MDY") else "DMY" if sep else "MDY"
-    because = (f"the headers are in {language}" if hint in ("DMY", "MDY") else
-               "dates written with dots are day-first" if sep else "no header language says otherwise")
-    return order, (f"every day is 12 or less, so the values cannot tell day from month: read as "
-                   f"{'day' if order == 'DMY' else 'month'}-first because {because}")
+    because = (_("the headers are in {language}").format(language=language) if hint in ("DMY", "MDY") else
+               _("dates written with dots are day-first") if sep else _("no header language says otherwise"))
+    return order, (_("every day is 12 or less, so the values cannot tell day from month: read as day-first "
+                     "because {because}") if order == "DMY" else
+                   _("every day is 12 or less, so the values cannot tell day from month: read as month-first "
+                     "because {because}")).format(because=because)

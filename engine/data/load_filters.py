@@ -23,12 +23,13 @@ import pandas as pd
 
 from engine.data.headers import non_product_word
 from engine.errors import SchemaError
+from engine.i18n import N_, _
 
 RETURNS = ("drop", "net")
 #: DataReport.dropped key of each filter (returns "drop" keeps the key earlier versions used).
-LABELS = {"non_products": "non-product codes", "returns": "quantity <= 0 (returns/cancellations)",
-          "returns_net": "purchases returned in full (net quantity <= 0)", "dates": "outside the date range",
-          "min_user": "customers with too few events", "min_item": "items with too few events"}
+LABELS = {"non_products": N_("non-product codes"), "returns": N_("quantity <= 0 (returns/cancellations)"),
+          "returns_net": N_("purchases returned in full (net quantity <= 0)"), "dates": N_("outside the date range"),
+          "min_user": N_("customers with too few events"), "min_item": N_("items with too few events")}
 #: Candidates shown at most.
 MAX_CANDIDATES = 60
 
@@ -55,24 +56,24 @@ class LoadFilters:
         d = dict(d or {})
         unknown = set(d) - {f for f in cls.__dataclass_fields__}
         if unknown:
-            raise SchemaError(f"{what}: unknown filter(s) {', '.join(sorted(unknown))}")
+            raise SchemaError(_("{what}: unknown filter(s) {v1}").format(what=what, v1=', '.join(sorted(unknown))))
         out = cls(**d)
         out.check(what)
         return out
 
     def check(self, what: str = "filters") -> None:
         if not isinstance(self.exclude_items, list) or not all(isinstance(x, str) for x in self.exclude_items):
-            raise SchemaError(f"{what}: exclude_items must be a list of item codes")
+            raise SchemaError(_("{what}: exclude_items must be a list of item codes").format(what=what))
         if self.returns not in RETURNS:
-            raise SchemaError(f"{what}: returns must be one of {', '.join(RETURNS)}, not {self.returns!r}")
+            raise SchemaError(_("{what}: returns must be one of {RETURNS}, not {returns!r}").format(what=what, RETURNS=', '.join(RETURNS), returns=self.returns))
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if value is not None and _day(value) is None:
-                raise SchemaError(f"{what}: {name} must be a date like 2011-06-30, not {value!r}")
+                raise SchemaError(_("{what}: {name} must be a date like 2011-06-30, not {value!r}").format(what=what, name=name, value=value))
         for name in ("min_user_events", "min_item_events"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise SchemaError(f"{what}: {name} must be a whole number of at least 1, not {value!r}")
+                raise SchemaError(_("{what}: {name} must be a whole number of at least 1, not {value!r}").format(what=what, name=name, value=value))
 
     def active(self) -> bool:
         return self != LoadFilters()
@@ -97,7 +98,8 @@ def apply_filters(keep: np.ndarray, filters: LoadFilters, *, users: np.ndarray, 
     def drop(mask: np.ndarray, key: str) -> None:
         n = int((mask & keep).sum())
         if n:
-            removed[LABELS[key]] = removed.get(LABELS[key], 0) + n
+            label = _(LABELS[key])
+            removed[label] = removed.get(label, 0) + n
             keep[mask] = False
 
     if filters.exclude_items:
@@ -183,10 +185,10 @@ def propose_non_products(items: np.ndarray, *, titles: np.ndarray | None = None,
     digits = distinct.str.contains(r"\d", regex=True)
     if len(distinct) >= 20 and digits.mean() >= 0.9:
         for code in distinct[~digits]:
-            add(code, f"code without digits, unlike {digits.mean():.0%} of the {len(distinct):,} codes")
+            add(code, _("code without digits, unlike {v0:.0%} of the {distinct:,} codes").format(v0=digits.mean(), distinct=len(distinct)))
     if baskets is not None and users is not None:
         for code, share, n_users in _in_most_orders(codes, ok, users, baskets, prices):
-            add(code, f"in {share:.0%} of the orders of the {n_users:,} customers who have it")
+            add(code, _("in {share:.0%} of the orders of the {n_users:,} customers who have it").format(share=share, n_users=n_users))
     title_of = {}
     if titles is not None:
         t = pd.DataFrame({"c": codes[ok].to_numpy(), "t": pd.Series(titles, dtype=object)[ok].to_numpy()}).dropna()
@@ -195,7 +197,7 @@ def propose_non_products(items: np.ndarray, *, titles: np.ndarray | None = None,
             words = re.findall(r"\w+", title)
             hit = non_product_word(title) if len(words) <= 5 else None
             if hit is not None and (len(words) <= 2 or non_product_word(words[0]) or non_product_word(words[-1])):
-                add(code, f"title says '{hit[0]}' ({hit[1]})")
+                add(code, _("title says '{v0}' ({v1})").format(v0=hit[0], v1=hit[1]))
     out = [Candidate(code, title_of.get(code), int(rows.get(code, 0)), why) for code, why in reasons.items()]
     out.sort(key=lambda c: (-len(c.reasons), -c.rows, c.item))
     return out[:MAX_CANDIDATES]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.i18n import N_, _
 from engine.train.loop import History
 
 VERDICTS = ("over-fitting", "under-fitting", "good fit", "too short to tell")
@@ -52,9 +53,9 @@ def diagnose(history: History) -> Diagnosis:
     epochs = history.epochs[valid]
     v, loss = v_all[valid], history.losses[valid]
     if len(v) < MIN_EPOCHS:
-        why = ("no validation curve: fit with a validation split to diagnose" if len(v) == 0 else
-               f"only {len(v)} validated epoch(s); at least {MIN_EPOCHS} are needed")
-        return Diagnosis("too short to tell", f"too short to tell: {why}", {"epochs": int(len(v))})
+        why = (_("no validation curve: fit with a validation split to diagnose") if len(v) == 0 else
+               _("only {n} validated epoch(s); at least {least} are needed").format(n=len(v), least=MIN_EPOCHS))
+        return Diagnosis("too short to tell", _say("too short to tell", why), {"epochs": int(len(v))})
     b = int(np.argmax(v))
     peak, last = float(v[b]), float(v[-1])
     drop = (peak - last) / peak if peak > 0 else 0.0
@@ -63,33 +64,45 @@ def diagnose(history: History) -> Diagnosis:
     evidence = {"epochs": int(len(v)), "best_epoch": int(epochs[b]), "best_value": peak, "last_value": last,
                 "relative_drop": drop, "recent_gain": gain, "loss_at_best": float(loss[b]),
                 "loss_last": float(loss[-1]), "metric": name}
+    best = int(epochs[b])
     if b < len(v) - 1 and drop > TOLERANCE:
-        if loss[-1] <= loss[b] and history.best_epoch == int(epochs[b]):
+        if loss[-1] <= loss[b] and history.best_epoch == best:
             after = len(v) - 1 - b
-            how = ("training stopped early" if history.stopped == "early_stop" else
-                   "they were discarded")
-            evidence.update(kept_epoch=int(epochs[b]), tail="over-fitting")
-            kept = (f"the kept model is trained for {int(epochs[b])} epochs, where validation {label} peaked at "
-                    f"{peak:.4f} (then again on all training data)" if history.refit_epochs else
-                    f"the kept model is epoch {int(epochs[b])}, where validation {label} peaked at {peak:.4f}")
-            return Diagnosis("good fit",
-                             f"good fit: {kept}; the {after} epoch(s) after it over-fitted (validation fell to "
-                             f"{last:.4f} while training loss kept dropping), so {how} and the best epoch "
-                             "was kept", evidence)
+            how = _("training stopped early") if history.stopped == "early_stop" else _("they were discarded")
+            evidence.update(kept_epoch=best, tail="over-fitting")
+            kept = (_("the kept model is trained for {best} epochs, where validation {label} peaked at {peak:.4f} "
+                      "(then again on all training data)") if history.refit_epochs else
+                    _("the kept model is epoch {best}, where validation {label} peaked at {peak:.4f}")
+                    ).format(best=best, label=label, peak=peak)
+            return Diagnosis("good fit", _say("good fit", _(
+                "{kept}; the {after} epoch(s) after it over-fitted (validation fell to {last:.4f} while training loss "
+                "kept dropping), so {how} and the best epoch was kept").format(kept=kept, after=after, last=last,
+                                                                                how=how)), evidence)
         if loss[-1] <= loss[b]:
-            return Diagnosis("over-fitting",
-                             f"over-fitting from epoch {int(epochs[b]) + 1}: validation {label} falls "
-                             f"({peak:.4f} -> {last:.4f}) while training loss keeps dropping "
-                             f"({loss[b]:.4f} -> {loss[-1]:.4f}); stop earlier or raise regularisation", evidence)
-        return Diagnosis("under-fitting",
-                         f"under-fitting: validation {label} and training loss both got worse after epoch "
-                         f"{int(epochs[b])} (loss {loss[b]:.4f} -> {loss[-1]:.4f}): training is unstable; "
-                         "lower the learning rate", evidence)
+            return Diagnosis("over-fitting", _say("over-fitting", _(
+                "from epoch {epoch}: validation {label} falls ({peak:.4f} -> {last:.4f}) while training loss keeps "
+                "dropping ({loss_best:.4f} -> {loss_last:.4f}); stop earlier or raise regularisation").format(
+                epoch=best + 1, label=label, peak=peak, last=last, loss_best=loss[b], loss_last=loss[-1]),
+                separator=" "), evidence)
+        return Diagnosis("under-fitting", _say("under-fitting", _(
+            "validation {label} and training loss both got worse after epoch {epoch} (loss {loss_best:.4f} -> "
+            "{loss_last:.4f}): training is unstable; lower the learning rate").format(
+            label=label, epoch=best, loss_best=loss[b], loss_last=loss[-1])), evidence)
     if b >= len(v) - 2 and gain > TOLERANCE:
-        return Diagnosis("under-fitting",
-                         f"under-fitting: validation {label} was still rising at the last epoch "
-                         f"(+{gain:.1%} over the last {MIN_EPOCHS} epochs, now {last:.4f}); train for more "
-                         "epochs or raise the learning rate", evidence)
-    return Diagnosis("good fit",
-                     f"good fit: validation {label} peaked at {peak:.4f} in epoch {int(epochs[b])} and "
-                     f"stayed within {TOLERANCE:.0%} of it", evidence)
+        return Diagnosis("under-fitting", _say("under-fitting", _(
+            "validation {label} was still rising at the last epoch (+{gain:.1%} over the last {n} epochs, now "
+            "{last:.4f}); train for more epochs or raise the learning rate").format(
+            label=label, gain=gain, n=MIN_EPOCHS, last=last)), evidence)
+    return Diagnosis("good fit", _say("good fit", _(
+        "validation {label} peaked at {peak:.4f} in epoch {epoch} and stayed within {tolerance:.0%} of it").format(
+        label=label, peak=peak, epoch=best, tolerance=TOLERANCE)), evidence)
+
+
+#: Verdict words in the sentences (the verdict keys stay English: they are data).
+VERDICT_WORDS = {"good fit": N_("good fit"), "over-fitting": N_("over-fitting"), "under-fitting": N_("under-fitting"),
+                 "too short to tell": N_("too short to tell")}
+
+
+def _say(verdict: str, body: str, separator: str = ": ") -> str:
+    """"good fit: …" in the current language (the verdict word, then the reason)."""
+    return f"{_(VERDICT_WORDS[verdict])}{separator}{body}"

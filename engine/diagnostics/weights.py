@@ -26,6 +26,7 @@ import torch
 from engine.errors import ModelError
 from engine.models.capabilities import supports
 from engine.progress import CancelToken, ProgressCallback, check, emit
+from engine.i18n import _
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,13 @@ def _stats(name: str, values: np.ndarray, bins: int, *, sparse_rows: bool = Fals
         rows = arr.reshape(arr.shape[0], -1)
         touched = np.any(rows != 0, axis=1)
         if 0 < touched.sum() < len(touched):
-            note = f"{int(touched.sum()):,} of {len(touched):,} rows used by the batch"
+            note = _("{v0:,} of {touched:,} rows used by the batch").format(v0=int(touched.sum()), touched=len(touched))
             arr = rows[touched]
     flat = arr.ravel()
     flat = flat[np.isfinite(flat)]
     if flat.size == 0:
         return LayerStats(name, shape, 0, np.nan, np.nan, np.nan, np.nan, np.zeros(bins + 1), np.zeros(bins, np.int64),
-                          note or "no finite values")
+                          note or _("no finite values"))
     lo, hi = (float(x) for x in np.percentile(flat, [0.5, 99.5]))
     if flat.max() - flat.min() > 3 * (hi - lo) > 0:
         note = "; ".join(filter(None, [note, "the end bins also hold the 1 % most extreme values"]))
@@ -91,7 +92,7 @@ def _clean(name: str) -> str:
 def weight_stats(model, *, bins: int = 40) -> list[LayerStats]:
     """Histogram of every floating-point array in the fitted model's saved state."""
     if getattr(model, "item_ids_", None) is None:
-        raise ModelError(f"model {model.name} is not fitted yet")
+        raise ModelError(_("model {name} is not fitted yet").format(name=model.name))
     return [_stats(_clean(k), v, bins) for k, v in model.learned_arrays().items()
             if np.issubdtype(np.asarray(v).dtype, np.floating)]
 
@@ -108,12 +109,12 @@ def gradient_stats(model, train, *, batch_size: int | None = None, seed: int = 0
     (the split's training part the model was fitted on) at the model's fitted weights, on the CPU,
     in training mode (dropout drawn from ``seed``). The model itself is not changed."""
     if not supports(model, "objective"):
-        raise ModelError(model.training_note)
+        raise ModelError(_(model.training_note))
     if getattr(model, "item_ids_", None) is None:
-        raise ModelError(f"model {model.name} is not fitted yet")
+        raise ModelError(_("model {name} is not fitted yet").format(name=model.name))
     if model.n_items != train.n_items or model.n_users != train.n_users:
-        raise ModelError(f"model {model.name} was fitted on other data than this split's training part; "
-                         "train it again on the current split")
+        raise ModelError(_("model {name} was fitted on other data than this split's training part; train it again "
+                           "on the current split").format(name=model.name))
     bs = int(batch_size or model.params.get("batch_size", 1024))
     batch = training_batch(model, train, bs, seed)
     module = model.training_module()
@@ -137,12 +138,12 @@ def inspect_model(model, train, *, bins: int = 40, seed: int = 0, progress: Prog
     weights = weight_stats(model, bins=bins)
     check(cancel)
     if not supports(model, "objective"):
-        return Inspection(weights, None, model.training_note)
-    emit(progress, 0.4, "gradients of one batch", "inspect")
+        return Inspection(weights, None, _(model.training_note))
+    emit(progress, 0.4, _("gradients of one batch"), "inspect")
     grads, loss, n = gradient_stats(model, train, seed=seed, bins=bins)
     emit(progress, 1.0, "done", "inspect")
-    return Inspection(weights, grads, f"gradients of the training loss on one batch of {n:,} examples "
-                                      f"at the fitted weights (loss {loss:.4f})", loss, n)
+    return Inspection(weights, grads, _("gradients of the training loss on one batch of {n:,} examples at the fitted weights "
+                                        "(loss {loss:.4f})").format(n=n, loss=loss), loss, n)
 
 
 #: A layer's gradients "vanish" below this share of its weights' spread, and "explode" above it.
@@ -154,7 +155,7 @@ def gradient_reading(inspection: Inspection) -> tuple[str, str]:
     "vanishing" (some layer no longer learns: its gradients are below VANISHING × its weights'
     spread), "exploding" (non-finite, or above EXPLODING × the spread) or "none" (no gradients)."""
     if inspection.gradients is None:
-        return "none", "No gradients apply to this model: it is not trained by gradient descent."
+        return "none", _("No gradients apply to this model: it is not trained by gradient descent.")
     spread = {w.name: w.std for w in inspection.weights}
     still, wild = [], []
     for g in inspection.gradients:
@@ -165,9 +166,9 @@ def gradient_reading(inspection: Inspection) -> tuple[str, str]:
             still.append(g.name)
     n = len(inspection.gradients)
     if wild:
-        return "exploding", (f"Gradients are unstable in {len(wild)} of {n} layers ({', '.join(wild)}): training "
-                             "jumps around; lower the learning rate.")
+        return "exploding", (_("Gradients are unstable in {wild} of {n} layers ({wild2}): training jumps around; lower "
+                               "the learning rate.").format(wild=len(wild), n=n, wild2=', '.join(wild)))
     if still:
-        return "vanishing", (f"{len(still)} of {n} layers barely change any more ({', '.join(still)}): they stopped "
-                             "learning; a higher learning rate or less regularisation may help.")
-    return "healthy", f"Gradients look healthy in all {n} layers: each one still learns, none jumps around."
+        return "vanishing", (_("{still} of {n} layers barely change any more ({still2}): they stopped learning; a "
+                               "higher learning rate or less regularisation may help.").format(still=len(still), n=n, still2=', '.join(still)))
+    return "healthy", _("Gradients look healthy in all {n} layers: each one still learns, none jumps around.").format(n=n)

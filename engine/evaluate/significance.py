@@ -11,6 +11,7 @@ from scipy import stats
 from engine.data.interactions import index_of
 from engine.errors import EngineError
 from engine.evaluate.protocol import EvalResult
+from engine.i18n import _
 
 _NAMES = {"ndcg": "NDCG", "map": "MAP", "mrr": "MRR", "hit": "HitRate", "f1": "F1", "arp": "ARP",
           "auc": "AUC", "precision": "Precision", "recall": "Recall", "coverage": "Coverage",
@@ -20,7 +21,7 @@ _NAMES = {"ndcg": "NDCG", "map": "MAP", "mrr": "MRR", "hit": "HitRate", "f1": "F
 def metric_label(key: str) -> str:
     """"ndcg@10" -> "NDCG@10", "sampled_hit@10" -> "sampled HitRate@10"."""
     prefix = "sampled " if key.startswith("sampled_") else ""
-    name, _, k = key.removeprefix("sampled_").partition("@")
+    name, _rest, k = key.removeprefix("sampled_").partition("@")
     return prefix + _NAMES.get(name, name) + (f"@{k}" if k else "")
 
 
@@ -53,15 +54,18 @@ class Comparison:
         scores differ); the difference is significant (p=0.003)"."""
         label = metric_label(self.metric)
         if self.n_differ == 0:
-            return f"{self.name_a} and {self.name_b} score the same {label} for all {self.n_users} customers"
+            return _("{a} and {b} score the same {label} for all {n} customers").format(
+                a=self.name_a, b=self.name_b, label=label, n=self.n_users)
         a_wins = self.win_share >= 0.5
         winner, loser = (self.name_a, self.name_b) if a_wins else (self.name_b, self.name_a)
         share = self.win_share if a_wins else 1.0 - self.win_share
         p = self.wilcoxon_p
         ptxt = "p<0.001" if p < 0.001 else f"p={p:.3f}"
-        verdict = "significant" if p < self.alpha else "not significant"
-        return (f"{winner} beats {loser} on {label} in {100 * share:.0f} % of customers "
-                f"(of {self.n_differ} whose scores differ); the difference is {verdict} ({ptxt})")
+        text = (_("{winner} beats {loser} on {label} in {share:.0f} % of customers (of {n} whose scores differ); the "
+                  "difference is significant ({p})") if p < self.alpha else
+                _("{winner} beats {loser} on {label} in {share:.0f} % of customers (of {n} whose scores differ); the "
+                  "difference is not significant ({p})"))
+        return text.format(winner=winner, loser=loser, label=label, share=100 * share, n=self.n_differ, p=ptxt)
 
     def to_dict(self) -> dict:
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in self.__dict__.items()}

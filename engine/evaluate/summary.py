@@ -21,6 +21,7 @@ from scipy import stats
 from engine.errors import EngineError
 from engine.evaluate.significance import Comparison, metric_label, paired_comparison
 from engine.progress import CancelToken, ProgressCallback, check, emit
+from engine.i18n import _
 
 #: Item popularity groups: (label, share of items), most popular first.
 ITEM_GROUPS = (("top 20 % of items", 0.2), ("next 30 %", 0.3), ("bottom 50 %", 0.5))
@@ -71,16 +72,20 @@ def comparison_sentence(c: Comparison) -> str:
     the mean difference +0.031 [+0.022, +0.040] is significant (Wilcoxon p < 0.001)"."""
     label = metric_label(c.metric)
     if c.n_differ == 0:
-        return f"{c.name_a} and {c.name_b} score the same {label} for all {c.n_users:,} customers"
+        return _("{a} and {b} score the same {label} for all {n:,} customers").format(
+            a=c.name_a, b=c.name_b, label=label, n=c.n_users)
     a_wins = c.win_share >= 0.5
     winner, loser = (c.name_a, c.name_b) if a_wins else (c.name_b, c.name_a)
     share = c.win_share if a_wins else 1.0 - c.win_share
     sign = 1.0 if a_wins else -1.0
     lo, hi = sorted((sign * c.ci_low, sign * c.ci_high))
-    verdict = "significant" if c.wilcoxon_p < c.alpha else "not significant"
-    return (f"{winner} beats {loser} on {label} for {100 * share:.0f} % of customers "
-            f"({c.n_differ:,} of {c.n_users:,} differ; ties excluded); the mean difference "
-            f"{sign * c.diff:+.3f} [{lo:+.3f}, {hi:+.3f}] is {verdict} (Wilcoxon {_p_text(c.wilcoxon_p)})")
+    text = (_("{winner} beats {loser} on {label} for {share:.0f} % of customers ({differ:,} of {n:,} differ; ties "
+              "excluded); the mean difference {diff:+.3f} [{lo:+.3f}, {hi:+.3f}] is significant (Wilcoxon {p})")
+            if c.wilcoxon_p < c.alpha else
+            _("{winner} beats {loser} on {label} for {share:.0f} % of customers ({differ:,} of {n:,} differ; ties "
+              "excluded); the mean difference {diff:+.3f} [{lo:+.3f}, {hi:+.3f}] is not significant (Wilcoxon {p})"))
+    return text.format(winner=winner, loser=loser, label=label, share=100 * share, differ=c.n_differ, n=c.n_users,
+                       diff=sign * c.diff, lo=lo, hi=hi, p=_p_text(c.wilcoxon_p))
 
 
 def compare_runs(run_a, run_b, metric: str = "ndcg@10", *, n_boot: int = 2000,

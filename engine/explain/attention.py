@@ -16,11 +16,12 @@ from engine.errors import ModelError
 from engine.explain.history import external_ids, item_labels, plain_id
 from engine.explain.types import AttentionMap
 from engine.models.capabilities import supports
+from engine.i18n import _
 
 
 def _check(model) -> None:
     if not supports(model, "attention"):
-        raise ModelError(f"model {model.name} has no attention weights")
+        raise ModelError(_("model {name} has no attention weights").format(name=model.name))
 
 
 def attention(model, user: int, item: int | None = None, *, catalog=None) -> AttentionMap:
@@ -29,13 +30,13 @@ def attention(model, user: int, item: int | None = None, *, catalog=None) -> Att
     _check(model)
     hist = model.history_of(user)
     weights = model.attention(user)
-    what = "" if item is None else f" (recommending “{item_labels(model, [item], catalog)[0]}”)"
-    return AttentionMap(title=f"Attention over the customer's last {len(hist)} items{what}",
+    what = "" if item is None else _(" (recommending “{v0}”)").format(v0=item_labels(model, [item], catalog)[0])
+    return AttentionMap(title=_("Attention over the customer's last {hist} items{what}").format(hist=len(hist), what=what),
                         keys=external_ids(model, hist), labels=item_labels(model, hist, catalog), weights=weights,
                         user=plain_id(model.user_ids_, user),
                         item=None if item is None else plain_id(model.item_ids_, item),
-                        note="The last row is what the model reads to score the next item; "
-                             "attention is not the same as importance.")
+                        note=_("The last row is what the model reads to score the next item; attention is not the same "
+                               "as importance."))
 
 
 def rollout(weights: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from engine.errors import ModelError
 from engine.explain.history import external_ids, item_labels, plain_id
 from engine.explain.types import Attribution
 from engine.models.capabilities import supports
+from engine.i18n import _
 
 
 def contribution_values(model, item: int, history: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -25,7 +26,7 @@ def contribution_values(model, item: int, history: np.ndarray) -> tuple[np.ndarr
     ((h,) internal indices, distinct): values (h,) float64, the score they explain, and the baseline
     (score of the empty history); values.sum() == score − baseline up to float rounding."""
     if not supports(model, "contributions"):
-        raise ModelError(f"model {model.name} has no additive contributions of its history items")
+        raise ModelError(_("model {name} has no additive contributions of its history items").format(name=model.name))
     return model.contribution_values(item, np.asarray(history, dtype=np.int64))
 
 
@@ -34,7 +35,7 @@ def contributions(model, user: int, item: int, *, catalog=None) -> Attribution:
     hist = model.history_of(user)
     values, score, base = contribution_values(model, item, hist)
     title = item_labels(model, [item], catalog)[0]
-    return Attribution(method="contributions", title=f"Why “{title}”: what each history item adds to the score",
+    return Attribution(method="contributions", title=_("Why “{title}”: what each history item adds to the score").format(title=title),
                        keys=external_ids(model, hist), labels=item_labels(model, hist, catalog), values=values,
                        target=score, baseline=base, unit="score", user=plain_id(model.user_ids_, user),
                        item=plain_id(model.item_ids_, item), note=model.contribution_note(user, item, score))
@@ -43,7 +44,7 @@ def contributions(model, user: int, item: int, *, catalog=None) -> Attribution:
 def latent_values(model, user: int, item: int) -> np.ndarray:
     """(f,) float64 per-dimension terms u_k·v_k of the trained factors; sum = score − item bias."""
     if not supports(model, "latent"):
-        raise ModelError(f"model {model.name} has no latent factors to split")
+        raise ModelError(_("model {name} has no latent factors to split").format(name=model.name))
     return model.latent_values(np.array([user]), np.array([item]))[0]
 
 
@@ -52,8 +53,8 @@ def latent(model, user: int, item: int, *, catalog=None) -> Attribution:
     values = latent_values(model, user, item)
     bias = float(model.item_offsets()[item])
     title = item_labels(model, [item], catalog)[0]
-    return Attribution(method="latent", title=f"Why “{title}”: each latent factor's term u_k·v_k",
-                       keys=tuple(range(len(values))), labels=tuple(f"factor {k + 1}" for k in range(len(values))),
+    return Attribution(method="latent", title=_("Why “{title}”: each latent factor's term u_k·v_k").format(title=title),
+                       keys=tuple(range(len(values))), labels=tuple(_("factor {v0}").format(v0=k + 1) for k in range(len(values))),
                        values=values, target=float(model.score([user])[0, item]), baseline=bias, unit="score",
                        user=plain_id(model.user_ids_, user), item=plain_id(model.item_ids_, item),
-                       note="Factors have no fixed meaning; the baseline is the item's bias.")
+                       note=_("Factors have no fixed meaning; the baseline is the item's bias."))

@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.explain.history import item_labels, plain_id, rescorer
 from engine.explain.types import Counterfactual
+from engine.i18n import _
 
 #: Pairs of history items tried: cheap exact re-scoring (capability "rescoring" without a network)
 #: / a network forward per pair.
@@ -55,18 +56,18 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
     candidates[model.seen_[user].indices] = False
     candidates[item] = True
     scorer = rescorer(model, hist)
-    rank0, _ = ranks_and_margins(scorer.full[None], item, candidates, k)
+    rank0, _margin = ranks_and_margins(scorer.full[None], item, candidates, k)
     rank0 = int(rank0[0])
     title = item_labels(model, [item], catalog)[0]
 
     def result(removed, rank_after, found, exact, note=""):
         pos = np.asarray(removed, dtype=np.int64)
         if rank0 > k:
-            what = f"“{title}” is not in the top {k} (rank {rank0})"
+            what = _("“{title}” is not in the top {k} (rank {rank0})").format(title=title, k=k, rank0=rank0)
         elif found:
-            what = f"Removing {len(pos)} item(s) drops “{title}” from rank {rank0} to {rank_after}"
+            what = _("Removing {pos} item(s) drops “{title}” from rank {rank0} to {rank_after}").format(pos=len(pos), title=title, rank0=rank0, rank_after=rank_after)
         else:
-            what = f"“{title}” stays in the top {k} even without {len(pos)} of the customer's items"
+            what = _("“{title}” stays in the top {k} even without {pos} of the customer's items").format(title=title, k=k, pos=len(pos))
         return Counterfactual(title=what, removed=tuple(model.item_ids_[hist[pos]].tolist()),
                               labels=item_labels(model, hist[pos], catalog), rank_before=rank0,
                               rank_after=int(rank_after), k=int(k), found=found, exact=exact,
@@ -76,10 +77,10 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
     if rank0 > k:
         trained = model.score([user])[0].astype(np.float64)
         recomputed = not np.allclose(scorer.full, trained, rtol=1e-4, atol=1e-6)
-        how = " (scored through the user vector recomputed from the history)" if recomputed else ""
-        return result([], rank0, True, True, f"The item ranks {rank0} for this history{how}, outside the top {k}.")
+        how = _(" (scored through the user vector recomputed from the history)") if recomputed else ""
+        return result([], rank0, True, True, _("The item ranks {rank0} for this history{how}, outside the top {k}.").format(rank0=rank0, how=how, k=k))
     if limit == 0:
-        return result([], rank0, False, False, "Nothing may be removed.")
+        return result([], rank0, False, False, _("Nothing may be removed."))
 
     def scan(removals):
         """Ranks and margins (n,) of the item after each removal set, scored in chunks."""
@@ -107,24 +108,23 @@ def counterfactual(model, user: int, item: int, *, k: int = 10, catalog=None,
     order = order[:limit]
     size = None
     for start, scores in scorer.prefixes(order):              # stop at the first prefix that works
-        rp, _ = ranks_and_margins(scores, item, candidates, k)
+        rp, _margin = ranks_and_margins(scores, item, candidates, k)
         hit = np.flatnonzero(rp > k)
         if len(hit):
             size = start + int(hit[0]) + 1
             break
     if size is None:
         return result(order, rp[-1], False, False,
-                      f"No set of up to {limit} history items was found (every set of up to {checked} checked).")
+                      _("No set of up to {limit} history items was found (every set of up to {checked} checked).").format(limit=limit, checked=checked))
     removed = list(order[:size])
     for j in reversed(list(removed)):                         # put back what is not needed
         trial = tuple(r for r in removed if r != j)
         if not trial:
             continue
-        rt, _ = ranks_and_margins(scorer.removed([trial]), item, candidates, k)
+        rt, _margin = ranks_and_margins(scorer.removed([trial]), item, candidates, k)
         if rt[0] > k:
             removed = list(trial)
-    r_final, _ = ranks_and_margins(scorer.removed([tuple(removed)]), item, candidates, k)
+    r_final, _margin = ranks_and_margins(scorer.removed([tuple(removed)]), item, candidates, k)
     exact = len(removed) <= checked + 1
-    note = "" if exact else (f"Found greedily; no set of up to {checked} item(s) works, "
-                             "a smaller one than this may exist.")
+    note = "" if exact else (_("Found greedily; no set of up to {checked} item(s) works, a smaller one than this may exist.").format(checked=checked))
     return result(removed, r_final[0], True, exact, note)

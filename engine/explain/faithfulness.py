@@ -45,6 +45,7 @@ from engine.explain.history import rescorer, score_histories
 from engine.explain.types import Faithfulness
 from engine.models.capabilities import supports
 from engine.progress import check, emit, scaled
+from engine.i18n import _
 
 #: Methods whose attributions rank history items, input features (two-tower) and latent factors.
 HISTORY_METHODS = ("contributions", "attention", "saliency", "ig")
@@ -106,8 +107,8 @@ def _sample_users(model, test: Interactions, users: int, seed: int) -> np.ndarra
     idx = idx[idx >= 0]
     idx = idx[np.diff(model.seen_.indptr)[idx] > 0]
     if len(idx) == 0:
-        raise EngineError("no test user is in the model's training data; use the test split that "
-                          "belongs to the model's training data")
+        raise EngineError(_("no test user is in the model's training data; use the test split that belongs to the "
+                            "model's training data"))
     rng = np.random.default_rng(seed)
     return np.sort(rng.choice(idx, min(int(users), len(idx)), replace=False))
 
@@ -146,7 +147,7 @@ def _history_drops(model, sample, recs, methods, steps, seed, progress, cancel) 
                 continue
             for j, m in enumerate(names):
                 drops[m].append((s0 - s[p, j]) / denom)
-        emit(progress, (row + 1) / len(sample), f"deletion test: user {row + 1}/{len(sample)}", "explain")
+        emit(progress, (row + 1) / len(sample), _("deletion test: user {v0}/{sample}").format(v0=row + 1, sample=len(sample)), "explain")
     return {m: np.array(v).reshape(len(v), steps + 1) for m, v in drops.items()}, skipped
 
 
@@ -180,17 +181,16 @@ def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, 
         methods = available
     bad = [m for m in methods if m not in available]
     if bad:
-        raise EngineError(f"model {model.name} cannot deletion-test {', '.join(map(repr, bad))}; "
-                          f"methods with a deletion test for it: {', '.join(available) or 'none'}")
+        raise EngineError(_("model {name} cannot deletion-test {v1}; methods with a deletion test for it: {v2}").format(name=model.name, v1=', '.join(map(repr, bad)), v2=', '.join(available) or 'none'))
     if not methods:
-        raise EngineError(f"model {model.name} has no explanation to deletion-test")
+        raise EngineError(_("model {name} has no explanation to deletion-test").format(name=model.name))
     if k < 1 or steps < 1 or users < 1:
-        raise EngineError("users, k and steps must be at least 1")
+        raise EngineError(_("users, k and steps must be at least 1"))
     chosen = {t: [m for m in names if m in methods] for t, names in tests.items()}
     runs = [t for t in TESTS if chosen[t]]
     edges = np.cumsum([0.0] + [_WEIGHT[t] for t in runs]) / sum(_WEIGHT[t] for t in runs)
     sample = _sample_users(model, test, users, seed)
-    recs, _ = model.recommend(sample, k=k)
+    recs, _rest = model.recommend(sample, k=k)
     valid = recs >= 0
     pu, pi = np.repeat(sample, valid.sum(1)).astype(np.int64), recs[valid].astype(np.int64)
     found = {}
@@ -201,7 +201,7 @@ def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, 
                                       scaled(progress, edges[j], edges[j + 1]), cancel)
         elif t == "factor":
             found[t] = factor_drops(model, pu, pi, steps, seed)
-            emit(progress, edges[j + 1], "factor deletion", "explain")
+            emit(progress, edges[j + 1], _("factor deletion"), "explain")
         elif t == "word":
             from engine.explain.words import word_deletion
             found[t] = word_deletion(model, pu, pi, steps=steps, seed=seed,
@@ -211,23 +211,23 @@ def deletion_test(model, test: Interactions, *, methods=None, users: int = 200, 
             found.update(feature_deletion(model, pu, pi, chosen["feature"] + chosen["shap"], k=k, steps=steps,
                                           seed=seed, progress=scaled(progress, edges[j], edges[last + 1]),
                                           cancel=cancel))
-    notes = [f"{len(sample)} users × top {k}; drops normalised by deleting every unit"
-             + (" (shap: by its total |SHAP| credit)" if "shap" in runs else "")
-             + ", in the tests: " + ", ".join(TESTS[t] for t in runs)]
+    notes = [_("{sample} users × top {k}; drops normalised by deleting every unit").format(sample=len(sample), k=k)
+             + (_(" (shap: by its total |SHAP| credit)") if "shap" in runs else "")
+             + _(", in the tests: ") +  ", ".join(_(TESTS[t]) for t in runs)]
     out = {}
     for t in runs:
         drops, skipped = found[t]
         if skipped:
-            why = "all its SHAP values are 0" if t == "shap" else "deleting every unit does not lower the score"
-            notes.append(f"{TESTS[t]}: {skipped} pair(s) skipped ({why})")
+            why = _("all its SHAP values are 0") if t == "shap" else _("deleting every unit does not lower the score")
+            notes.append(_("{v0}: {skipped} pair(s) skipped ({why})").format(v0=_(TESTS[t]), skipped=skipped, why=why))
         if len(drops["random"]):
             curves = {m: d.mean(axis=0) for m, d in drops.items()}
             out[t] = (len(drops["random"]), curves, {m: float(c.mean()) for m, c in curves.items()})
         else:
-            notes.append(f"no score for {', '.join(chosen[t])}: no pair could be normalised")
+            notes.append(_("no score for {v0}: no pair could be normalised").format(v0=', '.join(chosen[t])))
     if not out:
-        raise EngineError(f"none of the pairs can be normalised (deleting every unit a method ranks does not "
-                          f"lower the score); nothing to test for model {model.name}")
+        raise EngineError(_("none of the pairs can be normalised (deleting every unit a method ranks does not lower "
+                            "the score); nothing to test for model {name}").format(name=model.name))
     empty = (0, {}, {})
     pairs, curves, aopc = out.get("history", empty)
     fields = {f"{t}_{name}": value for t in ("feature", "shap", "factor", "word")

@@ -31,6 +31,7 @@ from engine.explain.history import external_ids, item_labels, plain_id
 from engine.explain.types import Attribution
 from engine.models.capabilities import supports
 from engine.models.factorization import IG_STEPS
+from engine.i18n import _
 
 
 def gradient_methods(model) -> tuple[str, ...]:
@@ -49,12 +50,12 @@ def gradient_values(model, method: str, item: int, history: np.ndarray) -> tuple
         return (values, *endpoint_scores(x, fn))
     if method == "ig" and supports(model, "history_ig"):
         return model.history_ig(item, np.asarray(history, np.int64))
-    raise ModelError(f"model {model.name} has no {method} over history items")
+    raise ModelError(_("model {name} has no {method} over history items").format(name=model.name, method=method))
 
 
 def tower_scores(towers, e: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     """(P, M) scores of input vectors e (P, M, F, d) (user inputs first) with item biases (P,)."""
-    user, item, _ = towers
+    user, item, _rest = towers
     nu = user.n_inputs
     return (user.head(e[..., :nu, :].sum(-2)) * item.head(e[..., nu:, :].sum(-2))).sum(-1) + bias[:, None]
 
@@ -118,28 +119,28 @@ def endpoint_scores(x: torch.Tensor, fn: Callable) -> tuple[float, float]:
 
 def _attribution(model, user: int, item: int, method: str, catalog) -> Attribution:
     if method not in gradient_methods(model):
-        raise ModelError(f"model {model.name} has no {method} explanation")
+        raise ModelError(_("model {name} has no {method} explanation").format(name=model.name, method=method))
     closed_form = False
     if supports(model, "features"):
         values, target, base, keys, labels = _feature_values(model, user, item, method, catalog)
-        what = "input feature"
+        what = _("input feature")
     else:
         hist = model.history_of(user)
         values, target, base = gradient_values(model, method, item, hist)
         closed_form = not supports(model, "history_gradients")
-        keys, labels, what = external_ids(model, hist), item_labels(model, hist, catalog), "history item"
+        keys, labels, what = external_ids(model, hist), item_labels(model, hist, catalog), _("history item")
     title = item_labels(model, [item], catalog)[0]
     if method == "ig":
         gap = abs(values.sum() - (target - base)) / max(abs(target - base), 1e-12)
-        name = "integrated gradients"
-        note = (f"From the all-zero baseline (score {base:.4f}) in {IG_STEPS} steps; the values sum to the "
-                f"score minus the baseline within {100 * gap:.2g} %.")
+        name = _("integrated gradients")
+        note = (_("From the all-zero baseline (score {base:.4f}) in {IG_STEPS} steps; the values sum to "
+                  "the score minus the baseline within {v2:.2g} %.").format(base=base, IG_STEPS=IG_STEPS, v2=100 * gap))
     else:
-        name = "saliency (gradient × input)"
-        note = "A first-order estimate: the values need not sum to the score minus the baseline."
+        name = _("saliency (gradient × input)")
+        note = _("A first-order estimate: the values need not sum to the score minus the baseline.")
     if closed_form:
-        note += " Scored through the least-squares fold-in of the history."
-    return Attribution(method=method, title=f"Why “{title}”: {name} per {what}", keys=keys,
+        note += _(" Scored through the least-squares fold-in of the history.")
+    return Attribution(method=method, title=_("Why “{title}”: {name} per {what}").format(title=title, name=name, what=what), keys=keys,
                        labels=labels, values=values, target=target, baseline=base, unit="score",
                        user=plain_id(model.user_ids_, user), item=plain_id(model.item_ids_, item), note=note)
 

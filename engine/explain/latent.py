@@ -21,6 +21,7 @@ from engine.explain.types import _Dict
 from engine.models.capabilities import supports
 from engine.models.features import MISSING, MULTI_SEP, band_field
 from engine.progress import CancelToken, ProgressCallback, check, emit
+from engine.i18n import _
 
 #: Distinct values of a categorical colour column shown before "other".
 MAX_COLOURS = 9
@@ -32,7 +33,7 @@ def item_index(model, item) -> int:
     model._check_fitted()
     idx = index_of(normalize_ids([item]), model.item_ids_)[0]
     if idx < 0:
-        raise ModelError(f"item {item!r} is not in the training data")
+        raise ModelError(_("item {item!r} is not in the training data").format(item=item))
     return int(idx)
 
 
@@ -58,11 +59,11 @@ def has_embeddings(model) -> bool:
 def embeddings(model, kind: str = "item", rows=None) -> np.ndarray:
     """(n, d) float32 vectors of internal indices ``rows`` (default all) of kind "item" or "user"."""
     if kind not in ("item", "user"):
-        raise ModelError(f"kind must be 'item' or 'user', got {kind!r}")
+        raise ModelError(_("kind must be 'item' or 'user', got {kind!r}").format(kind=kind))
     model._check_fitted()
     if not has_embeddings(model):
-        raise ModelError(f"model {model.name} has no latent vectors to map (it scores without embeddings); "
-                         "use a factor, sequence, text or EASE model")
+        raise ModelError(_("model {name} has no latent vectors to map (it scores without embeddings); use a factor, "
+                           "sequence, text or EASE model").format(name=model.name))
     return np.asarray(model.embeddings(kind, None if rows is None else np.asarray(rows, np.int64).reshape(-1)),
                       np.float32)
 
@@ -97,7 +98,7 @@ class LatentMap(_Dict):
     def project(self, vectors: np.ndarray) -> np.ndarray:
         """(m, d) vectors -> (m, 2) map coordinates (PCA maps only)."""
         if self.components is None:
-            raise ModelError("t-SNE places only the points it was fitted on; use a PCA map to project vectors")
+            raise ModelError(_("t-SNE places only the points it was fitted on; use a PCA map to project vectors"))
         return (np.asarray(vectors, np.float64) - self.mean) @ self.components.T
 
     def positions(self, index) -> np.ndarray:
@@ -164,13 +165,13 @@ def _colours(model, kind: str, index: np.ndarray, catalog, color_by) -> tuple[np
         codes, legend = _band_colours(stat, counts)
         return codes, legend, stat
     if kind == "user":
-        raise ModelError(f"user maps are coloured by 'activity' only, not {color_by!r}")
+        raise ModelError(_("user maps are coloured by 'activity' only, not {color_by!r}").format(color_by=color_by))
     if catalog is None:
-        raise ModelError(f"colouring by {color_by!r} needs the item catalog")
+        raise ModelError(_("colouring by {color_by!r} needs the item catalog").format(color_by=color_by))
     col = catalog.column(color_by) or color_by
     if col not in catalog.frame.columns:
         have = ", ".join(map(str, catalog.frame.columns))
-        raise ModelError(f"the catalog has no column {color_by!r} (it has {have})")
+        raise ModelError(_("the catalog has no column {color_by!r} (it has {have})").format(color_by=color_by, have=have))
     values = catalog.align(model.item_ids_[index])[col]
     numeric = pd.to_numeric(values, errors="coerce")
     if pd.api.types.is_numeric_dtype(values) or numeric.notna().mean() > 0.95:
@@ -192,17 +193,18 @@ def latent_map(model, *, kind: str = "item", method: str = "pca", catalog=None, 
     bands), "popularity"/"activity"; default category, else price, else popularity.
     """
     if method not in ("pca", "tsne"):
-        raise ModelError(f"method must be 'pca' or 'tsne', got {method!r}")
+        raise ModelError(_("method must be 'pca' or 'tsne', got {method!r}").format(method=method))
     if max_points < 5:
-        raise ModelError(f"max_points must be at least 5, got {max_points}")
+        raise ModelError(_("max_points must be at least 5, got {max_points}").format(max_points=max_points))
     vectors_all = embeddings(model, kind)
     check(cancel)
     counts = np.asarray(model.seen_.sum(axis=0 if kind == "item" else 1)).ravel()
     index = np.sort(np.argsort(-counts, kind="stable")[:max_points])
     if len(index) < 5 or vectors_all.shape[1] < 2:
-        raise ModelError("a map needs at least 5 points with vectors of 2 or more dimensions")
+        raise ModelError(_("a map needs at least 5 points with vectors of 2 or more dimensions"))
     vectors = vectors_all[index].astype(np.float64)
-    emit(progress, 0.1, f"projecting {len(index)} {kind}s with {method.upper()}", "latent")
+    emit(progress, 0.1, (_("projecting {n} items with {method}") if kind == "item" else _("projecting {n} users with {method}")).format(
+        n=len(index), method=method.upper()), "latent")
     components = mean = ratio = None
     if method == "pca":
         from sklearn.decomposition import PCA
@@ -217,14 +219,16 @@ def latent_map(model, *, kind: str = "item", method: str = "pca", catalog=None, 
     check(cancel)
     colors, legend, color_by = _colours(model, kind, index, catalog, color_by)
     ids = (model.item_ids_ if kind == "item" else model.user_ids_)[index]
-    labels = tuple(item_titles(model, index, catalog)) if kind == "item" else tuple(f"user {u}" for u in ids)
+    labels = tuple(item_titles(model, index, catalog)) if kind == "item" else tuple(_("user {u}").format(u=u) for u in ids)
     emit(progress, 1.0, "done", "latent")
-    explained = "" if ratio is None else f" ({100 * ratio.sum():.0f}% of the variance)"
+    explained = "" if ratio is None else _(" ({v0:.0f}% of the variance)").format(v0=100 * ratio.sum())
     return LatentMap(
-        title=f"{model.name} {kind} embeddings, {method.upper()}{explained}", kind=kind, method=method,
+        title=(_("{name} item embeddings, {method}{explained}") if kind == "item" else
+               _("{name} user embeddings, {method}{explained}")).format(name=model.name, method=method.upper(), explained=explained), kind=kind, method=method,
         ids=ids, index=index, labels=labels, xy=np.asarray(xy, np.float64), colors=colors, legend=legend,
         color_by=color_by, explained_variance=ratio, components=components, mean=mean, model=model.name,
-        note=f"{model.embedding_note()}; the {len(index)} most {'interacted items' if kind == 'item' else 'active users'}")
+        note=(_("{note}; the {n} most interacted items") if kind == "item" else _("{note}; the {n} most active users")).format(
+            note=model.embedding_note(), n=len(index)))
 
 
 def place_user(model, latent: LatentMap, user, *, k: int = 10) -> Placement:
@@ -236,7 +240,7 @@ def place_user(model, latent: LatentMap, user, *, k: int = 10) -> Placement:
               else (latent.xy[pos[0]] if pos[0] >= 0 else np.full(2, np.nan)))
         empty = np.empty(0, np.int64)
         return Placement(user, model.item_ids_[empty], empty, np.empty((0, 2)), model.item_ids_[empty], empty,
-                         np.empty((0, 2)), np.asarray(xy, np.float64), "a user map shows the customer only")
+                         np.empty((0, 2)), np.asarray(xy, np.float64), _("a user map shows the customer only"))
     hist = np.sort(model.seen_[u].indices.astype(np.int64))
     recs = model.recommend([u], k)[0][0]
     recs = recs[recs >= 0]
@@ -252,9 +256,9 @@ def place_user(model, latent: LatentMap, user, *, k: int = 10) -> Placement:
     hp, hxy = locate(hist)
     rp, rxy = locate(recs)
     if latent.method == "pca":
-        user_xy, note = latent.project(embeddings(model, "user", [u]))[0], "user vector projected onto the map"
+        user_xy, note = latent.project(embeddings(model, "user", [u]))[0], _("user vector projected onto the map")
     else:
-        user_xy, note = np.full(2, np.nan), "t-SNE cannot place new points: the user's items are marked"
+        user_xy, note = np.full(2, np.nan), _("t-SNE cannot place new points: the user's items are marked")
     return Placement(user, model.item_ids_[hist], hp, hxy, model.item_ids_[recs], rp, rxy, user_xy, note)
 
 
@@ -277,6 +281,6 @@ def factor_heatmap(model, user, items, *, catalog=None) -> FactorHeatmap:
     uvec = embeddings(model, "user", [u]).astype(np.float64)
     ivec = embeddings(model, "item", idx).astype(np.float64)
     return FactorHeatmap(
-        title=f"Latent factors of user {user} and {len(idx)} items", matrix=np.vstack([uvec, ivec]),
-        row_keys=(user, *items), row_labels=(f"user {user}", *item_titles(model, idx, catalog)),
+        title=_("Latent factors of user {user} and {idx} items").format(user=user, idx=len(idx)), matrix=np.vstack([uvec, ivec]),
+        row_keys=(user, *items), row_labels=(_("user {user}").format(user=user), *item_titles(model, idx, catalog)),
         scores=ivec @ uvec[0], note=model.embedding_note())

@@ -34,6 +34,7 @@ from engine.explain.types import Attribution, _Dict
 from engine.models.capabilities import supports
 from engine.models.ranking import mask_seen, topk
 from engine.progress import CancelToken, ProgressCallback, check, emit
+from engine.i18n import _
 
 #: Largest coalition count (2^F) computed exactly; above it, permutation sampling.
 EXACT_MAX = 4096
@@ -75,8 +76,8 @@ class ShapSummary(_Dict):
 # ---- the game --------------------------------------------------------------------------------
 def _check_model(model) -> None:
     if not supports(model, "features"):
-        raise ModelError(f"SHAP explains models over input features; {getattr(model, 'name', model)!r} has no "
-                         "feature view (use contributions, attention or gradients for it)")
+        raise ModelError(_("SHAP explains models over input features; {v0!r} has no feature view (use "
+                           "contributions, attention or gradients for it)").format(v0=getattr(model, 'name', model)))
 
 
 def _masks(n: int) -> np.ndarray:
@@ -142,8 +143,8 @@ class ShapGame:
 
     @property
     def method(self) -> str:
-        return ("exact Shapley values" if self.exact
-                else f"Shapley values sampled over {PERMUTATIONS} feature orders")
+        return (_("exact Shapley values") if self.exact
+                else _("Shapley values sampled over {PERMUTATIONS} feature orders").format(PERMUTATIONS=PERMUTATIONS))
 
     def _side(self, tower, x: np.ndarray, bg: np.ndarray, masks: np.ndarray) -> tuple[torch.Tensor, np.ndarray]:
         """Tower outputs (P, 2^n, B, d) float64 and their refs (P, 2^n, B, n): column c from x (P,)
@@ -176,9 +177,9 @@ def threshold_items(model, users: np.ndarray, items: np.ndarray, k: int) -> np.n
     scores = model.score(users)
     mask_seen(scores, model.seen_, users)
     scores[np.arange(len(users)), items] = -np.inf
-    top, _ = topk(scores, k)
+    top, _rest = topk(scores, k)
     if top.shape[1] < k or np.any(top[:, k - 1] < 0):
-        raise ModelError(f"a user has fewer than {k + 1} unseen candidate items; lower k")
+        raise ModelError(_("a user has fewer than {v0} unseen candidate items; lower k").format(v0=k + 1))
     return top[:, k - 1]
 
 
@@ -197,7 +198,7 @@ def _permutation_values(game: ShapGame, user: int, item: int, ref: int,
     each reversed permutation gives a pair the opposite order."""
     model, f, nu = game.model, game.n_features, game.nu
     rng = np.random.default_rng(game.seed)
-    half = np.stack([rng.permutation(f) for _ in range(max(1, n_perm // 2))])
+    half = np.stack([rng.permutation(f) for _i in range(max(1, n_perm // 2))])
     perms = np.concatenate([half, half[:, ::-1]])                                    # (M, F)
     present = np.argsort(perms, axis=1)[:, None, :] < np.arange(f + 1)[None, :, None]   # (M, F+1, F)
     x = model.feature_matrix([user], [item])[0]
@@ -223,7 +224,7 @@ def explain_shap(model, user, item, *, k: int = 10, catalog=None, background: in
     """
     _check_model(model)
     if k < 1:
-        raise ModelError(f"k must be at least 1, got {k}")
+        raise ModelError(_("k must be at least 1, got {k}").format(k=k))
     check(cancel)
     u, i = model.user_index(user), item_index(model, item)
     ref = int(threshold_items(model, np.array([u]), np.array([i]), k)[0])
@@ -234,16 +235,16 @@ def explain_shap(model, user, item, *, k: int = 10, catalog=None, background: in
     check(cancel)
     names, labels = _labels(model, model.feature_matrix([u], [i])[0])
     t_item, t_ref = item_titles(model, [i, ref], catalog)
-    how_far = (f"is in user {user}'s top {k}: its lead over {t_ref}" if target > 0
-               else f"misses user {user}'s top {k}: its gap to {t_ref}")
+    how_far = (_("is in user {user}'s top {k}: its lead over {t_ref}").format(user=user, k=k, t_ref=t_ref) if target > 0
+               else _("misses user {user}'s top {k}: its gap to {t_ref}").format(user=user, k=k, t_ref=t_ref))
     emit(progress, 1.0, "done", "shap")
     return Attribution(
-        method="shap", title=f"Why {t_item} {how_far}",
+        method="shap", title=_("Why {t_item} {how_far}").format(t_item=t_item, how_far=how_far),
         keys=tuple(names), labels=tuple(labels), values=values, target=target, baseline=baseline,
         unit="margin", user=user, item=item,
-        note=(f"{game.method} of score(item) − score({t_ref}), the item at rank {k} without this one; "
-              f"absent features take values from {len(game.bg_users)} random training interactions "
-              f"(baseline = the expected margin over them)."))
+        note=(_("{method} of score(item) − score({t_ref}), the item at rank {k} without this one; absent "
+                "features take values from {bg_users} random training interactions (baseline = the "
+                "expected margin over them).").format(method=game.method, t_ref=t_ref, k=k, bg_users=len(game.bg_users))))
 
 
 def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int = 500, background: int = 50,
@@ -253,18 +254,18 @@ def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int
     in order, every top-k item per user; None = a random sample of all users)."""
     _check_model(model)
     if k < 1 or max_pairs < 1:
-        raise ModelError("k and max_pairs must be at least 1")
+        raise ModelError(_("k and max_pairs must be at least 1"))
     if users is None:
         rng = np.random.default_rng(seed)
         idx = rng.permutation(model.n_users)[:-(-max_pairs // k)]
     else:
         idx = np.array([model.user_index(x) for x in users], dtype=np.int64)[:-(-max_pairs // k)]
     if len(idx) == 0:
-        raise ModelError("no users to summarise")
+        raise ModelError(_("no users to summarise"))
     check(cancel)
-    top, _ = model.recommend(idx, k + 1)
+    top, _rest = model.recommend(idx, k + 1)
     if top.shape[1] < k + 1 or np.any(top < 0):
-        raise ModelError(f"a user has fewer than {k + 1} unseen candidate items; lower k")
+        raise ModelError(_("a user has fewer than {v0} unseen candidate items; lower k").format(v0=k + 1))
     pu = np.repeat(idx, k)[:max_pairs]
     pi = top[:, :k].reshape(-1)[:max_pairs]
     pref = np.repeat(top[:, k], k)[:max_pairs]
@@ -277,7 +278,7 @@ def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int
         sl = slice(s, s + step)
         values[sl], targets[sl], baselines[sl] = game.explain(pu[sl], pi[sl], pref[sl])
         done = min(s + step, len(pu))
-        emit(progress, done / len(pu), f"{done}/{len(pu)} recommendations", "shap")
+        emit(progress, done / len(pu), _("{done}/{pu} recommendations").format(done=done, pu=len(pu)), "shap")
     check(cancel)
     X = model.feature_matrix(pu, pi)
     names, text = model.feature_names(), model.text_columns()
@@ -293,9 +294,9 @@ def shap_summary(model, users=None, *, k: int = 10, catalog=None, max_pairs: int
         if bands is not None:
             colour[:, c] = bands[X[:, c]]
     return ShapSummary(
-        title=f"What drives the top {k}: mean |SHAP| over {len(pu)} recommendations",
+        title=_("What drives the top {k}: mean |SHAP| over {pu} recommendations").format(k=k, pu=len(pu)),
         features=tuple(names), mean_abs=np.abs(values).mean(0), values=values, feature_values=colour,
         value_labels=labels, users=model.user_ids_[pu], items=model.item_ids_[pi], targets=targets,
         baselines=baselines, k=k, model=model.name,
-        note=(f"{game.method} of each recommendation's margin over the item at rank {k + 1}; "
-              f"absent features take values from {len(game.bg_users)} random training interactions."))
+        note=(_("{method} of each recommendation's margin over the item at rank {v1}; absent features "
+                "take values from {bg_users} random training interactions.").format(method=game.method, v1=k + 1, bg_users=len(game.bg_users))))

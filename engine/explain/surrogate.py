@@ -25,6 +25,7 @@ from engine.errors import ModelError
 from engine.explain.types import _Dict
 from engine.models.features import MULTI_SEP
 from engine.progress import CancelToken, ProgressCallback, check, emit
+from engine.i18n import _
 
 #: Levels of a categorical catalog column turned into one-hot features.
 MAX_LEVELS = 12
@@ -90,7 +91,7 @@ class PairFeatures:
         n_items = seen.shape[1]
         self.seen = seen.tocsr().astype(np.float32)
         self.activity = np.asarray(self.seen.sum(axis=1)).ravel()
-        names, cols, onehot = ["item popularity (customers)"], [np.asarray(self.seen.sum(axis=0)).ravel()], [False]
+        names, cols, onehot = [_("item popularity (customers)")], [np.asarray(self.seen.sum(axis=0)).ravel()], [False]
         self.category = None            # (n_items, C) float32 membership of every category value
         self.price = None               # (n_items,) float64 with NaN where unknown
         frame = catalog.align(item_ids) if catalog is not None else pd.DataFrame(index=range(n_items))
@@ -117,16 +118,16 @@ class PairFeatures:
                 cols.append(member[level].to_numpy(np.float64))
                 onehot.append(True)
         self.item_matrix = np.column_stack(cols).astype(np.float32)           # (n_items, Fi)
-        names += ["user activity (items)", "co-buyers with the user's items (avg.)"]
+        names += [_("user activity (items)"), _("co-buyers with the user's items (avg.)")]
         onehot += [False, False]
         self.cooc = (self.seen.T @ self.seen).tocsr()                         # (n_items, n_items) co-buyers
         if self.category is not None:
-            names.append("user's past share of this category")
+            names.append(_("user's past share of this category"))
             onehot.append(False)
             # (n_users, C) share of each user's items in each category value
             self.user_category = np.asarray(self.seen @ self.category) / np.maximum(self.activity, 1)[:, None]
         if self.price is not None:
-            names.append("price ÷ user's average price")
+            names.append(_("price ÷ user's average price"))
             onehot.append(False)
             hist_price = self.seen.multiply(np.nan_to_num(self.price)[None, :]).sum(axis=1)
             known = self.seen @ np.isfinite(self.price).astype(np.float32)
@@ -164,7 +165,7 @@ class PairFeatures:
 def _user_pairs(model, users: np.ndarray, k: int, rng: np.random.Generator | None, negatives: int):
     """Pairs (users, items, labels, weights) for ``users``: every unseen candidate when rng is None,
     else the top-k plus ``negatives`` sampled non-members per user, weighted to the candidate count."""
-    top, _ = model.recommend(users, k)
+    top, _rest = model.recommend(users, k)
     rows = np.arange(len(users))
     cand = model.seen_[users].toarray() == 0                                  # (c, n_items)
     label = np.zeros_like(cand)
@@ -267,19 +268,19 @@ def surrogate_tree(model, train, *, catalog, k: int = 10, max_depth: int = 3, ho
     model._check_fitted()
     if (train.n_users != model.n_users or train.n_items != model.n_items
             or not np.array_equal(train.item_ids, model.item_ids_)):
-        raise ModelError("surrogate: train must be the interactions the model was fitted on (same users and items)")
+        raise ModelError(_("surrogate: train must be the interactions the model was fitted on (same users and items)"))
     if not 0 < holdout < 1:
-        raise ModelError(f"holdout must be between 0 and 1, got {holdout}")
+        raise ModelError(_("holdout must be between 0 and 1, got {holdout}").format(holdout=holdout))
     if k < 1 or max_depth < 1:
-        raise ModelError("k and max_depth must be at least 1")
+        raise ModelError(_("k and max_depth must be at least 1"))
     rng = np.random.default_rng(seed)
     users = rng.permutation(model.n_users)[:max_users]
     n_hold = int(round(holdout * len(users)))
     hold, fit = np.sort(users[:n_hold]), np.sort(users[n_hold:])
     if len(hold) == 0 or len(fit) == 0:
-        raise ModelError(f"surrogate: {len(users)} users cannot be split into fit and held-out users")
+        raise ModelError(_("surrogate: {users} users cannot be split into fit and held-out users").format(users=len(users)))
     feats = PairFeatures(train.seen, model.item_ids_, catalog)
-    emit(progress, 0.0, "labelling the model's top-k", "surrogate")
+    emit(progress, 0.0, _("labelling the model's top-k"), "surrogate")
     X, y, w = [], [], []
     for s, chunk in _chunks(fit, model.n_items):
         check(cancel)
@@ -287,7 +288,7 @@ def surrogate_tree(model, train, *, catalog, k: int = 10, max_depth: int = 3, ho
         X.append(feats.rows(pu, pi))
         y.append(py)
         w.append(pw)
-        emit(progress, 0.4 * (s + len(chunk)) / len(fit), f"fit users {s + len(chunk)}/{len(fit)}", "surrogate")
+        emit(progress, 0.4 * (s + len(chunk)) / len(fit), _("fit users {v0}/{fit}").format(v0=s + len(chunk), fit=len(fit)), "surrogate")
     X, y, w = np.concatenate(X), np.concatenate(y), np.concatenate(w)
     check(cancel)
     tree = DecisionTreeClassifier(max_depth=max_depth, class_weight="balanced", min_weight_fraction_leaf=0.001,
@@ -297,7 +298,7 @@ def surrogate_tree(model, train, *, catalog, k: int = 10, max_depth: int = 3, ho
     tp = fp = fn = tn = 0.0
     for s, chunk in _chunks(hold, model.n_items):
         check(cancel)
-        pu, pi, py, _ = _user_pairs(model, chunk, k, None, 0)
+        pu, pi, py, _rest = _user_pairs(model, chunk, k, None, 0)
         rows = feats.rows(pu, pi)
         pred = tree.predict(rows).astype(bool)
         leaf = tree.apply(rows)
@@ -307,7 +308,7 @@ def surrogate_tree(model, train, *, catalog, k: int = 10, max_depth: int = 3, ho
         fp += float(np.sum(pred & ~py))
         fn += float(np.sum(~pred & py))
         tn += float(np.sum(~pred & ~py))
-        emit(progress, 0.45 + 0.55 * (s + len(chunk)) / len(hold), f"held-out users {s + len(chunk)}/{len(hold)}",
+        emit(progress, 0.45 + 0.55 * (s + len(chunk)) / len(hold), _("held-out users {v0}/{hold}").format(v0=s + len(chunk), hold=len(hold)),
              "surrogate")
     fidelity = _fidelity(tp, fp, fn, tn)
     total_pos = max(leaf_pos.sum(), 1.0)
@@ -320,12 +321,12 @@ def surrogate_tree(model, train, *, catalog, k: int = 10, max_depth: int = 3, ho
     rules.sort(key=lambda r: (not r.recommended, -np.nan_to_num(r.precision, nan=-1.0)))
     emit(progress, 1.0, "done", "surrogate")
     return SurrogateTree(
-        title=(f"Rules that mimic {model.name}'s top {k}: {100 * fidelity['agreement']:.1f}% agreement, "
-               f"balanced accuracy {fidelity['balanced_accuracy']:.2f} on {len(hold)} held-out users"),
+        title=(_("Rules that mimic {name}'s top {k}: {v2:.1f}% agreement, balanced accuracy "
+                 "{balanced_accuracy:.2f} on {hold} held-out users").format(name=model.name, k=k, v2=100 * fidelity['agreement'], balanced_accuracy=fidelity['balanced_accuracy'], hold=len(hold))),
         rules=tuple(rules), tree_text=export_text(tree, feature_names=list(feats.names)),
         features=feats.names, importances=tree.feature_importances_.copy(), fidelity=fidelity,
         fit_users=model.user_ids_[fit], holdout_users=model.user_ids_[hold], k=k, max_depth=max_depth,
         fit_pairs=len(y), model=model.name,
-        note=(f"fitted on {len(fit)} users ({int(y.sum())} top-{k} pairs, {negatives} sampled others each); "
-              f"always answering 'not recommended' would agree on {100 * fidelity['majority_agreement']:.1f}% "
-              "of held-out pairs, so read the balanced accuracy and F1."))
+        note=(_("fitted on {fit} users ({v1} top-{k} pairs, {negatives} sampled others each); always "
+                "answering 'not recommended' would agree on {v4:.1f}% of held-out pairs, so read the "
+                "balanced accuracy and F1.").format(fit=len(fit), v1=int(y.sum()), k=k, negatives=negatives, v4=100 * fidelity['majority_agreement'])))

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field, fields
 
 import numpy as np
+from engine.i18n import N_, _
 
 
 def _jsonable(value):
@@ -165,9 +166,13 @@ class Faithfulness(_Dict):
     word_aopc: dict = field(default_factory=dict)
 
     #: Each deletion test: its key (the prefix "<key>_" of its fields; none for "history") -> what it deletes.
-    TESTS = {"history": "history items deleted", "feature": "input features zeroed",
-             "shap": "input features set to SHAP's background", "factor": "latent factors zeroed",
-             "word": "words of the item's text replaced by padding"}
+    TESTS = {"history": N_("history items deleted"), "feature": N_("input features zeroed"),
+             "shap": N_("input features set to SHAP's background"), "factor": N_("latent factors zeroed"),
+             "word": N_("words of the item's text replaced by padding")}
+
+    def test_label(self, key: str) -> str:
+        """What the test ``key`` deletes, in the current language ("history items deleted")."""
+        return _(self.TESTS[key])
 
     def tests(self) -> dict[str, tuple[int, dict, dict]]:
         """{test key: (pairs, curves, aopc)} of each test that scored any pair, in ``TESTS`` order."""
@@ -182,7 +187,7 @@ class Faithfulness(_Dict):
     def score(self, method: str) -> tuple[float, float, int, str] | None:
         """(AOPC of ``method``, AOPC of the random deletion it is compared with, pairs, the test's
         ``TESTS`` value), or None when it was not scored."""
-        for key, (pairs, _, aopc) in self.tests().items():
+        for key, (pairs, _curves, aopc) in self.tests().items():
             if method != "random" and method in aopc:
-                return aopc[method], aopc["random"], pairs, self.TESTS[key]
+                return aopc[method], aopc["random"], pairs, self.test_label(key)
         return None

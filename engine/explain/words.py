@@ -36,6 +36,7 @@ from engine.explain.types import Attribution, WordAttribution
 from engine.models.capabilities import supports
 from engine.progress import check, emit
 from engine.text.words import TextInputs
+from engine.i18n import _
 
 
 def has_word_explanations(model) -> bool:
@@ -84,17 +85,17 @@ def explain_words(model, user: int, item: int, *, catalog=None) -> WordAttributi
     title = item_labels(model, [item], catalog)[0]
     gap = abs(values.sum() - (score - base)) / max(abs(score - base), 1e-12)
     cut = int((~inputs.read).sum())
-    note = (f"Integrated gradients over the token embeddings, summed per word, from every word replaced by "
-            f"the padding token (score {base:.4f}); the words sum to the score minus that within "
-            f"{100 * gap:.2g} %." + (f" {cut} word(s) past the token limit were not read." if cut else ""))
+    note = (_("Integrated gradients over the token embeddings, summed per word, from every word "
+              "replaced by the padding token (score {base:.4f}); the words sum to the score minus that "
+              "within {v1:.2g} %.").format(base=base, v1=100 * gap) + (_(" {cut} word(s) past the token limit were not read.").format(cut=cut) if cut else ""))
     history = Attribution(
-        method="ig", title=f"Why “{title}”: integrated gradients per purchase in the history",
+        method="ig", title=_("Why “{title}”: integrated gradients per purchase in the history").format(title=title),
         keys=external_ids(model, hist), labels=item_labels(model, hist, catalog), values=h_values,
         target=h_score, baseline=h_base, unit="score", user=plain_id(model.user_ids_, user),
         item=plain_id(model.item_ids_, item),
-        note="From the all-zero history (score %.4f); oldest purchase first." % h_base)
+        note=_("From the all-zero history (score {base:.4f}); oldest purchase first.").format(base=h_base))
     return WordAttribution(
-        title=f"Why “{title}”: the words of its text", text=inputs.text, words=inputs.words,
+        title=_("Why “{title}”: the words of its text").format(title=title), text=inputs.text, words=inputs.words,
         spans=inputs.spans, values=values, read=inputs.read, target=score, baseline=base, history=history,
         user=plain_id(model.user_ids_, user), item=plain_id(model.item_ids_, item), note=note)
 
@@ -108,7 +109,7 @@ def word_deletion(model, users: np.ndarray, items: np.ndarray, *, steps: int, se
     skipped = 0
     for p, (u, i) in enumerate(zip(users, items)):
         check(cancel)
-        inputs, values, _, _ = word_values(model, int(u), int(i))
+        inputs, values, _base, _target = word_values(model, int(u), int(i))
         read = np.flatnonzero(inputs.read)
         if len(read) == 0:
             skipped += 1
@@ -129,5 +130,5 @@ def word_deletion(model, users: np.ndarray, items: np.ndarray, *, steps: int, se
             continue
         for j, name in enumerate(orders):
             drops[name].append((full - s[j, :-1]) / denom)
-        emit(progress, (p + 1) / len(users), f"word deletion: {p + 1}/{len(users)} pairs", "explain")
+        emit(progress, (p + 1) / len(users), _("word deletion: {v0}/{users} pairs").format(v0=p + 1, users=len(users)), "explain")
     return {k: np.array(v).reshape(len(v), steps + 1) for k, v in drops.items()}, skipped

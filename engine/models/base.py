@@ -26,6 +26,7 @@ from engine.errors import ModelError
 from engine.models.capabilities import capabilities_of
 from engine.models.ranking import mask_seen, topk
 from engine.progress import CancelToken, ProgressCallback
+from engine.i18n import N_
 
 FORMAT = "recscope-model"
 FORMAT_VERSION = 1
@@ -97,7 +98,7 @@ class Recommender:
     #: True when ``fit`` needs an item catalog (titles or descriptions).
     needs_catalog: ClassVar[bool] = False
     #: How the model learns, in plain words, when it has no training objective to inspect.
-    training_note: ClassVar[str] = "This model is not trained by gradient descent, so it has no gradients."
+    training_note: ClassVar[str] = N_("This model is not trained by gradient descent, so it has no gradients.")
     #: Capabilities this instance does not have although its class implements them.
     unavailable: frozenset[str] = frozenset()
     #: Trains in epochs and chooses their number on validation data (needs params "epochs",

@@ -25,6 +25,7 @@ from engine.models.registry import register
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_
 
 #: Rounds of re-drawing negatives that hit a positive; the few left after that are kept.
 NEGATIVE_ROUNDS = 4
@@ -104,7 +105,7 @@ class BPR(FoldInFactorization):
 
     name = "bpr"
     title = "BPR"
-    description = "BPR-MF: matrix factorisation trained to rank bought items above the rest (PyTorch)."
+    description = N_("BPR-MF: matrix factorisation trained to rank bought items above the rest (PyTorch).")
     param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 1.0)}
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 200, "lr": 5e-4, "reg": 0.0, "weight_decay": 0.0,

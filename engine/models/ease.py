@@ -13,6 +13,7 @@ from engine.models.base import expect_array
 from engine.models.item_item import ItemItemScoring, cooccurrence
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
+from engine.i18n import N_, _
 
 #: Rank of the truncated SVD that gives EASE its item/user vectors (latent maps).
 EMBEDDING_RANK = 64
@@ -42,8 +43,8 @@ class EASE(ItemItemScoring):
 
     name = "ease"
     title = "EASE"
-    description = "EASE: a closed-form item-to-item model; strong and fast on up to ~40,000 items."
-    training_note = ("EASE is solved in closed form (one matrix inverse): there is no training loop, so it has no "
+    description = N_("EASE: a closed-form item-to-item model; strong and fast on up to ~40,000 items.")
+    training_note = N_("EASE is solved in closed form (one matrix inverse): there is no training loop, so it has no "
                      "learning curves and no gradients; its item-to-item weights are shown.")
     defaults = {"l2": 500.0, "max_items": 40000}
     search_space = {"l2": ("log", 1.0, 20000.0)}
@@ -98,7 +99,7 @@ class EASE(ItemItemScoring):
         return table if rows is None else table[np.asarray(rows, np.int64)]
 
     def embedding_note(self) -> str:
-        return f"rank-{min(EMBEDDING_RANK, self.n_items)} SVD of the EASE item–item weights"
+        return _("rank-{rank} SVD of the EASE item–item weights").format(rank=min(EMBEDDING_RANK, self.n_items))
 
     def _svd_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         from sklearn.utils.extmath import randomized_svd

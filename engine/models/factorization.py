@@ -22,6 +22,7 @@ import weakref
 import numpy as np
 
 from engine.models.base import Recommender
+from engine.i18n import _
 
 #: Confidence of a history item (1 + alpha) and ridge term of the fold-in of non-iALS models.
 FOLD_IN_ALPHA = 20.0
@@ -55,7 +56,7 @@ class FactorScoring(Recommender):
         return np.asarray(table if rows is None else table[np.asarray(rows, np.int64)], np.float32)
 
     def embedding_note(self) -> str:
-        return f"{self.name} factors"
+        return _("{name} factors").format(name=self.name)
 
 
 class FoldInFactorization(FactorScoring):
@@ -106,12 +107,13 @@ class FoldInFactorization(FactorScoring):
 
     def contribution_note(self, user: int, item: int, score: float) -> str:
         trained = float(self.score([user])[0, item])
-        return (f"Exact for the user vector {self.fold_in_description()}, which scores {score:.4f}; the trained "
-                f"user vector scores {trained:.4f}. The baseline is the item's bias.")
+        return _("Exact for the user vector {fold_in}, which scores {score:.4f}; the trained user vector scores "
+                 "{trained:.4f}. The baseline is the item's bias.").format(fold_in=self.fold_in_description(), score=score,
+                                                                          trained=trained)
 
     def fold_in_description(self) -> str:
         """How the fold-in relates to this model's own user vectors (iALS overrides)."""
-        return "fitted to the history by least squares (fold-in, an approximation of this model)"
+        return _("fitted to the history by least squares (fold-in, an approximation of this model)")
 
     def latent_values(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
         return (self.user_factors_[np.asarray(users, np.int64)].astype(np.float64)

@@ -28,6 +28,7 @@ from engine.models.base import Recommender, expect_array
 from engine.models.registry import get, register
 from engine.models.text import TextModel
 from engine.progress import check, emit, scaled
+from engine.i18n import N_, _
 
 COLLABORATIVE = ("bpr", "twotower", "ials", "ease", "itemknn")
 #: Held-out pairs used to fit the gate (a random subset beyond this).
@@ -84,10 +85,10 @@ class Hybrid(Recommender):
 
     name = "hybrid"
     title = "Hybrid"
-    description = "Hybrid: collaborative model for items with data, text model for new or rare items."
+    description = N_("Hybrid: collaborative model for items with data, text model for new or rare items.")
     param_choices: ClassVar[dict[str, tuple]] = {"collaborative": COLLABORATIVE}
     param_help: ClassVar[dict[str, str]] = {"refit": "Refit the parts on all the data after fitting the blend."}
-    training_note = ("The hybrid blends two fitted models with a small gate; inspect its collaborative part as a "
+    training_note = N_("The hybrid blends two fitted models with a small gate; inspect its collaborative part as a "
                      "run of its own for gradients.")
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
@@ -246,7 +247,7 @@ class Hybrid(Recommender):
         return self.cf_model_.embeddings(kind, rows)
 
     def embedding_note(self) -> str:
-        return f"the hybrid's {self.cf_model_.name} part: {self.cf_model_.embedding_note()}"
+        return _("the hybrid's {name} part: {note}").format(name=self.cf_model_.name, note=self.cf_model_.embedding_note())
 
     # ---- persistence --------------------------------------------------------------------------
     def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:

@@ -40,6 +40,7 @@ from engine.progress import Progress, check
 from engine.machine.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_, _
 
 
 class _Rows:
@@ -83,7 +84,7 @@ def _solve(rows: _Rows, X: torch.Tensor, Y: torch.Tensor, reg: float, steps: int
         r = rows.csr(start, stop, rows.target[nz]) @ Y - apply(x)
         p = r.clone()
         rs = (r * r).sum(1)
-        for _ in range(steps):
+        for _sweep in range(steps):
             ap = apply(p)
             step = rs / (p * ap).sum(1).clamp_min(1e-30)
             x += step[:, None] * p
@@ -166,9 +167,9 @@ class IALS(FoldInFactorization):
 
     name = "ials"
     title = "iALS"
-    description = "iALS: matrix factorisation by alternating least squares on implicit feedback."
+    description = N_("iALS: matrix factorisation by alternating least squares on implicit feedback.")
     param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 10_000.0)}
-    training_note = ("iALS solves exact least-squares steps (no gradient descent), so there are no gradients; its "
+    training_note = N_("iALS solves exact least-squares steps (no gradient descent), so there are no gradients; its "
                      "learning curves and factor distributions still apply.")
     defaults: ClassVar[dict[str, Any]] = {
         "factors": 64, "epochs": 15, "reg": 50.0, "alpha": 5.0, "cg_steps": 3, "init_std": 0.01,
@@ -263,7 +264,7 @@ class IALS(FoldInFactorization):
         return float(self.params["alpha"]), float(self.params["reg"])
 
     def fold_in_description(self) -> str:
-        return "recomputed by the closed-form least-squares solve (as implicit's explain)"
+        return _("recomputed by the closed-form least-squares solve (as implicit's explain)")
 
     def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
         self.user_factors_ = self.user_factors_[order]

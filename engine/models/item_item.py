@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from engine.models.base import Recommender
+from engine.i18n import _
 from engine.progress import CancelToken, ProgressCallback, check, emit
 
 #: History positions re-scored per chunk when deleting growing prefixes.
@@ -84,7 +85,7 @@ class ItemItemScoring(Recommender):
         return values, float(self.score_histories([hist])[0, item]), 0.0
 
     def contribution_note(self, user: int, item: int, score: float) -> str:
-        return "The score is exactly the sum of these item–item weights."
+        return _("The score is exactly the sum of these item–item weights.")
 
     def history_rescorer(self, history: np.ndarray) -> "ItemItemRescorer":
         return ItemItemRescorer(self, np.asarray(history, np.int64))

@@ -11,6 +11,7 @@ from engine.models.item_item import ItemItemScoring, cooccurrence
 from engine.models.ranking import topk
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
+from engine.i18n import N_
 
 #: Dense similarity block size while fitting (floats): n_items x block <= this. Each block is one
 #: cancel check apart: 4M floats keep that well under a second.
@@ -32,8 +33,8 @@ class ItemKNN(ItemItemScoring):
 
     name = "itemknn"
     title = "ItemKNN"
-    description = "Item k-NN: customers who bought this also bought that (item-to-item cosine similarity)."
-    training_note = ("Item k-NN counts co-purchases: nothing is trained by gradient descent; its similarity values "
+    description = N_("Item k-NN: customers who bought this also bought that (item-to-item cosine similarity).")
+    training_note = N_("Item k-NN counts co-purchases: nothing is trained by gradient descent; its similarity values "
                      "are shown.")
     defaults = {"k": 100, "shrink": 10.0, "use_values": False}
     search_space = {"k": ("int", 10, 500), "shrink": ("float", 0.0, 100.0)}

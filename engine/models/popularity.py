@@ -8,6 +8,7 @@ from engine.errors import ModelError
 from engine.models.base import Recommender, expect_array
 from engine.models.registry import register
 from engine.progress import check, emit
+from engine.i18n import N_
 
 
 @register
@@ -16,8 +17,8 @@ class MostPopular(Recommender):
 
     name = "pop"
     title = "Popular"
-    description = "Most popular: recommends the best sellers to everyone (the baseline to beat)."
-    training_note = ("Most popular only counts purchases: there is nothing to train.")
+    description = N_("Most popular: recommends the best sellers to everyone (the baseline to beat).")
+    training_note = N_("Most popular only counts purchases: there is nothing to train.")
     personalised = False
     defaults = {}
 

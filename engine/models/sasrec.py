@@ -36,6 +36,7 @@ from engine.progress import check
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_, _
 
 #: Users scored per forward pass.
 SCORE_BATCH = 256
@@ -210,7 +211,7 @@ class SASRec(Recommender):
 
     name = "sasrec"
     title = "SASRec"
-    description = ("SASRec: self-attention over each customer's purchase sequence; predicts the next item "
+    description = N_("SASRec: self-attention over each customer's purchase sequence; predicts the next item "
                    "(PyTorch).")
     param_choices: ClassVar[dict[str, tuple]] = {"loss": LOSSES}
     defaults: ClassVar[dict[str, Any]] = {
@@ -456,7 +457,7 @@ class SASRec(Recommender):
         return np.concatenate(out) if out else np.empty((0, self.params["hidden"]), np.float32)
 
     def embedding_note(self) -> str:
-        return "SASRec item embeddings; users = last hidden state of their sequence"
+        return _("SASRec item embeddings; users = last hidden state of their sequence")
 
     def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
         self.seq_indptr_, self.seq_items_ = reorder_rows(self.seq_indptr_, self.seq_items_, order)

@@ -26,6 +26,7 @@ from engine.models.features import item_text_embeddings
 from engine.models.registry import register
 from engine.progress import check, emit, scaled
 from engine.text.encoder import EMBED_DIM
+from engine.i18n import N_, _
 
 SECONDS_PER_DAY = 86400.0
 
@@ -73,8 +74,8 @@ class TextModel(FactorScoring):
 
     name = "text"
     title = "Text"
-    description = "Text: recommends items whose catalog text resembles the customer's past items (cold start)."
-    training_note = ("The text model embeds catalog text with a fixed pretrained encoder: nothing is trained here.")
+    description = N_("Text: recommends items whose catalog text resembles the customer's past items (cold start).")
+    training_note = N_("The text model embeds catalog text with a fixed pretrained encoder: nothing is trained here.")
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {"half_life_days": 0.0}
     fast_params: ClassVar[dict[str, Any]] = {}
@@ -126,10 +127,10 @@ class TextModel(FactorScoring):
         return values, float(self.score_histories([hist])[0, item]), 0.0
 
     def contribution_note(self, user: int, item: int, score: float) -> str:
-        return "Each item weighs log1p(number of purchases), without the model's recency decay."
+        return _("Each item weighs log1p(number of purchases), without the model's recency decay.")
 
     def embedding_note(self) -> str:
-        return "text vectors of the items; a customer is the weighted mean of their items' vectors"
+        return _("text vectors of the items; a customer is the weighted mean of their items' vectors")
 
     def _reorder_users(self, order: np.ndarray, new_ids: np.ndarray) -> None:
         self.user_factors_ = self.user_factors_[order]

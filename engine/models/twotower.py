@@ -40,6 +40,7 @@ from engine.progress import check, scaled
 from engine.machine.device import resolve_device
 from engine.train.loop import History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_
 
 LOSSES = ("softmax", "bpr")
 
@@ -151,7 +152,7 @@ class TwoTower(FoldInFactorization):
 
     name = "twotower"
     title = "TwoTower"
-    description = "Two-tower: neural user and item towers that also use catalog features (PyTorch)."
+    description = N_("Two-tower: neural user and item towers that also use catalog features (PyTorch).")
     param_choices: ClassVar[dict[str, tuple]] = {"loss": LOSSES}
     param_ranges: ClassVar[dict[str, tuple]] = {"reg": (0.0, 1.0)}
     defaults: ClassVar[dict[str, Any]] = {

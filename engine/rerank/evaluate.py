@@ -16,13 +16,14 @@ from engine.errors import EngineError
 from engine.progress import CancelToken, ProgressCallback, check, emit, scaled
 from engine.rerank.rerankers import Reranker
 from engine.rerank.rules import RuleSet, parse_rules
+from engine.i18n import N_, _
 
 #: Floats per score block: rows per batch = this // n_items (at most 1024).
 _BLOCK_FLOATS = 1 << 22
 #: Item popularity groups of the exposure report: (label, share of training purchases held by more
 #: popular items below which an item belongs to the group).
-POPULARITY_GROUPS = (("bestsellers (top 20 % of purchases)", 0.2), ("middle (next 60 %)", 0.8),
-                     ("long tail (last 20 %)", 1.01))
+POPULARITY_GROUPS = ((N_("bestsellers (top 20 % of purchases)"), 0.2), (N_("middle (next 60 %)"), 0.8),
+                     (N_("long tail (last 20 %)"), 1.01))
 #: Share of training interactions that defines the "head" for the exposure report.
 HEAD_SHARE = 0.2
 
@@ -201,7 +202,7 @@ def exposure_report(wrapped: RerankedModel, group_columns=()) -> dict:
         share[order] = (cum - pop[order]) / cum[-1]           # purchases held by more popular items
         codes[share < POPULARITY_GROUPS[1][1]] = 1
         codes[share < POPULARITY_GROUPS[0][1]] = 0
-    out["popularity"] = _group_rows(codes, [g for g, _ in POPULARITY_GROUPS], exp, raw, keep_order=True)
+    out["popularity"] = _group_rows(codes, [_(g) for g, _share in POPULARITY_GROUPS], exp, raw, keep_order=True)
     return out
 
 

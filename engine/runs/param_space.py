@@ -15,6 +15,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.i18n import _
+
 #: Choices of string parameters every model shares: name -> (module, constant).
 CHOICES = {"device": ("engine.machine.device", "CHOICES")}
 
@@ -178,7 +180,7 @@ def model_info(model: str) -> ModelInfo:
     from engine.models import registry
     cls = registry.get(model)
     doc = (cls.__doc__ or "").strip().splitlines()
-    return ModelInfo(name=model, title=cls.title or model, description=cls.description or (doc[0] if doc else model),
+    return ModelInfo(name=model, title=cls.title or model, description=_(cls.description) if cls.description else (doc[0] if doc else model),
                      torch="epochs" in cls.defaults and "patience" in cls.defaults,
                      needs_catalog=cls.needs_catalog, tunable=bool(cls.search_space),
                      capabilities=frozenset(cls.capabilities), fast_params=dict(cls.fast_params))

@@ -15,6 +15,7 @@ import numpy as np
 from engine.errors import ValidationError
 from engine.progress import check, emit
 from engine.simulate.policies import FixedPolicy, Policy, Thompson
+from engine.i18n import _
 
 #: Longest curve returned (points), for plotting.
 MAX_POINTS = 500
@@ -61,7 +62,7 @@ def ips_estimates(chosen_prob: np.ndarray, propensity: np.ndarray, rewards: np.n
     logged arm, ``propensity`` (n,) the logging policy's; returns (ips, snips)."""
     p = np.asarray(propensity, np.float64)
     if np.any(~(p > 0)) or np.any(p > 1):
-        raise ValidationError("logging propensities must be in (0, 1]")
+        raise ValidationError(_("logging propensities must be in (0, 1]"))
     w = np.asarray(chosen_prob, np.float64) / p
     ips = float(np.mean(w * rewards)) if len(w) else float("nan")
     snips = float(np.sum(w * rewards) / w.sum()) if w.sum() > 0 else float("nan")
@@ -83,11 +84,11 @@ def replay(policy: Policy, arms, rewards, n_arms: int, *, propensity=None, seed:
     rewards = np.asarray(rewards, np.float64)
     n = len(arms)
     if rewards.shape != arms.shape:
-        raise ValidationError(f"{n} logged arms but {len(rewards)} rewards")
+        raise ValidationError(_("{n} logged arms but {rewards} rewards").format(n=n, rewards=len(rewards)))
     if n and (arms.min() < 0 or arms.max() >= n_arms):
-        raise ValidationError(f"logged arms must be in [0, {n_arms})")
+        raise ValidationError(_("logged arms must be in [0, {n_arms})").format(n_arms=n_arms))
     if not np.all(np.isfinite(rewards)):
-        raise ValidationError("rewards must be finite numbers")
+        raise ValidationError(_("rewards must be finite numbers"))
     policy.reset(n_arms, seed)
     if isinstance(policy, Thompson):
         policy.binary = bool(np.all((rewards == 0) | (rewards == 1)))
@@ -127,8 +128,8 @@ def replay(policy: Policy, arms, rewards, n_arms: int, *, propensity=None, seed:
     half = 1.96 * float(got.std(ddof=1)) / np.sqrt(m) if m > 1 else float("nan")
     caveat = None
     if m < MIN_MATCHED:
-        caveat = (f"Only {m} of {n} logged events matched the policy's choices; the estimate is "
-                  f"noisy (wide interval). Log more events or use fewer arms.")
+        caveat = (_("Only {m} of {n} logged events matched the policy's choices; the estimate is noisy (wide "
+                    "interval). Log more events or use fewer arms.").format(m=m, n=n))
     return ReplayResult(
         policy=policy.name, matched=m, events=n, mean_reward=mean, ci=(float(mean - half), float(mean + half)),
         steps=steps[idx], cumulative_reward=cum[idx], mean_reward_curve=(cum / np.maximum(steps, 1))[idx],

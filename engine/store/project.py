@@ -23,6 +23,7 @@ from pathlib import Path
 from engine import __version__
 from engine.data.dataset import Dataset
 from engine.data.splits import Split
+from engine.diagnostics.curves import diagnose
 from engine.errors import EngineError, ProjectError
 from engine.progress import check, emit, scaled
 from engine.runs import Run
@@ -386,6 +387,8 @@ class Project:
                 if hist is not None else None
             diagnosis = codec.decode_diagnosis(blobs.from_json(diag, f"{what} diagnosis"), what) \
                 if diag is not None else None
+            if diagnosis is not None and history is not None and history.records:
+                diagnosis = diagnose(history)      # its sentence in the language the app speaks now
             return Run(id=rid, name=name, model=model, evaluation=evaluation, history=history,
                        diagnosis=diagnosis, kind=kind, parent=parent if isinstance(parent, str) else None,
                        created=created, info=blobs.from_json(info, f"{what} info"))

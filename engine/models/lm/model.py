@@ -61,6 +61,7 @@ from engine.progress import check, scaled
 from engine.machine.device import resolve_device
 from engine.train.loop import EpochRecord, History, finish_fit, fit_loop, make_validator, restore_history
 from engine.machine.seed import seed_everything
+from engine.i18n import N_
 
 USERS = ("attention", "mean")
 #: Validation pairs and sold-item negatives per pair used to calibrate the text weights.
@@ -187,8 +188,8 @@ class LMRecommender(Recommender):
 
     name = "lm"
     title = "Language model (fine-tuned)"
-    description = ("Reads product texts; adapted to this shop's purchases. Ranks new products too and "
-                   "shows the words that matched")
+    description = N_("Reads product texts; adapted to this shop's purchases. Ranks new products too and "
+                     "shows the words that matched")
     param_choices: ClassVar[dict[str, tuple]] = {"user": USERS}
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
