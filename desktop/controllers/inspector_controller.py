@@ -133,16 +133,15 @@ def _export(model, path, k, catalog, rules, rules_name, customers, project, pseu
 
 
 def _export_summary(rep, k: int) -> str:
-    tr = lambda text: QCoreApplication.translate("InspectorController", text)  # noqa: E731
-    extra = [tr("{n:,} new customers on the popular-items fallback").format(n=rep.fallback_users)] \
-        if rep.fallback_users else []
+    extra = [QCoreApplication.translate("InspectorController", "{n:,} new customers on the popular-items fallback")
+             .format(n=rep.fallback_users)] if rep.fallback_users else []
     if rep.rules:
-        extra.append(tr("after rules '{rules}'").format(rules=rep.rules))
+        extra.append(QCoreApplication.translate("InspectorController", "after rules '{rules}'").format(rules=rep.rules))
     if rep.pseudonymised:
-        extra.append(tr("customer ids pseudonymised"))
+        extra.append(QCoreApplication.translate("InspectorController", "customer ids pseudonymised"))
     more = "; " + ", ".join(extra) if extra else ""
-    return tr("Wrote {rows:,} rows ({users:,} customers × top {k}{more}) to {path}").format(
-        rows=rep.rows, users=rep.users, k=k, more=more, path=rep.path)
+    return QCoreApplication.translate("InspectorController", "Wrote {rows:,} rows ({users:,} customers × top {k}{more}) "
+                                      "to {path}").format(rows=rep.rows, users=rep.users, k=k, more=more, path=rep.path)
 
 
 def _cold_start(model, items, k, catalog, *, progress=None, cancel=None):

@@ -218,17 +218,19 @@ class ProjectController(QObject):
         """Write the pseudonymised share copy of the open project to ``path`` (in a worker); the
         project must hold what the app shows (it is copied from the saved file)."""
         if self.project is None or not self.in_sync:
-            self.message.emit("Save the project first (File › Save project): a share copy is made from the saved file.")
+            self.message.emit(self.tr("Save the project first (File › Save project): a share copy is made from the "
+                                      "saved file."))
             self.settled.emit()
             return
         path = with_suffix(path)
-        self._start(write_share_copy, (self.project, str(path)), f"Writing the share copy {path.name}",
+        self._start(write_share_copy, (self.project, str(path)), self.tr("Writing the share copy {name}").format(name=path.name),
                     self._on_shared)
 
     def _on_shared(self, rep) -> None:
-        left = f" Left out: {'; '.join(rep.left_out)}." if rep.left_out else ""
-        self.message.emit(f"Share copy written to {rep.path}: {rep.customers:,} customers pseudonymised, "
-                          f"{rep.runs} run(s).{left}")
+        left = self.tr(" Left out: {what}.").format(what="; ".join(rep.left_out)) if rep.left_out else ""
+        self.message.emit(self.tr("Share copy written to {path}: {customers:,} customers pseudonymised, {runs} "
+                                  "run(s).{left}").format(path=rep.path, customers=rep.customers, runs=rep.runs,
+                                                          left=left))
 
     def write_report(self, path: Path, plots: list, highlights: list = (), pseudonymise: bool = False) -> Path:
         """Write the HTML report of what the app shows now (``plots``: ``report.Plot``s of the panes;
@@ -238,7 +240,7 @@ class ProjectController(QObject):
         names, values = metric_table(self.state.runs, REPORT_K)
         dataset, title = self.state.dataset, self.report_title()
         if pseudonymise:
-            title = "RecScope report"
+            title = self.tr("RecScope report")
             if dataset is not None:
                 dataset = dataclasses.replace(dataset, source={k: v for k, v in dataset.source.items()
                                                                if k not in ("path", "catalog_path")})

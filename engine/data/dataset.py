@@ -24,7 +24,7 @@ from engine.data.inference import infer_mapping, is_nested
 from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError
 from engine.progress import check, emit, scaled
-from engine.i18n import N_, _
+from engine.i18n import _
 
 #: Default confidence weight of each event type (user-editable).
 DEFAULT_EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}

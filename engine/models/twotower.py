@@ -370,7 +370,7 @@ class TwoTower(FoldInFactorization):
         tower, rows = self.module_.user, torch.from_numpy(order)
         with torch.no_grad():
             tower.ids.weight.copy_(tower.ids.weight[rows])
-            for name, buffer in list(tower.named_buffers(recurse=False)):  # field codes, dense vectors
+            for _name, buffer in list(tower.named_buffers(recurse=False)):  # field codes, dense vectors
                 buffer.copy_(buffer[rows])
         f = self.user_features_
         self.user_features_ = FeatureSet(f.n, tuple(dataclasses.replace(x, codes=x.codes[order]) for x in f.fields),

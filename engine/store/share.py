@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.i18n import _
 from engine.data.interactions import Interactions, index_of
 from engine.errors import ProjectError
 from engine.progress import check, emit, scaled
@@ -79,7 +80,7 @@ def share_copy(project: Project, path, *, progress=None, cancel=None) -> ShareRe
         raise ProjectError("a share copy needs its own file name, not the project's", path=str(path))
     contents = project.load(verify_sources=False, progress=scaled(progress, 0.0, 0.3), cancel=cancel)
     pseudo = Pseudonyms.for_scope(project.pseudonym_scope())
-    left_out = [f"left out (damaged): {w}" for w in contents.warnings]
+    left_out = [_("left out (damaged): {what}").format(what=w) for w in contents.warnings]
     dataset = contents.dataset
     if dataset is not None:
         dataset = dataclasses.replace(dataset, interactions=rename_interactions(dataset.interactions, pseudo),
@@ -94,9 +95,9 @@ def share_copy(project: Project, path, *, progress=None, cancel=None) -> ShareRe
         emit(progress, 0.3 + 0.4 * j / max(len(contents.runs), 1), f"renaming customers in {run.name}", "share")
         runs.append(_rename_run(run, pseudo))
     if project.notes():
-        left_out.append(f"{len(project.notes())} note(s): free text may name customers")
+        left_out.append(_("{n} note(s): free text may name customers").format(n=len(project.notes())))
     if project.reports():
-        left_out.append(f"{len(project.reports())} stored report(s): documents may name customers")
+        left_out.append(_("{n} stored report(s): documents may name customers").format(n=len(project.reports())))
     options = {k: v for k, v in project.split_options().items() if k not in ("kinds",)} if split is not None else None
     copy = save_new(path, dataset=dataset, split=split, split_options=options, runs=runs,
                     progress=scaled(progress, 0.7, 1.0), cancel=cancel)

@@ -2541,12 +2541,24 @@ AOPC {v1}</translation>
         <translation>导出 {name}</translation>
     </message>
     <message>
-        <source>Wrote {rows:,} rows ({users:,} customers × top {k}) to {path}</source>
-        <translation>已将 {rows:,} 行（{users:,} 位顾客 × 前 {k} 名）写入 {path}</translation>
-    </message>
-    <message>
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消；没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>{n:,} new customers on the popular-items fallback</source>
+        <translation>{n:,} 位新顾客使用热门商品兜底列表</translation>
+    </message>
+    <message>
+        <source>after rules &apos;{rules}&apos;</source>
+        <translation>已应用规则集“{rules}”</translation>
+    </message>
+    <message>
+        <source>customer ids pseudonymised</source>
+        <translation>顾客编号已假名化</translation>
+    </message>
+    <message>
+        <source>Wrote {rows:,} rows ({users:,} customers × top {k}{more}) to {path}</source>
+        <translation>已写入 {rows:,} 行（{users:,} 位顾客 × 前 {k} 名{more}）到 {path}</translation>
     </message>
 </context>
 <context>
@@ -2651,8 +2663,16 @@ AOPC {v1}</translation>
         <translation>导出全部列表…</translation>
     </message>
     <message>
-        <source>Write every customer&apos;s top-N with catalog fields to CSV or Excel</source>
-        <translation>把每位顾客的前 N 名连同商品目录字段写入 CSV 或 Excel</translation>
+        <source>Write every customer&apos;s top-N with catalog fields to CSV or Excel, after the active rules; new test customers (no history before the split) get the popular items, labelled as that fallback</source>
+        <translation>将每位顾客的前 N 名推荐连同商品目录字段写入 CSV 或 Excel，已应用当前规则；新测试顾客（划分前没有历史）得到热门商品，并标注为兜底列表</translation>
+    </message>
+    <message>
+        <source>Pseudonymise</source>
+        <translation>假名化</translation>
+    </message>
+    <message>
+        <source>Replace customer ids in the export by keyed pseudonyms (c-…): the same customer gets the same pseudonym in every export of this project, and only this computer&apos;s key can link them back. For files you share.</source>
+        <translation>在导出文件中用带密钥的假名（c-…）替换顾客编号：同一顾客在本项目的每次导出中得到相同假名，只有本机的密钥能还原。用于要分享的文件。</translation>
     </message>
     <message>
         <source>Model</source>
@@ -2787,8 +2807,8 @@ AOPC {v1}</translation>
         <translation>&lt;span style=&apos;color:#b91c1c&apos;&gt;规则集“{active_name}”无法应用：{rules_error}&lt;/span&gt;</translation>
     </message>
     <message>
-        <source>Rule set &lt;b&gt;{active_name}&lt;/b&gt; ({v1} rules; edit it in the Rules pane). Blue: moved up or new · red: moved down.</source>
-        <translation>规则集 &lt;b&gt;{active_name}&lt;/b&gt;（{v1} 条规则；在“规则”面板中编辑）。蓝色：上升或新增 · 红色：下降。</translation>
+        <source>Rule set &lt;b&gt;{active_name}&lt;/b&gt; ({n} rules; edit it in the Rules pane). Blue: moved up or new · red: moved down.</source>
+        <translation>规则集 &lt;b&gt;{active_name}&lt;/b&gt;（{n} 条规则；在“规则”面板中编辑）。蓝色：上移或新增 · 红色：下移。</translation>
     </message>
     <message>
         <source>The model&apos;s own top {before}</source>
@@ -2965,8 +2985,8 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
         <translation>与“{v0}”最接近的商品{where}</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{v0}&lt;/b&gt; · item {v1} · {color_by}: {v3}</source>
-        <translation>&lt;b&gt;{v0}&lt;/b&gt; · 商品 {v1} · {color_by}：{v3}</translation>
+        <source>{title} · item {item} · {color_by}: {group}</source>
+        <translation>{title} · 商品 {item} · {color_by}：{group}</translation>
     </message>
     <message>
         <source>{title} (item {item})</source>
@@ -3606,8 +3626,28 @@ best trade-off: nothing is both smaller and more accurate</source>
         <translation>正在保存 {name}</translation>
     </message>
     <message>
-        <source>{path}: could not write the report ({strerror})</source>
-        <translation>{path}：无法写入报告（{strerror}）</translation>
+        <source>Save the project first (File › Save project): a share copy is made from the saved file.</source>
+        <translation>请先保存项目（文件 › 保存项目）：分享副本由已保存的文件生成。</translation>
+    </message>
+    <message>
+        <source>Writing the share copy {name}</source>
+        <translation>正在写入分享副本 {name}</translation>
+    </message>
+    <message>
+        <source> Left out: {what}.</source>
+        <translation> 未包含：{what}。</translation>
+    </message>
+    <message>
+        <source>Share copy written to {path}: {customers:,} customers pseudonymised, {runs} run(s).{left}</source>
+        <translation>分享副本已写入 {path}：{customers:,} 位顾客已假名化，{runs} 次运行。{left}</translation>
+    </message>
+    <message>
+        <source>RecScope report</source>
+        <translation>RecScope 报告</translation>
+    </message>
+    <message>
+        <source>{path}: could not write the report ({strerror}); an earlier report there is kept</source>
+        <translation>{path}：无法写入报告（{strerror}）；该处原有的报告已保留</translation>
     </message>
     <message>
         <source>Report written to {path}</source>
@@ -3699,6 +3739,22 @@ best trade-off: nothing is both smaller and more accurate</source>
     <message>
         <source>&amp;Export report…</source>
         <translation>导出报告(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export a pseudonymised report…</source>
+        <translation>导出假名化报告…</translation>
+    </message>
+    <message>
+        <source>The report with the customers it shows replaced by keyed pseudonyms and without the project&apos;s or the data file&apos;s name: for people outside</source>
+        <translation>报告中显示的顾客替换为带密钥的假名，且不含项目名或数据文件名：供外部人员查看</translation>
+    </message>
+    <message>
+        <source>Save a s&amp;hare copy…</source>
+        <translation>保存分享副本(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>A copy of the project for people outside: customer ids replaced by keyed pseudonyms (the key stays on this computer), no paths of the client&apos;s files, notes left out</source>
+        <translation>供外部人员使用的项目副本：顾客编号替换为带密钥的假名（密钥留在本机），不含客户文件的路径，不含备注</translation>
     </message>
     <message>
         <source>Reopen last project at start</source>
