@@ -3,7 +3,6 @@ and the export of every customer's top-N, each in a worker; the latest request w
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -15,14 +14,7 @@ from desktop.controllers.rules_controller import RuleBook
 from desktop.state import AppState
 from desktop.tasks import Task, TaskRunner, TaskSlot
 from engine.lists import inspector as einspect
-
-
-def cold_start_available() -> bool:
-    """True when the engine can score a made-up history (``engine.explain.history``)."""
-    try:
-        return importlib.util.find_spec("engine.explain.history") is not None
-    except ImportError:
-        return False
+from engine.models.capabilities import supports
 
 
 class InspectorController(QObject):
@@ -55,6 +47,11 @@ class InspectorController(QObject):
                             split.test if split is not None else None,
                             a.model if a else None, b.model if b else None, int(k), self.book.active,
                             names=(a.name if a else "A", b.name if b else "B"), name=self.tr("Inspect customer"))
+
+    def scores_new_customers(self, run_id: str | None) -> bool:
+        """True when run ``run_id``'s model scores a history it never saw (capability "history")."""
+        run = self.state.run(run_id)
+        return run is not None and supports(run.model, "history")
 
     def cold_start(self, run_id: str | None, items: list, k: int) -> None:
         run = self.state.run(run_id)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from desktop.controllers.finder import Finder
-from desktop.controllers.inspector_controller import InspectorController, cold_start_available
+from desktop.controllers.inspector_controller import InspectorController
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
 from desktop.state import AppState
 from desktop.widgets.customer_picker import CustomerPicker
@@ -200,9 +200,8 @@ class InspectorPane(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_customer_tab(), self.tr("History and recommendations"))
         self.tabs.addTab(self._build_rules_tab(), self.tr("Before / after rules"))
-        self.cold_tab = self._build_cold_tab() if cold_start_available() else None
-        if self.cold_tab is not None:
-            self.tabs.addTab(self.cold_tab, self.tr("New customer"))
+        self.cold_tab = self._build_cold_tab()
+        self.tabs.addTab(self.cold_tab, self.tr("New customer"))
         root.addWidget(self.tabs, 1)
 
     def _build_customer_tab(self) -> QWidget:
@@ -328,7 +327,7 @@ class InspectorPane(QWidget):
             return
         self.controller.show_customer(self.user, self.run_a.currentData(), self.run_b.currentData(),
                                       self.k_spin.value())
-        if self.cold_tab is not None and self.cold_items:
+        if self.cold_items and self._cold_offered():
             self._request_cold()
 
     @Slot()
@@ -351,7 +350,18 @@ class InspectorPane(QWidget):
         run_id = self.run_a.currentData()
         if run_id is not None:
             self.state.select(run_id=run_id)
+        self._cold_offered()
         self.refresh()
+
+    def _cold_offered(self) -> bool:
+        """Enable the New customer tab when model A can score a history it never saw."""
+        able = self.controller.scores_new_customers(self.run_a.currentData())
+        at = self.tabs.indexOf(self.cold_tab)
+        self.tabs.setTabEnabled(at, able)
+        self.tabs.setTabToolTip(at, "" if able else self.tr(
+            "This model cannot score a new customer's purchases (it knows only the customers it was trained on); "
+            "choose another model above."))
+        return able
 
     @Slot(object)
     def _on_dataset(self, _dataset) -> None:
@@ -360,8 +370,7 @@ class InspectorPane(QWidget):
         for box in (self.history_box, self.list_a, self.list_b, self.before_box, self.after_box, self.removed_box):
             box.model.clear()
             box.caption.setText("")
-        if self.cold_tab is not None:
-            self._set_cold_items([])
+        self._set_cold_items([])
         self._fill_runs()
 
     @Slot()
@@ -398,7 +407,10 @@ class InspectorPane(QWidget):
                 box.model.clear()
                 box.caption.setText("")
                 continue
-            box.setTitle(self.tr("Top {top} · {v1}").format(top=len(top), v1=combo.currentText().split('  (')[0]))
+            title = self.tr("Top {top} · {v1}").format(top=len(top), v1=combo.currentText().split('  (')[0])
+            if "list" in top and len(top):  # a new customer's labelled fallback (the engine's words)
+                title += f" · {top['list'].iloc[0]}"
+            box.setTitle(title)
             marks = {r: IN_BOTH for r, v in enumerate(top.get("in_both", pd.Series(dtype=bool)).tolist()) if v}
             bought = [r for r, v in enumerate(top.get("held_out", pd.Series(dtype=bool)).tolist()) if v]
             marks.update({r: HELD_OUT for r in bought})

@@ -23,7 +23,7 @@ import pandas as pd
 
 from engine.data.interactions import index_of, normalize_ids
 from engine.errors import EngineError, ValidationError
-from engine.lists.inspector import item_fields
+from engine.lists.inspector import FALLBACK_LIST, item_fields
 from engine.lists.sheets import CsvSheet, XlsxSheet
 from engine.machine.files import hidden_output
 from engine.models.ranking import topk
@@ -34,7 +34,6 @@ XLSX_MAX_ROWS = 1_048_576
 #: Scores held at once while scoring: rows per block = this // n_items (at least 1, at most 1024).
 BLOCK_FLOATS = 1 << 25
 MODEL_LIST = "model"
-FALLBACK_LIST = "popular items (no history before the split)"
 
 
 @dataclass

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from engine.i18n import N_, _
 from engine.data.interactions import Interactions, index_of, normalize_ids
 from engine.errors import ModelError, ValidationError
 from engine.progress import CancelToken, ProgressCallback, check, emit
@@ -105,6 +106,29 @@ def top_n(model, user_id, k: int = 10, catalog=None, test: Interactions | None =
     out["score"] = scores[0][keep].astype(np.float64)
     out["strength"] = strength(model.score([u])[0], out["score"].to_numpy())
     if test is not None:
+        out["held_out"] = np.isin(normalize_ids(ids) if ids else np.empty(0), held_out_items(test, user_id))
+    return out
+
+
+#: The "list" label of a new customer's popular-items list (exports write it in English; the
+#: Inspector shows it translated).
+FALLBACK_LIST = N_("popular items (no history before the split)")
+
+
+def popular_top_n(model, user_id=None, k: int = 10, catalog=None, test: Interactions | None = None) -> pd.DataFrame:
+    """The fallback list of a customer ``model`` never saw: its ``k`` most bought training items
+    (rank, catalog fields, score = training customers who have the item, strength, "list" =
+    ``FALLBACK_LIST`` and, with ``test`` and ``user_id``, "held_out")."""
+    popularity = np.asarray(model.seen_.sum(axis=0), dtype=np.float32).ravel()  # (n_items,)
+    from engine.models.ranking import topk
+    idx, vals = topk(popularity[None, :], int(k))
+    keep = idx[0] >= 0
+    ids = [_external(v) for v in model.item_ids_[idx[0][keep]]]
+    out = pd.concat([pd.DataFrame({"rank": np.arange(1, len(ids) + 1)}), item_fields(catalog, ids)], axis=1)
+    out["score"] = vals[0][keep].astype(np.float64)
+    out["strength"] = strength(popularity, out["score"].to_numpy())
+    out["list"] = _(FALLBACK_LIST)
+    if test is not None and user_id is not None:
         out["held_out"] = np.isin(normalize_ids(ids) if ids else np.empty(0), held_out_items(test, user_id))
     return out
 
@@ -221,8 +245,11 @@ def customer_view(user_id, interactions: Interactions, catalog=None, test: Inter
             try:
                 top = top_n(model, user_id, k, catalog, test)
             except ModelError:
-                view.notes.append(f"{name} was trained without customer {user_id} (their events are all "
-                                  "in the test part): it has no list for them.")
+                top = popular_top_n(model, user_id, k, catalog, test)
+                view.notes.append(_("{name} was trained without customer {user} (a new customer: their events are "
+                                    "all in the test part). {name} shows the most popular training items instead, "
+                                    "labelled as that fallback, as Export all lists does.").format(
+                    name=name, user=user_id))
         lists.append(top)
     if lists[0] is not None and lists[1] is not None:
         common = set(lists[0]["item"].tolist()) & set(lists[1]["item"].tolist())
@@ -230,7 +257,10 @@ def customer_view(user_id, interactions: Interactions, catalog=None, test: Inter
             top["in_both"] = top["item"].isin(common)
     view.top_a, view.top_b = lists
     emit(progress, 0.7, "lists ready", "inspect")
-    if rules is not None and view.top_a is not None:
+    if rules is not None and view.top_a is not None and "list" in view.top_a:
+        view.notes.append(_("The rules' before/after view needs a customer {name} was trained on; Export all lists "
+                            "applies the rules to the fallback list.").format(name=names[0]))
+    elif rules is not None and view.top_a is not None:
         check(cancel)
         try:
             view.rules = rules_before_after(model_a, user_id, k, rules, catalog, test)

@@ -2767,6 +2767,10 @@ AOPC {v1}</translation>
         <translation>给新顾客的推荐</translation>
     </message>
     <message>
+        <source>This model cannot score a new customer&apos;s purchases (it knows only the customers it was trained on); choose another model above.</source>
+        <translation>此模型无法为新顾客的购买记录打分（它只认识训练时见过的顾客）；请在上方选择其他模型。</translation>
+    </message>
+    <message>
         <source>History of customer {user}</source>
         <translation>顾客 {user} 的历史记录</translation>
     </message>

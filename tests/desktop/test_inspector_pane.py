@@ -150,7 +150,6 @@ def test_export_every_list_to_csv_and_cancel(qtbot, window, inspector, tmp_path)
 
 
 def test_export_after_rules_with_new_customers_and_pseudonyms(qtbot, window, demo_path, tmp_path):
-    from desktop.controllers.rules_controller import RuleBook
     from engine.lists.export import FALLBACK_LIST
     ds = open_dataset(demo_path)
     parts = split(ds.interactions, "temporal", 0.2, seed=0)
@@ -159,7 +158,7 @@ def test_export_after_rules_with_new_customers_and_pseudonyms(qtbot, window, dem
     pane = window.inspector_pane
     window.show_pane(pane)
     pane.run_a.setCurrentIndex(pane.run_a.findData(run.id))
-    RuleBook.of(window.state).set_active("Two at most", {"rules": [{"type": "max_per", "column": "Country", "n": 2}]})
+    window.rule_book.set_active("Two at most", {"rules": [{"type": "max_per", "column": "Country", "n": 2}]})
     pane.pseudonymise.setChecked(True)
     path = tmp_path / "lists.csv"
     with qtbot.waitSignal(pane.controller.export_finished, timeout=WAIT_MS) as done:
@@ -176,7 +175,7 @@ def test_new_customer_from_chosen_items(qtbot, window, inspector):
     from engine.explain.history import score_history
     pane, ds, (ease, _) = inspector
     pane.run_a.setCurrentIndex(pane.run_a.findData(ease.id))
-    assert pane.cold_tab is not None
+    assert pane.tabs.isTabEnabled(pane.tabs.indexOf(pane.cold_tab))  # EASE scores a history it never saw
     pane.tabs.setCurrentWidget(pane.cold_tab)
     pane.item_search.setText("regency")
     assert pane.found_list.count() > 3
@@ -244,3 +243,20 @@ def test_find_a_customer_by_what_they_bought(qtbot, window, inspector):
         picker.completer.activated.emit(first)
     titles = " ".join(shown_column(pane.history_box, "Title")).upper()
     assert "REGENCY" in titles and window.state.user is not None and str(window.state.user) == user
+
+
+def test_new_customer_of_a_temporal_split_gets_the_labelled_fallback(qtbot, window, demo_path):
+    """A customer whose purchases all lie after the temporal cut has no training history: the
+    Inspector shows the popular-items fallback, labelled in the list's title, and says why."""
+    ds = open_dataset(demo_path)
+    parts = split(ds.interactions, "temporal", 0.2)
+    run = train_run("ease", {}, parts, catalog=ds.catalog)
+    put(window.state, ds, profile(ds.interactions), parts, [run])
+    window.show_pane(window.inspector_pane)
+    pane = window.inspector_pane
+    cold = np.setdiff1d(parts.test.user_ids, run.model.user_ids_)
+    assert len(cold)
+    show(qtbot, pane, cold[0])
+    assert pane.list_a.model.rowCount() == 10
+    assert "popular items (no history before the split)" in pane.list_a.title()
+    assert "trained without customer" in pane.message_label.text()

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.data.interactions import Interactions
 from engine.lists import inspector as I
 from engine.errors import ModelError, ValidationError
 
@@ -61,15 +62,26 @@ def test_top_n_and_side_by_side(demo):
         I.top_n(ease, 99999999, 10, cat)
 
 
-def test_customer_view_notes_a_user_the_model_never_saw(demo):
-    inter, ease, cat = demo["ds"].interactions, demo["ease"], demo["catalog"]
-    unseen = np.setdiff1d(inter.user_ids, ease.user_ids_)
-    view = I.customer_view(int(unseen[0]) if len(unseen) else int(inter.user_ids[0]), inter, cat,
-                           model_a=ease, names=("ease",))
-    if len(unseen):
-        assert view.top_a is None and "ease was trained without customer" in view.notes[0]
+def test_customer_view_gives_a_new_customer_the_labelled_fallback(demo):
+    """A customer whose events are all outside the model's training data gets the most bought
+    training items, labelled, with a note (issue 15 item 8), not an empty list."""
+    from engine.models.ease import EASE
+    inter, cat, test = demo["ds"].interactions, demo["catalog"], demo["split"].test
+    train = demo["split"].train
+    new = train.user_ids[0]
+    keep = train.user_ids[train.user_idx] != new
+    model = EASE().fit(Interactions.from_arrays(train.user_ids[train.user_idx[keep]],
+                                                train.item_ids[train.item_idx[keep]], train.values[keep]))
+    assert new not in set(model.user_ids_.tolist())
+    view = I.customer_view(new, inter, cat, test, model_a=model, names=("ease",))
+    top = view.top_a
+    assert top is not None and len(top) == 10 and set(top["list"]) == {I.FALLBACK_LIST}
+    counts = np.asarray(model.seen_.sum(axis=0)).ravel()
+    assert top["score"].tolist() == sorted(top["score"].tolist(), reverse=True)
+    assert top["score"].iloc[0] == counts.max() and top["score"].iloc[-1] >= np.sort(counts)[-10]
+    assert "ease was trained without customer" in view.notes[0] and "popular" in view.notes[0]
     with pytest.raises(ValidationError, match="no customer with id"):
-        I.customer_view(-5, inter, cat, model_a=ease)
+        I.customer_view(-5, inter, cat, model_a=model)
 
 
 def test_rules_before_after_hold_and_explain(demo):
