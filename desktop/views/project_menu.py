@@ -143,14 +143,20 @@ class ProjectMenu(QObject):
             return False
         return self.confirm_discard(self.window.close, "close")
 
-    def confirm_discard(self, then, verb: str = "continue") -> bool:
-        """True to go ahead; False after Cancel, or after Save (which calls ``then`` once saved)."""
+    def confirm_discard(self, then, verb: str | None = None) -> bool:
+        """True to go ahead; False after Cancel, or after Save (which calls ``then`` once saved).
+        ``verb``: what the user is about to do, translated ("open orders.csv"); "close" for quitting."""
         what = self.controller.unsaved_text()
         if not what:
             return True
+        if verb == "close":
+            question = self.tr("{what}. Save before you close?").format(what=what)
+        elif verb:
+            question = self.tr("{what}. Save before you {verb}?").format(what=what, verb=verb)
+        else:
+            question = self.tr("{what}. Save before you continue?").format(what=what)
         answer = QMessageBox.question(
-            self.window, self.tr("Unsaved work"), (self.tr("{what}. Save before you close?") if verb == "close" else
-                                                self.tr("{what}. Save before you continue?")).format(what=what),
+            self.window, self.tr("Unsaved work"), question,
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:

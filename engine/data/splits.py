@@ -222,8 +222,8 @@ def _leakage(inter: Interactions, train: np.ndarray, test: np.ndarray, method: s
                     & (np.bincount(inter.user_idx[train], minlength=n) == 0)).sum())
         if cold:
             out.append(f"{cold:,} test users have no training events (cold users): the leaderboard's metrics leave "
-                       "them out and count them as cold users; Inspector › Export all lists gives them the "
-                       "popular items, labelled as that fallback")
+                       "them out and count them as cold users; the Inspector and its Export all lists give "
+                       "them the popular items, labelled as that fallback")
     return out
 
 

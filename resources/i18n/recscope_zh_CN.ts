@@ -3793,6 +3793,10 @@ best trade-off: nothing is both smaller and more accurate</source>
         <translation>请等待项目任务完成，或取消它。</translation>
     </message>
     <message>
+        <source>{what}. Save before you {verb}?</source>
+        <translation>{what}。要在{verb}之前保存吗？</translation>
+    </message>
+    <message>
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>

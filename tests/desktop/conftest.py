@@ -21,6 +21,8 @@ def qapp_cls():
 def window(qapp, qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("RECSCOPE_LOG_DIR", str(tmp_path / "logs"))
     create_app([])
+    from desktop.i18n import install
+    install("en")  # as the app does at start-up: English, en_US numbers whatever the test machine's LANG
     from desktop.mainwindow import MainWindow
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings)

@@ -31,7 +31,7 @@ def test_pipeline_project_opens_with_every_run_curve_and_explanation(qtbot, wind
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text, *r: warnings.append(text)))
     with qtbot.waitSignal(window.projects.settled, timeout=WAIT_MS):
-        window.projects.actions["open"].trigger()
+        window.project_menu.actions["open"].trigger()
     assert warnings == []
     state = window.state
     assert [r.id for r in state.runs] == stored

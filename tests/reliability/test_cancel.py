@@ -244,23 +244,23 @@ def test_torch_fit_cancelled_mid_first_epoch_keeps_usable_weights(parts):
 def test_cancel_during_validation_stops_the_fit(parts, monkeypatch, name):
     """A validation pass over many users takes seconds: a cancel landing in it stops the fit there
     (no raise), and the best earlier epoch's weights are kept."""
-    import engine.evaluate
+    from engine.evaluate.validator import Validator
     from engine.models import registry
-    token, calls, real = CancelToken(), [], engine.evaluate.evaluate
+    token, calls, real = CancelToken(), [], Validator.__call__
 
-    def evaluate(*args, **kwargs):
-        calls.append(kwargs.get("cancel"))
+    def validate(self, model, cancel=None):
+        calls.append(cancel)
         if len(calls) == 2:          # the second epoch's validation: cancel arrives while it runs
             token.cancel()
-        return real(*args, **kwargs)
+        return real(self, model, cancel)
 
-    monkeypatch.setattr(engine.evaluate, "evaluate", evaluate)
+    monkeypatch.setattr(Validator, "__call__", validate)
     model = registry.create(name, epochs=10, factors=16, device="cpu", **EVERY).fit(parts.train, valid=parts.valid,
                                                                                      cancel=token)
     assert calls[1] is token and len(calls) == 2
     assert model.history_.stopped == "cancelled" and model.history_.best_epoch == 1
     assert [r.epoch for r in model.history_.records] == [1]
-    monkeypatch.setattr(engine.evaluate, "evaluate", real)
+    monkeypatch.setattr(Validator, "__call__", real)
     assert reevaluate(model, parts) == pytest.approx(model.history_.best_metrics["ndcg@10"], rel=1e-5, abs=1e-7)
 
 
