@@ -3270,7 +3270,7 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
     </message>
     <message>
         <source>Coverage@10 (share of items shown)</source>
-        <translation>Coverage@10（展示出的商品占比）</translation>
+        <translation>覆盖率@10（展示出的商品占比）</translation>
     </message>
     <message>
         <source>Avg popularity of recommended items</source>
@@ -3376,7 +3376,7 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
     </message>
     <message>
         <source>Coverage@{k} (share of items shown)</source>
-        <translation>Coverage@{k}（展示出的商品占比）</translation>
+        <translation>覆盖率@{k}（展示出的商品占比）</translation>
     </message>
     <message>
         <source>{name}: coverage {v1:.3f}, avg popularity {v2:.1f}</source>
@@ -4355,7 +4355,7 @@ best trade-off: nothing is both smaller and more accurate</source>
     </message>
     <message>
         <source>Coverage@10 (share of items recommended)</source>
-        <translation>Coverage@10（被推荐的商品占比）</translation>
+        <translation>覆盖率@10（被推荐的商品占比）</translation>
     </message>
     <message>
         <source>NDCG@10</source>
@@ -4443,7 +4443,7 @@ best trade-off: nothing is both smaller and more accurate</source>
     </message>
     <message>
         <source>Coverage@{k} (share of items recommended)</source>
-        <translation>Coverage@{k}（被推荐的商品占比）</translation>
+        <translation>覆盖率@{k}（被推荐的商品占比）</translation>
     </message>
     <message>
         <source>NDCG@{k}</source>

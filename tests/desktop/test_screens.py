@@ -78,3 +78,17 @@ def test_settings_and_words_from_the_engine_read_in_chinese():
         assert list(activity_labels(np.array([1, 1, 5, 9, 30, 40]), 2).categories) == ["1–5 个商品", "9–40 个商品"]
     finally:
         set_language("en")
+
+
+def test_a_long_action_says_elapsed_time_and_an_estimate(qtbot, monkeypatch):
+    """Every long action shows the time it has run and, once a share is done, about how long is left."""
+    from types import SimpleNamespace
+    from desktop.widgets import progress
+    strip = progress.ProgressStrip()
+    qtbot.addWidget(strip)
+    strip.start("Training BPR")
+    assert "elapsed" in strip.text() and "left" not in strip.text()       # too early to say
+    now = progress.time.monotonic()
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now + 30.0)
+    strip.show_progress(SimpleNamespace(fraction=0.25, message="epoch 5"))
+    assert strip.text() == "epoch 5 · 30 s elapsed · about 1 min 30 s left"
