@@ -97,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         before = len(st.runs)
         train.model_combo.setCurrentIndex(train.model_combo.findData(model))
         train.quick_button.click()
+        if model == "bpr":      # enough validated epochs for real curves and a verdict (a few seconds)
+            train.form.set_values({"epochs": 30, "validate_every": 1, "lr": 0.005})
         train.train_button.click()
         wait(lambda: len(st.runs) > before, f"training {model}")
         idle()

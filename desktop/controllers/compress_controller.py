@@ -17,12 +17,38 @@ from engine.evaluate.summary import split_key
 from engine.runs import RUN_KS
 from desktop.state import AppState
 from desktop.tasks import TaskRunner, TaskSlot
+from desktop.translate import translate
 
 #: The cut-offs every run is measured at (the pane offers them).
 KS = RUN_KS
 
 #: Key of the sweep in ``Run.info``.
 SWEEP_KEY = "compression_sweep"
+
+
+def method_label(spec: str) -> str:
+    """The words for a compression method spec: 'prune:0.8' -> 'pruned 80 %', 'lowrank:4' -> 'low rank 4',
+    'topk:400+int8' -> 'top 400 links + int8', 'distill:dim=16,layers=1' -> 'student, 16 dimensions';
+    the spec itself when it is none of these."""
+    if spec == "original":
+        return translate("CompressPane", "original")
+    head, _, rest = spec.partition(":")
+    value, plus, extra = rest.partition("+")
+    try:
+        if head == "prune":
+            text = translate("CompressPane", "pruned {share} %").format(share=f"{float(value) * 100:g}")
+        elif head == "lowrank":
+            text = translate("CompressPane", "low rank {rank}").format(rank=int(value))
+        elif head == "topk":
+            text = translate("CompressPane", "top {k} links").format(k=int(value))
+        elif head == "distill":
+            dim = dict(part.split("=", 1) for part in value.split(",") if "=" in part).get("dim", "?")
+            text = translate("CompressPane", "student, {dim} dimensions").format(dim=dim)
+        else:
+            return spec
+    except ValueError:
+        return spec
+    return f"{text} + {extra}" if plus else text
 
 
 def compression_options(model, *, progress=None, cancel=None) -> dict:
@@ -157,11 +183,11 @@ class CompressController(QObject):
         if run is None:
             return
         self.slot.start(keep_run, run, method, self.state.split, self.run_name(run, method),
-                        name=self.tr("Keeping {name} · {method}").format(name=run.name, method=method), on_done=self._kept)
+                        name=self.tr("Keeping {name} · {method}").format(name=run.name, method=method_label(method)), on_done=self._kept)
 
     def run_name(self, parent, method: str) -> str:
-        """"EASE · topk:100", then "EASE · topk:100 #2", …"""
-        title = f"{parent.name} · {method}"
+        """"EASE · top 100 links", then "EASE · top 100 links #2", …"""
+        title = f"{parent.name} · {method_label(method)}"
         taken = {r.name for r in self.state.runs}
         n, name = 1, title
         while name in taken:

@@ -29,8 +29,8 @@ class LabelledPlot(pg.PlotWidget):
     every repaint (~3 ms an axis), which made a live training curve's repaint ~10 ms; cached, a
     repaint that leaves the axes alone costs ~1.5 ms."""
 
-    def __init__(self, title: str, x_label: str, y_label: str, parent=None):
-        super().__init__(parent)
+    def __init__(self, title: str, x_label: str, y_label: str, parent=None, *, axis_items: dict | None = None):
+        super().__init__(parent, axisItems=axis_items)
         item = self.getPlotItem()
         item.setTitle(title, size="10pt")
         item.setLabel("bottom", x_label)

@@ -9,12 +9,21 @@ from desktop.plots.bars import colour
 from desktop.plots.curves import LabelledPlot
 
 
+class WholeNumberAxis(pg.AxisItem):
+    """An axis of whole numbers (epochs): ticks at 1, 2, 5, 10, … apart, never at 1.2 or 2.5."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
+                  if spacing >= 1 and float(spacing).is_integer()]
+        return levels or [(1.0, 0.0)]
+
+
 class LearningCurvePlot(LabelledPlot):
     """One or more named series y(epoch) drawn as lines with dots; ``mark`` draws a dashed vertical
     line labelled e.g. "best epoch 7". With ``legend`` a legend appears once there are two series."""
 
     def __init__(self, title: str, x_label: str, y_label: str, parent=None, *, legend: bool = False):
-        super().__init__(title, x_label, y_label, parent)
+        super().__init__(title, x_label, y_label, parent, axis_items={"bottom": WholeNumberAxis("bottom")})
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.want_legend = legend
         self.legend = None
@@ -80,6 +89,7 @@ class LearningCurvePlot(LabelledPlot):
         px[:], py[:] = [float(x) for x in xs], [float(y) for y in ys]
         item.setData(px, py)
         self.getPlotItem().enableAutoRange()
+        self._fit_flat_y()
 
     def append(self, name: str, x: float, y: float) -> None:
         """Add one point (a finished epoch) to series ``name``."""
@@ -92,6 +102,19 @@ class LearningCurvePlot(LabelledPlot):
             self.getPlotItem().enableAutoRange(y=True)
         else:
             self.getPlotItem().enableAutoRange()
+        self._fit_flat_y()
+
+    def _fit_flat_y(self) -> None:
+        """While every value drawn is the same (one validated epoch), the y axis spans zero to that
+        value and a quarter more, instead of auto-range's ±0.5 around it (NDCG 0.04 on an axis from
+        −0.4 to 0.5 reads as if a negative score were possible)."""
+        values = [y for _, _, ys in self._series.values() for y in ys]
+        if not values or max(values) - min(values) > 1e-12 * max(1.0, abs(values[0])):
+            return
+        v = values[0]
+        low, high = min(0.0, v), max(0.0, v)
+        pad = 0.25 * (high - low) or 1.0
+        self.getPlotItem().setYRange(low - (pad if v < 0 else 0.0), high + (pad if v >= 0 else 0.0), padding=0)
 
     def mark(self, x: float | None, label: str = "") -> None:
         """A dashed vertical line at ``x`` (None removes it)."""

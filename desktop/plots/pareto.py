@@ -62,9 +62,12 @@ class ParetoPlot(LabelledPlot):
     def has_data(self) -> bool:
         return bool(self.points)
 
-    def set_points(self, points: list[dict], latencies: list[float], metric_label: str | None = None) -> None:
+    def set_points(self, points: list[dict], latencies: list[float], metric_label: str | None = None,
+                   names=None) -> None:
         """points: the engine's ``pareto_points`` (original first; each with "method", "size_bytes",
-        "value", "pareto"); latencies (n,): ms per 1,000 users of each point."""
+        "value", "pareto"); latencies (n,): ms per 1,000 users of each point; names: method spec ->
+        the words a point is labelled with (the spec itself without it)."""
+        name = names or str
         metric_label = metric_label or "NDCG@10"
         self.clear_data()
         self.scatter = self.front = None
@@ -94,7 +97,7 @@ class ParetoPlot(LabelledPlot):
             original = p["method"] == "original"
             colour = self.colormap.map((p["latency"] - lo) / (hi - lo), mode="qcolor")
             colour.setAlpha(FILL_ALPHA)
-            tip = (self.tr("{method}\n{v1} on disk · {metric_label} {value:.4f}\n{latency:.0f} ms per 1,000 customers").format(method=p['method'], v1=size_text(p['size_bytes']), metric_label=metric_label, value=p['value'], latency=p['latency'])
+            tip = (self.tr("{method}\n{v1} on disk · {metric_label} {value:.4f}\n{latency:.0f} ms per 1,000 customers").format(method=name(p['method']), v1=size_text(p['size_bytes']), metric_label=metric_label, value=p['value'], latency=p['latency'])
                    + (self.tr("\nbest trade-off: nothing is both smaller and more accurate") if p["pareto"] else ""))
             spots.append({"pos": (x, y), "brush": pg.mkBrush(colour), "symbol": "star" if original else "o",
                           "size": 20 if original else 13, "data": (p["row"], tip),
@@ -116,7 +119,7 @@ class ParetoPlot(LabelledPlot):
                 break
         item.getAxis("bottom").setTicks([ticks, []])
         strong = [p["pareto"] or p["method"] == "original" for p in self.points]
-        self.labels.set([(p["method"], x, y, FRONT if s else "#4b5563", s)
+        self.labels.set([(name(p["method"]), x, y, FRONT if s else "#4b5563", s)
                          for p, x, y, s in zip(self.points, xs, ys, strong)], x_range, y_range)
 
     def _clicked(self, _item, spots, _event=None) -> None:

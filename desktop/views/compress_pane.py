@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFrame, 
                                QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from desktop import glossary
-from desktop.controllers.compress_controller import KS, SWEEP_KEY, CompressController
+from desktop.controllers.compress_controller import KS, SWEEP_KEY, CompressController, method_label
+from desktop.controllers.train_controller import model_title
 from desktop.plots.pareto import ParetoPlot, size_text
 from desktop.state import AppState
 from desktop.widgets.progress import ProgressStrip
@@ -157,7 +158,7 @@ class SweepTableModel(QAbstractTableModel):
                     return "–"
                 change = change_text(changes.get(key))
                 return f"{value:.4f}" + (f" {change}" if change else "")
-            return (method + (KEPT_MARK if method in self.kept else ""), count_text(params), size_text(size),
+            return (method_label(method) + (KEPT_MARK if method in self.kept else ""), count_text(params), size_text(size),
                     f"{ratio:.1f}×", size_text(memory), f"{latency:,.0f}")[col]
         if role == Qt.ItemDataRole.ForegroundRole and key is not None:
             change = changes.get(key)
@@ -175,7 +176,8 @@ class SweepTableModel(QAbstractTableModel):
                 front = (self.tr("\nOn the Pareto front: no other version is both smaller and more accurate.")
                          if row < len(self.pareto) and self.pareto[row] else "")
                 kept = self.tr("\nKept as the run “{v0}”.").format(v0=self.kept[method]) if method in self.kept else ""
-                return self.tr("{method}: {params} parameters").format(method=method, params=count_text(params)) + front + kept
+                return (self.tr("{method}: {params} parameters").format(method=method_label(method), params=count_text(params))
+                        + (self.tr(" (method {spec})").format(spec=method) if row else "") + front + kept)
             if col == 2 and row > 0:
                 return f"{size_text(self.reports[0]['size_bytes_before'])} → {size_text(size)}"
             if col == 5 and row > 0:
@@ -457,9 +459,10 @@ class CompressPane(QWidget):
             self.methods_note.show()
         else:
             method = run.info.get("split", {}).get("method")
+            model = model_title(run.model_name)
             self.model_note.setText(self.tr("Model {model_name}, trained on the {method} split.").format(
-                model_name=run.model_name, method=split_method_label(method)) if method else
-                self.tr("Model {model_name}.").format(model_name=run.model_name))
+                model_name=model, method=split_method_label(method)) if method else
+                self.tr("Model {model_name}.").format(model_name=model))
             self.methods_note.setText(self.tr("Looking up the methods that apply to {name}…").format(name=run.name))
             self.methods_note.show()
             self.controller.request_options(run.id)
@@ -587,7 +590,7 @@ class CompressPane(QWidget):
             self.select_row(row)
         self._fit_table()
         latencies = [reports[0]["latency_ms_per_1k_before"]] + [r["latency_ms_per_1k_after"] for r in reports]
-        self.plot.set_points(points, latencies, self.tr("NDCG@{k}").format(k=k))
+        self.plot.set_points(points, latencies, self.tr("NDCG@{k}").format(k=k), names=method_label)
         self.plot.setTitle(self.tr("{name}: size on disk vs NDCG@{k} · colour: ms to score 1,000 customers · outlined and "
                                    "joined: best trade-offs").format(name=run.name, k=k), size="10pt")
         self.summary_label.setText(self._summary(run, reports, points, k) +
@@ -605,7 +608,7 @@ class CompressPane(QWidget):
         if not near:
             return head + translate("CompressPane", "Every smaller version loses more than 2 % of NDCG@{k}.").format(k=k)
         r = min(near, key=lambda t: t[0])[1]
-        return head + (translate("CompressPane", "Smallest version within 2 %: {method}, {size_ratio:.1f}× smaller ({v2}), NDCG@{k} {v4}.").format(method=r['method'], size_ratio=r['size_ratio'], v2=size_text(r['size_bytes_after']), k=k, v4=change_text(r['relative_change'].get(key))))
+        return head + (translate("CompressPane", "Smallest version within 2 %: {method}, {size_ratio:.1f}× smaller ({v2}), NDCG@{k} {v4}.").format(method=method_label(r['method']), size_ratio=r['size_ratio'], v2=size_text(r['size_bytes_after']), k=k, v4=change_text(r['relative_change'].get(key))))
 
     def _fit_table(self) -> None:
         """Columns fit their contents; the table gets the height of its rows, up to half the space."""

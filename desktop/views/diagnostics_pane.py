@@ -232,7 +232,7 @@ class DiagnosticsPane(QWidget):
             self.no_curves.setText(self.tr("No run yet."))
             self.curves_stack.setCurrentWidget(self.no_curves)
             return
-        self.run_info.setText(self.tr("{model_name} · {kind} · trained {v2:.1f} s on {v3}").format(model_name=model_title(run.model_name), kind=kind_text(run), v2=run.info.get('fit_seconds', 0), v3=run.info.get('device', 'cpu')))
+        self.run_info.setText(self.tr("{model_name} · {kind} · {v2:.1f} s on {v3}").format(model_name=model_title(run.model_name), kind=kind_text(run), v2=run.info.get('fit_seconds', 0), v3=run.info.get('device', 'cpu')))
         text, style = verdict_text(run)
         set_style_name(self.verdict_label, style)
         self.verdict_label.setText(text)

@@ -35,6 +35,24 @@ RULE_LABELS = {"long_tail": QT_TRANSLATE_NOOP("RulesPane", "Long-tail boost"), "
                "only": QT_TRANSLATE_NOOP("RulesPane", "Only where …"), "exclude_items": QT_TRANSLATE_NOOP("RulesPane", "Exclude listed items"), "bury_items": QT_TRANSLATE_NOOP("RulesPane", "Bury listed items"),
                "pin_items": QT_TRANSLATE_NOOP("RulesPane", "Pin listed items"), "max_per": QT_TRANSLATE_NOOP("RulesPane", "At most N per group"), "diversity": QT_TRANSLATE_NOOP("RulesPane", "Diversity (MMR)"),
                "min_share": QT_TRANSLATE_NOOP("RulesPane", "Minimum share per group")}
+#: rule field -> (label, tooltip) of its row in the form
+FIELD_LABELS = {
+    "weight": (QT_TRANSLATE_NOOP("RulesPane", "Weight"), QT_TRANSLATE_NOOP("RulesPane", "How strongly less-sold items are lifted: 0 changes nothing, 1 ranks the candidates by rarity alone")),
+    "pool": (QT_TRANSLATE_NOOP("RulesPane", "Candidates"), QT_TRANSLATE_NOOP("RulesPane", "How many of the model's best items the rule may reorder (0: all of them)")),
+    "column": (QT_TRANSLATE_NOOP("RulesPane", "Column"), QT_TRANSLATE_NOOP("RulesPane", "The catalog column the rule looks at")),
+    "op": (QT_TRANSLATE_NOOP("RulesPane", "Comparison"), QT_TRANSLATE_NOOP("RulesPane", "How the column is compared with the value")),
+    "value": (QT_TRANSLATE_NOOP("RulesPane", "Value"), QT_TRANSLATE_NOOP("RulesPane", "The value the column is compared with")),
+    "amount": (QT_TRANSLATE_NOOP("RulesPane", "Amount"), QT_TRANSLATE_NOOP("RulesPane", "How far matching items move up (negative: down), in standard deviations of the customer's scores")),
+    "items": (QT_TRANSLATE_NOOP("RulesPane", "Items"), QT_TRANSLATE_NOOP("RulesPane", "Item ids the rule applies to")),
+    "n": (QT_TRANSLATE_NOOP("RulesPane", "At most"), QT_TRANSLATE_NOOP("RulesPane", "The most items of one group a list may hold")),
+    "lambda": (QT_TRANSLATE_NOOP("RulesPane", "Diversity weight"), QT_TRANSLATE_NOOP("RulesPane", "0 keeps the model's order, 1 picks the least similar item each time")),
+    "embeddings": (QT_TRANSLATE_NOOP("RulesPane", "Similarity"), QT_TRANSLATE_NOOP("RulesPane", "Judge similarity by the model's item vectors instead of a column")),
+    "share": (QT_TRANSLATE_NOOP("RulesPane", "Minimum share"), QT_TRANSLATE_NOOP("RulesPane", "The least share of each list every group gets")),
+    "groups": (QT_TRANSLATE_NOOP("RulesPane", "Groups"), QT_TRANSLATE_NOOP("RulesPane", "The groups that get the share (empty: every group)")),
+}
+#: the catalog's own column roles, as a sentence names them ("Exposure by category")
+COLUMN_ROLES = {"category": QT_TRANSLATE_NOOP("RulesPane", "category"), "price": QT_TRANSLATE_NOOP("RulesPane", "price"),
+                "title": QT_TRANSLATE_NOOP("RulesPane", "title"), "brand": QT_TRANSLATE_NOOP("RulesPane", "brand")}
 #: metric (without @k) -> label, in display order
 METRICS = (("ndcg", QT_TRANSLATE_NOOP("RulesPane", "NDCG")), ("precision", QT_TRANSLATE_NOOP("RulesPane", "Precision")), ("recall", QT_TRANSLATE_NOOP("RulesPane", "Recall")), ("hit", QT_TRANSLATE_NOOP("RulesPane", "Hit rate")),
            ("map", QT_TRANSLATE_NOOP("RulesPane", "MAP")), ("mrr", QT_TRANSLATE_NOOP("RulesPane", "MRR")), ("coverage", QT_TRANSLATE_NOOP("RulesPane", "Coverage")), ("novelty", QT_TRANSLATE_NOOP("RulesPane", "Novelty")),
@@ -209,7 +227,13 @@ class RuleForm(QWidget):
         self.fields_box.setTitle(self.tr("Rule {v0}: {v1}").format(v0=row + 1, v1=translate("RulesPane", RULE_LABELS.get(kind, kind))))
         required, optional = SCHEMA.get(kind, ((), {}))
         for name in (*required, *optional):
-            self.fields.addRow(name.replace("_", " ").capitalize(), self._field(rule, name))
+            text, tip = FIELD_LABELS.get(name, (name, ""))
+            label = QLabel(translate("RulesPane", text))
+            label.setToolTip(translate("RulesPane", tip) if tip else "")
+            widget = self._field(rule, name)
+            if tip and not widget.toolTip():
+                widget.setToolTip(label.toolTip())
+            self.fields.addRow(label, widget)
 
     def _field(self, rule: dict, name: str) -> QWidget:
         value = rule.get(name, SCHEMA.get(rule.get("type"), ((), {}))[1].get(name))
@@ -695,6 +719,7 @@ class RulesPane(QWidget):
         fit_columns(self.metrics_table)
         exp = ev.exposure
         col, entries = next(iter(exp["groups"].items()), (self.tr("item popularity"), exp.get("popularity", [])))
+        col = translate("RulesPane", COLUMN_ROLES[col]) if col in COLUMN_ROLES else col
         text = (self.tr("Slots going to the bestsellers (the items holding the top 20% of purchases): "
                         "<b>{raw_head_share:.1%}</b> → <b>{head_share:.1%}</b><br>Exposure by {col}: the share "
                         "of all list places each group gets").format(raw_head_share=exp['raw_head_share'], head_share=exp['head_share'], col=col)

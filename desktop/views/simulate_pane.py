@@ -44,10 +44,10 @@ def arm_choices(catalog) -> list[tuple[str, str, str]]:
         return [items]
     col = catalog.column("category")
     if col is not None:
-        return [("category", translate("SimulatePane", "Catalog categories ({col})").format(col=col), translate("SimulatePane", "Each arm is a value of the catalog column '{col}'").format(col=col)),
+        return [("category", translate("SimulatePane", "Categories ({col})").format(col=col), translate("SimulatePane", "Each arm is a value of the catalog column '{col}'").format(col=col)),
                 items]
     if catalog.column("title") or catalog.column("description"):
-        return [items, ("category", translate("SimulatePane", "First word of the title (e.g. SET, BAG)"),
+        return [items, ("category", translate("SimulatePane", "First word of titles"),
                         translate("SimulatePane", "The catalog has no category column: items are grouped by the first word of their title, "
                                                   "a rough stand-in for a category"))]
     return [items]

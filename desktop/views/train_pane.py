@@ -94,7 +94,7 @@ class ParamForm(QWidget):
         for spec in self.specs:
             w = self._widget(spec)
             w.setToolTip(spec.help + (self.tr(" (searched by hyper-parameter search)") if spec.tunable else ""))
-            label = QLabel(spec.name.replace("_", " "))
+            label = QLabel(spec.label or spec.name.replace("_", " "))
             label.setToolTip(w.toolTip())
             self.form.addRow(label, w)
             self.widgets[spec.name] = w

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidgetItem
 
 from desktop.qtmodels.marked_frame_model import MarkedFrameModel
@@ -32,7 +32,26 @@ def make_table(model: MarkedFrameModel, stretch_title: bool = True) -> QTableVie
     view.setWordWrap(False)
     view.setProperty("stretch_title", stretch_title)
     view.setMinimumWidth(200)
+    view.viewport().installEventFilter(_Refit(view))
     return view
+
+
+class _Refit(QObject):
+    """Fits ``view``'s columns again whenever its viewport changes width: a table filled while its pane
+    was hidden (or the window small) would otherwise keep its titles elided in a wide window."""
+
+    def __init__(self, view: QTableView):
+        super().__init__(view)
+        self._view = view
+        self._width = -1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            width = self._view.viewport().width()
+            if width != self._width and self._view.model() is not None and self._view.model().columnCount():
+                self._width = width
+                fit_columns(self._view)
+        return False
 
 
 def fit_columns(view: QTableView) -> None:

@@ -10,13 +10,15 @@ import pandas as pd
 from engine.data.interactions import index_of, normalize_ids, sorted_ids
 from engine.errors import EngineError
 from engine.evaluate.protocol import EvalResult
+from engine.i18n import _
 
 #: Label of evaluated users that the mapping does not mention.
 UNASSIGNED = "(unassigned)"
 
 
 def activity_labels(n_train_items: np.ndarray, n_buckets: int = 4) -> pd.Categorical:
-    """Quantile buckets of users' training history lengths (n,), labelled "3–17 items".
+    """Quantile buckets of users' training history lengths (n,), labelled "3–17 items" (in the interface
+    language).
 
     Equal-count bins (fewer when many users share a length); ordered from light to heavy users.
     """
@@ -26,7 +28,8 @@ def activity_labels(n_train_items: np.ndarray, n_buckets: int = 4) -> pd.Categor
     for b in range(len(edges) - 1):
         members = counts[codes == b]
         lo, hi = int(members.min()), int(members.max())
-        bins.append(f"{lo} item{'s' if hi != 1 else ''}" if lo == hi else f"{lo}–{hi} items")
+        one = _("{n} item") if lo == 1 else _("{n} items")
+        bins.append(one.format(n=lo) if lo == hi else _("{lo}–{hi} items").format(lo=lo, hi=hi))
     return pd.Categorical.from_codes(codes.to_numpy(dtype=np.int64), categories=bins, ordered=True)
 
 

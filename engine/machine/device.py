@@ -12,6 +12,7 @@ import os
 import torch
 
 from engine.errors import ModelError
+from engine.i18n import _
 
 CHOICES = ("auto", "cpu", "cuda", "mps")
 
@@ -62,7 +63,7 @@ def describe_devices() -> list[dict]:
     why; lists "mps" on Apple machines that have it.
     """
     threads = torch.get_num_threads()
-    out = [{"name": "cpu", "label": f"CPU ({os.cpu_count() or '?'} cores)",
+    out = [{"name": "cpu", "label": _("CPU ({cores} cores)").format(cores=os.cpu_count() or "?"),
             "available": True, "memory_gb": None, "note": f"{threads} torch threads"}]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):

@@ -15,7 +15,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.i18n import _
+from engine.i18n import N_, _
 
 #: Choices of string parameters every model shares: name -> (module, constant).
 CHOICES = {"device": ("engine.machine.device", "CHOICES")}
@@ -35,54 +35,77 @@ RANGES: dict[str, tuple] = {
 
 #: Tooltips by parameter name.
 HELP = {
-    "factors": "Length of the user and item vectors; more captures more taste, needs more data.",
-    "cf_factors": "Vector length of the collaborative part.",
-    "epochs": "Maximum passes over the training data (early stopping may end sooner).",
-    "cf_epochs": "Passes of the collaborative part (0: its own default).",
-    "lr": "Learning rate: step size of the optimiser. Too high diverges, too low learns slowly.",
-    "reg": "Regularisation strength: higher keeps vectors small and fights over-fitting.",
-    "weight_decay": "Weight decay of the optimiser (another form of regularisation).",
-    "batch_size": "Training examples per optimisation step.",
-    "init_std": "Spread of the random initial vectors.",
-    "patience": "Stop after this many epochs without a better validation score (0: never stop early).",
-    "seed": "Random seed: the same seed repeats the same run.",
-    "device": "Where PyTorch trains: auto picks a GPU when there is one.",
-    "l2": "Regularisation of the item-to-item weights; higher favours popular items less sharply.",
-    "max_items": "Refuse data with more items than this (EASE needs items² memory).",
-    "k": "Neighbours kept per item.",
-    "shrink": "Shrinks similarities of items with few buyers towards zero.",
-    "use_values": "Weigh by quantity / rating instead of bought-or-not.",
-    "alpha": "Confidence given to observed interactions versus unobserved ones.",
-    "cg_steps": "Conjugate-gradient steps per least-squares solve.",
-    "item_bias": "Learn a popularity offset per item.",
-    "max_len": "Most recent items of each customer the model reads.",
-    "hidden": "Width of the attention layers and item vectors.",
-    "blocks": "Number of self-attention blocks.",
-    "heads": "Attention heads per block (must divide the width).",
-    "dropout": "Share of activations dropped while training (regularisation).",
-    "loss": "Training loss.",
-    "layers": "Residual layers on top of each tower.",
-    "negatives": "Sampled negative items per training step.",
-    "features": "Use catalog columns (category, price band) as item features.",
-    "text": "Use the embedded item text as an item feature.",
-    "price_bands": "Price quantile bands used as a feature (0: none).",
-    "half_life_days": "Older purchases count half after this many days (0: all count the same).",
-    "collaborative": "The collaborative model blended with the text model.",
-    "valid_fraction": "Share of each customer's events held out to fit the blend.",
-    "cold_fraction": "Share of items treated as new while fitting the blend.",
-    "refit": "After early stopping chose the epoch count, train again on all training data "
-             "(validation events included) for that many epochs, so the kept model has seen everything.",
-    "valid_frac": "Share of each customer's training events held out to choose the epoch count when the "
-                  "split has no validation part (0: no validation, train every epoch).",
-    "validate_every": "Score the validation customers every this many epochs (validation costs time).",
-    "valid_users": "Validation customers scored at each check, a fixed random sample (0: all of them).",
+    "factors": N_("Length of the user and item vectors; more captures more taste, needs more data."),
+    "cf_factors": N_("Vector length of the collaborative part."),
+    "epochs": N_("Maximum passes over the training data (early stopping may end sooner)."),
+    "cf_epochs": N_("Passes of the collaborative part (0: its own default)."),
+    "lr": N_("Learning rate: step size of the optimiser. Too high diverges, too low learns slowly."),
+    "reg": N_("Regularisation strength: higher keeps vectors small and fights over-fitting."),
+    "weight_decay": N_("Weight decay of the optimiser (another form of regularisation)."),
+    "batch_size": N_("Training examples per optimisation step."),
+    "init_std": N_("Spread of the random initial vectors."),
+    "patience": N_("Stop after this many epochs without a better validation score (0: never stop early)."),
+    "seed": N_("Random seed: the same seed repeats the same run."),
+    "device": N_("Where PyTorch trains: auto picks a GPU when there is one."),
+    "l2": N_("Regularisation of the item-to-item weights; higher favours popular items less sharply."),
+    "max_items": N_("Refuse data with more items than this (EASE needs items² memory)."),
+    "k": N_("Neighbours kept per item."),
+    "shrink": N_("Shrinks similarities of items with few buyers towards zero."),
+    "use_values": N_("Weigh by quantity / rating instead of bought-or-not."),
+    "alpha": N_("Confidence given to observed interactions versus unobserved ones."),
+    "cg_steps": N_("Conjugate-gradient steps per least-squares solve."),
+    "item_bias": N_("Learn a popularity offset per item."),
+    "max_len": N_("Most recent items of each customer the model reads."),
+    "hidden": N_("Width of the attention layers and item vectors."),
+    "blocks": N_("Number of self-attention blocks."),
+    "heads": N_("Attention heads per block (must divide the width)."),
+    "dropout": N_("Share of activations dropped while training (regularisation)."),
+    "loss": N_("Training loss."),
+    "layers": N_("Residual layers on top of each tower."),
+    "negatives": N_("Sampled negative items per training step."),
+    "features": N_("Use catalog columns (category, price band) as item features."),
+    "text": N_("Use the embedded item text as an item feature."),
+    "price_bands": N_("Price quantile bands used as a feature (0: none)."),
+    "half_life_days": N_("Older purchases count half after this many days (0: all count the same)."),
+    "collaborative": N_("The collaborative model blended with the text model."),
+    "valid_fraction": N_("Share of each customer's events held out to fit the blend."),
+    "cold_fraction": N_("Share of items treated as new while fitting the blend."),
+    "refit": N_("After early stopping chose the epoch count, train again on all training data "
+             "(validation events included) for that many epochs, so the kept model has seen everything."),
+    "valid_frac": N_("Share of each customer's training events held out to choose the epoch count when the "
+                  "split has no validation part (0: no validation, train every epoch)."),
+    "validate_every": N_("Score the validation customers every this many epochs (validation costs time)."),
+    "valid_users": N_("Validation customers scored at each check, a fixed random sample (0: all of them)."),
+}
+
+#: What a form calls each parameter, by parameter name (the name itself where missing).
+LABELS = {
+    "alpha": N_("Confidence (alpha)"), "batch_size": N_("Batch size"), "blocks": N_("Attention blocks"),
+    "cf_epochs": N_("Collaborative epochs"), "cf_factors": N_("Collaborative vector length"),
+    "cg_steps": N_("Solver steps"), "cold_fraction": N_("New-item share"), "collaborative": N_("Collaborative model"),
+    "device": N_("Device"), "dim": N_("Vector length"), "dropout": N_("Dropout"), "epochs": N_("Epochs (at most)"),
+    "factors": N_("Vector length"), "features": N_("Use catalog columns"), "half_life_days": N_("Half-life (days)"),
+    "heads": N_("Attention heads"), "hidden": N_("Width"), "id_dropout": N_("Id dropout"),
+    "id_embeddings": N_("Item id vectors"), "init_std": N_("Initial spread"), "item_bias": N_("Item popularity offset"),
+    "k": N_("Neighbours"), "l2": N_("Regularisation (L2)"), "layers": N_("Layers"), "lora_alpha": N_("LoRA alpha"),
+    "lora_dropout": N_("LoRA dropout"), "lora_rank": N_("LoRA rank"), "loss": N_("Loss"), "lr": N_("Learning rate"),
+    "max_items": N_("Most items"), "max_len": N_("History length"), "max_tokens": N_("Words per item"),
+    "negatives": N_("Negative samples"), "new_weight": N_("New-item weight"), "patience": N_("Patience (epochs)"),
+    "price_bands": N_("Price bands"), "refit": N_("Refit on all data"), "reg": N_("Regularisation"),
+    "seed": N_("Random seed"), "shrink": N_("Shrinkage"), "text": N_("Use item text"),
+    "tower_items": N_("Items with gradient"), "tune_epochs": N_("Fine-tuning epochs"), "tune_layers": N_("Tuned layers"),
+    "tune_lr": N_("Fine-tuning learning rate"), "use_values": N_("Use quantities / ratings"),
+    "user": N_("Customer summary"), "user_vectors": N_("Customer vectors"), "valid_frac": N_("Validation share"),
+    "valid_fraction": N_("Blend validation share"), "valid_users": N_("Validation customers"),
+    "validate_every": N_("Validate every (epochs)"), "weight_decay": N_("Weight decay"),
 }
 
 
 @dataclass(frozen=True)
 class ParamSpec:
     """kind: "int" | "float" | "bool" | "choice" | "text"; low/high: range of numbers (None else);
-    log: a log-scale quantity (lr); decimals: digits a float field shows; choices: for "choice"."""
+    log: a log-scale quantity (lr); decimals: digits a float field shows; choices: for "choice";
+    help: the tooltip and label: what a form calls it, both in the interface language."""
 
     name: str
     kind: str
@@ -94,6 +117,7 @@ class ParamSpec:
     choices: tuple = ()
     help: str = ""
     tunable: bool = False
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,24 +171,25 @@ def param_specs(model: str) -> list[ParamSpec]:
     out = []
     for name, default in cls.defaults.items():
         tip, tunable = cls.param_help.get(name) or HELP.get(name, ""), name in space
+        tip, label = _(tip) if tip else "", _(LABELS[name]) if name in LABELS else name.replace("_", " ")
         where = CHOICES.get(name)
         choices = tuple(cls.param_choices.get(name, ())) or (
             tuple(getattr(importlib.import_module(where[0]), where[1])) if where else ())
         if isinstance(default, bool):
-            out.append(ParamSpec(name, "bool", default, help=tip, tunable=tunable))
+            out.append(ParamSpec(name, "bool", default, help=tip, tunable=tunable, label=label))
         elif isinstance(default, str):
             kind = "choice" if choices else "text"
-            out.append(ParamSpec(name, kind, default, choices=choices, help=tip, tunable=tunable))
+            out.append(ParamSpec(name, kind, default, choices=choices, help=tip, tunable=tunable, label=label))
         else:
             low, high, log = _range(cls, name, default, space)
             if isinstance(default, int):
-                out.append(ParamSpec(name, "int", default, int(low), int(high), help=tip, tunable=tunable))
+                out.append(ParamSpec(name, "int", default, int(low), int(high), help=tip, tunable=tunable, label=label))
             else:
                 sp = space.get(name)
                 extra = [sp[1], sp[2]] if sp and sp[0] != "cat" else []
                 out.append(ParamSpec(name, "float", float(default), float(low), float(high), log,
                                      _decimals([default, *extra, low] if low > 0 else [default, *extra]),
-                                     help=tip, tunable=tunable))
+                                     help=tip, tunable=tunable, label=label))
     return out
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from engine.data.interactions import Interactions, index_of
 from engine.errors import ValidationError
+from engine.i18n import _
 from engine.models.capabilities import supports
 from engine.progress import CancelToken, ProgressCallback, check, emit, scaled
 from engine.simulate.policies import FixedPolicy, LinUCB, parse_policy
@@ -61,7 +62,7 @@ def item_categories(catalog, item_ids) -> tuple[np.ndarray, str]:
         if col is not None and col in catalog.frame.columns:
             values = catalog.align(item_ids)[col]
             labels = values.astype(object).where(values.notna(), None).map(lambda v: None if v is None else str(v))
-            return labels.to_numpy(dtype=object), f"catalog column '{col}'"
+            return labels.to_numpy(dtype=object), _("catalog column '{col}'").format(col=col)
         if catalog.column("title") or catalog.column("description"):
             words = pd.Series(catalog.titles(item_ids), dtype=object).str.strip().str.upper().str.split().str[0]
             words = words.where(words.notna() & (words.astype(str) != ""), None)
@@ -72,7 +73,7 @@ def item_categories(catalog, item_ids) -> tuple[np.ndarray, str]:
                 c = catalog.column(role)
                 if c is not None and c in aligned.columns:
                     has_text |= aligned[c].notna().to_numpy()
-            return np.where(has_text, words.to_numpy(dtype=object), None), "first word of the item title"
+            return np.where(has_text, words.to_numpy(dtype=object), None), _("first word of the item title")
     raise ValidationError("category arms need a catalog with a category or title column; use item arms")
 
 
@@ -227,11 +228,11 @@ def simulate(log: BanditLog, policies, models: dict | None = None, seed: int = 0
     if not specs:
         raise ValidationError("choose at least one policy")
     models = models or {}
-    for spec, _, name in specs:
+    for spec, _policy, name in specs:
         if name is not None and name not in models:
             raise ValidationError(f"policy {spec!r}: no model named {name!r}")
     out = []
-    for j, (_, kind, name) in enumerate(specs):
+    for j, (_spec, kind, name) in enumerate(specs):
         check(cancel)
         part = scaled(progress, j / len(specs), (j + 1) / len(specs))
         extra = {}

@@ -105,7 +105,6 @@ SHAP {v2:+.4f}</translation>
     <name>CompressController</name>
     <message>
         <source>Compression methods of {name}</source>
-        <extracomment>The cut-offs every run is measured at (the pane offers them). Key of the sweep in ``Run.info``.</extracomment>
         <translation>{name} 的压缩方法</translation>
     </message>
     <message>
@@ -288,6 +287,27 @@ customers</source>
         <source>Para-
 meters</source>
         <translation>参数量</translation>
+    </message>
+    <message>
+        <source>original</source>
+        <extracomment>Key of the sweep in ``Run.info``.</extracomment>
+        <translation>原模型</translation>
+    </message>
+    <message>
+        <source>pruned {share} %</source>
+        <translation>剪除 {share} %</translation>
+    </message>
+    <message>
+        <source>low rank {rank}</source>
+        <translation>低秩 {rank}</translation>
+    </message>
+    <message>
+        <source>top {k} links</source>
+        <translation>前 {k} 条关联</translation>
+    </message>
+    <message>
+        <source>student, {dim} dimensions</source>
+        <translation>学生模型，{dim} 维</translation>
     </message>
     <message>
         <source>Enter at least one value for “{method}” ({values}), or untick it.</source>
@@ -1115,8 +1135,8 @@ Why this column: {text}</source>
         <translation>还没有运行。</translation>
     </message>
     <message>
-        <source>{model_name} · {kind} · trained {v2:.1f} s on {v3}</source>
-        <translation>{model_name} · {kind} · 在 {v3} 上训练了 {v2:.1f} 秒</translation>
+        <source>{model_name} · {kind} · {v2:.1f} s on {v3}</source>
+        <translation>{model_name} · {kind} · 在 {v3} 上用时 {v2:.1f} 秒</translation>
     </message>
     <message>
         <source>{model_name} is not trained in epochs, so there are no learning curves and no over/under-fitting verdict.
@@ -3250,7 +3270,7 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
     </message>
     <message>
         <source>Coverage@10 (share of items shown)</source>
-        <translation>Coverage@10（展示出的商品占比）</translation>
+        <translation>覆盖率@10（展示出的商品占比）</translation>
     </message>
     <message>
         <source>Avg popularity of recommended items</source>
@@ -3356,7 +3376,7 @@ Choose a BPR, iALS, SASRec, two-tower, text or EASE run to see one.</source>
     </message>
     <message>
         <source>Coverage@{k} (share of items shown)</source>
-        <translation>Coverage@{k}（展示出的商品占比）</translation>
+        <translation>覆盖率@{k}（展示出的商品占比）</translation>
     </message>
     <message>
         <source>{name}: coverage {v1:.3f}, avg popularity {v2:.1f}</source>
@@ -4014,6 +4034,120 @@ best trade-off: nothing is both smaller and more accurate</source>
         <translation>每组最低份额</translation>
     </message>
     <message>
+        <source>Weight</source>
+        <extracomment>rule field -&gt; (label, tooltip) of its row in the form</extracomment>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>How strongly less-sold items are lifted: 0 changes nothing, 1 ranks the candidates by rarity alone</source>
+        <translation>对销量较少商品的提升强度：0 不作改变，1 只按稀有程度给候选商品排序</translation>
+    </message>
+    <message>
+        <source>Candidates</source>
+        <translation>候选数</translation>
+    </message>
+    <message>
+        <source>How many of the model&apos;s best items the rule may reorder (0: all of them)</source>
+        <translation>规则可以重新排序的模型最佳商品数量（0：全部）</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>The catalog column the rule looks at</source>
+        <translation>规则所看的商品目录列</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>比较方式</translation>
+    </message>
+    <message>
+        <source>How the column is compared with the value</source>
+        <translation>该列与值的比较方式</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>The value the column is compared with</source>
+        <translation>与该列比较的值</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>幅度</translation>
+    </message>
+    <message>
+        <source>How far matching items move up (negative: down), in standard deviations of the customer&apos;s scores</source>
+        <translation>符合条件的商品上移多少（负数：下移），以该顾客得分的标准差为单位</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Item ids the rule applies to</source>
+        <translation>规则适用的商品编号</translation>
+    </message>
+    <message>
+        <source>At most</source>
+        <translation>最多</translation>
+    </message>
+    <message>
+        <source>The most items of one group a list may hold</source>
+        <translation>一个列表中同一分组最多可含的商品数</translation>
+    </message>
+    <message>
+        <source>Diversity weight</source>
+        <translation>多样性权重</translation>
+    </message>
+    <message>
+        <source>0 keeps the model&apos;s order, 1 picks the least similar item each time</source>
+        <translation>0 保持模型的顺序，1 每次挑选最不相似的商品</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Judge similarity by the model&apos;s item vectors instead of a column</source>
+        <translation>按模型的商品向量而不是某一列来判断相似度</translation>
+    </message>
+    <message>
+        <source>Minimum share</source>
+        <translation>最低占比</translation>
+    </message>
+    <message>
+        <source>The least share of each list every group gets</source>
+        <translation>每个分组在每个列表中至少获得的占比</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>The groups that get the share (empty: every group)</source>
+        <translation>获得该占比的分组（留空：所有分组）</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <extracomment>the catalog&apos;s own column roles, as a sentence names them (&quot;Exposure by category&quot;)</extracomment>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>brand</source>
+        <translation>品牌</translation>
+    </message>
+    <message>
         <source>NDCG</source>
         <extracomment>metric (without @k) -&gt; label, in display order</extracomment>
         <translation>NDCG</translation>
@@ -4225,7 +4359,7 @@ best trade-off: nothing is both smaller and more accurate</source>
     </message>
     <message>
         <source>Coverage@10 (share of items recommended)</source>
-        <translation>Coverage@10（被推荐的商品占比）</translation>
+        <translation>覆盖率@10（被推荐的商品占比）</translation>
     </message>
     <message>
         <source>NDCG@10</source>
@@ -4313,7 +4447,7 @@ best trade-off: nothing is both smaller and more accurate</source>
     </message>
     <message>
         <source>Coverage@{k} (share of items recommended)</source>
-        <translation>Coverage@{k}（被推荐的商品占比）</translation>
+        <translation>覆盖率@{k}（被推荐的商品占比）</translation>
     </message>
     <message>
         <source>NDCG@{k}</source>
@@ -4493,16 +4627,16 @@ Note: {note}</source>
         <translation>每个臂是购买最多的商品之一</translation>
     </message>
     <message>
-        <source>Catalog categories ({col})</source>
-        <translation>商品目录类别（{col}）</translation>
-    </message>
-    <message>
         <source>Each arm is a value of the catalog column &apos;{col}&apos;</source>
         <translation>每个臂是商品目录列“{col}”的一个取值</translation>
     </message>
     <message>
-        <source>First word of the title (e.g. SET, BAG)</source>
-        <translation>标题的第一个词（例如 SET、BAG）</translation>
+        <source>Categories ({col})</source>
+        <translation>类别（{col}）</translation>
+    </message>
+    <message>
+        <source>First word of titles</source>
+        <translation>标题首词</translation>
     </message>
     <message>
         <source>The catalog has no category column: items are grouped by the first word of their title, a rough stand-in for a category</source>
@@ -4910,6 +5044,10 @@ Kept as the run “{v0}”.</source>
     <message>
         <source>{method}: {params} parameters</source>
         <translation>{method}：{params} 个参数</translation>
+    </message>
+    <message>
+        <source> (method {spec})</source>
+        <translation>（方法 {spec}）</translation>
     </message>
     <message>
         <source>original in the same timing: {latency_ms_per_1k_before:,.0f} ms per 1,000 customers</source>

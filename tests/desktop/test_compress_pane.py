@@ -80,7 +80,7 @@ def test_sweep_table_pareto_and_keep(qtbot, window, pane, trained, tmp_path):
     # the table shows the engine's numbers: original first, then one row per method
     model = pane.table_model
     assert model.rowCount() == 3
-    assert [model.cell(r, "Method") for r in range(3)] == ["original", "int8", "topk:100"]
+    assert [model.cell(r, "Method") for r in range(3)] == ["original", "int8", "top 100 links"]
     direct = compress(ease.model, "topk:100", train=parts.train).report
     assert reports[1]["size_bytes_after"] == direct.size_bytes_after
     assert reports[0]["size_bytes_before"] == direct.size_bytes_before
@@ -105,7 +105,7 @@ def test_sweep_table_pareto_and_keep(qtbot, window, pane, trained, tmp_path):
     assert [p["pareto"] for p in pane.plot.points] == [p["pareto"] for p in points] == [
         p["pareto"] for p in sweep["pareto"]["10"]]
     spots = pane.plot.scatter.points()
-    assert len(spots) == 3 and "topk:100" in spots[2].data()[1]
+    assert len(spots) == 3 and "top 100 links" in spots[2].data()[1]
     assert [s.symbol() for s in spots][:1] == ["star"]
     pane.plot._clicked(pane.plot.scatter, [spots[2]])   # clicking a point selects its row
     assert pane.selected_row() == 2 and pane.keep_button.isEnabled()
@@ -122,15 +122,15 @@ def test_sweep_table_pareto_and_keep(qtbot, window, pane, trained, tmp_path):
         pane.keep_button.click()
     kept = blocker.args[0]
     assert window.state.runs[-1] is kept and window.state.run_id == kept.id
-    assert kept.kind == "compressed" and kept.parent == ease.id and kept.name == "ease · topk:100"
+    assert kept.kind == "compressed" and kept.parent == ease.id and kept.name == "ease · top 100 links"
     assert kept.info["compression"]["method"] == "topk:100"
     assert kept.info["compression"]["size_bytes_after"] == direct.size_bytes_after
     assert kept.metrics["ndcg@10"] == pytest.approx(reports[1]["metrics_after"]["ndcg@10"], abs=1e-9)
     assert set(kept.metrics) >= {"ndcg@5", "ndcg@10", "ndcg@20"}
     items, scores = kept.model.recommend([0, 1], 10)
     assert items.shape == (2, 10) and (scores[:, :-1] >= scores[:, 1:]).all()
-    assert model.cell(2, "Method") == "topk:100 ✓" and model.cell(1, "Method") == "int8"
-    assert "ease · topk:100" in model.data(model.index(2, 0), Qt.ItemDataRole.ToolTipRole)
+    assert model.cell(2, "Method") == "top 100 links ✓" and model.cell(1, "Method") == "int8"
+    assert "ease · top 100 links" in model.data(model.index(2, 0), Qt.ItemDataRole.ToolTipRole)
     assert window.leaderboard_pane.row_values("NDCG@10")[kept.name] == f"{kept.metrics['ndcg@10']:.4f}"
     assert pane.run_combo.findData(kept.id) < 0      # compressed runs are not starting points
     window.state.set_project(None)
@@ -141,7 +141,7 @@ def test_sweep_table_pareto_and_keep(qtbot, window, pane, trained, tmp_path):
     assert model.rowCount() == 0 and "cannot be compressed" in pane.methods_note.text()
     assert not pane.sweep_button.isEnabled()
     choose(qtbot, pane, ease)
-    assert model.rowCount() == 3 and model.cell(2, "Method") == "topk:100 ✓"
+    assert model.rowCount() == 3 and model.cell(2, "Method") == "top 100 links ✓"
     assert len(pane.plot.points) == 3
 
 

@@ -55,7 +55,7 @@ def test_policies_curves_and_matched_counts(qtbot, window, trained):
     assert f"cut to {expected[4].extra['context_dims'] - 1} principal components" in text
     # the result comes first: the caveats sit below the plots in a box of their own, no legend covers a curve
     import pyqtgraph as pg
-    assert pane.arm_kind.currentText() == "Catalog categories (category)" and "An arm is" in pane.arm_meaning.text()
+    assert pane.arm_kind.currentText() == "Categories (category)" and "An arm is" in pane.arm_meaning.text()
     assert all(label in pane.legend_label.text() for label in ("ε-greedy", "UCB1", "Thompson", "LinUCB"))
     assert not [it for it in pane.reward_plot.scene().items() if isinstance(it, pg.LegendItem)]
     plots_bottom = pane.reward_plot.mapTo(pane, pane.reward_plot.rect().bottomLeft()).y()
@@ -70,9 +70,9 @@ def test_arms_follow_the_catalog(demo_path):
     from engine.data import open_dataset
     ds = open_dataset(demo_path)
     kinds = arm_choices(ds.catalog)
-    assert kinds[0][:2] == ("item", "Top items") and "First word of the title" in kinds[1][1]
+    assert kinds[0][:2] == ("item", "Top items") and kinds[1][1] == "First word of titles"
     with_category = demo_with_runs(demo_path, ())[0].catalog
-    assert arm_choices(with_category)[0][:2] == ("category", "Catalog categories (category)")
+    assert arm_choices(with_category)[0][:2] == ("category", "Categories (category)")
     assert [k for k, _, _ in arm_choices(None)] == ["item"]
 
 

@@ -81,7 +81,7 @@ def test_online_retail_parquet(shared_data):
     assert r.dropped["quantity <= 0 (returns/cancellations)"] == 8_905
     inter = ds.interactions
     assert inter.n_users == 4_339 and inter.n_items == 3_665
-    assert inter.n_events + r.dropped["duplicate rows merged (sum)"] == 397_924
+    assert inter.n_events + r.dropped["duplicate rows merged (values added up)"] == 397_924
     assert inter.values.min() > 0
     assert ds.catalog.roles == {"price": "UnitPrice", "description": "Description", "country": "Country"}
     assert ds.catalog.titles(["85123A"]) == ["CREAM HANGING HEART T-LIGHT HOLDER"]
