@@ -111,8 +111,7 @@ def _latency(fn, repeats: int = 3) -> float:
 
 
 def run_compress(args, rows: list[str]) -> None:
-    from engine.compress.spec import parse_method
-    from engine.models.lm.compress import LMCompressed
+    from engine.compress.language import LMCompressed, method_spec
     train, catalog, tests = retail_tests()
     inner = split(train, "random", test_frac=0.05, seed=1, extra_items=catalog.item_ids)
     teacher = Recommender.load(args.save)
@@ -121,9 +120,10 @@ def run_compress(args, rows: list[str]) -> None:
     print(f"{'method':<16}{'LM MB':>8}{'smaller':>8}{'ms/1k users':>12}{'ms/1k texts':>12}{'cold hit@10':>12}"
           f"{'warm ndcg@10':>13}  ({load()})")
     base = None
-    for method in ["original"] + teacher.compression_sweep():
+    for method in ["original"] + LMCompressed.default_sweep(teacher):
         t = time.perf_counter()
-        model = teacher if method == "original" else LMCompressed.from_teacher(teacher, parse_method(method))
+        model = teacher if method == "original" else LMCompressed.from_teacher(
+            teacher, method_spec(method, teacher.params["tune_layers"]))
         build_s = time.perf_counter() - t
         ms_users = 1000 * _latency(lambda: model.recommend(users, k=10)) * 1000 / len(users)
         encode = (lambda: _encode_original(teacher, texts)) if method == "original" else (lambda: model.encode_texts(texts))
