@@ -87,7 +87,7 @@ class Hybrid(Recommender):
     title = "Hybrid"
     description = N_("Hybrid: collaborative model for items with data, text model for new or rare items.")
     param_choices: ClassVar[dict[str, tuple]] = {"collaborative": COLLABORATIVE}
-    param_help: ClassVar[dict[str, str]] = {"refit": "Refit the parts on all the data after fitting the blend."}
+    param_help: ClassVar[dict[str, str]] = {"refit": N_("Refit the parts on all the data after fitting the blend.")}
     training_note = N_("The hybrid blends two fitted models with a small gate; inspect its collaborative part as a "
                      "run of its own for gradients.")
     needs_catalog: ClassVar[bool] = True

@@ -191,6 +191,28 @@ class LMRecommender(Recommender):
     description = N_("Reads product texts; adapted to this shop's purchases. Ranks new products too and "
                      "shows the words that matched")
     param_choices: ClassVar[dict[str, tuple]] = {"user": USERS}
+    param_help: ClassVar[dict[str, str]] = {
+        "tune_layers": N_("Top layers of the language model adapted to this shop (the lower ones stay as shipped "
+                          "and are computed once)."),
+        "lora_rank": N_("Size of the small trainable add-on (LoRA) in each adapted layer: larger learns more, "
+                        "needs more data."),
+        "lora_alpha": N_("How strongly the add-on (LoRA) changes the language model."),
+        "lora_dropout": N_("Share of the add-on's inputs dropped while training (regularisation)."),
+        "max_tokens": N_("Word pieces of each product text the language model reads (longer texts are cut)."),
+        "dim": N_("Length of the product and customer vectors the model compares."),
+        "user": N_("How a customer's purchases become one vector: attention (recent and related purchases weigh "
+                   "more) or their mean."),
+        "id_embeddings": N_("Also learn a vector per product from its sales, beside its text (sold products only)."),
+        "id_dropout": N_("Share of training steps a product's learned vector is hidden, so its text keeps "
+                         "counting."),
+        "user_vectors": N_("Also learn a vector per customer from their purchases."),
+        "new_weight": N_("How much ranking never-sold products matters against sold ones (-1: their share of "
+                         "the catalog)."),
+        "tower_items": N_("Products per step whose text passes through the adapted layers (the others reuse "
+                          "their last vectors)."),
+        "tune_epochs": N_("Passes that adapt the language model's layers after the rest has trained."),
+        "tune_lr": N_("Learning rate while adapting the language model's layers (small: keep what it knows)."),
+    }
     needs_catalog: ClassVar[bool] = True
     defaults: ClassVar[dict[str, Any]] = {
         "tune_layers": 1, "lora_rank": 8, "lora_alpha": 16.0, "lora_dropout": 0.0, "max_tokens": 32,

@@ -49,3 +49,11 @@ def test_model_info():
     assert not model_info("pop").tunable and model_info("ease").tunable
     choices = next(s for s in param_specs("sasrec") if s.name == "loss").choices
     assert set(choices) == {"ce", "bce"}
+
+
+def test_every_setting_of_every_model_has_a_label_and_an_explanation():
+    """Every term on screen has a plain explanation where it appears: each field of the Train form
+    (all trainable models) has a label in words and a tooltip."""
+    missing = [(name, s.name) for name in trainable_models() for s in param_specs(name)
+               if not s.help or not s.label or s.label == s.name]
+    assert not missing, missing
