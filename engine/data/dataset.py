@@ -16,7 +16,7 @@ import pandas as pd
 
 from engine.data.catalog import ItemCatalog, JoinReport, catalog_from_frame, catalog_from_table, join_catalog
 from engine.data.interactions import Interactions, normalize_ids
-from engine.data.load_filters import LoadFilters, apply_filters, propose_non_products
+from engine.data.load_filters import LoadFilters, apply_filters, merged_label, propose_non_products
 from engine.data.readers import read_table
 from engine.data.table import Table
 from engine.data.dates import ORDER_WORDS, UNIT_NOTES, choose_format, epoch_unit
@@ -24,16 +24,13 @@ from engine.data.inference import infer_mapping, is_nested
 from engine.data.schema import ColumnMapping
 from engine.errors import SchemaError, ValidationError
 from engine.progress import check, emit, scaled
-from engine.i18n import N_, _
+from engine.i18n import _
 
 #: Default confidence weight of each event type (user-editable).
 DEFAULT_EVENT_WEIGHTS = {"view": 1.0, "cart": 3.0, "purchase": 5.0}
 #: Event types that count as relevant in a test set by default.
 DEFAULT_RELEVANT_EVENTS = ("purchase",)
 DEDUP = ("sum", "max", "first", "last", "none")
-#: How a report names each way of merging duplicate rows.
-DEDUP_WORDS = {"sum": N_("values added up"), "max": N_("largest value kept"), "first": N_("first row kept"),
-               "last": N_("last row kept")}
 _EPOCH = pd.Timestamp("1970-01-01", tz="UTC")
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: Plausible event times (epoch seconds): 1900-01-01 .. 2200-01-01. Excel has no dates before 1900.
@@ -363,7 +360,7 @@ def build_dataset(table: Table, mapping: ColumnMapping, *, filters: LoadFilters 
     emit(progress, 0.7, _("merging duplicate rows"), "build")
     users, items, vals, t, ev, merged = _dedup(users, items, vals, t, ev, dedup)
     if merged:
-        report.dropped[_("duplicate rows merged ({dedup})").format(dedup=_(DEDUP_WORDS.get(dedup, dedup)))] = merged
+        report.dropped[merged_label(dedup)] = merged
     if vals is not None and not np.all(np.abs(vals) <= _FLOAT32_MAX):
         raise ValidationError(_("weighted or merged values grow beyond ±{limit:.3g} (the largest an event value "
                                 "may be); scale the column down").format(limit=_FLOAT32_MAX),

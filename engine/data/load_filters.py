@@ -30,8 +30,17 @@ RETURNS = ("drop", "net")
 LABELS = {"non_products": N_("non-product codes"), "returns": N_("quantity <= 0 (returns/cancellations)"),
           "returns_net": N_("purchases returned in full (net quantity <= 0)"), "dates": N_("outside the date range"),
           "min_user": N_("customers with too few events"), "min_item": N_("items with too few events")}
+#: How a report names each way of merging duplicate rows (``merged_label``).
+DEDUP_WORDS = {"sum": N_("values added up"), "max": N_("largest value kept"), "first": N_("first row kept"),
+               "last": N_("last row kept")}
 #: Candidates shown at most.
 MAX_CANDIDATES = 60
+
+
+def merged_label(dedup: str) -> str:
+    """DataReport.dropped key of the duplicate rows merged by ``dedup`` ("sum", "max", ...), in the
+    interface language; the in-memory and the out-of-core import report the same key."""
+    return _("duplicate rows merged ({dedup})").format(dedup=_(DEDUP_WORDS.get(dedup, dedup)))
 
 
 @dataclass

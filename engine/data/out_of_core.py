@@ -39,7 +39,7 @@ from engine.data.dates import ORDER_WORDS, UNIT_NOTES, choose_format, epoch_unit
 from engine.data.encoding import decode
 from engine.data.inference import Counts
 from engine.data.interactions import index_of, normalize_ids, sorted_ids
-from engine.data.load_filters import LABELS, LoadFilters
+from engine.data.load_filters import LABELS, LoadFilters, merged_label
 from engine.data.readers import NA_VALUES, _clean_names, _read_text, text_layout
 from engine.data.table import Table, tidy
 from engine.errors import Cancelled, DataFormatError, SchemaError, ValidationError
@@ -649,7 +649,7 @@ def _finish(cols: dict, u_norm, i_norm, types, m, kind: str, filters: LoadFilter
         events = types[e[kept][order[last]]]                    # each pair's heaviest type
     merged = int(n_rows[kept].sum() - n_events[kept].sum())
     if merged and dedup != "none":
-        dropped[f"duplicate rows merged ({dedup})"] = merged
+        dropped[merged_label(dedup)] = merged
     # the universe is the users and items of the kept events, as ``Interactions.from_arrays`` makes it
     users_used, user_idx = np.unique(keys // n_items, return_inverse=True)
     items_used, item_idx = np.unique(keys % n_items, return_inverse=True)
