@@ -105,3 +105,13 @@ def test_wide_header_or_endless_line_is_a_clear_error_not_internal(tmp_path, con
     res = run_cli("info", path)
     assert res.returncode == 2, res.stderr
     assert "internal error" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("cell", ["inf", "1e309", "-Infinity"])
+def test_a_non_finite_cell_is_one_line_on_stderr(tmp_path, cell):
+    path = tmp_path / "orders.csv"
+    path.write_text("user,item,rating\n" + "".join(f"u{i % 4},i{i},{1 + i % 5}\n" for i in range(9)) + f"u2,i2,{cell}\n")
+    res = run_cli("info", path)
+    assert res.returncode == 2
+    (line,) = res.stderr.strip().splitlines()  # no RuntimeWarning lines from the column inference
+    assert line.startswith("recscope: error: orders.csv, row 11, column rating:") and "finite number" in line
