@@ -115,3 +115,15 @@ def test_a_non_finite_cell_is_one_line_on_stderr(tmp_path, cell):
     assert res.returncode == 2
     (line,) = res.stderr.strip().splitlines()  # no RuntimeWarning lines from the column inference
     assert line.startswith("recscope: error: orders.csv, row 11, column rating:") and "finite number" in line
+
+
+@pytest.mark.parametrize("command", [["split", "{orders}", "--out", "/dev/null/split"],
+                                     ["train", "--train", "{orders}", "--model", "pop", "--out", "/dev/null/model"],
+                                     ["export", "--model-dir", "{model}", "--out", "/dev/null/lists.csv"]])
+def test_a_write_the_file_system_refuses_is_one_line_and_status_2(shop, command):
+    """A full disk, a read-only folder or a file where a folder should be is the user's to fix, not
+    an internal error."""
+    res = run_cli(*[c.format(orders=shop / "orders.csv", model=shop / "model") for c in command])
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "internal error" not in res.stderr
+    assert "/dev/null" in res.stderr
