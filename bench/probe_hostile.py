@@ -1159,7 +1159,7 @@ def _race(d: str, trial: int) -> dict:
                 try:
                     project = save_new(path, dataset=ds, split=sp, runs=[run])
                     os.write(w, f"{who} ok\n".encode())
-                    time.sleep(1.0)  # the window holds the project it saved
+                    time.sleep(5.0)  # the window holds the project it saved (longer than LOCK_WAIT_S)
                     project.close()
                 except EngineError:
                     os.write(w, f"{who} refused\n".encode())

@@ -127,3 +127,20 @@ def test_a_write_the_file_system_refuses_is_one_line_and_status_2(shop, command)
     assert res.returncode == 2, res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and "internal error" not in res.stderr
     assert "/dev/null" in res.stderr
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="RLIMIT_FSIZE simulates a full disk")
+def test_a_model_save_on_a_full_disk_is_one_line_and_status_2(shop, tmp_path):
+    import resource
+    import signal
+
+    def full_disk():  # in the child: writes beyond 2 KB fail with an error, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+    res = subprocess.run([sys.executable, "-m", "engine.cli", "train", "--train", str(shop / "orders.csv"), "--model",
+                          "bpr", "--param", "factors=64", "--epochs", "1", "--out", str(tmp_path / "m")],
+                         capture_output=True, text=True, cwd=REPO, timeout=300, preexec_fn=full_disk,
+                         env=dict(os.environ, PYTHONPATH=str(REPO), RECSCOPE_LOG_DIR=str(tmp_path / "logs")))
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "internal error" not in res.stderr
+    assert "could not write the model weights" in res.stderr
