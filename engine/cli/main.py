@@ -76,6 +76,10 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         print("recscope: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # the disk or folder refused a write (full, read-only, not a folder): not internal
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"recscope: error: {where}{e.strerror or ' '.join(str(e).split())}", file=sys.stderr)
+        return 2
     except Exception as e:  # last resort: never show a traceback to a user
         path = _log_path()
         try:

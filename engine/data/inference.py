@@ -66,12 +66,13 @@ class _Column:
         self.words = 0.0
         if self.numeric and self.n:
             x = v.to_numpy(dtype=np.float64)
-            self.whole = bool(np.all(x == np.round(x)))
-            self.negatives = int((x < 0).sum())
-            frac = np.abs(x - np.round(x)) > 1e-9
-            self.cents = float((frac & (np.abs(x * 100 - np.round(x * 100)) < 1e-6)
-                                & (np.abs(x * 10 - np.round(x * 10)) > 1e-6)).mean()) if frac.any() else 0.0
-            self.median = float(np.median(np.abs(x)))
+            with np.errstate(invalid="ignore", over="ignore"):  # inf cells: the data check names them later
+                self.whole = bool(np.all(x == np.round(x)))
+                self.negatives = int((x < 0).sum())
+                frac = np.abs(x - np.round(x)) > 1e-9
+                self.cents = float((frac & (np.abs(x * 100 - np.round(x * 100)) < 1e-6)
+                                    & (np.abs(x * 10 - np.round(x * 10)) > 1e-6)).mean()) if frac.any() else 0.0
+                self.median = float(np.median(np.abs(x)))
         elif self.n and not self.nested:
             text = v.head(500).astype(str)
             self.words = float(text.str.split().str.len().mean())

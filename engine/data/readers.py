@@ -39,10 +39,18 @@ def read_table(path, *, sheet: str | None = None, progress=None, cancel=None) ->
     size = limits.open_regular(p)
     emit(progress, 0.0, f"reading {name}", "read")
     check(cancel)
+    if size == 0:  # also a system file (/proc) that states no size: never read
+        raise DataFormatError("the file is empty", path=name)
+    try:
+        return _read_file(p, sheet, progress, cancel)
+    except OSError as e:  # the disk or the file system fails mid-read (EIO, a vanished share)
+        raise DataFormatError(f"cannot be read ({e.strerror or e})", path=name) from None
+
+
+def _read_file(p: Path, sheet: str | None, progress, cancel) -> Table:
+    name = p.name
     with open(p, "rb") as fh:
         head = fh.read(8)
-    if size == 0:
-        raise DataFormatError("the file is empty", path=name)
     if head.startswith(b"PAR1") or p.suffix.lower() == ".parquet":
         table = _read_parquet(p, cancel)
     elif head.startswith(b"PK\x03\x04") or p.suffix.lower() in (".xlsx", ".xlsm"):
@@ -255,7 +263,7 @@ def _parquet_frame(p: Path, cancel=None) -> pd.DataFrame:
             schema = pf.schema_arrow
             for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
                 check(cancel)
-                rows, nbytes = rows + batch.num_rows, nbytes + batch.nbytes
+                rows, nbytes = rows + batch.num_rows, nbytes + _decoded_bytes(batch)
                 limits.check_parquet_batch(rows, nbytes, p.name)
                 batches.append(batch)
         table = pa.Table.from_batches(batches, schema=schema)
@@ -265,6 +273,20 @@ def _parquet_frame(p: Path, cancel=None) -> pd.DataFrame:
         raise
     except Exception as e:  # pyarrow raises many kinds for corrupt files
         raise DataFormatError(f"the Parquet file is corrupt ({type(e).__name__}: {e})", path=p.name) from None
+
+
+def _decoded_bytes(batch) -> int:
+    """Bytes of ``batch`` once its dictionary-encoded text columns are expanded (what pandas makes
+    of them): a dictionary of one long string referenced by millions of rows is a bomb whose
+    ``nbytes`` counts the string once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    total = batch.nbytes
+    for col in batch.columns:
+        if pa.types.is_dictionary(col.type) and (pa.types.is_string(col.type.value_type)
+                                                 or pa.types.is_binary(col.type.value_type)):
+            total += pc.sum(pc.take(pc.binary_length(col.dictionary), col.indices)).as_py() or 0
+    return total
 
 
 def _named_index(frame: pd.DataFrame) -> bool:

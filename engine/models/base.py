@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
 from engine.data.interactions import Interactions
@@ -295,7 +296,10 @@ class Recommender:
                 ids[key] = [str(v) for v in arr.tolist()]
             else:
                 tensors[key] = arr.astype(np.int64)
-        save_file(tensors, str(d / "weights.safetensors"))
+        try:
+            save_file(tensors, str(d / "weights.safetensors"))
+        except SafetensorError as e:  # the disk refused the write (full, read-only)
+            raise ModelError(f"{d}: could not write the model weights ({' '.join(str(e).split())})") from None
         config = {"format": FORMAT, "format_version": FORMAT_VERSION, "model": self.name,
                   "params": self.params, "n_users": self.n_users, "n_items": self.n_items,
                   "weights_sha256": _file_sha256(d / "weights.safetensors"), "extra": self._extra_config()}

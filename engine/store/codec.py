@@ -19,7 +19,7 @@ from engine.data.dataset import DataReport, Dataset
 from engine.data.interactions import VALUE_KINDS, Interactions
 from engine.data.schema import DATE_ORDERS, KINDS, ROLES, ColumnMapping
 from engine.data.splits import METHODS, Split
-from engine.errors import EngineError, ProjectError
+from engine.errors import EngineError, ModelError, ProjectError
 from engine.store.schema import MAX_BLOB_BYTES, MAX_EVENTS
 
 
@@ -312,13 +312,12 @@ MODEL_FILES = ("config.json", "ids.json", "weights.safetensors")
 
 def encode_model(model) -> tuple[str, str, bytes]:
     """(config.json text, ids.json text, weights.safetensors bytes) as ``Recommender.save`` writes them."""
-    from safetensors import SafetensorError
     try:
         with tempfile.TemporaryDirectory(prefix="recscope-model-") as tmp:
             d = model.save(tmp)
             return ((d / "config.json").read_text(encoding="utf-8"), (d / "ids.json").read_text(encoding="utf-8"),
                     (d / "weights.safetensors").read_bytes())
-    except (OSError, SafetensorError) as e:  # a full disk or a temporary folder that cannot be written
+    except (OSError, ModelError) as e:  # a full disk or a temporary folder that cannot be written
         raise ProjectError(f"could not write the model to a temporary file ({e})") from None
 
 

@@ -52,7 +52,7 @@ from torch import nn
 from engine.data.interactions import Interactions
 from engine.data.splits import without
 from engine.errors import ModelError
-from engine.models.base import Recommender, expect_array
+from engine.models.base import Recommender, expect_array, meta_module
 from engine.models.features import item_texts
 from engine.models.lm import tower as lm_tower
 from engine.models.registry import register
@@ -221,6 +221,8 @@ class LMRecommender(Recommender):
         "epochs": 30, "tune_epochs": 2, "lr": 3e-3, "tune_lr": 5e-4, "weight_decay": 0.0, "batch_size": 32, "patience": 3,
         "device": "auto", "seed": 0,
     }
+    limits: ClassVar[dict[str, int]] = {"dim": 4096, "max_len": 4096, "blocks": 64, "heads": 64, "lora_rank": 1024,
+                                        "max_tokens": 512, "tower_items": 65536}
     fast_params: ClassVar[dict[str, Any]] = {"epochs": 1, "tune_epochs": 1, "dim": 16, "max_len": 20, "max_tokens": 16,
                                              "tower_items": 16, "negatives": 256}
     search_space: ClassVar[dict[str, tuple]] = {
@@ -768,9 +770,12 @@ class LMRecommender(Recommender):
         expect_array(state, "proj.bias", (d,), np.float32)
         if p["id_embeddings"]:
             expect_array(state, "ids.weight", (n, d), np.float32)
-        self._encoder = self._load_part(
-            CausalEncoder(p["max_len"], d, p["blocks"], p["heads"], p["dropout"]) if p["user"] == "attention"
-            else MeanEncoder(d), "user", state)
+        def build() -> nn.Module:
+            return (CausalEncoder(p["max_len"], d, p["blocks"], p["heads"], p["dropout"]) if p["user"] == "attention"
+                    else MeanEncoder(d))
+        for k, v in meta_module(build).state_dict().items():  # shapes checked before the encoder is built
+            expect_array(state, f"user.{k}", tuple(v.shape), np.float32)
+        self._encoder = self._load_part(build(), "user", state)
         unexpected = sorted(k for k in state if k.split(".")[0] not in
                             ("adapter", "proj", "ids", "user", "item_vectors", "user_vectors", "item_bias", "text_vectors", "text_weights", "has_text", "warm",
                              "seq_indptr", "seq_items"))

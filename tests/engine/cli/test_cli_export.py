@@ -105,3 +105,42 @@ def test_wide_header_or_endless_line_is_a_clear_error_not_internal(tmp_path, con
     res = run_cli("info", path)
     assert res.returncode == 2, res.stderr
     assert "internal error" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("cell", ["inf", "1e309", "-Infinity"])
+def test_a_non_finite_cell_is_one_line_on_stderr(tmp_path, cell):
+    path = tmp_path / "orders.csv"
+    path.write_text("user,item,rating\n" + "".join(f"u{i % 4},i{i},{1 + i % 5}\n" for i in range(9)) + f"u2,i2,{cell}\n")
+    res = run_cli("info", path)
+    assert res.returncode == 2
+    (line,) = res.stderr.strip().splitlines()  # no RuntimeWarning lines from the column inference
+    assert line.startswith("recscope: error: orders.csv, row 11, column rating:") and "finite number" in line
+
+
+@pytest.mark.parametrize("command", [["split", "{orders}", "--out", "/dev/null/split"],
+                                     ["train", "--train", "{orders}", "--model", "pop", "--out", "/dev/null/model"],
+                                     ["export", "--model-dir", "{model}", "--out", "/dev/null/lists.csv"]])
+def test_a_write_the_file_system_refuses_is_one_line_and_status_2(shop, command):
+    """A full disk, a read-only folder or a file where a folder should be is the user's to fix, not
+    an internal error."""
+    res = run_cli(*[c.format(orders=shop / "orders.csv", model=shop / "model") for c in command])
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "internal error" not in res.stderr
+    assert "/dev/null" in res.stderr
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGXFSZ"), reason="RLIMIT_FSIZE simulates a full disk")
+def test_a_model_save_on_a_full_disk_is_one_line_and_status_2(shop, tmp_path):
+    import resource
+    import signal
+
+    def full_disk():  # in the child: writes beyond 2 KB fail with an error, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+    res = subprocess.run([sys.executable, "-m", "engine.cli", "train", "--train", str(shop / "orders.csv"), "--model",
+                          "bpr", "--param", "factors=64", "--epochs", "1", "--out", str(tmp_path / "m")],
+                         capture_output=True, text=True, cwd=REPO, timeout=300, preexec_fn=full_disk,
+                         env=dict(os.environ, PYTHONPATH=str(REPO), RECSCOPE_LOG_DIR=str(tmp_path / "logs")))
+    assert res.returncode == 2, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "internal error" not in res.stderr
+    assert "could not write the model weights" in res.stderr

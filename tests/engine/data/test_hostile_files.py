@@ -5,6 +5,7 @@ import datetime
 import os
 import threading
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -115,6 +116,18 @@ def test_fifo_is_refused_without_blocking(tmp_path, via_link):
     assert isinstance(err, DataFormatError) and "not a regular file" in str(err)
 
 
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="no /proc")
+@pytest.mark.parametrize("via_link", [False, True])
+def test_a_proc_file_that_fails_to_read_is_one_clear_line(tmp_path, via_link):
+    path = Path("/proc/self/mem")  # a "regular" file of size 0 whose first read fails with EIO
+    if via_link:
+        (tmp_path / "orders.csv").symlink_to(path)
+        path = tmp_path / "orders.csv"
+    with pytest.raises(DataFormatError) as e:
+        read_table(path)
+    assert e.value.path == path.name and "\n" not in str(e.value)
+
+
 # ---- item 5: bombs -----------------------------------------------------------------------------------
 def test_parquet_stating_too_many_rows_is_refused_before_reading(tmp_path, monkeypatch):
     _orders([1.0] * 5000).to_parquet(tmp_path / "big.parquet")
@@ -129,6 +142,19 @@ def test_parquet_decompressing_beyond_the_limit_is_refused(tmp_path, monkeypatch
     monkeypatch.setattr(limits, "MAX_PARQUET_BYTES", 1_000_000)
     with pytest.raises(DataFormatError, match="decompress"):
         read_table(tmp_path / "b.parquet")
+
+
+def test_parquet_dictionary_bomb_is_refused_by_its_decoded_size(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    n = 200_000  # one 1,000-character customer name in every row: 200 MB decoded, a few KB on disk
+    users = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array(["u" * 1000]))
+    items = pa.DictionaryArray.from_arrays(pa.array(np.arange(n, dtype=np.int32) % 3), pa.array(["a", "b", "c"]))
+    pq.write_table(pa.table({"user": users, "item": items}), tmp_path / "d.parquet")
+    assert (tmp_path / "d.parquet").stat().st_size < 100_000
+    monkeypatch.setattr(limits, "MAX_PARQUET_BYTES", 50_000_000)
+    with pytest.raises(DataFormatError, match="decompress"):
+        read_table(tmp_path / "d.parquet")
 
 
 def test_parquet_read_can_be_cancelled(tmp_path, monkeypatch):

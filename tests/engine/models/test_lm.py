@@ -97,6 +97,25 @@ def test_save_load_keeps_scores_checks_the_base_hash_and_never_pickles(fitted, d
         Recommender.load(bad)
 
 
+@pytest.mark.parametrize("edit", [{"user": "attention", "blocks": 100_000}, {"user": "attention", "max_len": 300_000_000},
+                                  {"user": "attention", "max_len": 4000}, {"user": "attention", "heads": 16}])
+def test_a_saved_config_is_checked_before_a_module_is_built(fitted, tmp_path, monkeypatch, edit):
+    """Issue 21: a model folder or project file is untrusted; its sizes must not decide an allocation."""
+    from engine.models.lm import model as lm_model
+    d = fitted.save(tmp_path / "m")
+    config = json.loads((d / "config.json").read_text())
+    config["params"].update(edit)
+    (d / "config.json").write_text(json.dumps(config))
+    real = lm_model.CausalEncoder.__init__
+
+    def init(self, *a, **kw):
+        assert torch.empty(0).device.type == "meta", "a real module was built from the file's numbers"
+        real(self, *a, **kw)
+    monkeypatch.setattr(lm_model.CausalEncoder, "__init__", init)
+    with pytest.raises(ModelError):
+        Recommender.load(d)
+
+
 def test_cancel_before_training_raises(demo):
     train, _, catalog, _ = demo
     token = CancelToken()
