@@ -10,6 +10,7 @@ and those lines in the encoding detected for them; a note names them by line num
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from engine.errors import DataFormatError
@@ -151,10 +152,18 @@ def _single_byte(enc: str) -> bool:
         return False
 
 
+def _latin_letters(enc: str) -> bool:
+    """True when the letters of code page ``enc``'s upper half (bytes 0xC0-0xFF) are mostly Latin."""
+    upper = bytes(range(0xC0, 0x100)).decode(enc, errors="replace")
+    letters = [ch for ch in upper if ch.isalpha()]
+    return sum("LATIN" in unicodedata.name(ch, "") for ch in letters) * 2 >= len(letters) > 0
+
+
 def _western(raw: bytes, enc: str) -> str:
     """Among ``enc`` and cp1252 / cp1250 / cp1254, the Latin code page whose accented characters are
-    most often letters of the supported languages (cp1252 first on a tie); ``enc`` when not Latin."""
-    if not _single_byte(enc):
+    most often letters of the supported languages (cp1252 first on a tie); ``enc`` when it is not a
+    Latin code page (GB18030, cp1251 Cyrillic, KOI8-R, Greek...: the detector's choice stands)."""
+    if not _single_byte(enc) or not _latin_letters(enc):
         return enc
     sample = raw[:SNIFF_BYTES]
     best, best_score = enc, None

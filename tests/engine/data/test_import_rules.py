@@ -93,6 +93,20 @@ def test_a_pound_sign_does_not_make_a_german_export_polish(tmp_path):
     assert t.frame["Bezeichnung"].iloc[4] == "Geschenkkarte £10"
 
 
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_a_russian_export_in_a_cyrillic_code_page_keeps_its_letters(tmp_path, encoding):
+    """The Latin tie-break applies to Latin code pages only: a cp1251 or KOI8-R export (what 1C and
+    older Russian ERPs write) is read in the code page detected, not as cp1254 mojibake."""
+    lines = ["Номер заказа;Артикул;Наименование;Количество;Клиент"] + [
+        f"{536365 + u};85123A;Подставка для свечей белая {u};{u % 5 + 1};{17850 + u % 7}" for u in range(80)]
+    p = tmp_path / "export.csv"
+    p.write_bytes("\r\n".join(lines).encode(encoding))
+    t = read_table(p)
+    assert t.encoding == encoding.replace("_", "-") or t.encoding == encoding
+    assert list(t.frame.columns)[:3] == ["Номер заказа", "Артикул", "Наименование"]
+    assert t.frame["Наименование"].iloc[0] == "Подставка для свечей белая 0"
+
+
 def test_text_in_no_encoding_is_one_line_naming_file(tmp_path):
     p = tmp_path / "junk.csv"
     p.write_bytes(b"a,b\n" + bytes(range(0x80, 0x100)) * 40)
