@@ -8,6 +8,7 @@ the file's directory (a zip's central directory, a Parquet footer, a text table'
 from __future__ import annotations
 
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -99,6 +100,31 @@ def check_xlsx(path: Path) -> None:
         if i.file_size > _RATIO_FLOOR and i.file_size > MAX_XLSX_RATIO * max(i.compress_size, 1):
             raise DataFormatError(f"part {i.filename[:60]} inflates {i.file_size / max(i.compress_size, 1):,.0f} "
                                   "times (a zip bomb); RecScope does not read it", path=path.name)
+    with zipfile.ZipFile(path) as z:
+        for i in infos:
+            if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+                check_sheet_rows(_rows_in_part(z, i), path.name)
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+
+
+def _rows_in_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, chunk: int = 4 * 2**20) -> int:
+    """Row elements in worksheet part ``info``, counted while streaming its XML; stops just past
+    ``MAX_SHEET_ROWS`` (so a sheet too long for Excel is refused before a workbook reader parses it)."""
+    n, tail = 0, b""
+    with z.open(info) as fh:
+        while n <= MAX_SHEET_ROWS:
+            block = fh.read(chunk)
+            if not block:
+                break
+            data = tail + block
+            cut = data.rfind(b"<", max(0, len(data) - 64))   # no tag is split between two counts
+            cut = len(data) if cut < 0 else cut
+            n += len(_ROW_TAG.findall(data, 0, cut))
+            tail = data[cut:]
+        n += len(_ROW_TAG.findall(tail))
+    return n
 
 
 def check_sheet_rows(n: int, name: str) -> None:

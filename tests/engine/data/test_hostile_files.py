@@ -210,6 +210,22 @@ def test_xlsx_with_more_rows_than_excel_allows_is_refused(tmp_path, monkeypatch)
         read_table(tmp_path / "long.xlsx")
 
 
+def test_a_sheet_too_long_for_excel_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
+    """The rows of every worksheet are counted in its XML first: a sheet longer than Excel allows is
+    refused without openpyxl parsing a row (it used to parse ~1M rows, a minute or two, first)."""
+    pd.DataFrame({"user": range(3000), "item": range(3000)}).to_excel(tmp_path / "long.xlsx", index=False)
+    monkeypatch.setattr(limits, "MAX_SHEET_ROWS", 2999)
+    import openpyxl
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed before the row check"))
+    with pytest.raises(DataFormatError, match="2,999 rows"):
+        read_table(tmp_path / "long.xlsx")
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "long.xlsx") as z:
+        part = next(i for i in z.infolist() if i.filename.startswith("xl/worksheets/"))
+        assert limits._rows_in_part(z, part) == 3001
+        assert limits._rows_in_part(z, part, chunk=7) == 3001     # tags split across reads still count once
+
+
 def test_xlsx_parse_can_be_cancelled(tmp_path):
     pd.DataFrame({"user": range(25_000), "item": range(25_000)}).to_excel(tmp_path / "long.xlsx", index=False)
     with pytest.raises(Cancelled):
