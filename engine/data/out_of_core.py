@@ -8,16 +8,21 @@ then reads every row as text with those settings and validates, filters and aggr
 in the order ``dataset.build_dataset`` does, so the load report counts the same rows for each
 reason and a bad value is reported with its file, row and column.
 
-What reaches memory, per (user, item, reason, event type) group: rows, distinct events (user, item,
+DuckDB groups the rows by (user, item, reason, event type): rows, distinct events (user, item,
 timestamp, event type: the duplicates ``dedup`` merges), the sum of values (and of raw quantities,
-for the "net" returns filter) and the last timestamp. ``aggregate`` turns them into one event per
-user–item pair (``Pairs``): its value is the sum over its events (weighted by event type), its time
-the last one, its event type the heaviest present. ``dataset.open_dataset`` builds the Dataset.
+for the "net" returns filter) and the last timestamp. Still in DuckDB, the pair-level filters (net
+returns, dates, least events per customer and item) run on those groups, and the kept ones merge to
+one event per user–item pair: its value the sum over its events (weighted by event type), its time
+the last one, its event type the heaviest present. What reaches Python: the report's counts, the
+distinct user and item ids (to normalize them as the in-memory reader does), and the pairs, read in
+Arrow batches into (n_pairs,) arrays of 20 bytes per pair (``Pairs``; 8 more with event types).
+``dataset.open_dataset`` builds the Dataset.
 
 Chosen by ``chosen``: files of ``OUT_OF_CORE_BYTES`` or more on disk (``reader="auto"``), or any
 CSV/TSV/Parquet file with ``reader="out-of-core"``. Not supported there (``DataFormatError``): Excel
 and MovieLens files, text mixing encodings line by line, dates written in several formats, dedup
-"first"/"last". Memory: DuckDB spills above ``memory_limit()`` into ``scratch_dir()``.
+"first"/"last". Memory: DuckDB spills above ``memory_limit()`` into ``scratch_dir()``; the peak is
+about that limit plus the pairs (bench/RESULTS.md, "Out-of-core import").
 """
 
 from __future__ import annotations
