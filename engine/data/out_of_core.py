@@ -8,16 +8,21 @@ then reads every row as text with those settings and validates, filters and aggr
 in the order ``dataset.build_dataset`` does, so the load report counts the same rows for each
 reason and a bad value is reported with its file, row and column.
 
-What reaches memory, per (user, item, reason, event type) group: rows, distinct events (user, item,
+DuckDB groups the rows by (user, item, reason, event type): rows, distinct events (user, item,
 timestamp, event type: the duplicates ``dedup`` merges), the sum of values (and of raw quantities,
-for the "net" returns filter) and the last timestamp. ``aggregate`` turns them into one event per
-user–item pair (``Pairs``): its value is the sum over its events (weighted by event type), its time
-the last one, its event type the heaviest present. ``dataset.open_dataset`` builds the Dataset.
+for the "net" returns filter) and the last timestamp. Still in DuckDB, the pair-level filters (net
+returns, dates, least events per customer and item) run on those groups, and the kept ones merge to
+one event per user–item pair: its value the sum over its events (weighted by event type), its time
+the last one, its event type the heaviest present. What reaches Python: the report's counts, the
+distinct user and item ids (to normalize them as the in-memory reader does), and the pairs, read in
+Arrow batches into (n_pairs,) arrays of 20 bytes per pair (``Pairs``; 8 more with event types).
+``dataset.open_dataset`` builds the Dataset.
 
 Chosen by ``chosen``: files of ``OUT_OF_CORE_BYTES`` or more on disk (``reader="auto"``), or any
 CSV/TSV/Parquet file with ``reader="out-of-core"``. Not supported there (``DataFormatError``): Excel
 and MovieLens files, text mixing encodings line by line, dates written in several formats, dedup
-"first"/"last". Memory: DuckDB spills above ``memory_limit()`` into ``scratch_dir()``.
+"first"/"last". Memory: DuckDB spills above ``memory_limit()`` into ``scratch_dir()``; the peak is
+about that limit plus the pairs (bench/RESULTS.md, "Out-of-core import").
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from engine.data.load_filters import LABELS, LoadFilters, merged_label
 from engine.data.readers import NA_VALUES, _clean_names, _read_text, text_layout
 from engine.data.table import Table, tidy
 from engine.errors import Cancelled, DataFormatError, SchemaError, ValidationError
+from engine.i18n import _
 from engine.progress import check, emit
 
 READERS = ("auto", "memory", "out-of-core")
@@ -459,36 +465,25 @@ def aggregate(sample: Table, source: Source, mapping, filters: LoadFilters, *, e
 
     first = "max(v)" if dedup == "max" else "sum(v)"
     distinct = "count(*)" if dedup != "none" else "sum(rows)"
-    grouped = (f"SELECT u, i, reason, e, {distinct} AS n_events, sum(rows) AS n_rows, sum(v) AS v, sum(q) AS q, "
-               f"max(t) AS t FROM (SELECT u, i, reason, t, e, count(*) AS rows, {first} AS v, sum(v) AS q "
-               f"FROM ({rows_sql()}) GROUP BY ALL) GROUP BY ALL")
+    net = kind == "quantity" and filters.returns == "net"      # the raw quantities, for netting returns
+    grouped = (f"SELECT u, i, reason, e, {distinct} AS n_events, sum(rows) AS n_rows, sum(v) AS v, "
+               f"{'sum(q) AS q, ' if net else ''}max(t) AS t FROM (SELECT u, i, reason, t, e, count(*) AS rows, "
+               f"{first} AS v{', sum(v) AS q' if net else ''} FROM ({rows_sql()}) GROUP BY ALL) GROUP BY ALL")
     query.run(f"CREATE OR REPLACE TEMP TABLE g AS {grouped}", "aggregating user–item pairs", 0.3, 0.85, name)
     for r, what in ((BAD_VALUE, "a number"), (BAD_TIME, time.what if time else "")):
         bad = query.con.execute(f"SELECT sum(n_rows) FROM g WHERE reason = {r}").fetchone()[0]
         if bad:
             target = m.value if r == BAD_VALUE else m.timestamp
             raise _first_bad(source, rows_sql, r, target, what, int(bad), name, query)
-    query.run("CREATE OR REPLACE TEMP TABLE users AS SELECT u, row_number() OVER (ORDER BY u) - 1 AS code "
-              "FROM (SELECT DISTINCT u FROM g WHERE u IS NOT NULL)", "indexing users", 0.85, 0.88, name)
-    query.run("CREATE OR REPLACE TEMP TABLE items AS SELECT i, row_number() OVER (ORDER BY i) - 1 AS code "
-              "FROM (SELECT DISTINCT i FROM g WHERE i IS NOT NULL)", "indexing items", 0.88, 0.9, name)
-    query.con.execute("CREATE OR REPLACE TEMP TABLE types AS SELECT e, row_number() OVER (ORDER BY e) - 1 AS code "
-                      "FROM (SELECT DISTINCT e FROM g WHERE e IS NOT NULL)")
-    user_text, item_text, types = (np.array(query.con.execute(f"SELECT {c} FROM {t} ORDER BY code").fetchnumpy()[c],
-                                            dtype=object) for c, t in (("u", "users"), ("i", "items"), ("e", "types")))
-    # narrow types: 39 bytes per group reach Python
-    cols = query.run("SELECT CAST(coalesce(users.code, -1) AS INTEGER) AS u, CAST(coalesce(items.code, -1) AS INTEGER) "
-                     "AS i, CAST(reason AS TINYINT) AS reason, CAST(coalesce(types.code, -1) AS SMALLINT) AS e, "
-                     "CAST(n_events AS INTEGER) AS n_events, CAST(n_rows AS INTEGER) AS n_rows, v, "
-                     f"{'q' if kind == 'quantity' and filters.returns == 'net' else 'CAST(NULL AS FLOAT)'} AS q, "
-                     "CAST(t AS BIGINT) AS t FROM g LEFT JOIN users USING (u) LEFT JOIN items USING (i) "
-                     "LEFT JOIN types USING (e)", "reading pairs", 0.9, 0.95, name).fetchnumpy()
+    counts = dict(query.con.execute("SELECT reason, sum(n_rows) FROM g GROUP BY reason").fetchall())
     item_rows = query.con.execute("SELECT i, sum(n_rows) FROM g WHERE i IS NOT NULL AND reason > -1 "
                                   "GROUP BY i").fetchall()
-    # normalized ids, as the in-memory reader types and normalizes an id column
-    u_norm, i_norm = (normalize_ids(tidy(pd.DataFrame({"x": t}), sample.decimal)["x"].to_numpy())
-                      for t in (user_text, item_text))
-    pairs = _finish(cols, u_norm, i_norm, types, m, kind, filters, event_weights, relevant_events, dedup)
+    if time is not None and time.unit:
+        _check_unit(query, time, m.timestamp, sample)
+    user_ids = _rank_ids(query, "u", sample.decimal)[2]
+    item_text, i_norm, item_ids = _rank_ids(query, "i", sample.decimal)
+    types = _Types(query, event_weights) if m.event else None
+    pairs = _pairs(query, m, kind, filters, counts, types, relevant_events, dedup, user_ids, item_ids, name)
     pairs.item_rows = {str(k): int(v) for k, v in item_rows}
     catalog = _catalog(source, rows_sql, m, time is not None, query, name)
     if catalog is not None:
@@ -496,9 +491,170 @@ def aggregate(sample: Table, source: Source, mapping, filters: LoadFilters, *, e
         pairs.catalog = catalog
     if time is not None and time.note:
         pairs.warnings.append(time.note)
-    if time is not None and time.unit:
-        _check_unit(query, time, m.timestamp, sample)
     return pairs
+
+
+def _rank_ids(query: _Query, col: str, decimal: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct ids of column ``col`` ("u" or "i") of the groups ``g``: (text (k,) object,
+    normalized (k,) int64 or object as the in-memory reader types and normalizes an id column,
+    ids (n,) sorted unique normalized ids); DuckDB table ``{col}_rank`` (x: the text, r: INTEGER
+    position of its id in ``ids``) maps each text to its id."""
+    text = np.array(query.con.execute(f"SELECT DISTINCT {col} FROM g WHERE {col} IS NOT NULL ORDER BY {col}")
+                    .fetchnumpy()[col], dtype=object)
+    norm = normalize_ids(tidy(pd.DataFrame({"x": text}), decimal)["x"].to_numpy())
+    ids = sorted_ids(norm)
+    view = pd.DataFrame({"x": text, "r": index_of(norm, ids).astype(np.int32)})
+    query.con.register("ranks_view", view)
+    query.con.execute(f"CREATE OR REPLACE TEMP TABLE {col}_rank AS SELECT CAST(x AS VARCHAR) AS x, r FROM ranks_view")
+    query.con.unregister("ranks_view")
+    return text, norm, ids
+
+
+class _Types:
+    """The event types of the groups ``g`` with their weights (a type without one weighs 1), in
+    DuckDB table ``types`` (e: the lower-case text, w: DOUBLE weight, rank: SMALLINT position by
+    weight, then name: the heaviest type of a pair has the largest rank); names: (k,) object by rank."""
+
+    def __init__(self, query: _Query, event_weights: dict):
+        texts = [r[0] for r in query.con.execute("SELECT DISTINCT e FROM g WHERE e IS NOT NULL").fetchall()]
+        self.weights = {str(k).strip().lower(): float(w) for k, w in event_weights.items()}
+        self.names = np.array(sorted(texts, key=lambda t: (self.weights.get(t, 1.0), t)), dtype=object)
+        view = pd.DataFrame({"e": self.names, "w": [self.weights.get(t, 1.0) for t in self.names],
+                             "rank": np.arange(len(self.names), dtype=np.int16)})
+        query.con.register("types_view", view)
+        query.con.execute("CREATE OR REPLACE TEMP TABLE types AS SELECT CAST(e AS VARCHAR) AS e, w, rank FROM types_view")
+        query.con.unregister("types_view")
+
+
+def _pairs(query: _Query, m, kind: str, filters: LoadFilters, counts: dict, types: _Types | None, relevant_events,
+           dedup: str, user_ids: np.ndarray, item_ids: np.ndarray, name: str) -> Pairs:
+    """The groups ``g`` through the pair-level filters (net returns, dates, least events) to one row
+    per user–item pair, all in DuckDB; the pairs are read in batches into (n_pairs,) arrays.
+
+    counts: reason -> rows of ``g``. What reaches Python is 20 bytes per pair (user, item, value,
+    time; 8 more for the event type) and the users' and items' ids.
+    """
+    dropped: dict[str, int] = {}
+
+    def count(n, label: str) -> None:
+        if n:
+            dropped[label] = dropped.get(label, 0) + int(n)
+
+    labels = {MISSING_USER: _("missing {role}").format(role="user"), MISSING_ITEM: _("missing {role}").format(role="item"),
+              MISSING_VALUE: _("missing {value}").format(value=m.value), NEGATIVE: _("negative weight"),
+              MISSING_TIME: _("missing {timestamp}").format(timestamp=m.timestamp),
+              NON_PRODUCT: _(LABELS["non_products"]), RETURN: _(LABELS["returns"])}
+    for r, label in labels.items():
+        count(counts.get(r), label)
+    sql = query.con.execute
+    # layer 1: the groups that pair-level filters see (a user, an item, nothing wrong but maybe a
+    # return, a date outside the range or no event type), ids as positions in user_ids / item_ids
+    net = kind == "quantity" and filters.returns == "net"
+    value = "types.w * v" if m.event else ("CAST(n_events AS DOUBLE)" if kind == "none" else "v")
+    extra = (["t"] if m.timestamp else []) + (["e"] if m.event else [])   # last time, heaviest type
+    more = "".join(f", {c}" for c in extra)
+    live = (f"SELECT ur.r AS u, ir.r AS i, reason, n_events, n_rows, {value} AS v{', q' if net else ''}"
+            f"{', CAST(t AS BIGINT) AS t' if m.timestamp else ''}{', types.rank AS e' if m.event else ''} "
+            f"FROM g JOIN u_rank ur ON g.u = ur.x JOIN i_rank ir ON g.i = ir.x "
+            f"{'LEFT JOIN types USING (e) ' if m.event else ''}"
+            f"WHERE reason IN (0, {RETURN}, {OUTSIDE_DATES}, {MISSING_EVENT})")
+    if net:                                                  # pairs whose quantities net to <= 0 go
+        query.run(f"CREATE OR REPLACE TEMP TABLE live AS {live}", "netting returns", 0.85, 0.87, name)
+        sql("CREATE OR REPLACE TEMP TABLE net AS SELECT u, i FROM live GROUP BY u, i HAVING sum(q) <= 0")
+        returned, outside = sql(f"SELECT sum(n_rows) FILTER (WHERE net.u IS NOT NULL AND reason <> {RETURN}), "
+                                f"sum(n_rows) FILTER (WHERE net.u IS NULL AND reason = {OUTSIDE_DATES}) "
+                                "FROM live LEFT JOIN net USING (u, i)").fetchone()
+        count(returned, _(LABELS["returns_net"]))
+        live = "SELECT * FROM live ANTI JOIN net USING (u, i)"
+    else:
+        outside = counts.get(OUTSIDE_DATES)
+    count(outside, _(LABELS["dates"]))
+    # layer 2: the groups that may become events, less customers and items with too few events
+    query.run(f"CREATE OR REPLACE TEMP TABLE a AS SELECT u, i, reason, n_events, n_rows, v{more} FROM ({live}) "
+              f"WHERE reason IN (0, {MISSING_EVENT})", "filtering user–item pairs", 0.87, 0.89, name)
+    sql("DROP TABLE IF EXISTS live; DROP TABLE IF EXISTS net; DROP TABLE g")
+    if filters.min_user_events > 1 or filters.min_item_events > 1:
+        _least_events(query, filters, count)
+    n_missing, n_rows, n_events = sql(f"SELECT sum(n_rows) FILTER (WHERE reason = {MISSING_EVENT}), "
+                                      "sum(n_rows) FILTER (WHERE reason = 0), sum(n_events) FILTER (WHERE reason = 0) "
+                                      "FROM a").fetchone()
+    count(n_missing, _("missing {event}").format(event=m.event))
+    merged = int(n_rows or 0) - int(n_events or 0)
+    if merged and dedup != "none":
+        dropped[merged_label(dedup)] = merged
+    warnings: list[str] = []
+    relevant = None
+    if types is not None:
+        present = sorted(types.names[[r[0] for r in sql("SELECT DISTINCT e FROM a WHERE reason = 0").fetchall()]])
+        unknown = [t for t in present if t not in types.weights]
+        if unknown:
+            warnings.append(f"event types without a weight count as 1: {', '.join(unknown[:10])}")
+        relevant = [t for t in relevant_events if t in present] or None
+        if relevant is None:
+            warnings.append(f"no {'/'.join(relevant_events)} events: every event counts as relevant")
+    # layer 3: one row per pair: its value summed, its last time, its heaviest event type
+    query.run(f"CREATE OR REPLACE TEMP TABLE p AS SELECT u, i, CAST(sum(v) AS FLOAT) AS v"
+              f"{''.join(f', max({c}) AS {c}' for c in extra)} FROM a WHERE reason = 0 GROUP BY u, i",
+              "merging events into user–item pairs", 0.89, 0.92, name)
+    sql("DROP TABLE a")
+    cols = _read_pairs(query, ["u", "i", "v"] + extra, name)
+    user_idx, item_idx = cols["u"], cols["i"]
+    users_used, items_used = _compact(user_idx, len(user_ids)), _compact(item_idx, len(item_ids))
+    return Pairs(user_ids=user_ids[users_used], item_ids=item_ids[items_used], user_idx=user_idx, item_idx=item_idx,
+                 values=cols["v"], timestamps=cols.get("t"), events=types.names[cols["e"]] if types else None,
+                 value_kind="weight" if m.event else kind, rows_read=sum(int(n) for r, n in counts.items() if r > BLANK),
+                 rows_used=int(n_events or 0), dropped=dropped, warnings=warnings, relevant=relevant)
+
+
+def _least_events(query: _Query, filters: LoadFilters, count) -> None:
+    """Leave out of table ``a`` the customers, then the items, with fewer rows than the filters'
+    least events, again until none is left (each customer's or item's rows counted under its label)."""
+    sql = query.con.execute
+    while True:
+        sql(f"CREATE OR REPLACE TEMP TABLE few_u AS SELECT u FROM a GROUP BY u HAVING sum(n_rows) < {filters.min_user_events}")
+        sql(f"CREATE OR REPLACE TEMP TABLE few_i AS SELECT i FROM a GROUP BY i HAVING sum(n_rows) < {filters.min_item_events}")
+        by_user, by_item = sql("SELECT sum(n_rows) FILTER (WHERE few_u.u IS NOT NULL), "
+                               "sum(n_rows) FILTER (WHERE few_u.u IS NULL AND few_i.i IS NOT NULL) "
+                               "FROM a LEFT JOIN few_u USING (u) LEFT JOIN few_i USING (i)").fetchone()
+        if not by_user and not by_item:
+            break
+        count(by_user, _(LABELS["min_user"]))
+        count(by_item, _(LABELS["min_item"]))
+        sql("DELETE FROM a WHERE u IN (SELECT u FROM few_u) OR i IN (SELECT i FROM few_i)")
+    sql("DROP TABLE few_u; DROP TABLE few_i")
+
+
+#: Pairs read from DuckDB at a time.
+BATCH_ROWS = 1 << 20
+_DTYPES = {"u": np.int32, "i": np.int32, "v": np.float32, "t": np.int64, "e": np.int16}
+
+
+def _read_pairs(query: _Query, columns: list[str], name: str) -> dict[str, np.ndarray]:
+    """Columns of table ``p`` ordered by user, then item, read in Arrow batches of ``BATCH_ROWS``
+    into (n_pairs,) arrays of ``_DTYPES`` (no whole-table copy at any time)."""
+    n = query.con.execute("SELECT count(*) FROM p").fetchone()[0]
+    out = {c: np.empty(n, dtype=_DTYPES[c]) for c in columns}
+    reader = query.run(f"SELECT {', '.join(columns)} FROM p ORDER BY u, i", "reading user–item pairs",
+                       0.92, 0.95, name).fetch_record_batch(BATCH_ROWS)
+    at = 0
+    for batch in reader:
+        check(query.cancel)
+        k = batch.num_rows
+        for j, c in enumerate(columns):
+            out[c][at:at + k] = batch.column(j).to_numpy(zero_copy_only=False)
+        at += k
+    return out
+
+
+def _compact(idx: np.ndarray, n: int) -> np.ndarray:
+    """Renumber ``idx`` (m,) int32 positions in a universe of ``n`` in place (a batch at a time) to
+    positions among those it uses (order kept); returns the used positions (k,)."""
+    used = np.zeros(n, dtype=bool)
+    used[idx] = True
+    new = (np.cumsum(used) - 1).astype(np.int32)
+    for at in range(0, len(idx), BATCH_ROWS):
+        idx[at:at + BATCH_ROWS] = new[idx[at:at + BATCH_ROWS]]
+    return np.flatnonzero(used)
 
 
 def _check_unit(query: _Query, time: _Time, col: str, sample: Table) -> None:
@@ -562,101 +718,6 @@ def _file_row(source: Source, record: int) -> int:
             if seen == record:
                 return row
     return row
-
-
-def _finish(cols: dict, u_norm, i_norm, types, m, kind: str, filters: LoadFilters, event_weights, relevant_events,
-            dedup: str) -> Pairs:
-    """The groups DuckDB returned, through the pair-level filters (net returns, least events) to Pairs."""
-    reason = np.asarray(cols["reason"], dtype=np.int64)
-    n_rows = np.asarray(cols["n_rows"], dtype=np.int64)
-    read = reason > BLANK
-    dropped: dict[str, int] = {}
-
-    def count(mask: np.ndarray, label: str) -> None:
-        n = int(n_rows[mask].sum())
-        if n:
-            dropped[label] = dropped.get(label, 0) + n
-
-    labels = {MISSING_USER: "missing user", MISSING_ITEM: "missing item", MISSING_VALUE: f"missing {m.value}", NEGATIVE: "negative weight",
-              MISSING_TIME: f"missing {m.timestamp}", NON_PRODUCT: LABELS["non_products"], RETURN: LABELS["returns"]}
-    for r in (MISSING_USER, MISSING_ITEM, MISSING_VALUE, NEGATIVE, MISSING_TIME, NON_PRODUCT, RETURN):
-        count(reason == r, labels[r])
-    user_ids, item_ids = sorted_ids(u_norm), sorted_ids(i_norm)
-    u_of, i_of = index_of(u_norm, user_ids), index_of(i_norm, item_ids)
-    uc, ic = np.asarray(cols["u"], dtype=np.int64), np.asarray(cols["i"], dtype=np.int64)
-    live = (reason >= 0) & (uc >= 0) & (ic >= 0) & ~np.isin(reason, [MISSING_VALUE, NEGATIVE, MISSING_TIME,
-                                                                      NON_PRODUCT, MISSING_USER, MISSING_ITEM])
-    u = np.where(uc >= 0, u_of[np.maximum(uc, 0)], -1)
-    i = np.where(ic >= 0, i_of[np.maximum(ic, 0)], -1)
-    key = u * max(len(item_ids), 1) + i
-    pair_keys, pair = np.unique(np.where(live, key, -1), return_inverse=True)
-    gone = np.zeros(len(reason), dtype=bool)                   # dropped by a pair-level filter
-    if kind == "quantity" and filters.returns == "net":
-        q = np.where(live, np.asarray(cols["q"], dtype=np.float64), 0.0)
-        net = np.bincount(pair, weights=q, minlength=len(pair_keys))
-        hit = live & (net[pair] <= 0) & (reason != RETURN)
-        count(hit, LABELS["returns_net"])
-        gone |= hit
-    count(live & ~gone & (reason == OUTSIDE_DATES), LABELS["dates"])
-    alive = live & ~gone & np.isin(reason, [0, MISSING_EVENT])
-    if filters.min_user_events > 1 or filters.min_item_events > 1:
-        while True:
-            per_u = np.bincount(u[alive], weights=n_rows[alive], minlength=len(user_ids))
-            per_i = np.bincount(i[alive], weights=n_rows[alive], minlength=len(item_ids))
-            few_u = alive & (per_u[np.maximum(u, 0)] < filters.min_user_events)
-            few_i = alive & ~few_u & (per_i[np.maximum(i, 0)] < filters.min_item_events)
-            if not few_u.any() and not few_i.any():
-                break
-            count(few_u, LABELS["min_user"])
-            count(few_i, LABELS["min_item"])
-            alive &= ~(few_u | few_i)
-    count(alive & (reason == MISSING_EVENT), f"missing {m.event}")
-    kept = alive & (reason == 0)
-    warnings: list[str] = []
-    e = np.asarray(cols["e"], dtype=np.int64)
-    n_events = np.asarray(cols["n_events"], dtype=np.int64)
-    v = np.asarray(cols["v"], dtype=np.float64)
-    relevant = None
-    if m.event:
-        weights = {str(k).strip().lower(): float(w) for k, w in event_weights.items()}
-        present = sorted(set(types[np.unique(e[kept])].tolist()))
-        unknown = [t for t in present if t not in weights]
-        if unknown:
-            warnings.append(f"event types without a weight count as 1: {', '.join(unknown[:10])}")
-        type_w = np.array([weights.get(t, 1.0) for t in types.tolist()] + [1.0], dtype=np.float64)
-        w = type_w[e]                                           # code -1 (no type) takes the last entry
-        v = w * v
-        relevant = [t for t in relevant_events if t in present] or None
-        if relevant is None:
-            warnings.append(f"no {'/'.join(relevant_events)} events: every event counts as relevant")
-        out_kind = "weight"
-    else:
-        w, out_kind = None, kind
-        if kind == "none":
-            v = n_events.astype(np.float64)
-    keys, slot = np.unique(key[kept], return_inverse=True)
-    n_items = max(len(item_ids), 1)
-    values = np.bincount(slot, weights=v[kept], minlength=len(keys)).astype(np.float32)
-    stamps = None
-    if m.timestamp:
-        t = np.asarray(cols["t"], dtype=np.float64)[kept]
-        stamps = np.full(len(keys), np.iinfo(np.int64).min, dtype=np.int64)
-        np.maximum.at(stamps, slot, t.astype(np.int64))
-    events = None
-    if m.event:
-        order = np.lexsort((e[kept], w[kept], slot))            # by pair, then weight, then name
-        last = np.flatnonzero(np.r_[slot[order][1:] != slot[order][:-1], True])
-        events = types[e[kept][order[last]]]                    # each pair's heaviest type
-    merged = int(n_rows[kept].sum() - n_events[kept].sum())
-    if merged and dedup != "none":
-        dropped[merged_label(dedup)] = merged
-    # the universe is the users and items of the kept events, as ``Interactions.from_arrays`` makes it
-    users_used, user_idx = np.unique(keys // n_items, return_inverse=True)
-    items_used, item_idx = np.unique(keys % n_items, return_inverse=True)
-    return Pairs(user_ids=user_ids[users_used], item_ids=item_ids[items_used], user_idx=user_idx.astype(np.int32),
-                 item_idx=item_idx.astype(np.int32), values=values, timestamps=stamps, events=events,
-                 value_kind=out_kind, rows_read=int(n_rows[read].sum()), rows_used=int(n_events[kept].sum()),
-                 dropped=dropped, warnings=warnings, relevant=relevant)
 
 
 def import_file(path, mapping_overrides, *, recipe=None, filters, event_weights: dict,

@@ -83,6 +83,19 @@ def test_filters_remove_the_same_rows(tmp_path, filters):
     assert_same(*both(path, filters=filters))
 
 
+@pytest.mark.parametrize("drop,dedup", [(["InvoiceDate"], "sum"), (["InvoiceDate", "Quantity"], "sum"),
+                                         ([], "max"), ([], "none")])
+def test_without_time_or_value_and_other_merges(tmp_path, drop, dedup):
+    path = tmp_path / "orders.csv"
+    orders(seed=8).drop(columns=drop).to_csv(path, index=False)
+    mem, ooc = both(path, dedup=dedup, filters={"min_user_events": 3, "min_item_events": 4})
+    assert_same(mem, ooc)
+    assert (ooc.interactions.timestamps is None) == ("InvoiceDate" in drop)
+    # one event per pair, in the in-memory reader's order of users, then items
+    keys = ooc.interactions.user_idx.astype(np.int64) * ooc.interactions.n_items + ooc.interactions.item_idx
+    assert np.all(np.diff(keys) > 0)
+
+
 def test_events_weights_relevance_and_proposed_non_products(tmp_path):
     path = tmp_path / "events.csv"
     orders(seed=2, events=True).to_csv(path, index=False)
