@@ -55,3 +55,15 @@ def test_full_self_test_from_sources_offscreen(tmp_path):
     assert len(panes) >= 1 and len(list(shots.glob("*.png"))) == len(panes)
     assert any("explain " in ln for ln in lines) and any("compress " in ln for ln in lines)
     assert lines[-1].startswith("[self-test] PASSED")
+
+
+def test_modules_with_cached_numba_kernels_ship_their_sources():
+    """numba caches a kernel in RecScope's cache folder only when its source file exists; a frozen
+    app without it writes to ~/.cache/numba (package-check's isolation refuses that). Every engine
+    module whose kernels are cached is listed in the spec's data files."""
+    root = Path(__file__).resolve().parents[2]
+    cached = {p.relative_to(root).as_posix() for p in (root / "engine").rglob("*.py")
+              if re.search(r"@numba\.njit\([^)]*(cache=True|\*\*_JIT)", p.read_text(encoding="utf-8"))}
+    spec = (root / "packaging" / "recscope.spec").read_text(encoding="utf-8")
+    shipped = {"/".join(m) for m in re.findall(r'REPO / "(\w+)" / "(\w+)" / "(\w+\.py)"', spec)}
+    assert cached and cached <= shipped, cached - shipped
