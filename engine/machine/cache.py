@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 
@@ -32,3 +33,17 @@ def keep_torch_cache_here() -> None:
     # numba's compiled kernels (cache=True, e.g. engine.models.ials_cpu) go here too, not next to
     # the installed sources (read-only in a bundle)
     os.environ.setdefault("NUMBA_CACHE_DIR", str(user_cache_dir() / "numba"))
+
+
+def save_array(path: Path, arr) -> None:
+    """Write numpy array ``arr`` to ``path`` (.npy, no pickle) whole or not at all: a temporary file
+    renamed over it, so a reader never sees half an array. A cache write that fails (read-only or
+    full disk) is skipped: the caller recomputes next time."""
+    import numpy as np
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
+        np.save(tmp, arr, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.machine.cache import user_cache_dir
+from engine.machine.cache import save_array, user_cache_dir
 from engine.errors import ModelError
 from engine.progress import CancelToken, ProgressCallback, check, emit
 
@@ -158,11 +158,5 @@ def cached_embeddings(texts: Sequence[str], progress: ProgressCallback | None = 
         except (OSError, ValueError):
             pass
     arr = embed_texts(texts, progress, cancel, model_dir=model_dir, device=device)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
-        np.save(tmp, arr, allow_pickle=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    save_array(path, arr)
     return arr, key

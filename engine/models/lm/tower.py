@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from engine.errors import ModelError
+from engine.machine.cache import save_array
 from engine.progress import check, emit
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -146,13 +147,7 @@ def cached_frozen_states(bert, texts: list[str], ids: np.ndarray, mask: np.ndarr
     if arr is None:
         arr = frozen_states(bert, ids, mask, n_frozen, device=device, progress=progress,
                             cancel=cancel).to(torch.float16).numpy()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
-            np.save(tmp, arr, allow_pickle=False)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        save_array(path, arr)
     else:
         emit(progress, 1.0, "language model: lower layers from cache", "embed")
     states = torch.from_numpy(arr)
