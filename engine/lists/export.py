@@ -23,7 +23,7 @@ import pandas as pd
 
 from engine.data.interactions import index_of, normalize_ids
 from engine.errors import EngineError, ValidationError
-from engine.lists.inspector import FALLBACK_LIST, item_fields
+from engine.lists.inspector import FALLBACK_LIST, item_fields, training_popularity
 from engine.lists.sheets import CsvSheet, XlsxSheet
 from engine.machine.files import hidden_output
 from engine.models.ranking import topk
@@ -137,7 +137,7 @@ class _Ranker:
 
     def __init__(self, model, k: int, rules, catalog, cancel):
         self.model, self.k = model, k
-        self.popularity = np.asarray(model.seen_.sum(axis=0), dtype=np.float32).ravel()  # (n_items,)
+        self.popularity = training_popularity(model)  # (n_items,)
         self.wrapped = None
         self.warnings: list[str] = []
         if rules is not None:

@@ -115,11 +115,16 @@ def top_n(model, user_id, k: int = 10, catalog=None, test: Interactions | None =
 FALLBACK_LIST = N_("popular items (no history before the split)")
 
 
+def training_popularity(model) -> np.ndarray:
+    """(n_items,) float32: how many training customers have each of ``model``'s items."""
+    return np.asarray(model.seen_.sum(axis=0), dtype=np.float32).ravel()
+
+
 def popular_top_n(model, user_id=None, k: int = 10, catalog=None, test: Interactions | None = None) -> pd.DataFrame:
     """The fallback list of a customer ``model`` never saw: its ``k`` most bought training items
     (rank, catalog fields, score = training customers who have the item, strength, "list" =
     ``FALLBACK_LIST`` and, with ``test`` and ``user_id``, "held_out")."""
-    popularity = np.asarray(model.seen_.sum(axis=0), dtype=np.float32).ravel()  # (n_items,)
+    popularity = training_popularity(model)
     from engine.models.ranking import topk
     idx, vals = topk(popularity[None, :], int(k))
     keep = idx[0] >= 0
